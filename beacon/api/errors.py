@@ -1,0 +1,97 @@
+"""One error shape for the whole API, with real status codes:
+
+    {"error": {"code": "not_found", "message": "…", "details": [...]}}
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+class ApiError(HttpError):
+    """An error with a machine-readable code, for when the status alone does not say enough."""
+
+    def __init__(self, status_code: int, code: str, message: str, details=None):
+        super().__init__(status_code, message)
+        self.code = code
+        self.details = details
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message, details=None):
+    body = {"error": {"code": code, "message": str(message)}}
+    if details:
+        body["error"]["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+def _field_path(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def _validation(request, exc):
+        details = [
+            {"field": _field_path(err.get("loc", ())), "message": err.get("msg", "")}
+            for err in exc.errors
+        ]
+        return error_response(
+            api, request, 422, "invalid", _("Some values are missing or not valid."), details
+        )
+
+    @api.exception_handler(DjangoValidationError)
+    def _service_validation(request, exc):
+        if hasattr(exc, "error_dict"):
+            details = [
+                {"field": field, "message": " ".join(str(m) for e in errors for m in e.messages)}
+                for field, errors in exc.error_dict.items()
+            ]
+            message = _("Some values are not valid.")
+        else:
+            details = None
+            message = " ".join(exc.messages)
+        return error_response(api, request, 400, "invalid", message, details)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthorized(request, exc):
+        response = error_response(
+            api,
+            request,
+            401,
+            "unauthorized",
+            _("Sign in first: send a valid token as 'Authorization: Bearer <token>'."),
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="beacon"'
+        return response
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return error_response(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return error_response(api, request, 403, "forbidden", _("Your role does not allow this."))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        code = getattr(exc, "code", None) or CODES.get(exc.status_code, "error")
+        return error_response(
+            api, request, exc.status_code, code, exc.message, getattr(exc, "details", None)
+        )

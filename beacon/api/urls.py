@@ -1,0 +1,32 @@
+"""The /api/v1/ router: one NinjaAPI, each app's api.py adds its router here."""
+
+from ninja import NinjaAPI
+
+from beacon.api import errors
+from beacon.api.auth import bearer_token, session_cookie
+
+api = NinjaAPI(
+    title="Beacon API",
+    version="1",
+    description=(
+        "Beacon's JSON API. Authenticate with `Authorization: Bearer <token>` "
+        "(POST /api/v1/auth/token) or, from the browser, the signed-in session. "
+        "Errors always have the shape {\"error\": {\"code\", \"message\", \"details\"}}."
+    ),
+    auth=[bearer_token, session_cookie],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+
+
+def _register_routers() -> None:
+    from beacon.accounts.api import router as accounts_router
+    from beacon.audit.api import router as audit_router
+
+    api.add_router("", accounts_router)
+    api.add_router("/audit-events", audit_router)
+
+
+_register_routers()

@@ -1,0 +1,48 @@
+"""Every action the audit trail knows, with the words an administrator reads.
+
+record_event() refuses an action that is not listed, so a typo cannot hide an event from filters.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    # Sign-in and sessions
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Failed sign-in"),
+    "auth.locked_out": _("Sign-in refused: locked out"),
+    "auth.logout": _("Signed out"),
+    "auth.session_expired": _("Session ended (time limit)"),
+    "auth.sessions_ended": _("Sessions ended"),
+    "auth.password_reset_requested": _("Password reset requested"),
+    "auth.password_reset": _("Password reset"),
+    "auth.password_changed": _("Password changed"),
+    "auth.token_created": _("API token created"),
+    "auth.token_revoked": _("API token revoked"),
+    "auth.token_invalid": _("Invalid API token presented"),
+    # Multi-factor authentication
+    "mfa.enrolled": _("MFA enrolled"),
+    "mfa.verified": _("MFA code accepted"),
+    "mfa.failed": _("MFA code refused"),
+    "mfa.recovery_code_used": _("MFA recovery code used"),
+    "mfa.recovery_codes_generated": _("MFA recovery codes generated"),
+    "mfa.reset": _("MFA reset"),
+    # Organizations, people and roles
+    "organization.created": _("Organization created"),
+    "organization.settings_changed": _("Organization settings changed"),
+    "organization.switched": _("Switched organization"),
+    "user.created": _("User created"),
+    "user.profile_changed": _("Profile changed"),
+    "membership.created": _("Member added"),
+    "membership.role_changed": _("Role changed"),
+    "membership.deactivated": _("Member deactivated"),
+    "membership.reactivated": _("Member reactivated"),
+    "invitation.sent": _("Invitation sent"),
+    "invitation.accepted": _("Invitation accepted"),
+    "invitation.revoked": _("Invitation revoked"),
+    # Access control
+    "access.refused": _("Access refused"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))

@@ -1,0 +1,62 @@
+"""API: the organization's audit trail, for organization admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from beacon.api.schemas import Error
+from beacon.audit.selectors import MAX_PAGE, AuditFilters, audit_event_page
+from beacon.organizations.permissions import is_org_admin
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime
+    actor: UUID | None = Field(None, alias="actor_id")
+    actor_email: str
+    organization: UUID | None = Field(None, alias="organization_id")
+    action: str
+    object_type: str
+    object_id: str
+    ip_address: str | None
+    details: dict
+
+
+class AuditEventPage(Schema):
+    items: list[AuditEventOut]
+    next: str | None = Field(None, description="URL of the next (older) page, if any.")
+
+
+class AuditQuery(Schema):
+    actor: str = Field("", description="Email of the person (or part of it).")
+    action: str = Field("", description="Exact action, e.g. auth.login_failed.")
+    since: datetime | None = Field(None, description="From this time (inclusive).")
+    until: datetime | None = Field(None, description="Until this time (exclusive).")
+    before: int | None = Field(None, description="Only entries older than this id (paging).")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+@router.get("", response={200: AuditEventPage, 403: Error}, summary="The organization's audit trail")
+def list_audit_events(request, q: Query[AuditQuery]):
+    member = getattr(request, "member", None)
+    if not is_org_admin(member):
+        raise PermissionDenied
+    page = audit_event_page(
+        member=member,
+        filters=AuditFilters(actor=q.actor, action=q.action, since=q.since, until=q.until),
+        before=q.before,
+        limit=q.limit,
+    )
+    next_url = None
+    if page.next_before:
+        params = request.GET.copy()
+        params["before"] = str(page.next_before)
+        next_url = f"{request.path}?{params.urlencode()}"
+    return {"items": page.events, "next": next_url}

@@ -1,0 +1,41 @@
+"""On PostgreSQL, the database itself refuses UPDATE and DELETE of audit events, whoever asks.
+
+(TRUNCATE stays possible for the database owner: it is what test runs use to reset tables.
+Production deployments also revoke UPDATE, DELETE and TRUNCATE from Beacon's role: see
+docs/deployment.md.) SQLite has no per-session switch to lift such a trigger for test resets;
+there, the model layer refuses changes and the hash chain reveals any made around it.
+"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION beacon_audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_auditevent_append_only
+    BEFORE UPDATE OR DELETE ON audit_auditevent
+    FOR EACH ROW EXECUTE FUNCTION beacon_audit_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS audit_auditevent_append_only ON audit_auditevent;
+DROP FUNCTION IF EXISTS beacon_audit_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

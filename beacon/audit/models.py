@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beacon.audit.actions import action_label
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit event through Beacon."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only trail, chained to the entry before it by a keyed hash.
+
+    `id` is the position in the chain, assigned by record_event() while it holds the chain lock;
+    it is part of the hashed content, so moving an entry breaks the chain (beacon/audit/chain.py).
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The email at the time, so the trail still reads right after someone changes theirs.
+    actor_email = models.CharField(max_length=254, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["organization", "-id"], name="audit_org_recent"),
+            models.Index(fields=["organization", "action", "-id"], name="audit_org_action"),
+            models.Index(fields=["actor", "-id"], name="audit_actor_recent"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+        verbose_name = _("audit event")
+
+    def __str__(self):
+        return f"#{self.id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only.")

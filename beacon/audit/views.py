@@ -1,0 +1,23 @@
+from django.shortcuts import render
+
+from beacon.audit.forms import AuditFilterForm
+from beacon.audit.selectors import audit_event_page
+from beacon.core.access import require_role
+from beacon.organizations.models import Role
+
+
+@require_role(Role.ORG_ADMIN)
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    try:
+        before = int(request.GET.get("before", "")) or None
+    except ValueError:
+        before = None
+    page = audit_event_page(member=request.member, filters=form.filters(), before=before)
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

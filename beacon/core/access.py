@@ -1,0 +1,118 @@
+"""The one mechanism that decides whether a person may load a record.
+
+Every app's permissions.py answers two questions for its records (docs/permissions.md):
+  * `<entities>_visible_to(member)`: the queryset of records this member may see at all;
+  * `can_<verb>_<entity>(member, obj)`: whether they may change one they can see.
+Views and API endpoints load records only through `load_visible()` with those two answers:
+  * not visible (another organization, another caseload, or no such record): 404, identical to
+    a record that does not exist, so existence never leaks across organizations;
+  * visible but not changeable by this role, when asked for writing: 403.
+Refusals of records that do exist are written to the audit trail. A test
+(beacon/core/tests/test_lint.py) fails if a view or API module loads a record around this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+
+from beacon.audit.services import record_event
+
+M = TypeVar("M", bound=models.Model)
+
+
+def load_visible(
+    *,
+    member,
+    visible: models.QuerySet[M],
+    pk,
+    for_write: bool = False,
+    can_write: Callable[[object, M], bool] | None = None,
+) -> M:
+    """Load one record that `member` may see, or refuse (404 unseen, 403 seen but read-only)."""
+    model = visible.model
+    try:
+        obj = visible.get(pk=pk)
+    except (model.DoesNotExist, ValidationError, ValueError, TypeError):
+        _record_hidden(member=member, model=model, pk=pk)
+        raise Http404(f"No {model._meta.verbose_name} matches the given id.") from None
+    if for_write and (can_write is None or not can_write(member, obj)):
+        # The 403 itself is recorded by RefusalAuditMiddleware / the API's error handler.
+        raise PermissionDenied
+    return obj
+
+
+def _record_hidden(*, member, model: type[models.Model], pk) -> None:
+    try:
+        exists = model._base_manager.filter(pk=pk).exists()
+    except (ValidationError, ValueError, TypeError):
+        exists = False
+    if exists:
+        record_event(
+            action="access.refused",
+            actor=getattr(member, "user", None),
+            organization=getattr(member, "organization", None),
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+            details={"answered": 404},
+        )
+
+
+def require_role(*roles: str):
+    """A view decorator: the current membership must hold one of `roles`, or 403.
+
+    Sign-in itself is already required for every view not marked public
+    (beacon.accounts.middleware.SignInRequiredMiddleware); this narrows it by role.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            member = getattr(request, "member", None)
+            if member is None or member.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.beacon_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+def require_member(view):
+    """A view decorator: the person must be acting within an organization (any role)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if getattr(request, "member", None) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class RefusalAuditMiddleware:
+    """Every 403 Beacon answers is a refused access: record it with the path asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and not getattr(request, "beacon_refusal_recorded", False):
+            member = getattr(request, "member", None)
+            user = getattr(request, "user", None)
+            record_event(
+                action="access.refused",
+                actor=user if user is not None and user.is_authenticated else None,
+                organization=getattr(member, "organization", None),
+                object_type="path",
+                object_id=request.path[:64],
+                details={"answered": 403, "method": request.method, "path": request.path[:500]},
+            )
+        return response

@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beacon.organizations.models import Organization, Role
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "part2_applies", "mfa_required", "idle_timeout_minutes", "overdue_after_days"]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PEER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class OrganizationCreateForm(forms.Form):
+    name = forms.CharField(label=_("Organization name"), max_length=200)
+    admin_email = forms.EmailField(
+        label=_("Email of its first organization admin"),
+        help_text=_("They receive an invitation to set up their account."),
+    )

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from beacon.core.models import BaseModel
+
+
+class Role(models.TextChoices):
+    """A person's role within one organization (platform admin is a property of the user)."""
+
+    ORG_ADMIN = "org_admin", _("Organization admin")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PEER = "peer", _("Peer specialist")
+    PARTICIPANT = "participant", _("Participant")
+
+
+STAFF_ROLES = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.PEER})
+
+
+def default_idle_timeout():
+    return settings.BEACON_SESSION_IDLE_MINUTES
+
+
+class Organization(BaseModel):
+    name = models.CharField(_("name"), max_length=200)
+    part2_applies = models.BooleanField(
+        _("42 CFR Part 2 applies"),
+        default=True,
+        help_text=_(
+            "Whether this organization is a federally assisted substance use disorder program "
+            "whose records 42 CFR Part 2 protects."
+        ),
+    )
+    mfa_required = models.BooleanField(
+        _("Staff must use multi-factor authentication"),
+        default=True,
+        help_text=_("Staff enrol an authenticator app and recovery codes before they can work."),
+    )
+    idle_timeout_minutes = models.PositiveIntegerField(
+        _("Sign out after this many idle minutes"),
+        default=default_idle_timeout,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    overdue_after_days = models.PositiveIntegerField(
+        _("Days without contact before a participant counts as overdue"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(BaseModel):
+    """A person's place in one organization: their role, and whether it is active."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
+        verbose_name = _("membership")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == Role.ORG_ADMIN
+
+    @property
+    def mfa_required(self) -> bool:
+        return self.is_staff_role and self.organization.mfa_required
+
+
+class Invitation(BaseModel):
+    """An email invitation to join an organization in a role. Only a hash of its token is kept."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(Lower("email"), name="invitation_email_lower")]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -1,0 +1,294 @@
+"""Beacon's one settings file, driven by environment variables (see docs/configuration.md).
+
+BEACON_ENV selects the profile: "development" (default), "demo" or "production". Production
+differs from the others only through what is read here, never through another file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+import platformdirs
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+BEACON_ENV = env_str("BEACON_ENV", "development").strip().lower()
+if BEACON_ENV not in {"development", "demo", "production"}:
+    raise ImproperlyConfigured(
+        f"BEACON_ENV must be development, demo or production, not {BEACON_ENV!r}"
+    )
+PRODUCTION = BEACON_ENV == "production"
+
+# Where the embedded database, the development secret key and uploaded files live.
+DATA_DIR = Path(
+    env_str("BEACON_DATA_DIR") or platformdirs.user_data_path("beacon", appauthor=False)
+).expanduser()
+
+
+def _development_secret_key() -> str:
+    """A per-machine key kept in the data directory, so sessions and the audit chain survive
+    restarts of the demo. Never used in production."""
+    path = DATA_DIR / "secret_key"
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(50))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    except OSError:
+        return secrets.token_urlsafe(50)
+
+
+SECRET_KEY = env_str("BEACON_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "BEACON_SECRET_KEY is not set. Production refuses to start without it: generate one "
+            "with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    SECRET_KEY = _development_secret_key()
+
+# The audit chain's HMAC key. It is never stored in the database; without its own variable it is
+# derived from the secret key (docs/audit.md explains rotation).
+BEACON_AUDIT_KEY = env_str("BEACON_AUDIT_KEY")
+
+DEBUG = env_bool("BEACON_DEBUG", False) and not PRODUCTION
+
+if PRODUCTION:
+    ALLOWED_HOSTS = env_list("BEACON_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("BEACON_ALLOWED_HOSTS must list the host names Beacon serves.")
+else:
+    ALLOWED_HOSTS = env_list("BEACON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "django_htmx",
+    "ninja",
+    "beacon.core",
+    "beacon.audit",
+    "beacon.accounts",
+    "beacon.organizations",
+    "beacon.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "beacon.audit.context.AuditContextMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "beacon.organizations.middleware.CurrentMembershipMiddleware",
+    "beacon.accounts.middleware.SessionPolicyMiddleware",
+    "beacon.core.access.RefusalAuditMiddleware",
+    "beacon.accounts.middleware.SignInRequiredMiddleware",
+    "beacon.accounts.middleware.MfaEnrolmentMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "beacon.core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "beacon" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beacon.core.context_processors.beacon",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data directory unless DATABASE_URL names another (PostgreSQL).
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("BEACON_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "beacon.sqlite3",
+            "OPTIONS": {
+                # Writers take the lock when their transaction begins, so two writers never
+                # deadlock upgrading a read lock; WAL lets readers go on while one writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out email and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+
+# Sign-in lockout: after N failures for one email from one address, refuse for M minutes.
+BEACON_LOCKOUT_ATTEMPTS = env_int("BEACON_LOCKOUT_ATTEMPTS", 5, minimum=1)
+BEACON_LOCKOUT_MINUTES = env_int("BEACON_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = BEACON_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=BEACON_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "beacon.accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "beacon.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "beacon.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Sessions: server-side, ended after idle minutes (per organization, this is the default) and
+# after a fixed number of hours whatever the activity.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+BEACON_SESSION_IDLE_MINUTES = env_int("BEACON_SESSION_IDLE_MINUTES", 30, minimum=1)
+BEACON_SESSION_MAX_HOURS = env_int("BEACON_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = BEACON_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "beacon_session"
+CSRF_COOKIE_NAME = "beacon_csrftoken"
+
+# Address of the person on the other end: REMOTE_ADDR unless Beacon runs behind this many
+# trusted proxies that append to X-Forwarded-For.
+BEACON_TRUSTED_PROXY_COUNT = env_int("BEACON_TRUSTED_PROXY_COUNT", 0)
+
+# Security headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("BEACON_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("BEACON_HSTS_SECONDS", 63072000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BEACON_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("BEACON_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("BEACON_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = env_list("BEACON_CSRF_TRUSTED_ORIGINS")
+
+# Email: the console in development and the demo; SMTP when BEACON_EMAIL_HOST is set.
+EMAIL_HOST = env_str("BEACON_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("BEACON_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("BEACON_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_str("BEACON_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("BEACON_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("BEACON_DEFAULT_FROM_EMAIL", "Beacon <beacon@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Internationalization: every user-facing string is marked for translation.
+LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "beacon" / "locale"]
+TIME_ZONE = env_str("BEACON_TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# collectstatic's destination, for production; development and the demo serve from the apps.
+STATIC_ROOT = Path(env_str("BEACON_STATIC_ROOT") or DATA_DIR / "static") if PRODUCTION else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if not PRODUCTION:
+    # The demo and development serve static files straight from the package, no collectstatic.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BEACON_LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Silenced system checks, each with its reason.
+SILENCED_SYSTEM_CHECKS: list[str] = []

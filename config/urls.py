@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from beacon.api.urls import api
+from beacon.core import views as core_views
+
+urlpatterns = [
+    path("", include("beacon.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("beacon.accounts.urls")),
+    path("organization/", include("beacon.organizations.urls")),
+    path("audit/", include("beacon.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "beacon.core.errors.bad_request"
+handler403 = "beacon.core.errors.permission_denied"
+handler404 = "beacon.core.errors.page_not_found"
+handler500 = "beacon.core.errors.server_error"

@@ -66,7 +66,9 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("BEACON_ALLOWED_HOSTS must list the host names Beacon serves.")
 else:
-    ALLOWED_HOSTS = env_list("BEACON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+    ALLOWED_HOSTS = env_list(
+        "BEACON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -90,24 +92,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers every response carries, including redirects made by the middleware below.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "beacon.core.middleware.NoStoreMiddleware",
     "beacon.audit.context.AuditContextMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "beacon.organizations.middleware.CurrentMembershipMiddleware",
     "beacon.accounts.middleware.SessionPolicyMiddleware",
     "beacon.core.access.RefusalAuditMiddleware",
     "beacon.accounts.middleware.SignInRequiredMiddleware",
     "beacon.accounts.middleware.MfaEnrolmentMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "beacon.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -136,7 +139,9 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("BEACON_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL,
+            conn_max_age=env_int("BEACON_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
         )
     }
 else:
@@ -287,7 +292,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BEACON_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "ERROR"}},  # Beacon audits sign-ins itself
 }
 
 # Silenced system checks, each with its reason.

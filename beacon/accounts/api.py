@@ -91,7 +91,9 @@ def create_token(request, payload: TokenRequest):
 
         raise ApiError(429, "locked_out", lockout_message())
     if user is None:
-        raise ApiError(401, "invalid_credentials", _("That email and password do not match an active account."))
+        raise ApiError(
+            401, "invalid_credentials", _("That email and password do not match an active account.")
+        )
     memberships = list(memberships_of_user(user))
     if payload.organization:
         memberships_in = [m for m in memberships if m.organization_id == payload.organization]
@@ -99,10 +101,14 @@ def create_token(request, payload: TokenRequest):
     else:
         membership = current_membership(user, memberships)
     if membership is None:
-        raise ApiError(403, "no_membership", _("This account is not a member of that organization."))
+        raise ApiError(
+            403, "no_membership", _("This account is not a member of that organization.")
+        )
     if services.mfa_is_enrolled(user):
         if not payload.otp:
-            raise ApiError(401, "mfa_required", _("Send the code from your authenticator app as 'otp'."))
+            raise ApiError(
+                401, "mfa_required", _("Send the code from your authenticator app as 'otp'.")
+            )
         result = services.mfa_verify(user=user, code=payload.otp)
         if not result.ok:
             raise ApiError(401, "mfa_invalid", result.message)
@@ -115,7 +121,12 @@ def create_token(request, payload: TokenRequest):
     token, secret = api_services.token_create(
         user=user, organization=membership.organization, name=payload.name
     )
-    return 201, {"token": secret, "id": token.id, "organization": token.organization_id, "prefix": token.prefix}
+    return 201, {
+        "token": secret,
+        "id": token.id,
+        "organization": token.organization_id,
+        "prefix": token.prefix,
+    }
 
 
 @router.get("/auth/tokens", response=list[TokenOut], summary="Your API tokens")

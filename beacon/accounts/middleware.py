@@ -55,9 +55,9 @@ class SessionPolicyMiddleware:
             return ""
         max_hours = settings.BEACON_SESSION_MAX_HOURS
         if now - auth_at > max_hours * 3600:
-            return _("For your security, sessions end after %(hours)d hours. Please sign in again.") % {
-                "hours": max_hours
-            }
+            return _(
+                "For your security, sessions end after %(hours)d hours. Please sign in again."
+            ) % {"hours": max_hours}
         member = getattr(request, "member", None)
         idle_minutes = (
             member.organization.idle_timeout_minutes
@@ -66,7 +66,8 @@ class SessionPolicyMiddleware:
         )
         if now - seen_at > idle_minutes * 60:
             return _(
-                "You were signed out after %(minutes)d minutes without activity. Please sign in again."
+                "You were signed out after %(minutes)d minutes without activity. "
+                "Please sign in again."
             ) % {"minutes": idle_minutes}
         if now - seen_at > _SEEN_RESOLUTION_SECONDS:
             services.session_seen(request=request, now=now)

@@ -72,3 +72,6 @@ class UserSession(models.Model):
 
     class Meta:
         ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

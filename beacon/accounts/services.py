@@ -40,7 +40,9 @@ def user_create(
     is_platform_admin: bool = False,
 ) -> User:
     """Create a person who can sign in. A None password leaves the account unusable until reset."""
-    user = User(email=normalize_email(email), name=name.strip(), is_platform_admin=is_platform_admin)
+    user = User(
+        email=normalize_email(email), name=name.strip(), is_platform_admin=is_platform_admin
+    )
     if password is None:
         user.set_unusable_password()
     else:
@@ -246,7 +248,9 @@ def mfa_enrolment_confirm(*, user: User, code: str) -> list[str]:
     """Confirm the authenticator app with a first code; returns the new recovery codes."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        raise ValidationError(_("Start the set-up again: no authenticator is waiting to be confirmed."))
+        raise ValidationError(
+            _("Start the set-up again: no authenticator is waiting to be confirmed.")
+        )
     code = _digits(code)
     if not device.verify_token(code):
         record_event(
@@ -311,7 +315,10 @@ def mfa_verify(*, user: User, code: str) -> MfaResult:
                 continue
             if device.verify_token(code):
                 record_event(
-                    action="mfa.verified", actor=user, organization=user.last_organization, target=user
+                    action="mfa.verified",
+                    actor=user,
+                    organization=user.last_organization,
+                    target=user,
                 )
                 return MfaResult(device)
     else:
@@ -329,17 +336,21 @@ def mfa_verify(*, user: User, code: str) -> MfaResult:
                     details={"remaining": recovery_codes_remaining(user)},
                 )
                 return MfaResult(device)
-    record_event(
-        action="mfa.failed", actor=user, organization=user.last_organization, target=user
-    )
+    record_event(action="mfa.failed", actor=user, organization=user.last_organization, target=user)
     if throttled_for:
         return MfaResult(
-            None, _("Too many wrong codes. Wait a minute, then enter the newest code.")
+            None,
+            _(
+                "Too many wrong codes in a row. Wait a few seconds and try again: each wrong code "
+                "makes the wait longer."
+            ),
         )
     return MfaResult(
         None,
-        _("That code did not match, or it was already used. Enter the newest code from your app, "
-          "or one of your recovery codes."),
+        _(
+            "That code did not match, or it was already used. Enter the newest code from your app, "
+            "or one of your recovery codes."
+        ),
     )
 
 

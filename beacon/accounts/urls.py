@@ -14,9 +14,7 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path(
-        "reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
-    ),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("security/", views.security, name="security"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),

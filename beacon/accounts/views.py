@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from beacon.accounts import selectors, services
-from beacon.accounts.forms import MfaCodeForm, MfaEnrolForm, ProfileForm, SignInForm, TokenCreateForm
+from beacon.accounts.forms import (
+    MfaCodeForm,
+    MfaEnrolForm,
+    ProfileForm,
+    SignInForm,
+    TokenCreateForm,
+)
 from beacon.accounts.lockout import lockout_response
 from beacon.api import selectors as api_selectors
 from beacon.api import services as api_services
@@ -52,8 +58,10 @@ def sign_in(request):
         if user is None:
             form.add_error(
                 None,
-                _("That email and password do not match an active account. Check them and try "
-                  "again, or reset your password."),
+                _(
+                    "That email and password do not match an active account. Check them and try "
+                    "again, or reset your password."
+                ),
             )
         elif services.mfa_is_enrolled(user):
             request.session[MFA_PENDING] = {
@@ -184,7 +192,9 @@ def mfa_setup(request):
     form = MfaEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.mfa_enrolment_confirm(user=request.user, code=form.cleaned_data["code"])
+            codes = services.mfa_enrolment_confirm(
+                user=request.user, code=form.cleaned_data["code"]
+            )
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
@@ -229,7 +239,11 @@ def tokens(request):
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": api_selectors.token_list(user=request.user), "new_secret": new_secret},
+        {
+            "form": form,
+            "tokens": api_selectors.token_list(user=request.user),
+            "new_secret": new_secret,
+        },
     )
 
 

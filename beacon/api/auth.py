@@ -7,7 +7,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from beacon.api import selectors, services
 from beacon.audit.services import record_event
-from beacon.organizations.selectors import current_membership
+from beacon.organizations.selectors import membership_active
 
 
 class BearerToken(HttpBearer):
@@ -23,14 +23,8 @@ class BearerToken(HttpBearer):
                 details={"prefix": (token or "")[:12], "path": request.path[:200]},
             )
             return None
-        membership = current_membership(
-            api_token.user,
-            [
-                m
-                for m in api_token.user.memberships.filter(
-                    is_active=True, organization_id=api_token.organization_id
-                ).select_related("organization")
-            ],
+        membership = membership_active(
+            user=api_token.user, organization_id=api_token.organization_id
         )
         if membership is None:
             return None

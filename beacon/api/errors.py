@@ -1,6 +1,6 @@
 """One error shape for the whole API, with real status codes:
 
-    {"error": {"code": "not_found", "message": "…", "details": [...]}}
+{"error": {"code": "not_found", "message": "…", "details": [...]}}
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ class ApiError(HttpError):
         self.details = details
 
 
-def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, message, details=None):
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message, details=None
+):
     body = {"error": {"code": code, "message": str(message)}}
     if details:
         body["error"]["details"] = details

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BaseModel
 
-TOKEN_PREFIX = "bcn_"
+TOKEN_PREFIX = "bcn_"  # noqa: S105 (a label, not a secret)
 
 
 def hash_token(raw: str) -> str:
@@ -16,7 +16,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(BaseModel):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )

@@ -43,7 +43,9 @@ class AuditQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-@router.get("", response={200: AuditEventPage, 403: Error}, summary="The organization's audit trail")
+@router.get(
+    "", response={200: AuditEventPage, 403: Error}, summary="The organization's audit trail"
+)
 def list_audit_events(request, q: Query[AuditQuery]):
     member = getattr(request, "member", None)
     if not is_org_admin(member):

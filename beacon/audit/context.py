@@ -14,11 +14,12 @@ class RequestInfo:
     ip_address: str | None = None
 
 
-_current: ContextVar[RequestInfo] = ContextVar("beacon_audit_request", default=RequestInfo())
+_NO_REQUEST = RequestInfo()
+_current: ContextVar[RequestInfo | None] = ContextVar("beacon_audit_request", default=None)
 
 
 def current_request_info() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _NO_REQUEST
 
 
 class AuditContextMiddleware:

@@ -66,10 +66,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.id} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        return action_label(self.action)
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
@@ -78,3 +74,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

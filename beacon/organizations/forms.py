@@ -7,7 +7,13 @@ from beacon.organizations.models import Organization, Role
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "part2_applies", "mfa_required", "idle_timeout_minutes", "overdue_after_days"]
+        fields = [
+            "name",
+            "part2_applies",
+            "mfa_required",
+            "idle_timeout_minutes",
+            "overdue_after_days",
+        ]
 
 
 class InviteForm(forms.Form):

@@ -21,6 +21,10 @@ def memberships_of_user(user) -> QuerySet[Membership]:
     )
 
 
+def membership_active(*, user, organization_id) -> Membership | None:
+    return memberships_of_user(user).filter(organization_id=organization_id).first()
+
+
 def current_membership(user, memberships: list[Membership] | None = None) -> Membership | None:
     """The membership a person works in: the organization they last chose, else their first."""
     if memberships is None:
@@ -53,9 +57,11 @@ def membership_get_for_member(*, member: Membership, pk, for_write: bool = False
 def invitation_list_open(*, member: Membership) -> QuerySet[Invitation]:
     from django.utils import timezone
 
-    return invitations_visible_to(member).filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("invited_by")
+    return (
+        invitations_visible_to(member)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("invited_by")
+    )
 
 
 def invitation_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Invitation:

@@ -22,7 +22,13 @@ from beacon.audit.services import changed_fields, record_event
 from beacon.organizations.models import Invitation, Membership, Organization, Role
 
 INVITATION_DAYS = 7
-SETTINGS_FIELDS = ("name", "part2_applies", "mfa_required", "idle_timeout_minutes", "overdue_after_days")
+SETTINGS_FIELDS = (
+    "name",
+    "part2_applies",
+    "mfa_required",
+    "idle_timeout_minutes",
+    "overdue_after_days",
+)
 
 
 def organization_create(*, name: str, actor: User, **settings_values: Any) -> Organization:
@@ -66,9 +72,7 @@ def organization_update_settings(
 
 def organization_switch(*, user: User, organization: Organization) -> None:
     """Make `organization` the one the person is working in (they must belong to it)."""
-    if not Membership.objects.filter(
-        user=user, organization=organization, is_active=True
-    ).exists():
+    if not Membership.objects.filter(user=user, organization=organization, is_active=True).exists():
         raise ValidationError(_("You are not a member of that organization."))
     if user.last_organization_id == organization.pk:
         return
@@ -76,13 +80,14 @@ def organization_switch(*, user: User, organization: Organization) -> None:
         User.objects.filter(pk=user.pk).update(last_organization=organization)
         user.last_organization = organization
         record_event(
-            action="organization.switched", actor=user, organization=organization, target=organization
+            action="organization.switched",
+            actor=user,
+            organization=organization,
+            target=organization,
         )
 
 
-def membership_add(
-    *, organization: Organization, user: User, role: str, actor: User
-) -> Membership:
+def membership_add(*, organization: Organization, user: User, role: str, actor: User) -> Membership:
     """Give a person a role in an organization (or reactivate the one they had)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
@@ -219,7 +224,10 @@ def invitation_send(
     with transaction.atomic():
         # A new invitation replaces any open one for the same person.
         Invitation.objects.filter(
-            organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+            organization=organization,
+            email=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())
         invitation.save()
         record_event(

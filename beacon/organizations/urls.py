@@ -20,7 +20,9 @@ urlpatterns = [
         views.member_reactivate,
         name="member_reactivate",
     ),
-    path("members/<uuid:membership_id>/reset-mfa/", views.member_mfa_reset, name="member_mfa_reset"),
+    path(
+        "members/<uuid:membership_id>/reset-mfa/", views.member_mfa_reset, name="member_mfa_reset"
+    ),
     path(
         "invitations/<uuid:invitation_id>/revoke/",
         views.invitation_revoke,

@@ -186,6 +186,7 @@ def invitation_accept(request, token):
     user = request.user if request.user.is_authenticated else None
     account_exists = user is None and services.account_exists(invitation.email)
     form = NewAccountForm(request.POST or None, email=invitation.email)
+    problem = ""
     if request.method == "POST" and not account_exists and (user is not None or form.is_valid()):
         try:
             membership = services.invitation_accept(
@@ -195,7 +196,10 @@ def invitation_accept(request, token):
                 password=form.cleaned_data.get("password1", "") if user is None else "",
             )
         except ValidationError as exc:
-            apply_validation_error(form, exc)
+            if user is None:
+                apply_validation_error(form, exc)
+            else:
+                problem = " ".join(exc.messages)
         else:
             if user is None:
                 messages.success(request, _("Your account is ready. Sign in to start."))
@@ -208,7 +212,12 @@ def invitation_accept(request, token):
     return render(
         request,
         "organizations/invitation_accept.html",
-        {"invitation": invitation, "form": form, "account_exists": account_exists},
+        {
+            "invitation": invitation,
+            "form": form,
+            "account_exists": account_exists,
+            "problem": problem,
+        },
     )
 
 

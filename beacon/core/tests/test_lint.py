@@ -32,7 +32,12 @@ def test_views_and_api_never_load_records_around_the_access_check():
 
 def test_lint_sees_the_modules_it_guards():
     names = {p.relative_to(BEACON).as_posix() for p in _view_modules()}
-    assert {"accounts/views.py", "organizations/views.py", "audit/views.py", "audit/api.py"} <= names
+    assert {
+        "accounts/views.py",
+        "organizations/views.py",
+        "audit/views.py",
+        "audit/api.py",
+    } <= names
 
 
 # Pages anyone may open without signing in. Adding a public page means adding it here, on

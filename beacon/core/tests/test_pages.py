@@ -20,8 +20,15 @@ def test_crisis_line_on_signed_out_pages(client, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["core:home", "accounts:security", "accounts:tokens", "organizations:members",
-     "organizations:settings", "organizations:invite", "audit:list"],
+    [
+        "core:home",
+        "accounts:security",
+        "accounts:tokens",
+        "organizations:members",
+        "organizations:settings",
+        "organizations:invite",
+        "audit:list",
+    ],
 )
 def test_crisis_line_on_signed_in_pages(client_for, ada, name):
     response = client_for(ada).get(reverse(name))
@@ -62,14 +69,15 @@ def test_signed_in_pages_are_never_stored(client_for, ada):
 def test_pages_have_no_inline_scripts_or_styles(client, ada):
     html = client.get(reverse("accounts:login")).content.decode()
     assert "<script>" not in html and "<style" not in html and " style=" not in html
-    assert "<script src=\"/static/vendor/htmx/htmx.min.js\"" in html
+    assert '<script src="/static/vendor/htmx/htmx.min.js"' in html
 
 
 @pytest.mark.django_db
 def test_cookies_are_httponly_and_samesite(client, pat):
     client.get(reverse("accounts:login"))
     response = client.post(
-        reverse("accounts:login"), {"email": "pat@harbor.test", "password": "correct horse battery staple"}
+        reverse("accounts:login"),
+        {"email": "pat@harbor.test", "password": "correct horse battery staple"},
     )
     cookie = response.cookies["beacon_session"]
     assert cookie["httponly"]

@@ -214,6 +214,7 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "beacon_session"
 CSRF_COOKIE_NAME = "beacon_csrftoken"
+CSRF_FAILURE_VIEW = "beacon.core.errors.csrf_failure"
 
 # Address of the person on the other end: REMOTE_ADDR unless Beacon runs behind this many
 # trusted proxies that append to X-Forwarded-For.

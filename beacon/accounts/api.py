@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
@@ -16,6 +17,7 @@ from beacon.api import selectors as api_selectors
 from beacon.api import services as api_services
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
+from beacon.core.net import client_ip
 from beacon.organizations.selectors import current_membership, memberships_of_user
 
 router = Router(tags=["auth"])
@@ -118,15 +120,21 @@ def create_token(request, payload: TokenRequest):
             "mfa_enrolment_required",
             _("Your organization requires multi-factor authentication: set it up in Beacon first."),
         )
+    # A complete sign-in clears the failed tries of this email from this address, as the
+    # sign-in page does (through Django's user_logged_in, which token sign-in does not send).
+    axes_reset(ip=client_ip(request), username=user.email)
     token, secret = api_services.token_create(
         user=user, organization=membership.organization, name=payload.name
     )
-    return 201, {
-        "token": secret,
-        "id": token.id,
-        "organization": token.organization_id,
-        "prefix": token.prefix,
-    }
+    return Status(
+        201,
+        {
+            "token": secret,
+            "id": token.id,
+            "organization": token.organization_id,
+            "prefix": token.prefix,
+        },
+    )
 
 
 @router.get("/auth/tokens", response=list[TokenOut], summary="Your API tokens")
@@ -142,7 +150,7 @@ def revoke_token(request, token_id: UUID):
         user=request.user, member=getattr(request, "member", None), pk=token_id
     )
     api_services.token_revoke(token=token, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, tags=["me"], summary="Who you are, and where you are working")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from beacon.api import selectors, services
 from beacon.audit.services import record_event
@@ -35,17 +35,20 @@ class BearerToken(HttpBearer):
         return api_token
 
 
-class SessionCookie(APIKeyCookie):
+class SessionCookie(SessionAuth):
     """The browser session (for htmx and the API docs page), with Django's CSRF check on
     unsafe methods. A session that still owes an MFA code is not accepted."""
 
-    param_name = "beacon_session"
-
     def _get_key(self, request: HttpRequest):
-        # The session middleware has already read the cookie; what matters is the person.
-        return "session"
+        # No session cookie: not this scheme's business (a bad bearer token stays a 401, not
+        # a CSRF failure). With one, ninja checks CSRF before anything else.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key):
+        if key is None:
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

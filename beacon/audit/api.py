@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from beacon.api.schemas import Error
 from beacon.audit.selectors import MAX_PAGE, AuditFilters, audit_event_page
@@ -37,10 +37,20 @@ class AuditEventPage(Schema):
 class AuditQuery(Schema):
     actor: str = Field("", description="Email of the person (or part of it).")
     action: str = Field("", description="Exact action, e.g. auth.login_failed.")
-    since: datetime | None = Field(None, description="From this time (inclusive).")
+    since: datetime | None = Field(
+        None, description="From this time (inclusive; ISO 8601, UTC unless an offset is given)."
+    )
     until: datetime | None = Field(None, description="Until this time (exclusive).")
     before: int | None = Field(None, description="Only entries older than this id (paging).")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc_unless_stated(cls, value: datetime | None) -> datetime | None:
+        """The trail is kept in UTC: a time without an offset is read as UTC."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 @router.get(

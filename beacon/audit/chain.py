@@ -27,9 +27,24 @@ def chain_key() -> bytes:
     return salted_hmac("beacon.audit.chain", "key", secret=settings.SECRET_KEY).digest()
 
 
+def clean_text(value: str) -> str:
+    """PostgreSQL cannot store NUL characters in text or JSON; a request path can carry one."""
+    return value.replace("\x00", "\ufffd")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean(v) for k, v in value.items()}
+    return value
+
+
 def normalize_details(details: dict[str, Any] | None) -> dict[str, Any]:
     """Details as they will read back from either database: plain JSON types only."""
-    return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
+    return _clean(json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)))
 
 
 def _utc_iso(value: datetime) -> str:

@@ -78,3 +78,14 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+    @property
+    def details_lines(self) -> list[str]:
+        """The details as short readable lines: "role: peer → supervisor"."""
+        lines = []
+        for key, value in (self.details or {}).items():
+            if isinstance(value, dict) and set(value) == {"old", "new"}:
+                lines.append(f"{key}: {value['old']} → {value['new']}")
+            else:
+                lines.append(f"{key}: {value}")
+        return lines

@@ -6,9 +6,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from beacon.audit.actions import ACTIONS
-from beacon.audit.chain import GENESIS_HASH, entry_hash, normalize_details
+from beacon.audit.chain import GENESIS_HASH, clean_text, entry_hash, normalize_details
 from beacon.audit.context import current_request_info
 from beacon.audit.models import AuditEvent
+from beacon.core.net import normalize_ip
 
 # Any constant works: it only has to be the same for every writer of the chain.
 _PG_CHAIN_LOCK = 0x62656163  # "beac"
@@ -48,6 +49,8 @@ def record_event(
         object_id = object_id or str(target.pk)
     if ip_address is None:
         ip_address = current_request_info().ip_address
+    ip_address = normalize_ip(ip_address)
+    object_type, object_id = clean_text(object_type)[:64], clean_text(str(object_id))[:64]
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_email = getattr(actor, "email", "") if actor is not None else ""
     organization_id = getattr(organization, "pk", None) if organization is not None else None
@@ -66,7 +69,7 @@ def record_event(
             organization_id=organization_id,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             ip_address=ip_address,
             details=details,
             prev_hash=prev_hash,
@@ -79,7 +82,7 @@ def record_event(
             organization_id=organization_id,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             ip_address=ip_address,
             details=details,
             prev_hash=prev_hash,

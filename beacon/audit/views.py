@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from beacon.audit.forms import AuditFilterForm
-from beacon.audit.selectors import audit_event_page
+from beacon.audit.selectors import AuditPage, audit_event_page
 from beacon.core.access import require_role
 from beacon.organizations.models import Role
 
@@ -13,7 +13,11 @@ def audit_list(request):
         before = int(request.GET.get("before", "")) or None
     except ValueError:
         before = None
-    page = audit_event_page(member=request.member, filters=form.filters(), before=before)
+    if form.is_bound and not form.is_valid():
+        # Show the mistake, not an unfiltered trail that looks like the answer.
+        page = AuditPage(events=[], next_before=None)
+    else:
+        page = audit_event_page(member=request.member, filters=form.filters(), before=before)
     query = request.GET.copy()
     query.pop("before", None)
     return render(

@@ -33,3 +33,12 @@ def server_error(request):
         return _api_error(500, "server_error", _("Something went wrong on our side."))
     # No request context here: the failure may be in the context processors themselves.
     return HttpResponseServerError(render_to_string("errors/500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that expired (or from another site). Say what to do."""
+    if request.path.startswith("/api/"):
+        return _api_error(
+            403, "csrf_failed", _("Send the CSRF token (X-CSRFToken) with session requests.")
+        )
+    return render(request, "errors/csrf.html", status=403)

@@ -1,7 +1,23 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
+
+
+def normalize_ip(value: str | None) -> str | None:
+    """An address in the one spelling databases store (2001:db8::1), or None if it is not one.
+
+    Proxies sometimes send "unknown"; an IPv6 address has many spellings. Both must neither
+    break a request nor make a genuine audit entry look edited.
+    """
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value.strip()).compressed
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -16,5 +32,5 @@ def client_ip(request: HttpRequest) -> str | None:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR") or None
+            return normalize_ip(forwarded[-count])
+    return normalize_ip(request.META.get("REMOTE_ADDR"))

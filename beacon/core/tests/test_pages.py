@@ -96,3 +96,22 @@ def test_static_assets_are_served_by_beacon(client):
     for path in ("/static/vendor/htmx/htmx.min.js", "/static/beacon/beacon.css"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_an_expired_form_explains_what_to_do(pat):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pat)
+    response = client.post("/accounts/security/", {"name": "Pat"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "That form could not be sent" in html
+    assert CRISIS in html
+
+
+def test_api_docs_are_served_locally_with_the_crisis_line(client_for, pat):
+    html = client_for(pat).get("/api/v1/docs").content.decode()
+    assert CRISIS in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()

@@ -266,7 +266,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Internationalization: every user-facing string is marked for translation.
 LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", "English"), ("es", "Español")]
+# Only languages with a complete translation are offered (a page must never claim a language
+# it is not written in: screen readers choose their voice from it).
+LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "beacon" / "locale"]
 TIME_ZONE = env_str("BEACON_TIME_ZONE", "America/New_York")
 USE_I18N = True

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beacon.accounts import services
 
@@ -55,8 +56,10 @@ class SessionPolicyMiddleware:
             return ""
         max_hours = settings.BEACON_SESSION_MAX_HOURS
         if now - auth_at > max_hours * 3600:
-            return _(
-                "For your security, sessions end after %(hours)d hours. Please sign in again."
+            return ngettext(
+                "For your security, sessions end after %(hours)d hour. Please sign in again.",
+                "For your security, sessions end after %(hours)d hours. Please sign in again.",
+                max_hours,
             ) % {"hours": max_hours}
         member = getattr(request, "member", None)
         idle_minutes = (

@@ -2,7 +2,7 @@
 
 (TRUNCATE stays possible for the database owner: it is what test runs use to reset tables.
 Production deployments also revoke UPDATE, DELETE and TRUNCATE from Beacon's role: see
-docs/deployment.md.) SQLite has no per-session switch to lift such a trigger for test resets;
+README.md, "Production deployment".) SQLite has no per-session switch to lift such a trigger for test resets;
 there, the model layer refuses changes and the hash chain reveals any made around it.
 """
 

@@ -227,3 +227,16 @@ def test_query_count_does_not_grow_with_the_trail(client_for, harbor, ada, sam, 
     assert (few_rows, many_rows) == (10, 50)
     assert many_queries == few_queries
     assert many_queries <= 12
+
+
+def test_details_read_as_old_and_new_values(client_for, harbor, ada, pat):
+    client, _login_id = signed_in(client_for, ada)
+    record(
+        harbor,
+        ada,
+        "membership.role_changed",
+        details={"user": "pat@harbor.test", "role": {"old": "peer", "new": "supervisor"}},
+    )
+    html = client.get(URL).content.decode()
+    assert "role: peer → supervisor" in html
+    assert "user: pat@harbor.test" in html

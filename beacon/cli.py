@@ -1,0 +1,380 @@
+"""The `beacon` command: run the demo, serve in production, and look after a deployment.
+
+Settings are read from the environment when Django starts, so each subcommand sets the
+environment it needs first and calls django.setup() only then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+SETTINGS_MODULE = "config.settings"
+DEMO_DEFAULT_PORT = 8000
+SQLITE_FILES = ("beacon.sqlite3", "beacon.sqlite3-wal", "beacon.sqlite3-shm")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _fail(message: str) -> int:
+    print(f"beacon: {message}", file=sys.stderr)
+    return 2
+
+
+def _default_data_dir() -> Path:
+    """The same default as config/settings.py, so the command and the server agree."""
+    import platformdirs
+
+    return platformdirs.user_data_path("beacon", appauthor=False)
+
+
+def _exec_gunicorn(args: list[str]) -> None:
+    """Replace this process with gunicorn, so Ctrl-C and SIGTERM reach its master directly."""
+    from django.db import connections
+
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    argv = [sys.executable, "-m", "gunicorn", *args, "config.wsgi:application"]
+    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, arguments we built
+
+
+def _gunicorn_has_control_socket() -> bool:
+    from gunicorn import config
+
+    return hasattr(config, "ControlSocketDisable")
+
+
+# demo ------------------------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError:
+            return False
+    return True
+
+
+def _sqlite_is_the_demo_database(data_dir: Path) -> bool:
+    """Whether DATABASE_URL (if set) names the data directory's own SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return True
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    if "sqlite" not in config.get("ENGINE", ""):
+        return False
+    name = Path(str(config.get("NAME", ""))).expanduser()
+    return name.resolve() == (data_dir / "beacon.sqlite3").resolve()
+
+
+def _print_sign_ins(url: str) -> None:
+    from beacon.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    rows = [("Email", "Role", "Organization")]
+    rows += [(a.email, a.role_label, a.organization or "(whole platform)") for a in DEMO_ACCOUNTS]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    print()
+    print(f"Beacon demo: open {url}")
+    print()
+    print("Demo sign-ins (every password is: " + DEMO_PASSWORD + ")")
+    for i, row in enumerate(rows):
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print(("  " + "  ".join(cells)).rstrip())
+        if i == 0:
+            print("  " + "  ".join("-" * width for width in widths))
+    print()
+    print("The demo listens on this computer only. Press Ctrl-C to stop it.")
+    print()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not _is_loopback(args.host):
+        return _fail(
+            f"the demo listens on this computer only (127.0.0.1, ::1 or localhost), not on "
+            f"{args.host!r}: its passwords are published, so anyone who can reach it could sign in."
+        )
+    if not 0 < args.port < 65536:
+        return _fail(f"{args.port} is not a port number (1 to 65535).")
+    os.environ.setdefault("BEACON_ENV", "demo")
+    if os.environ["BEACON_ENV"].strip().lower() == "production":
+        return _fail(
+            "BEACON_ENV is production: the demo creates accounts with published passwords and "
+            "never runs in production. Unset BEACON_ENV, or use `beacon serve`."
+        )
+    data_dir = Path(os.environ.get("BEACON_DATA_DIR") or _default_data_dir()).expanduser()
+    os.environ["BEACON_DATA_DIR"] = str(data_dir)
+    host = args.host.strip("[]")
+    if host not in {"127.0.0.1", "localhost", "::1"} and "BEACON_ALLOWED_HOSTS" not in os.environ:
+        os.environ["BEACON_ALLOWED_HOSTS"] = f"127.0.0.1,localhost,[::1],{host}"
+
+    if args.reset:
+        if not _sqlite_is_the_demo_database(data_dir):
+            return _fail(
+                "--reset deletes the demo's own SQLite database only, but DATABASE_URL points "
+                "elsewhere. Nothing was deleted. Unset DATABASE_URL to reset the demo."
+            )
+        for name in SQLITE_FILES:
+            (data_dir / name).unlink(missing_ok=True)
+        print(f"Removed the demo database in {data_dir}.")
+
+    if not _port_free(host, args.port):
+        return _fail(
+            f"port {args.port} on {host} is in use already (another Beacon demo?). "
+            f"Choose another with --port, e.g. `beacon demo --port {args.port + 1}`."
+        )
+
+    _setup_django()
+    from django.core.management import call_command
+
+    from beacon.demo import demo_data_create, demo_data_exists
+
+    print(f"Beacon demo data directory: {data_dir}")
+    if os.environ.get("DATABASE_URL"):
+        print("Using the database named by DATABASE_URL.")
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo_data_exists():
+        print("Reusing the demo data already there (start over with --reset).")
+    else:
+        print("Creating the demo data...")
+        demo_data_create()
+
+    url_host = f"[{host}]" if ":" in host else host
+    _print_sign_ins(f"http://{url_host}:{args.port}/")
+    gunicorn_args = [
+        "--bind",
+        f"{url_host}:{args.port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--graceful-timeout",
+        "5",
+    ]
+    if _gunicorn_has_control_socket():
+        # Newer gunicorn opens a control socket at one fixed path in the home directory; the
+        # demo has no use for it, and two demos would fight over it.
+        gunicorn_args.append("--no-control-socket")
+    _exec_gunicorn(gunicorn_args)
+    return 0  # not reached: exec replaces this process
+
+
+# serve -----------------------------------------------------------------------------------------
+
+
+def _default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        return _fail("--workers must be at least 1.")
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=1)
+    gunicorn_args = [
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "30",
+        "--max-requests",
+        "1000",
+        "--max-requests-jitter",
+        "100",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+    ]
+    shm = "/dev/shm"  # noqa: S108 - gunicorn creates its own unlinked heartbeat files there
+    if Path(shm).is_dir():
+        # Worker heartbeats on a disk-backed /tmp can stall them; memory does not.
+        gunicorn_args += ["--worker-tmp-dir", shm]
+    _exec_gunicorn(gunicorn_args)
+    return 0  # not reached
+
+
+# migrate, createadmin, audit, manage -----------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("Password: ")
+    second = getpass.getpass("Password (again): ")
+    if first != second:
+        print("The two passwords differ.", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from beacon.accounts.models import User, normalize_email
+    from beacon.accounts.services import user_create
+
+    interactive = sys.stdin.isatty() and not args.password_stdin
+    email = args.email or (input("Email: ").strip() if interactive else "")
+    name = args.name or (input("Name: ").strip() if interactive else "")
+    if not email or not name:
+        return _fail("give the new admin's --email and --name.")
+    if User.objects.filter(email=normalize_email(email)).exists():
+        return _fail(f"an account with the email {normalize_email(email)} exists already.")
+    password = _read_password(args)
+    if not password:
+        return _fail(
+            "no password given. Run it in a terminal to be asked, or pass --password-stdin."
+        )
+    try:
+        validate_password(password, User(email=normalize_email(email), name=name))
+        user = user_create(email=email, name=name, password=password, is_platform_admin=True)
+    except ValidationError as exc:
+        return _fail(" ".join(exc.messages))
+    print(f"Created platform admin {user.email}.")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.audit.chain import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"Audit chain verified: {report.checked} entries.")
+        return 0
+    print(
+        f"Audit chain BROKEN at entry #{report.first_broken_id}: {report.reason} "
+        f"({report.checked} entries before it verified)."
+    )
+    return 1
+
+
+def cmd_manage(argv: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["beacon manage", *argv])
+    return 0
+
+
+# The parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="beacon",
+        description="Beacon: an open-source platform for peer recovery support services.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="<command>", required=True)
+
+    demo = sub.add_parser(
+        "demo",
+        help="run Beacon with demo data on this computer (127.0.0.1:8000)",
+        description="Migrate, create the demo data if missing, and serve it on this computer.",
+    )
+    demo.add_argument("--port", type=int, default=DEMO_DEFAULT_PORT, help="default: 8000")
+    demo.add_argument(
+        "--host", default="127.0.0.1", help="a loopback address only (default: 127.0.0.1)"
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="delete the demo database first and start over"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the production server (gunicorn)",
+        description="Run gunicorn; with BEACON_ENV=production, collect static files first.",
+    )
+    serve.add_argument("--bind", default="0.0.0.0:8000", help="default: 0.0.0.0:8000")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=_default_workers(),
+        help="worker processes (default: 2 x cores + 1, at most 8)",
+    )
+    serve.add_argument("--threads", type=int, default=1, help="threads per worker (default: 1)")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    createadmin = sub.add_parser("createadmin", help="create a platform admin account")
+    createadmin.add_argument("--email")
+    createadmin.add_argument("--name")
+    createadmin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (for scripts)",
+    )
+    createadmin.set_defaults(handler=cmd_createadmin)
+
+    audit = sub.add_parser("audit", help="check the audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="<audit command>", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="check the audit chain and name the first broken entry"
+    )
+    verify.set_defaults(handler=cmd_audit_verify)
+
+    # Parsed by hand in main(), so Django sees every argument untouched (even --help).
+    sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        return cmd_manage(argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The `beacon` command and the demo data."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from beacon.accounts.models import User
+from beacon.accounts.services import user_create
+from beacon.cli import main
+from beacon.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create, demo_data_exists
+from beacon.organizations.models import Membership, Organization, Role
+from beacon.organizations.services import organization_create
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+# beacon audit verify -----------------------------------------------------------------------------
+
+
+def _audited_writes() -> None:
+    # Factories skip the services; these go through them, so each writes audit entries.
+    admin = user_create(email="root@example.org", name="Rita Root", password=None)
+    organization_create(name="Harbor Recovery Community", actor=admin)
+
+
+def test_audit_verify_passes_on_an_intact_chain(db, capsys):
+    _audited_writes()
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out == "Audit chain verified: 2 entries.\n"
+
+
+def test_audit_verify_passes_on_an_empty_trail(db, capsys):
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out == "Audit chain verified: 0 entries.\n"
+
+
+def test_audit_verify_fails_and_names_the_entry_when_the_chain_does_not_hold(db, settings, capsys):
+    _audited_writes()
+    # Entries hashed with one key do not verify with another: the same result as an entry
+    # edited by someone who does not hold the key (beacon/audit/tests cover each kind of edit).
+    settings.BEACON_AUDIT_KEY = "not the key the chain was written with"
+    assert main(["audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "Audit chain BROKEN at entry #1:" in out
+    assert "0 entries before it verified" in out
+
+
+# beacon createadmin -----------------------------------------------------------------------------
+
+
+def test_createadmin_reads_the_password_from_stdin(db, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough passphrase\n"))
+    code = main(
+        ["createadmin", "--email", "Root@Example.org", "--name", "Rita Root", "--password-stdin"]
+    )
+    assert code == 0, capsys.readouterr().err
+    user = User.objects.get(email="root@example.org")
+    assert user.is_platform_admin
+    assert user.check_password("a long enough passphrase")
+    assert not user.memberships.exists()
+
+
+def test_createadmin_refuses_an_existing_email(db, ada, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough passphrase\n"))
+    code = main(["createadmin", "--email", ada.email, "--name", "Ada", "--password-stdin"])
+    assert code != 0
+    assert "exists already" in capsys.readouterr().err
+    assert not User.objects.get(pk=ada.pk).is_platform_admin
+
+
+def test_createadmin_refuses_a_weak_password(db, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    code = main(["createadmin", "--email", "x@example.org", "--name", "X", "--password-stdin"])
+    assert code != 0
+    assert "too short" in capsys.readouterr().err
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_manage_passes_through_to_django(db, capsys):
+    assert main(["manage", "check"]) == 0
+    assert "no issues" in capsys.readouterr().out
+
+
+def test_demo_refuses_an_address_other_computers_can_reach(capsys):
+    assert main(["demo", "--host", "0.0.0.0"]) != 0  # noqa: S104
+    assert "this computer only" in capsys.readouterr().err
+
+
+# The demo data ----------------------------------------------------------------------------------
+
+
+def test_demo_data_creates_exactly_the_listed_accounts(db):
+    assert not demo_data_exists()
+    created = demo_data_create()
+    assert created == DEMO_ACCOUNTS
+    assert demo_data_exists()
+
+    assert set(User.objects.values_list("email", flat=True)) == {a.email for a in DEMO_ACCOUNTS}
+    memberships = {
+        (m.user.email, m.role, m.organization.name)
+        for m in Membership.objects.select_related("user", "organization")
+    }
+    assert memberships == {
+        ("admin@harbor.demo", Role.ORG_ADMIN, "Harbor Recovery Community"),
+        ("supervisor@harbor.demo", Role.SUPERVISOR, "Harbor Recovery Community"),
+        ("peer@harbor.demo", Role.PEER, "Harbor Recovery Community"),
+        ("peer2@harbor.demo", Role.PEER, "Harbor Recovery Community"),
+        ("participant@harbor.demo", Role.PARTICIPANT, "Harbor Recovery Community"),
+        ("admin@lakeside.demo", Role.ORG_ADMIN, "Lakeside Recovery Center"),
+        ("peer@lakeside.demo", Role.PEER, "Lakeside Recovery Center"),
+    }
+    platform = User.objects.get(email="platform@beacon.demo")
+    assert platform.is_platform_admin
+    assert not platform.memberships.exists()
+    assert User.objects.filter(is_platform_admin=True).count() == 1
+    assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
+    for organization in Organization.objects.all():
+        assert not organization.mfa_required
+        assert organization.part2_applies
+
+
+def test_demo_data_is_created_once(db):
+    demo_data_create()
+    assert demo_data_create() == []
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    assert Organization.objects.count() == 2
+
+
+def test_demo_data_is_audited(db, capsys):
+    from beacon.audit.models import AuditEvent
+
+    demo_data_create()
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions.count("user.created") == len(DEMO_ACCOUNTS)
+    assert actions.count("organization.created") == 2
+    assert actions.count("membership.created") == len(DEMO_ACCOUNTS) - 1
+    assert main(["audit", "verify"]) == 0
+
+
+# The demo command, from nothing -----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own loopback URL
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="gunicorn runs on POSIX systems only")
+def test_the_demo_command_starting_from_nothing(tmp_path):
+    """`beacon demo` on an empty data directory migrates, creates the demo data, serves it.
+
+    It always runs on its own SQLite database in tmp_path, whatever database the suite uses.
+    """
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "BEACON_ENV", "DJANGO_SETTINGS_MODULE"}
+        and not k.startswith("BEACON_")
+    }
+    env["BEACON_DATA_DIR"] = str(tmp_path / "data")
+    log_path = tmp_path / "demo.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "beacon.cli", "demo", "--port", str(port)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline:
+            assert process.poll() is None, f"the demo stopped:\n{log_path.read_text()}"
+            try:
+                health = _get(f"http://127.0.0.1:{port}/healthz")
+            except OSError:
+                health = None
+            if health and health[0] == 200:
+                break
+            time.sleep(0.5)
+        assert health and health[0] == 200, f"no answer in 60 s:\n{log_path.read_text()}"
+        assert '"database": "ok"' in health[1]
+
+        status, page = _get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert "988" in page
+
+        output = log_path.read_text()
+        assert "admin@harbor.demo" in output
+        assert "beacon-demo" in output
+        assert f"http://127.0.0.1:{port}/" in output
+        assert (tmp_path / "data" / "beacon.sqlite3").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == 0, log_path.read_text()

@@ -1,0 +1,87 @@
+"""The demo's data: two organizations and their people, every password `beacon-demo`.
+
+Everything is created through the services, so the demo's audit trail is as complete as a real
+one. Later issues add participants, plans and the rest here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from beacon.accounts.models import User
+from beacon.accounts.services import user_create
+from beacon.organizations.models import Role
+from beacon.organizations.services import membership_add, organization_create
+
+DEMO_PASSWORD = "beacon-demo"  # noqa: S105 - well known on purpose; the demo listens on loopback only
+HARBOR = "Harbor Recovery Community"
+LAKESIDE = "Lakeside Recovery Center"
+PLATFORM_ADMIN = "platform admin"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: str  # a Role value, or PLATFORM_ADMIN
+    organization: str = ""
+
+    @property
+    def role_label(self) -> str:
+        if self.role == PLATFORM_ADMIN:
+            return "Platform admin"
+        return str(Role(self.role).label)
+
+
+# The platform admin comes first: it is the actor that creates everything else.
+DEMO_ACCOUNTS: list[DemoAccount] = [
+    DemoAccount("platform@beacon.demo", "Platform Admin", PLATFORM_ADMIN),
+    DemoAccount("admin@harbor.demo", "Ada Admin", Role.ORG_ADMIN, HARBOR),
+    DemoAccount("supervisor@harbor.demo", "Sam Supervisor", Role.SUPERVISOR, HARBOR),
+    DemoAccount("peer@harbor.demo", "Pat Peer", Role.PEER, HARBOR),
+    DemoAccount("peer2@harbor.demo", "Pedro Peer", Role.PEER, HARBOR),
+    DemoAccount("participant@harbor.demo", "Riley Participant", Role.PARTICIPANT, HARBOR),
+    DemoAccount("admin@lakeside.demo", "Lee Admin", Role.ORG_ADMIN, LAKESIDE),
+    DemoAccount("peer@lakeside.demo", "Olive Peer", Role.PEER, LAKESIDE),
+]
+DEMO_ORGANIZATIONS = [HARBOR, LAKESIDE]
+
+
+def demo_data_exists() -> bool:
+    # demo_data_create() is all or nothing, so its first account stands for the whole.
+    return User.objects.filter(email=DEMO_ACCOUNTS[0].email).exists()
+
+
+@transaction.atomic
+def demo_data_create() -> list[DemoAccount]:
+    """Create the demo organizations and accounts; returns the accounts created (none when the
+    demo data is there already)."""
+    if demo_data_exists():
+        return []
+    platform_spec, *member_specs = DEMO_ACCOUNTS
+    platform_admin = user_create(
+        email=platform_spec.email,
+        name=platform_spec.name,
+        password=DEMO_PASSWORD,
+        is_platform_admin=True,
+    )
+    # The demo does not ask for MFA enrolment; real organizations do by default.
+    organizations = {
+        name: organization_create(
+            name=name, actor=platform_admin, mfa_required=False, part2_applies=True
+        )
+        for name in DEMO_ORGANIZATIONS
+    }
+    for spec in member_specs:
+        user = user_create(
+            email=spec.email, name=spec.name, password=DEMO_PASSWORD, actor=platform_admin
+        )
+        membership_add(
+            organization=organizations[spec.organization],
+            user=user,
+            role=spec.role,
+            actor=platform_admin,
+        )
+    return list(DEMO_ACCOUNTS)

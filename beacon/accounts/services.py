@@ -306,28 +306,22 @@ def mfa_verify(*, user: User, code: str) -> MfaResult:
     A TOTP code is accepted once only: django-otp remembers the last time step used.
     """
     code = (code or "").strip().lower().replace(" ", "").replace("-", "")
-    throttled_for = None
-    if code.isdigit() and len(code) <= 8:
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            allowed, info = device.verify_is_allowed()
-            if not allowed:
-                throttled_for = info
-                continue
-            if device.verify_token(code):
+    # App codes are digits; recovery codes are 10 letters and digits.
+    is_app_code = code.isdigit() and len(code) <= 8
+    device_model = TOTPDevice if is_app_code else StaticDevice
+    throttled = False
+    for device in device_model.objects.filter(user=user, confirmed=True):
+        if not device.verify_is_allowed()[0]:
+            throttled = True
+        elif device.verify_token(code):
+            if is_app_code:
                 record_event(
                     action="mfa.verified",
                     actor=user,
                     organization=user.last_organization,
                     target=user,
                 )
-                return MfaResult(device)
-    else:
-        for device in StaticDevice.objects.filter(user=user, confirmed=True):
-            allowed, info = device.verify_is_allowed()
-            if not allowed:
-                throttled_for = info
-                continue
-            if device.verify_token(code):
+            else:
                 record_event(
                     action="mfa.recovery_code_used",
                     actor=user,
@@ -335,9 +329,9 @@ def mfa_verify(*, user: User, code: str) -> MfaResult:
                     target=user,
                     details={"remaining": recovery_codes_remaining(user)},
                 )
-                return MfaResult(device)
+            return MfaResult(device)
     record_event(action="mfa.failed", actor=user, organization=user.last_organization, target=user)
-    if throttled_for:
+    if throttled:
         return MfaResult(
             None,
             _(

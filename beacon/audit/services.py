@@ -60,33 +60,20 @@ def record_event(
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
         next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        occurred_at = timezone.now()
-        event = AuditEvent(
-            id=next_id,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_email=actor_email,
-            organization_id=organization_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            ip_address=ip_address,
-            details=details,
-            prev_hash=prev_hash,
-        )
-        event.hash = entry_hash(
-            id=next_id,
-            occurred_at=occurred_at,
-            actor_id=actor_id,
-            actor_email=actor_email,
-            organization_id=organization_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            ip_address=ip_address,
-            details=details,
-            prev_hash=prev_hash,
-        )
+        content = {
+            "id": next_id,
+            "occurred_at": timezone.now(),
+            "actor_id": actor_id,
+            "actor_email": actor_email,
+            "organization_id": organization_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "ip_address": ip_address,
+            "details": details,
+            "prev_hash": prev_hash,
+        }
+        event = AuditEvent(**content, hash=entry_hash(**content))
         event.save()
     return event
 

@@ -20,6 +20,13 @@ from beacon.organizations.forms import (
 from beacon.organizations.models import Role
 
 
+def _accept_url(request):
+    """Builds the absolute link of an invitation from the host this request came to."""
+    return lambda token: request.build_absolute_uri(
+        reverse("organizations:invitation_accept", args=[token])
+    )
+
+
 @require_POST
 def switch(request):
     target = [
@@ -152,9 +159,7 @@ def invite(request):
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 actor=request.user,
-                accept_url=lambda token: request.build_absolute_uri(
-                    reverse("organizations:invitation_accept", args=[token])
-                ),
+                accept_url=_accept_url(request),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -232,9 +237,7 @@ def platform_organizations(request):
                 name=form.cleaned_data["name"],
                 admin_email=form.cleaned_data["admin_email"],
                 actor=request.user,
-                accept_url=lambda token: request.build_absolute_uri(
-                    reverse("organizations:invitation_accept", args=[token])
-                ),
+                accept_url=_accept_url(request),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)

@@ -20,8 +20,10 @@ def audit_list(request):
         page = audit_event_page(member=request.member, filters=form.filters(), before=before)
     query = request.GET.copy()
     query.pop("before", None)
+    # htmx filters swap only the entries; the full page works the same without JavaScript.
+    template = "audit/partials/_events.html" if request.htmx else "audit/list.html"
     return render(
         request,
-        "audit/list.html",
+        template,
         {"form": form, "page": page, "query": query.urlencode()},
     )

@@ -240,3 +240,15 @@ def test_details_read_as_old_and_new_values(client_for, harbor, ada, pat):
     html = client.get(URL).content.decode()
     assert "role: peer → supervisor" in html
     assert "user: pat@harbor.test" in html
+
+
+def test_htmx_filtering_returns_only_the_entries(client_for, harbor, ada, sam):
+    client, _login_id = signed_in(client_for, ada)
+    record(harbor, sam, "auth.login_failed")
+    response = client.get(URL, {"action": "auth.login_failed"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith('<div id="audit-events">')
+    assert "<html" not in html
+    assert "Failed sign-in" in html
+    assert "1 entry shown." in html

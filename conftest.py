@@ -1,7 +1,9 @@
 """Standing people for every test (healthchecks' Alice/Bob/Charlie, Beacon-style):
 
 Harbor (the home organization): Ada (organization admin), Sam (supervisor), Pat (peer
-specialist), Riley (participant). Lakeside (another organization): Olive (organization admin).
+specialist), Quinn (another peer), Riley (a participant who signs in). Lakeside (another
+organization): Olive (organization admin).
+Participants: Jordan (on Pat's caseload), Casey (on Quinn's), Morgan (at Lakeside).
 Every view and API test also checks what Olive cannot do.
 """
 
@@ -11,6 +13,7 @@ from django.test import Client
 from beacon.accounts.tests.factories import UserFactory
 from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -57,6 +60,11 @@ def pat(harbor):
 
 
 @pytest.fixture
+def quinn(harbor):
+    return _member(harbor, Role.PEER, "quinn@harbor.test", "Quinn Peer").user
+
+
+@pytest.fixture
 def riley(harbor):
     return _member(harbor, Role.PARTICIPANT, "riley@harbor.test", "Riley Participant").user
 
@@ -64,6 +72,29 @@ def riley(harbor):
 @pytest.fixture
 def olive(lakeside):
     return _member(lakeside, Role.ORG_ADMIN, "olive@lakeside.test", "Olive Outsider").user
+
+
+def _participant(org, peer, given, family, **fields):
+    participant = ParticipantFactory(
+        organization=org, given_name=given, family_name=family, created_by=peer, **fields
+    )
+    AssignmentFactory(participant=participant, peer=peer, assigned_by=peer)
+    return participant
+
+
+@pytest.fixture
+def jordan(harbor, pat):
+    return _participant(harbor, pat, "Jordan", "Rivers", phone="555-0101", phone_digits="5550101")
+
+
+@pytest.fixture
+def casey(harbor, quinn):
+    return _participant(harbor, quinn, "Casey", "Lake")
+
+
+@pytest.fixture
+def morgan(lakeside, olive):
+    return _participant(lakeside, olive, "Morgan", "Hill")
 
 
 @pytest.fixture

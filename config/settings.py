@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "beacon.audit",
     "beacon.accounts",
     "beacon.organizations",
+    "beacon.participants",
+    "beacon.consents",
+    "beacon.encounters",
+    "beacon.notifications",
+    "beacon.myday",
     "beacon.api",
 ]
 

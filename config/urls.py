@@ -9,6 +9,11 @@ urlpatterns = [
     path("accounts/", include("beacon.accounts.urls")),
     path("organization/", include("beacon.organizations.urls")),
     path("audit/", include("beacon.audit.urls")),
+    path("my-day/", include("beacon.myday.urls")),
+    path("participants/", include("beacon.participants.urls")),
+    path("consents/", include("beacon.consents.urls")),
+    path("encounters/", include("beacon.encounters.urls")),
+    path("notifications/", include("beacon.notifications.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from beacon.core.concurrency import StaleVersion
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -90,6 +92,25 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
         return error_response(api, request, 403, "forbidden", _("Your role does not allow this."))
+
+    @api.exception_handler(StaleVersion)
+    def _conflict(request, exc):
+        """Someone saved in between: nothing is overwritten; the caller gets the current
+        version to compare with theirs and send again."""
+        body = {
+            "error": {
+                "code": "conflict",
+                "message": _(
+                    "Someone else saved this record since you loaded it (it is now version "
+                    "%(current)d; you sent %(sent)d). Nothing was overwritten: compare, then "
+                    "send your change again with version %(current)d."
+                )
+                % {"current": exc.current.version, "sent": exc.expected_version},
+                "details": [{"field": "version", "message": _("This version is out of date.")}],
+                "current_version": exc.current.version,
+            }
+        }
+        return api.create_response(request, body, status=409)
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):

@@ -24,9 +24,18 @@ errors.install(api)
 def _register_routers() -> None:
     from beacon.accounts.api import router as accounts_router
     from beacon.audit.api import router as audit_router
+    from beacon.consents.api import router as consents_router
+    from beacon.encounters.api import router as encounters_router
+    from beacon.notifications.api import router as notifications_router
+    from beacon.participants.api import router as participants_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
+    api.add_router("/participants", participants_router)
+    # Consents live under a participant: /participants/{id}/consents.
+    api.add_router("/participants", consents_router)
+    api.add_router("/encounters", encounters_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

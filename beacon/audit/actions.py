@@ -39,6 +39,25 @@ ACTIONS = {
     "invitation.sent": _("Invitation sent"),
     "invitation.accepted": _("Invitation accepted"),
     "invitation.revoked": _("Invitation revoked"),
+    # Participants and caseloads
+    "participant.enrolled": _("Participant enrolled"),
+    "participant.updated": _("Participant record changed"),
+    "participant.discharged": _("Participant discharged"),
+    "participant.readmitted": _("Participant enrolled again"),
+    "participant.merged": _("Duplicate records merged"),
+    # Every read of a participant's record, timeline, encounters or consents; details say what.
+    "participant.viewed": _("Participant record viewed"),
+    "population.created": _("Priority population added"),
+    "caseload.assigned": _("Peer assigned"),
+    "caseload.ended": _("Peer assignment ended"),
+    # Consent (42 CFR Part 2)
+    "consent.recorded": _("Consent recorded"),
+    "consent.recipient_revoked": _("Consent revoked for a recipient"),
+    "consent.revoked": _("Consent revoked"),
+    # Encounters
+    "encounter.logged": _("Encounter logged"),
+    "encounter.corrected": _("Encounter note corrected"),
+    "notification.read": _("Notification read"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -13,6 +13,8 @@ class OrganizationSettingsForm(forms.ModelForm):
             "mfa_required",
             "idle_timeout_minutes",
             "overdue_after_days",
+            "participants_open_to_team",
+            "billing_units_rule",
         ]
 
 

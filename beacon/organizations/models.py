@@ -19,6 +19,23 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.PEER})
 
 
+class BillingUnitsRule(models.TextChoices):
+    """How minutes become 15-minute units; state Medicaid rules differ."""
+
+    MIDPOINT = (
+        "midpoint",
+        _("A unit for each 15 minutes, and one more for 8 minutes or more left over"),
+    )
+    WHOLE = "whole", _("Only whole 15-minute units")
+
+    def units(self, minutes: int) -> int:
+        minutes = max(0, int(minutes or 0))
+        whole, rest = divmod(minutes, 15)
+        if self == BillingUnitsRule.MIDPOINT and rest >= 8:
+            whole += 1
+        return whole
+
+
 def default_idle_timeout():
     return settings.BEACON_SESSION_IDLE_MINUTES
 
@@ -47,6 +64,20 @@ class Organization(BaseModel):
         _("Days without contact before a participant counts as overdue"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    participants_open_to_team = models.BooleanField(
+        _("Every peer sees every participant"),
+        default=False,
+        help_text=_(
+            "Off: peers see only the participants on their own caseload. Supervisors and "
+            "organization admins always see everyone."
+        ),
+    )
+    billing_units_rule = models.CharField(
+        _("How billable 15-minute units (H0038) are counted"),
+        max_length=20,
+        choices=BillingUnitsRule.choices,
+        default=BillingUnitsRule.MIDPOINT,
     )
     is_active = models.BooleanField(default=True)
 

@@ -28,6 +28,8 @@ SETTINGS_FIELDS = (
     "mfa_required",
     "idle_timeout_minutes",
     "overdue_after_days",
+    "participants_open_to_team",
+    "billing_units_rule",
 )
 
 

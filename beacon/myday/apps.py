@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MydayConfig(AppConfig):
+    name = "beacon.myday"
+    label = "myday"

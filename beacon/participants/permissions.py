@@ -1,0 +1,90 @@
+"""Who may see and change participants and caseloads (docs/permissions.md).
+
+Everything else about a participant (consents, encounters, plans...) is visible exactly when
+the participant is: other apps build their `*_visible_to` on `participants_visible_to`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from beacon.organizations.models import Membership, Role
+from beacon.participants.models import CaseloadAssignment, Participant
+
+SEES_WHOLE_ORGANIZATION = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR})
+STAFF = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.PEER})
+
+
+def _active(member: Membership | None) -> bool:
+    return member is not None and member.is_active
+
+
+def on_caseload(member: Membership, participant_ref) -> Exists:
+    """A subquery: is this member currently assigned (primary or secondary) to the participant?"""
+    return Exists(
+        CaseloadAssignment.objects.filter(
+            participant=participant_ref, peer_id=member.user_id, ended_at__isnull=True
+        )
+    )
+
+
+def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
+    """Supervisors and organization admins: the whole organization. Peers: their own caseload,
+    or the whole organization where it opened participants to the team. Anyone else: nobody."""
+    if not _active(member) or member.role not in STAFF:
+        return Participant.objects.none()
+    qs = Participant.objects.current().filter(organization_id=member.organization_id)
+    if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
+        return qs
+    return qs.filter(on_caseload(member, OuterRef("pk")))
+
+
+def is_assigned(member: Membership | None, participant: Participant) -> bool:
+    if not _active(member):
+        return False
+    return CaseloadAssignment.objects.filter(
+        participant=participant, peer_id=member.user_id, ended_at__isnull=True
+    ).exists()
+
+
+def can_edit_participant(member: Membership | None, participant: Participant) -> bool:
+    """Change the record itself (contact details, discharge): supervisors and admins, and the
+    peers on the participant's caseload."""
+    if not _active(member) or participant.organization_id != member.organization_id:
+        return False
+    if member.role in SEES_WHOLE_ORGANIZATION:
+        return True
+    return member.role == Role.PEER and is_assigned(member, participant)
+
+
+def can_enroll_participants(member: Membership | None) -> bool:
+    return _active(member) and member.role in STAFF
+
+
+def can_manage_caseloads(member: Membership | None) -> bool:
+    """Assign and transfer peers."""
+    return _active(member) and member.role in SEES_WHOLE_ORGANIZATION
+
+
+def can_merge_participants(member: Membership | None) -> bool:
+    return _active(member) and member.role in SEES_WHOLE_ORGANIZATION
+
+
+def can_see_access_log(member: Membership | None) -> bool:
+    return _active(member) and member.role == Role.ORG_ADMIN
+
+
+def caseload_peers(member: Membership | None) -> QuerySet[Membership]:
+    """The people a participant can be assigned to: the organization's active peers and
+    supervisors."""
+    if not _active(member):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(
+            organization_id=member.organization_id,
+            is_active=True,
+            role__in=[Role.PEER, Role.SUPERVISOR],
+        )
+        .select_related("user")
+        .order_by("user__name")
+    )

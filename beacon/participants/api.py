@@ -1,3 +1,359 @@
-from ninja import Router
+"""API: participants. Lists and reads cover only what the caller may see (404 otherwise)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, field_validator
+
+from beacon.api.errors import ApiError
+from beacon.api.schemas import Error
+from beacon.participants import permissions, selectors, services
+from beacon.participants.models import (
+    DischargeReason,
+    Insurance,
+    RecoveryPathway,
+    ReferralSource,
+    StageOfChange,
+    Substance,
+)
 
 router = Router(tags=["participants"])
+
+
+class AssignmentOut(Schema):
+    peer: UUID = Field(..., alias="peer_id")
+    peer_name: str = Field(..., alias="peer.name")
+    role: str
+    started_at: datetime
+
+
+class ParticipantSummary(Schema):
+    id: UUID
+    record_number: int
+    display_name: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    pronouns: str
+    phone: str
+    enrolled_on: date
+    discharged_on: date | None
+    last_contact_at: datetime | None
+    next_follow_up_on: date | None
+    peers: list[AssignmentOut] = Field(..., alias="current_assignments")
+
+
+class ParticipantOut(ParticipantSummary):
+    date_of_birth: date | None
+    email: str
+    may_text: bool
+    may_leave_voicemail: bool
+    may_use_org_name: bool
+    contact_notes: str
+    preferred_language: str
+    pathways: list[str]
+    substances: list[str]
+    stage_of_change: str
+    priority_populations: list[str]
+    insurance: str
+    medicaid_id: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    emergency_contact_relationship: str
+    referral_source: str
+    discharge_reason: str
+    discharge_note: str
+    version: int
+
+    @staticmethod
+    def resolve_priority_populations(obj) -> list[str]:
+        return [p.name for p in obj.priority_populations.all()]
+
+
+def _choice(values: list[str], allowed, label: str):
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise ValueError(
+            _("%(label)s must be among: %(allowed)s (not %(bad)s)")
+            % {"label": label, "allowed": ", ".join(allowed), "bad": ", ".join(bad)}
+        )
+    return values
+
+
+class ParticipantFields(Schema):
+    family_name: str = Field("", max_length=100)
+    preferred_name: str = Field("", max_length=100)
+    pronouns: str = Field("", max_length=40)
+    date_of_birth: date | None = None
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    may_text: bool = False
+    may_leave_voicemail: bool = False
+    may_use_org_name: bool = False
+    contact_notes: str = Field("", max_length=300)
+    preferred_language: str = Field("English", max_length=60)
+    pathways: list[str] = Field(default_factory=list, description=", ".join(RecoveryPathway.values))
+    substances: list[str] = Field(default_factory=list, description=", ".join(Substance.values))
+    stage_of_change: str = Field("", description=", ".join(StageOfChange.values))
+    insurance: str = Field(Insurance.UNKNOWN, description=", ".join(Insurance.values))
+    medicaid_id: str = Field("", max_length=40)
+    emergency_contact_name: str = Field("", max_length=150)
+    emergency_contact_phone: str = Field("", max_length=40)
+    emergency_contact_relationship: str = Field("", max_length=60)
+    referral_source: str = Field("", description=", ".join(ReferralSource.values))
+    priority_populations: list[UUID] = Field(default_factory=list)
+
+    @field_validator("pathways")
+    @classmethod
+    def _pathways(cls, v):
+        return _choice(v, RecoveryPathway.values, "pathways")
+
+    @field_validator("substances")
+    @classmethod
+    def _substances(cls, v):
+        return _choice(v, Substance.values, "substances")
+
+    @field_validator("stage_of_change")
+    @classmethod
+    def _stage(cls, v):
+        return _choice([v], ["", *StageOfChange.values], "stage_of_change")[0]
+
+    @field_validator("insurance")
+    @classmethod
+    def _insurance(cls, v):
+        return _choice([v], Insurance.values, "insurance")[0]
+
+    @field_validator("referral_source")
+    @classmethod
+    def _referral(cls, v):
+        return _choice([v], ["", *ReferralSource.values], "referral_source")[0]
+
+
+class ParticipantCreate(ParticipantFields):
+    given_name: str = Field(..., min_length=1, max_length=100)
+    enrolled_on: date | None = None
+    primary_peer: UUID | None = Field(
+        None, description="User id of the primary peer; default: you, if you are a peer."
+    )
+    confirm_not_duplicate: bool = Field(
+        False, description="Create even though a likely duplicate exists (after checking it)."
+    )
+
+
+class ParticipantUpdate(Schema):
+    """Send only what changes, with the version you read."""
+
+    version: int
+    given_name: str | None = Field(None, min_length=1, max_length=100)
+    family_name: str | None = None
+    preferred_name: str | None = None
+    pronouns: str | None = None
+    date_of_birth: date | None = None
+    phone: str | None = None
+    email: str | None = None
+    may_text: bool | None = None
+    may_leave_voicemail: bool | None = None
+    may_use_org_name: bool | None = None
+    contact_notes: str | None = None
+    preferred_language: str | None = None
+    pathways: list[str] | None = None
+    substances: list[str] | None = None
+    stage_of_change: str | None = None
+    insurance: str | None = None
+    medicaid_id: str | None = None
+    emergency_contact_name: str | None = None
+    emergency_contact_phone: str | None = None
+    emergency_contact_relationship: str | None = None
+    referral_source: str | None = None
+    enrolled_on: date | None = None
+    priority_populations: list[UUID] | None = None
+
+
+class ParticipantPage(Schema):
+    items: list[ParticipantSummary]
+    count: int
+    next: str | None
+
+
+class ParticipantQuery(Schema):
+    q: str = Field("", description="Name, preferred name, phone, record number or id.")
+    status: str = Field("active", pattern="^(active|discharged|all)$")
+    mine: bool = Field(False, description="Only your own caseload.")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def _populations(member, ids: list[UUID] | None):
+    if ids is None:
+        return None
+    found = list(selectors.priority_populations_for(member.organization).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some values are missing or not valid."),
+            [{"field": "priority_populations", "message": _("Unknown priority population.")}],
+        )
+    return found
+
+
+def _member(request):
+    member = getattr(request, "member", None)
+    if member is None or not member.is_staff_role:
+        raise PermissionDenied
+    return member
+
+
+@router.get("", response={200: ParticipantPage, 403: Error}, summary="Search participants")
+def list_participants(request, q: Query[ParticipantQuery]):
+    member = _member(request)
+    qs = selectors.participant_search(member=member, query=q.q, status=q.status, mine_only=q.mine)
+    items = list(qs[q.offset : q.offset + q.limit])
+    count = qs.count()
+    next_url = None
+    if q.offset + q.limit < count:
+        params = request.GET.copy()
+        params["offset"] = str(q.offset + q.limit)
+        next_url = f"{request.path}?{params.urlencode()}"
+    return {"items": items, "count": count, "next": next_url}
+
+
+@router.post(
+    "",
+    response={201: ParticipantOut, 403: Error, 409: Error, 422: Error},
+    summary="Enroll a participant (intake)",
+)
+def create_participant(request, payload: ParticipantCreate):
+    """A likely duplicate (similar name and same birth date, or same phone) answers 409 with
+    code `possible_duplicate` unless `confirm_not_duplicate` is true."""
+    member = _member(request)
+    if not permissions.can_enroll_participants(member):
+        raise PermissionDenied
+    data = payload.model_dump()
+    confirm = data.pop("confirm_not_duplicate")
+    primary_id = data.pop("primary_peer")
+    populations = _populations(member, data.pop("priority_populations"))
+    if data.get("enrolled_on") is None:
+        data.pop("enrolled_on")
+    if not confirm:
+        duplicates = selectors.likely_duplicates(
+            organization=member.organization,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            phone=data["phone"],
+        )
+        if duplicates:
+            raise ApiError(
+                409,
+                "possible_duplicate",
+                _(
+                    "This person may already have a record. Check it, then send again with "
+                    "confirm_not_duplicate: true if it is someone else."
+                ),
+                [
+                    {"record_number": d.participant.record_number, "reasons": d.reasons}
+                    for d in duplicates
+                ],
+            )
+    primary = None
+    if primary_id is not None:
+        peer_membership = permissions.caseload_peers(member).filter(user_id=primary_id).first()
+        if peer_membership is None:
+            raise ApiError(
+                422,
+                "invalid",
+                _("Some values are missing or not valid."),
+                [
+                    {
+                        "field": "primary_peer",
+                        "message": _("Not an active peer of your organization."),
+                    }
+                ],
+            )
+        primary = peer_membership.user
+    participant = services.participant_enroll(
+        member=member, primary_peer=primary, priority_populations=populations, **data
+    )
+    participant = selectors.participant_get_for_member(member=member, pk=participant.pk)
+    services.participant_viewed(member=member, participant=participant, seen="record")
+    return Status(201, participant)
+
+
+@router.get(
+    "/{participant_id}", response={200: ParticipantOut, 404: Error}, summary="One participant"
+)
+def get_participant(request, participant_id: UUID):
+    member = _member(request)
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    services.participant_viewed(member=member, participant=participant, seen="record")
+    return participant
+
+
+@router.patch(
+    "/{participant_id}",
+    response={200: ParticipantOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Change a participant's record (with the version you read)",
+)
+def update_participant(request, participant_id: UUID, payload: ParticipantUpdate):
+    member = _member(request)
+    participant = selectors.participant_get_for_member(
+        member=member, pk=participant_id, for_write=True
+    )
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    populations = _populations(member, data.pop("priority_populations", None))
+    for field, check in (
+        ("pathways", lambda v: _choice(v, RecoveryPathway.values, "pathways")),
+        ("substances", lambda v: _choice(v, Substance.values, "substances")),
+    ):
+        if data.get(field) is not None:
+            try:
+                check(data[field])
+            except ValueError as exc:
+                raise ApiError(
+                    422,
+                    "invalid",
+                    _("Some values are missing or not valid."),
+                    [{"field": field, "message": str(exc)}],
+                ) from None
+    # null clears a text; it means nothing for a yes/no or a list.
+    nullable = {"date_of_birth"}
+    data = {
+        k: ("" if v is None and isinstance(getattr(participant, k), str) else v)
+        for k, v in data.items()
+        if v is not None or k in nullable or isinstance(getattr(participant, k), str)
+    }
+    services.participant_update(
+        member=member,
+        participant=participant,
+        expected_version=version,
+        priority_populations=populations,
+        **data,
+    )
+    return selectors.participant_get_for_member(member=member, pk=participant.pk)
+
+
+class DischargeIn(Schema):
+    discharged_on: date
+    reason: str = Field(..., description=", ".join(DischargeReason.values))
+    note: str = Field("", max_length=300)
+
+
+@router.post(
+    "/{participant_id}/discharge",
+    response={200: ParticipantOut, 400: Error, 403: Error, 404: Error},
+    summary="Discharge from the program",
+)
+def discharge_participant(request, participant_id: UUID, payload: DischargeIn):
+    member = _member(request)
+    participant = selectors.participant_get_for_member(
+        member=member, pk=participant_id, for_write=True
+    )
+    services.participant_discharge(member=member, participant=participant, **payload.model_dump())
+    return selectors.participant_get_for_member(member=member, pk=participant.pk)

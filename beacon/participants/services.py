@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from beacon.audit.services import record_event
-from beacon.participants.models import Participant
+from beacon.audit.services import changed_fields, record_event
+from beacon.core.concurrency import save_versioned
+from beacon.organizations.models import Membership, Organization, Role
+from beacon.participants.models import (
+    CaseloadAssignment,
+    CaseloadRole,
+    DischargeReason,
+    Participant,
+    PriorityPopulation,
+    RecoveryPathway,
+    Substance,
+)
+from beacon.participants.selectors import digits
 
 
 def participant_viewed(*, member, participant: Participant, seen: str, target=None) -> None:
@@ -49,3 +65,383 @@ def participant_contact_recorded(
     if updates:
         Participant.objects.filter(pk=participant.pk).update(**updates)
     participant.refresh_from_db(fields=["last_contact_at", "next_follow_up_on"])
+
+
+# Enrolment and the record --------------------------------------------------------------------
+
+# Fields a person can type at intake or change later (not the bookkeeping ones).
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "phone",
+    "email",
+    "may_text",
+    "may_leave_voicemail",
+    "may_use_org_name",
+    "contact_notes",
+    "preferred_language",
+    "pathways",
+    "substances",
+    "stage_of_change",
+    "insurance",
+    "medicaid_id",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "referral_source",
+    "enrolled_on",
+)
+# Never copied into the audit trail: the trail records that they changed, not their values.
+SENSITIVE_FIELDS = frozenset({"date_of_birth", "phone", "email", "medicaid_id", "substances"})
+
+
+def _validate_choices(values: dict[str, Any]) -> None:
+    errors = {}
+    for field, allowed in (("pathways", RecoveryPathway.values), ("substances", Substance.values)):
+        unknown = [v for v in values.get(field) or [] if v not in allowed]
+        if unknown:
+            errors[field] = _("Not in the list: %(values)s.") % {"values": ", ".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        field: ("(changed)" if field in SENSITIVE_FIELDS else change)
+        for field, change in changes.items()
+    }
+
+
+def _next_record_number(organization) -> int:
+    # Serialize numbering per organization: a row lock on PostgreSQL; SQLite's single writer.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    last = (
+        Participant.objects.filter(organization=organization)
+        .order_by("-record_number")
+        .values_list("record_number", flat=True)
+        .first()
+    )
+    return (last or 1000) + 1
+
+
+def participant_enroll(
+    *,
+    member,
+    primary_peer=None,
+    priority_populations: list | None = None,
+    **values: Any,
+) -> Participant:
+    """Intake: a new participant in the member's organization, on a peer's caseload.
+
+    The primary peer defaults to the member when they are a peer. Duplicates are the caller's
+    to show first (selectors.likely_duplicates); enrolment itself does not refuse them.
+    """
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a participant field: {', '.join(sorted(unknown))}")
+    _validate_choices(values)
+    organization = member.organization
+    participant = Participant(organization=organization, created_by=member.user, **values)
+    participant.phone_digits = digits(participant.phone)
+    if primary_peer is None and member.role == Role.PEER:
+        primary_peer = member.user
+    with transaction.atomic():
+        participant.record_number = _next_record_number(organization)
+        participant.full_clean()
+        participant.save()
+        if priority_populations:
+            participant.priority_populations.set(priority_populations)
+        record_event(
+            action="participant.enrolled",
+            actor=member.user,
+            organization=organization,
+            target=participant,
+            details={
+                "record_number": participant.record_number,
+                "referral_source": participant.referral_source,
+            },
+        )
+        if primary_peer is not None:
+            caseload_assign(
+                member=member, participant=participant, peer=primary_peer, role=CaseloadRole.PRIMARY
+            )
+    return participant
+
+
+def participant_update(
+    *,
+    member,
+    participant: Participant,
+    expected_version: int,
+    priority_populations: list | None = None,
+    **values: Any,
+) -> Participant:
+    """Change the record. Based on an older version than the stored one: StaleVersion, and
+    nothing is written."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a participant field: {', '.join(sorted(unknown))}")
+    _validate_choices(values)
+    changes = changed_fields(participant, values)
+    for field, value in values.items():
+        setattr(participant, field, value)
+    participant.phone_digits = digits(participant.phone)
+    participant.full_clean(exclude=["record_number"])
+    populations_changed = False
+    if priority_populations is not None:
+        before = {p.pk for p in participant.priority_populations.all()}
+        populations_changed = before != {p.pk for p in priority_populations}
+    with transaction.atomic():
+        save_versioned(
+            participant,
+            expected_version=expected_version,
+            fields=[*values, "phone_digits"],
+        )
+        if populations_changed:
+            participant.priority_populations.set(priority_populations)
+            changes["priority_populations"] = "(changed)"
+        if changes:
+            record_event(
+                action="participant.updated",
+                actor=member.user,
+                organization=participant.organization,
+                target=participant,
+                details=_audit_changes(changes),
+            )
+    return participant
+
+
+def participant_discharge(
+    *, member, participant: Participant, discharged_on: date, reason: str, note: str = ""
+) -> Participant:
+    if participant.discharged_on is not None:
+        raise ValidationError(_("This participant was already discharged."))
+    if reason not in DischargeReason.values:
+        raise ValidationError({"discharge_reason": _("Choose a reason from the list.")})
+    if discharged_on < participant.enrolled_on:
+        raise ValidationError(
+            {"discharged_on": _("The discharge date is before the enrolment date.")}
+        )
+    with transaction.atomic():
+        Participant.objects.filter(pk=participant.pk).update(
+            discharged_on=discharged_on,
+            discharge_reason=reason,
+            discharge_note=note,
+            version=F("version") + 1,
+        )
+        participant.refresh_from_db()
+        record_event(
+            action="participant.discharged",
+            actor=member.user,
+            organization=participant.organization,
+            target=participant,
+            details={"discharged_on": discharged_on, "reason": reason},
+        )
+    return participant
+
+
+def participant_readmit(*, member, participant: Participant, enrolled_on: date) -> Participant:
+    """A new program enrolment for someone who was discharged: the history stays."""
+    if participant.discharged_on is None:
+        raise ValidationError(_("This participant is enrolled already."))
+    previous = {"enrolled_on": participant.enrolled_on, "discharged_on": participant.discharged_on}
+    with transaction.atomic():
+        Participant.objects.filter(pk=participant.pk).update(
+            enrolled_on=enrolled_on,
+            discharged_on=None,
+            discharge_reason="",
+            discharge_note="",
+            version=F("version") + 1,
+        )
+        participant.refresh_from_db()
+        record_event(
+            action="participant.readmitted",
+            actor=member.user,
+            organization=participant.organization,
+            target=participant,
+            details={"previous": previous, "enrolled_on": enrolled_on},
+        )
+    return participant
+
+
+def population_create(*, member, name: str) -> PriorityPopulation:
+    """An organization's own priority population (beside the built-in ones)."""
+    population = PriorityPopulation(organization=member.organization, name=name.strip())
+    population.full_clean()
+    with transaction.atomic():
+        population.save()
+        record_event(
+            action="population.created",
+            actor=member.user,
+            organization=member.organization,
+            target=population,
+            details={"name": population.name},
+        )
+    return population
+
+
+# Caseloads -----------------------------------------------------------------------------------
+
+
+def caseload_assign(
+    *, member, participant: Participant, peer, role: str, note: str = ""
+) -> CaseloadAssignment:
+    """Put a peer on a participant's caseload. A new primary peer takes over from the previous
+    one (a transfer): the old assignment ends, and both stay in the history."""
+    if role not in CaseloadRole.values:
+        raise ValidationError({"role": _("Choose primary or secondary.")})
+    if not Membership.objects.filter(
+        user=peer,
+        organization_id=participant.organization_id,
+        is_active=True,
+        role__in=[Role.PEER, Role.SUPERVISOR],
+    ).exists():
+        raise ValidationError({"peer": _("Choose an active peer of this organization.")})
+    with transaction.atomic():
+        current = {a.peer_id: a for a in participant.assignments.filter(ended_at__isnull=True)}
+        existing = current.get(peer.pk)
+        if existing is not None and existing.role == role:
+            return existing
+        if existing is not None:
+            caseload_end(member=member, assignment=existing, note=_("Role changed"))
+        if role == CaseloadRole.PRIMARY:
+            for assignment in current.values():
+                if assignment.role == CaseloadRole.PRIMARY and assignment.peer_id != peer.pk:
+                    caseload_end(
+                        member=member, assignment=assignment, note=note or _("Transferred")
+                    )
+        assignment = CaseloadAssignment.objects.create(
+            participant=participant, peer=peer, role=role, assigned_by=member.user, note=note
+        )
+        record_event(
+            action="caseload.assigned",
+            actor=member.user,
+            organization=participant.organization,
+            target=participant,
+            details={"peer": peer.email, "role": role, "note": note},
+        )
+    return assignment
+
+
+def caseload_end(*, member, assignment: CaseloadAssignment, note: str = "") -> CaseloadAssignment:
+    if assignment.ended_at is not None:
+        return assignment
+    with transaction.atomic():
+        assignment.ended_at = timezone.now()
+        assignment.ended_by = member.user
+        if note and not assignment.note:
+            assignment.note = note
+        assignment.save(update_fields=["ended_at", "ended_by", "note", "updated_at"])
+        record_event(
+            action="caseload.ended",
+            actor=member.user,
+            organization=member.organization,
+            target=assignment.participant,
+            details={"peer": assignment.peer.email, "role": assignment.role, "note": note},
+        )
+    return assignment
+
+
+# Merging duplicates --------------------------------------------------------------------------
+
+
+def participants_merge(*, member, keep: Participant, duplicate: Participant) -> Participant:
+    """Merge a duplicate record into the one to keep.
+
+    Every encounter, consent, caseload assignment and later record of the duplicate moves to
+    the kept record; the duplicate stays (marked merged, hidden from lists) so the history of
+    both survives. Empty fields of the kept record are filled from the duplicate.
+    """
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different records."))
+    if keep.organization_id != duplicate.organization_id:
+        raise ValidationError(_("Both records must belong to your organization."))
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError(_("One of these records was merged already."))
+    from beacon.consents.models import Consent
+    from beacon.encounters.models import Encounter
+    from beacon.notifications.models import Notification
+
+    with transaction.atomic():
+        moved = {
+            "encounters": Encounter.objects.filter(participant=duplicate).update(participant=keep),
+            "consents": Consent.objects.filter(participant=duplicate).update(participant=keep),
+            "notifications": Notification.objects.filter(participant=duplicate).update(
+                participant=keep
+            ),
+        }
+        kept_peers = set(
+            keep.assignments.filter(ended_at__isnull=True).values_list("peer_id", flat=True)
+        )
+        has_primary = keep.assignments.filter(ended_at__isnull=True, role="primary").exists()
+        now_secondary = []
+        for assignment in duplicate.assignments.filter(ended_at__isnull=True):
+            # A peer already on the kept record, or a second primary, would break the rules
+            # of a caseload: that assignment ends (it stays in the history), and a second
+            # primary peer stays on the team as a secondary one.
+            if assignment.peer_id in kept_peers:
+                caseload_end(member=member, assignment=assignment, note=_("Records merged"))
+            elif assignment.role == CaseloadRole.PRIMARY and has_primary:
+                caseload_end(member=member, assignment=assignment, note=_("Records merged"))
+                now_secondary.append(assignment.peer)
+        moved["assignments"] = CaseloadAssignment.objects.filter(participant=duplicate).update(
+            participant=keep
+        )
+        for peer in now_secondary:
+            caseload_assign(
+                member=member,
+                participant=keep,
+                peer=peer,
+                role=CaseloadRole.SECONDARY,
+                note=_("Records merged"),
+            )
+        filled = []
+        for field in EDITABLE_FIELDS:
+            if field == "enrolled_on":
+                continue
+            if getattr(keep, field) in ("", None, []) and getattr(duplicate, field) not in (
+                "",
+                None,
+                [],
+            ):
+                setattr(keep, field, getattr(duplicate, field))
+                filled.append(field)
+        keep.enrolled_on = min(keep.enrolled_on, duplicate.enrolled_on)
+        keep.phone_digits = digits(keep.phone)
+        for field in ("last_contact_at",):
+            theirs = getattr(duplicate, field)
+            if theirs and (getattr(keep, field) is None or theirs > getattr(keep, field)):
+                setattr(keep, field, theirs)
+        keep.next_follow_up_on = keep.next_follow_up_on or duplicate.next_follow_up_on
+        keep.save()
+        Participant.objects.filter(pk=keep.pk).update(version=F("version") + 1)
+        keep.priority_populations.add(*duplicate.priority_populations.all())
+        Participant.objects.filter(pk=duplicate.pk).update(
+            merged_into=keep, version=F("version") + 1
+        )
+        details = {
+            "kept": str(keep.pk),
+            "merged": str(duplicate.pk),
+            "merged_record_number": duplicate.record_number,
+            "moved": moved,
+            "filled": filled,
+        }
+        record_event(
+            action="participant.merged",
+            actor=member.user,
+            organization=keep.organization,
+            target=keep,
+            details=details,
+        )
+        record_event(
+            action="participant.merged",
+            actor=member.user,
+            organization=keep.organization,
+            target=duplicate,
+            details=details,
+        )
+    keep.refresh_from_db()
+    return keep

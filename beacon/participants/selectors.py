@@ -1,0 +1,240 @@
+"""Reads about participants: search, one record, duplicates, caseloads, the timeline, access."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from difflib import SequenceMatcher
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from beacon.audit.models import AuditEvent
+from beacon.core.access import load_visible
+from beacon.organizations.models import Membership
+from beacon.participants.models import (
+    CaseloadAssignment,
+    Participant,
+    PriorityPopulation,
+)
+from beacon.participants.permissions import (
+    can_edit_participant,
+    participants_visible_to,
+)
+
+PARTICIPANT_LABEL = Participant._meta.label_lower
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+def current_assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=CaseloadAssignment.objects.filter(ended_at__isnull=True).select_related("peer"),
+        to_attr="current_assignments",
+    )
+
+
+def participant_search(
+    *, member: Membership, query: str = "", status: str = "active", mine_only: bool = False
+) -> QuerySet[Participant]:
+    """Participants the member may see, matching a name, preferred name, phone, record number
+    or id. `status`: active, discharged or all."""
+    qs = participants_visible_to(member)
+    if mine_only:
+        qs = qs.filter(
+            assignments__peer_id=member.user_id, assignments__ended_at__isnull=True
+        ).distinct()
+    if status == "active":
+        qs = qs.filter(discharged_on__isnull=True)
+    elif status == "discharged":
+        qs = qs.filter(discharged_on__isnull=False)
+    query = (query or "").strip()
+    if query:
+        condition = Q()
+        for word in query.split():
+            condition &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        number = query.lstrip("#")
+        if number.isdigit():
+            condition |= Q(record_number=int(number))
+        phone = digits(query)
+        if len(phone) >= 4:
+            condition |= Q(phone_digits__contains=phone)
+        if re.fullmatch(r"[0-9a-fA-F-]{32,36}", query):
+            condition |= Q(pk=query)
+        qs = qs.filter(condition)
+    return qs.prefetch_related(current_assignments()).order_by("family_name", "given_name", "pk")
+
+
+def participant_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Participant:
+    """One participant the member may see (404 otherwise); 403 when asked for writing by a
+    member who may only read it."""
+    return load_visible(
+        member=member,
+        visible=participants_visible_to(member)
+        .select_related("organization", "created_by")
+        .prefetch_related("priority_populations", current_assignments()),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_edit_participant,
+    )
+
+
+def priority_populations_for(organization) -> QuerySet[PriorityPopulation]:
+    """The built-in populations and the organization's own."""
+    return PriorityPopulation.objects.filter(
+        Q(organization__isnull=True) | Q(organization=organization), is_active=True
+    ).order_by("name")
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    participant: Participant
+    reasons: list[str]
+
+
+def _name_key(given: str, family: str) -> str:
+    return f"{given} {family}".strip().lower()
+
+
+def _similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def likely_duplicates(
+    *,
+    organization,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    phone: str,
+    exclude_pk=None,
+) -> list[DuplicateMatch]:
+    """Records in the organization that are likely the same person: a similar name with the
+    same date of birth, or the same phone number. Searched across the whole organization (not
+    only what the person may see), because a duplicate must be caught even on another peer's
+    caseload; the caller shows only a minimal summary."""
+    phone_digits = digits(phone)
+    if not date_of_birth and len(phone_digits) < 7:
+        return []
+    condition = Q()
+    if date_of_birth:
+        condition |= Q(date_of_birth=date_of_birth)
+    if len(phone_digits) >= 7:
+        condition |= Q(phone_digits=phone_digits)
+    candidates = Participant.objects.current().filter(condition, organization=organization)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    wanted = _name_key(given_name, family_name)
+    matches = []
+    for candidate in candidates[:50]:
+        reasons = []
+        names = {
+            _name_key(candidate.given_name, candidate.family_name),
+            _name_key(candidate.preferred_name, candidate.family_name),
+        }
+        same_birthday = date_of_birth and candidate.date_of_birth == date_of_birth
+        if same_birthday and any(_similar(wanted, n) for n in names if n):
+            reasons.append(_("similar name and same date of birth"))
+        if len(phone_digits) >= 7 and candidate.phone_digits == phone_digits:
+            reasons.append(_("same phone number"))
+        if reasons:
+            matches.append(DuplicateMatch(candidate, reasons))
+    return matches
+
+
+def assignment_history(*, participant: Participant) -> QuerySet[CaseloadAssignment]:
+    return participant.assignments.select_related("peer", "assigned_by", "ended_by").order_by(
+        "-started_at"
+    )
+
+
+# The timeline --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "encounter", "consent", "assignment", "assignment_end", "enrolment", "discharge"
+    obj: object
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    next_before: datetime | None
+
+
+def participant_timeline(
+    *, participant: Participant, before: datetime | None = None, limit: int = 25
+) -> TimelinePage:
+    """Encounters, consents and caseload changes, newest first, a page at a time.
+
+    Each source gives at most `limit + 1` rows older than `before`, so a page costs a fixed
+    number of queries however long the history.
+    """
+    from beacon.consents.models import Consent
+    from beacon.encounters.models import Encounter
+
+    def older(qs, field):
+        return qs.filter(**{f"{field}__lt": before}) if before else qs
+
+    encounters = older(
+        Encounter.objects.filter(participant=participant).select_related("peer"), "occurred_at"
+    ).order_by("-occurred_at")[: limit + 1]
+    consents = older(
+        Consent.objects.filter(participant=participant).prefetch_related("recipients"),
+        "created_at",
+    ).order_by("-created_at")[: limit + 1]
+    started = older(
+        CaseloadAssignment.objects.filter(participant=participant).select_related(
+            "peer", "assigned_by"
+        ),
+        "started_at",
+    ).order_by("-started_at")[: limit + 1]
+    ended = older(
+        CaseloadAssignment.objects.filter(
+            participant=participant, ended_at__isnull=False
+        ).select_related("peer", "ended_by"),
+        "ended_at",
+    ).order_by("-ended_at")[: limit + 1]
+
+    entries = [TimelineEntry(e.occurred_at, "encounter", e) for e in encounters]
+    entries += [TimelineEntry(c.created_at, "consent", c) for c in consents]
+    entries += [TimelineEntry(a.started_at, "assignment", a) for a in started]
+    entries += [TimelineEntry(a.ended_at, "assignment_end", a) for a in ended]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    page = entries[:limit]
+    more = len(entries) > limit
+    return TimelinePage(page, page[-1].at if more and page else None)
+
+
+def participant_access_log(*, participant: Participant, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Who has seen or changed this participant's record, newest first."""
+    return (
+        AuditEvent.objects.filter(object_type=PARTICIPANT_LABEL, object_id=str(participant.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+
+
+def assignment_get(*, participant: Participant, pk) -> CaseloadAssignment:
+    """An assignment of a participant the caller already loaded through the access check."""
+    from django.http import Http404
+
+    try:
+        return participant.assignments.select_related("peer").get(pk=pk)
+    except (CaseloadAssignment.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def participant_by_record_number(*, member: Membership, record_number: int) -> Participant | None:
+    return participants_visible_to(member).filter(record_number=record_number).first()

@@ -1,0 +1,263 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from beacon.audit.models import AuditEvent
+from beacon.consents.models import Consent
+from beacon.core.concurrency import StaleVersion
+from beacon.encounters.models import Encounter
+from beacon.organizations.models import Membership
+from beacon.participants import selectors, services
+from beacon.participants.models import CaseloadAssignment, Participant
+from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+
+
+def member_of(user, org):
+    return Membership.objects.select_related("organization", "user").get(
+        user=user, organization=org
+    )
+
+
+def _encounter(participant, peer, **fields):
+    values = {
+        "organization": participant.organization,
+        "participant": participant,
+        "peer": peer,
+        "duration_minutes": 30,
+        "modality": "in_person",
+        "setting": "community",
+        "kind": "one_on_one",
+        "created_by": peer,
+    }
+    values.update(fields)
+    return Encounter.objects.create(**values)
+
+
+def test_enrol_puts_the_person_on_the_peers_caseload_with_a_record_number(pat, harbor):
+    member = member_of(pat, harbor)
+    first = services.participant_enroll(member=member, given_name="Ana", family_name="Diaz")
+    second = services.participant_enroll(member=member, given_name="Bo", phone="(555) 010-2030")
+    assert second.record_number == first.record_number + 1
+    assert second.phone_digits == "5550102030"
+    assignment = first.assignments.get()
+    assert (assignment.peer, assignment.role, assignment.ended_at) == (pat, "primary", None)
+    event = AuditEvent.objects.get(action="participant.enrolled", object_id=str(first.pk))
+    assert event.actor == pat and event.organization == harbor
+
+
+def test_record_numbers_are_per_organization(pat, harbor, olive, lakeside):
+    a = services.participant_enroll(member=member_of(pat, harbor), given_name="A")
+    b = services.participant_enroll(member=member_of(olive, lakeside), given_name="B")
+    assert a.record_number == b.record_number == 1001
+
+
+def test_enrol_refuses_unknown_pathways(pat, harbor):
+    with pytest.raises(ValidationError) as exc:
+        services.participant_enroll(
+            member=member_of(pat, harbor), given_name="A", pathways=["12_step", "willpower"]
+        )
+    assert "willpower" in str(exc.value.message_dict["pathways"])
+
+
+def test_supervisor_enrols_onto_a_chosen_peers_caseload(sam, pat, harbor):
+    p = services.participant_enroll(member=member_of(sam, harbor), primary_peer=pat, given_name="C")
+    assert p.assignments.get().peer == pat
+
+
+def test_update_with_a_stale_version_writes_nothing(pat, harbor, jordan):
+    member = member_of(pat, harbor)
+    services.participant_update(
+        member=member, participant=jordan, expected_version=1, preferred_name="Jo"
+    )
+    stale = Participant.objects.get(pk=jordan.pk)
+    stale.version = 1
+    with pytest.raises(StaleVersion) as exc:
+        services.participant_update(
+            member=member, participant=stale, expected_version=1, preferred_name="J"
+        )
+    assert exc.value.current.version == 2
+    jordan.refresh_from_db()
+    assert jordan.preferred_name == "Jo" and jordan.version == 2
+
+
+def test_sensitive_values_never_reach_the_audit_trail(pat, harbor, jordan):
+    services.participant_update(
+        member=member_of(pat, harbor),
+        participant=jordan,
+        expected_version=jordan.version,
+        medicaid_id="MA123456",
+        preferred_name="Jo",
+    )
+    event = AuditEvent.objects.get(action="participant.updated")
+    assert event.details["medicaid_id"] == "(changed)"
+    assert event.details["preferred_name"] == {"old": "", "new": "Jo"}
+    assert "MA123456" not in str(event.details)
+
+
+def test_transfer_ends_the_old_primary_and_keeps_history(sam, pat, quinn, harbor, jordan):
+    member = member_of(sam, harbor)
+    services.caseload_assign(member=member, participant=jordan, peer=quinn, role="primary")
+    current = jordan.assignments.filter(ended_at__isnull=True)
+    assert [(a.peer, a.role) for a in current] == [(quinn, "primary")]
+    old = jordan.assignments.get(peer=pat)
+    assert old.ended_at is not None and old.ended_by == sam
+    assert {"caseload.assigned", "caseload.ended"} <= set(
+        AuditEvent.objects.values_list("action", flat=True)
+    )
+
+
+def test_secondary_peer_joins_without_replacing_the_primary(sam, pat, quinn, harbor, jordan):
+    services.caseload_assign(
+        member=member_of(sam, harbor), participant=jordan, peer=quinn, role="secondary"
+    )
+    assert jordan.assignments.filter(ended_at__isnull=True).count() == 2
+
+
+def test_only_the_organizations_peers_can_be_assigned(sam, olive, harbor, jordan):
+    with pytest.raises(ValidationError):
+        services.caseload_assign(
+            member=member_of(sam, harbor), participant=jordan, peer=olive, role="primary"
+        )
+
+
+def test_discharge_and_enrol_again(pat, harbor, jordan):
+    member = member_of(pat, harbor)
+    today = timezone.localdate()
+    services.participant_discharge(
+        member=member, participant=jordan, discharged_on=today, reason="goals_met"
+    )
+    assert jordan.discharged_on == today and not jordan.is_active
+    with pytest.raises(ValidationError):
+        services.participant_discharge(
+            member=member, participant=jordan, discharged_on=today, reason="goals_met"
+        )
+    services.participant_readmit(member=member, participant=jordan, enrolled_on=today)
+    assert jordan.discharged_on is None and jordan.discharge_reason == ""
+    event = AuditEvent.objects.get(action="participant.readmitted")
+    assert event.details["previous"]["discharged_on"] == today.isoformat()
+
+
+def test_discharge_before_enrolment_is_refused(pat, harbor, jordan):
+    with pytest.raises(ValidationError) as exc:
+        services.participant_discharge(
+            member=member_of(pat, harbor),
+            participant=jordan,
+            discharged_on=jordan.enrolled_on - timedelta(days=1),
+            reason="moved",
+        )
+    assert "discharged_on" in exc.value.message_dict
+
+
+# Duplicates and merging ------------------------------------------------------------------------
+
+
+def test_likely_duplicates_by_similar_name_and_birth_date_or_phone(harbor, pat, quinn):
+    born = date(1990, 5, 17)
+    twin = ParticipantFactory(
+        organization=harbor, given_name="Jonathan", family_name="Rivera", date_of_birth=born
+    )
+    same_phone = ParticipantFactory(
+        organization=harbor, given_name="Sky", family_name="Blue", phone_digits="5551234567"
+    )
+    ParticipantFactory(
+        organization=harbor, given_name="Someone", family_name="Else", date_of_birth=born
+    )
+    found = selectors.likely_duplicates(
+        organization=harbor,
+        given_name="Jonathon",
+        family_name="Rivera",
+        date_of_birth=born,
+        phone="(555) 123-4567",
+    )
+    reasons = {m.participant.pk: m.reasons for m in found}
+    assert set(reasons) == {twin.pk, same_phone.pk}
+    assert reasons[same_phone.pk] == ["same phone number"]
+
+
+def test_duplicates_are_not_searched_across_organizations(harbor, lakeside):
+    born = date(1980, 1, 1)
+    ParticipantFactory(
+        organization=lakeside, given_name="Ana", family_name="Diaz", date_of_birth=born
+    )
+    assert not selectors.likely_duplicates(
+        organization=harbor, given_name="Ana", family_name="Diaz", date_of_birth=born, phone=""
+    )
+
+
+def test_merge_keeps_every_encounter_consent_and_history(sam, pat, quinn, harbor, jordan, casey):
+    _encounter(jordan, pat)
+    _encounter(casey, quinn)
+    _encounter(casey, quinn, kind="check_in")
+    Consent.objects.create(
+        organization=harbor,
+        participant=casey,
+        kind="tpo",
+        discloser="Harbor",
+        information_description="All",
+        purpose="Care",
+        expiry_kind="none",
+        revocation_instructions="Tell us",
+        signed_name="Casey Lake",
+        signed_on=timezone.localdate(),
+        recorded_by=quinn,
+    )
+    casey.phone = "555-9999"
+    casey.save()
+    kept = services.participants_merge(member=member_of(sam, harbor), keep=jordan, duplicate=casey)
+    assert kept.encounters.count() == 3
+    assert kept.consents.count() == 1
+    casey.refresh_from_db()
+    assert casey.merged_into_id == jordan.pk
+    # One primary peer per person: Quinn, Casey's primary, stays on the team as secondary,
+    # and her ended primary assignment is in the kept record's history.
+    current = {(a.peer, a.role) for a in kept.assignments.filter(ended_at__isnull=True)}
+    assert current == {(pat, "primary"), (quinn, "secondary")}
+    assert kept.assignments.filter(peer=quinn, role="primary", ended_at__isnull=False).exists()
+    assert kept.phone == "555-0101"  # the kept record's own value wins
+    assert not Participant.objects.current().filter(pk=casey.pk).exists()
+    assert AuditEvent.objects.filter(action="participant.merged").count() == 2
+
+
+def test_merge_fills_empty_fields_from_the_duplicate(sam, harbor, jordan, casey):
+    casey.pronouns = "they/them"
+    casey.save()
+    kept = services.participants_merge(member=member_of(sam, harbor), keep=jordan, duplicate=casey)
+    assert kept.pronouns == "they/them"
+
+
+def test_merge_refuses_the_same_record_or_another_organization(sam, harbor, jordan, morgan):
+    member = member_of(sam, harbor)
+    with pytest.raises(ValidationError):
+        services.participants_merge(member=member, keep=jordan, duplicate=jordan)
+    with pytest.raises(ValidationError):
+        services.participants_merge(member=member, keep=jordan, duplicate=morgan)
+
+
+def test_contact_and_follow_up_facts(pat, harbor, jordan):
+    now = timezone.now()
+    services.participant_contact_recorded(
+        participant=jordan, occurred_at=now, follow_up_on=None, was_contact=False
+    )
+    assert jordan.last_contact_at is None
+    _encounter(jordan, pat, occurred_at=now)
+    services.participant_contact_recorded(
+        participant=jordan, occurred_at=now, follow_up_on=date(2030, 1, 1), was_contact=True
+    )
+    assert jordan.last_contact_at == now and jordan.next_follow_up_on == date(2030, 1, 1)
+    # An older encounter logged late neither hides the newer contact nor its follow-up.
+    earlier = now - timedelta(days=3)
+    _encounter(jordan, pat, occurred_at=earlier)
+    services.participant_contact_recorded(
+        participant=jordan, occurred_at=earlier, follow_up_on=date(2029, 1, 1), was_contact=True
+    )
+    assert jordan.last_contact_at == now and jordan.next_follow_up_on == date(2030, 1, 1)
+
+
+def test_assignment_factory_respects_one_primary(jordan, quinn):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssignmentFactory(participant=jordan, peer=quinn, role="primary")
+    assert CaseloadAssignment.objects.filter(participant=jordan, ended_at__isnull=True).count() == 1

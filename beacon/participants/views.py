@@ -1,0 +1,347 @@
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beacon.core.access import require_member, require_role
+from beacon.core.concurrency import StaleVersion
+from beacon.core.forms import apply_validation_error
+from beacon.organizations.models import Role
+from beacon.participants import permissions, selectors, services
+from beacon.participants.forms import (
+    AssignForm,
+    DischargeForm,
+    IntakeForm,
+    MergeSearchForm,
+    ParticipantForm,
+    PopulationForm,
+    ReadmitForm,
+)
+
+PAGE_SIZE = 50
+
+
+@require_member
+def participant_list(request):
+    member = request.member
+    if not member.is_staff_role:
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    status = request.GET.get("status", "active")
+    mine = request.GET.get("mine") == "1"
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    results = selectors.participant_search(
+        member=member, query=query, status=status, mine_only=mine
+    )
+    rows = list(results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {
+        "participants": rows[:PAGE_SIZE],
+        "has_next": len(rows) > PAGE_SIZE,
+        "page": page,
+        "q": query,
+        "status": status,
+        "mine": mine,
+        "can_enroll": permissions.can_enroll_participants(member),
+    }
+    template = "participants/partials/_results.html" if request.htmx else "participants/list.html"
+    return render(request, template, context)
+
+
+@require_member
+def participant_new(request):
+    """Intake. Likely duplicates are shown before a new record is created."""
+    member = request.member
+    if not permissions.can_enroll_participants(member):
+        raise PermissionDenied
+    show_peer = member.role != Role.PEER
+    form = IntakeForm(
+        request.POST or None,
+        populations=selectors.priority_populations_for(member.organization),
+        peers=permissions.caseload_peers(member),
+        show_peer=show_peer,
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        if not request.POST.get("confirmed_new"):
+            duplicates = selectors.likely_duplicates(
+                organization=member.organization,
+                given_name=values["given_name"],
+                family_name=values.get("family_name", ""),
+                date_of_birth=values.get("date_of_birth"),
+                phone=values.get("phone", ""),
+            )
+        if not duplicates:
+            primary = form.cleaned_data.get("primary_peer")
+            try:
+                participant = services.participant_enroll(
+                    member=member,
+                    primary_peer=primary.user if primary else None,
+                    priority_populations=list(form.cleaned_data["priority_populations"]),
+                    **values,
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is enrolled (record %(number)s).")
+                    % {"name": participant.display_name, "number": participant.record_number},
+                )
+                if permissions.participants_visible_to(member).filter(pk=participant.pk).exists():
+                    return redirect("participants:detail", participant_id=participant.pk)
+                return redirect("participants:list")
+    visible = set(
+        permissions.participants_visible_to(member)
+        .filter(pk__in=[d.participant.pk for d in duplicates])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "participants/new.html",
+        {"form": form, "duplicates": duplicates, "visible_duplicates": visible},
+    )
+
+
+@require_member
+def participant_detail(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    services.participant_viewed(member=member, participant=participant, seen="record")
+    from beacon.consents.selectors import consent_list_for_participant
+
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "participant": participant,
+            "consents": consent_list_for_participant(member=member, participant=participant),
+            "timeline": selectors.participant_timeline(participant=participant, limit=10),
+            "can_edit": permissions.can_edit_participant(member, participant),
+            "can_manage_caseload": permissions.can_manage_caseloads(member),
+            "can_merge": permissions.can_merge_participants(member),
+            "can_see_access_log": permissions.can_see_access_log(member),
+        },
+    )
+
+
+@require_member
+def participant_timeline(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    before = _parse_before(request.GET.get("before"))
+    services.participant_viewed(member=member, participant=participant, seen="timeline")
+    page = selectors.participant_timeline(participant=participant, before=before)
+    context = {"participant": participant, "timeline": page}
+    if request.htmx:
+        return render(request, "participants/partials/_timeline.html", context)
+    return render(request, "participants/timeline.html", context)
+
+
+def _parse_before(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    value = parse_datetime(raw)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+@require_member
+def participant_edit(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(
+        member=member, pk=participant_id, for_write=True
+    )
+    populations = selectors.priority_populations_for(member.organization)
+    form = ParticipantForm(request.POST or None, instance=participant, populations=populations)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        expected = form.cleaned_data.get("version") or participant.version
+        try:
+            services.participant_update(
+                member=member,
+                participant=participant,
+                expected_version=expected,
+                priority_populations=list(form.cleaned_data["priority_populations"]),
+                **form.service_values(),
+            )
+        except StaleVersion as exc:
+            conflict = _conflict_rows(form, exc.current)
+            # Sending again means "keep mine": base it on the version now stored.
+            data = request.POST.copy()
+            data["version"] = exc.current.version
+            form = ParticipantForm(data, instance=exc.current, populations=populations)
+            form.is_valid()
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/edit.html",
+        {"form": form, "participant": participant, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_rows(form, current) -> list[tuple[str, object, object]]:
+    """The fields where what was sent differs from what someone else saved meanwhile."""
+    rows = []
+    for name in form.service_values():
+        theirs, mine = getattr(current, name), form.cleaned_data.get(name)
+        if theirs != mine:
+            rows.append((form.fields[name].label, theirs, mine))
+    return rows
+
+
+@require_member
+def participant_discharge(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(
+        member=member, pk=participant_id, for_write=True
+    )
+    if participant.discharged_on:
+        form = ReadmitForm(request.POST or None, initial={"enrolled_on": timezone.localdate()})
+    else:
+        form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if participant.discharged_on:
+                services.participant_readmit(
+                    member=member, participant=participant, **form.cleaned_data
+                )
+                messages.success(request, _("Enrolled again."))
+            else:
+                services.participant_discharge(
+                    member=member, participant=participant, **form.cleaned_data
+                )
+                messages.success(request, _("Discharged. The record and its history stay."))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect("participants:detail", participant_id=participant.pk)
+    return render(
+        request, "participants/discharge.html", {"form": form, "participant": participant}
+    )
+
+
+@require_role(Role.ORG_ADMIN, Role.SUPERVISOR)
+def participant_caseload(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    form = AssignForm(request.POST or None, peers=permissions.caseload_peers(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.caseload_assign(
+                member=member,
+                participant=participant,
+                peer=form.cleaned_data["peer"].user,
+                role=form.cleaned_data["role"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Caseload updated."))
+            return redirect("participants:caseload", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/caseload.html",
+        {
+            "participant": participant,
+            "form": form,
+            "history": selectors.assignment_history(participant=participant),
+        },
+    )
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN, Role.SUPERVISOR)
+def participant_caseload_end(request, participant_id, assignment_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    assignment = selectors.assignment_get(participant=participant, pk=assignment_id)
+    services.caseload_end(member=member, assignment=assignment, note=request.POST.get("note", ""))
+    messages.success(
+        request, _("%(name)s is no longer on this caseload.") % {"name": assignment.peer.name}
+    )
+    return redirect("participants:caseload", participant_id=participant.pk)
+
+
+@require_role(Role.ORG_ADMIN, Role.SUPERVISOR)
+def participant_merge(request, participant_id):
+    """Merge a duplicate into this record: find it by record number, compare, confirm."""
+    member = request.member
+    keep = selectors.participant_get_for_member(member=member, pk=participant_id)
+    form = MergeSearchForm(request.POST or request.GET or None)
+    duplicate = None
+    if form.is_bound and form.is_valid():
+        duplicate = selectors.participant_by_record_number(
+            member=member, record_number=form.cleaned_data["duplicate"]
+        )
+        if duplicate is None or duplicate.pk == keep.pk:
+            form.add_error("duplicate", _("No other record has that number."))
+            duplicate = None
+    if request.method == "POST" and duplicate is not None and request.POST.get("confirm"):
+        try:
+            services.participants_merge(member=member, keep=keep, duplicate=duplicate)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Record %(number)s was merged into this one. Its history is kept here.")
+                % {"number": duplicate.record_number},
+            )
+            return redirect("participants:detail", participant_id=keep.pk)
+    if duplicate is not None:
+        services.participant_viewed(member=member, participant=duplicate, seen="merge_compare")
+    return render(
+        request,
+        "participants/merge.html",
+        {"participant": keep, "duplicate": duplicate, "form": form},
+    )
+
+
+@require_role(Role.ORG_ADMIN)
+def participant_access_log(request, participant_id):
+    member = request.member
+    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    services.participant_viewed(member=member, participant=participant, seen="access_log")
+    return render(
+        request,
+        "participants/access_log.html",
+        {
+            "participant": participant,
+            "events": selectors.participant_access_log(participant=participant),
+        },
+    )
+
+
+@require_role(Role.ORG_ADMIN)
+def populations(request):
+    member = request.member
+    form = PopulationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.population_create(member=member, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Priority population added."))
+            return redirect("participants:populations")
+    return render(
+        request,
+        "participants/populations.html",
+        {"form": form, "populations": selectors.priority_populations_for(member.organization)},
+    )

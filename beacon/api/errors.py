@@ -71,7 +71,7 @@ def install(api: NinjaAPI) -> None:
         else:
             details = None
             message = " ".join(exc.messages)
-        return error_response(api, request, 400, "invalid", message, details)
+        return error_response(api, request, 422, "invalid", message, details)
 
     @api.exception_handler(AuthenticationError)
     def _unauthorized(request, exc):

@@ -225,6 +225,8 @@ def participant_discharge(
         raise ValidationError(
             {"discharged_on": _("The discharge date is before the enrolment date.")}
         )
+    from beacon.consents.services import consents_end_with_services
+
     with transaction.atomic():
         Participant.objects.filter(pk=participant.pk).update(
             discharged_on=discharged_on,
@@ -233,12 +235,18 @@ def participant_discharge(
             version=F("version") + 1,
         )
         participant.refresh_from_db()
+        # Consents that last "until the end of services" end with the discharge.
+        ended_consents = consents_end_with_services(participant=participant)
         record_event(
             action="participant.discharged",
             actor=member.user,
             organization=participant.organization,
             target=participant,
-            details={"discharged_on": discharged_on, "reason": reason},
+            details={
+                "discharged_on": discharged_on,
+                "reason": reason,
+                "consents_ended": ended_consents,
+            },
         )
     return participant
 

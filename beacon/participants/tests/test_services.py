@@ -261,3 +261,33 @@ def test_assignment_factory_respects_one_primary(jordan, quinn):
     with pytest.raises(IntegrityError), transaction.atomic():
         AssignmentFactory(participant=jordan, peer=quinn, role="primary")
     assert CaseloadAssignment.objects.filter(participant=jordan, ended_at__isnull=True).count() == 1
+
+
+def test_discharge_ends_consents_that_last_until_the_end_of_services(pat, harbor, jordan):
+    def consent(expiry_kind):
+        return Consent.objects.create(
+            organization=harbor,
+            participant=jordan,
+            kind="tpo",
+            discloser="Harbor",
+            information_description="All",
+            purpose="Care",
+            expiry_kind=expiry_kind,
+            revocation_instructions="Tell us",
+            signed_name="Jordan Rivers",
+            signed_on=timezone.localdate(),
+            recorded_by=pat,
+        )
+
+    until_end, open_ended = consent("end_of_treatment"), consent("none")
+    services.participant_discharge(
+        member=member_of(pat, harbor),
+        participant=jordan,
+        discharged_on=timezone.localdate(),
+        reason="goals_met",
+    )
+    until_end.refresh_from_db()
+    open_ended.refresh_from_db()
+    assert until_end.status == "expired" and open_ended.status == "active"
+    event = AuditEvent.objects.get(action="participant.discharged")
+    assert event.details["consents_ended"] == [str(until_end.pk)]

@@ -1,0 +1,163 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beacon.consents.models import ConsentKind, ExpiryKind, SignatureMethod
+from beacon.consents.services import MESSAGES
+
+# Room for several recipients on one screen; "Add another recipient" adds rows without JavaScript.
+RECIPIENT_ROWS = 3
+MAX_RECIPIENTS = 30
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ConsentForm(forms.Form):
+    """What the person signing agreed to. The rules (2.31 elements, kind-specific expiry and
+    recipients) live in services.consent_record; this form only collects and keeps what was
+    typed."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of consent"),
+        choices=ConsentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": MESSAGES["kind"], "invalid_choice": MESSAGES["kind"]},
+    )
+    information_description = forms.CharField(
+        label=_("What information may be shared"),
+        help_text=_("Be specific: for example, dates of attendance and progress in peer support."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": MESSAGES["information_description"]},
+    )
+    purpose = forms.CharField(
+        label=_("Why it may be shared"),
+        help_text=_("For example: to coordinate care with the clinic."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": MESSAGES["purpose"]},
+    )
+    discloser = forms.CharField(
+        label=_("Who may share it"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for this organization."),
+    )
+    expiry_kind = forms.ChoiceField(
+        label=_("When this consent ends"),
+        choices=ExpiryKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "At the end of services and no end date are only for treatment, payment and health "
+            "care operations."
+        ),
+        error_messages={
+            "required": MESSAGES["expiry_kind"],
+            "invalid_choice": MESSAGES["expiry_kind"],
+        },
+    )
+    expires_on = forms.DateField(
+        label=_("Last day the consent is valid"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only when it ends on a date."),
+    )
+    expiry_event = forms.CharField(
+        label=_("The event that ends it"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when it ends with an event. For example: when my probation ends."),
+    )
+    revocation_instructions = forms.CharField(
+        label=_("How to revoke it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty for our standard wording, written in plain words."),
+    )
+    signed_name = forms.CharField(
+        label=_("Signature: the signer types their full name"),
+        max_length=200,
+        error_messages={"required": MESSAGES["signed_name"]},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    signed_on = forms.DateField(
+        label=_("Date signed"),
+        widget=DateInput(),
+        error_messages={"required": MESSAGES["signed_on"]},
+    )
+    signer_relationship = forms.CharField(
+        label=_("Signer, if not the participant"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example: parent or legal guardian. Leave empty when the participant signs."
+        ),
+    )
+    signature_method = forms.ChoiceField(
+        label=_("How it was signed"),
+        choices=SignatureMethod.choices,
+        widget=forms.RadioSelect,
+        initial=SignatureMethod.IN_PERSON,
+        help_text=_(
+            "Whether the signer typed their name here, with you, or on their own phone or "
+            "computer (for example during a video call)."
+        ),
+        error_messages={
+            "required": MESSAGES["signature_method"],
+            "invalid_choice": MESSAGES["signature_method"],
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate
+
+    def values(self) -> dict:
+        """Everything the service needs from this form, blanks for what did not parse."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields}
+
+
+class RecipientForm(forms.Form):
+    # Required, yet a row left completely empty is fine: the formset's spare rows may stay empty.
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": MESSAGES["recipient_row_name"]},
+    )
+    description = forms.CharField(
+        label=_("Role or organization"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: primary care clinic, probation officer."),
+    )
+
+
+RecipientFormSet = forms.formset_factory(
+    RecipientForm, extra=RECIPIENT_ROWS, max_num=MAX_RECIPIENTS, absolute_max=MAX_RECIPIENTS
+)
+
+
+def recipient_formset(data=None, *, add_row: bool = False):
+    """The recipient rows; with `add_row`, the same rows as typed plus one more empty row."""
+    if data is not None and add_row:
+        data = data.copy()
+        key = "recipients-TOTAL_FORMS"
+        try:
+            total = int(data.get(key, RECIPIENT_ROWS))
+        except ValueError:
+            total = RECIPIENT_ROWS
+        data[key] = str(min(total + 1, MAX_RECIPIENTS))
+    return RecipientFormSet(data, prefix="recipients")
+
+
+class RevokeForm(forms.Form):
+    note = forms.CharField(
+        label=_("How they asked to revoke it"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: signed note given to their peer specialist today."),
+    )

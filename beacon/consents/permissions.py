@@ -1,0 +1,44 @@
+"""Who may see, record and revoke consents (docs/permissions.md).
+
+A consent is visible exactly when its participant is (participants_visible_to): supervisors and
+organization admins see the whole organization's, peers their caseload's (or everyone's where
+the organization opened participants to the team). Everyone else: 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from beacon.consents.models import Consent
+from beacon.organizations.models import Membership
+from beacon.participants.models import Participant
+from beacon.participants.permissions import STAFF, participants_visible_to
+
+
+def _active_staff(member: Membership | None) -> bool:
+    return member is not None and member.is_active and member.role in STAFF
+
+
+def consents_visible_to(member: Membership | None) -> QuerySet[Consent]:
+    if not _active_staff(member):
+        return Consent.objects.none()
+    return Consent.objects.filter(
+        organization_id=member.organization_id,
+        participant__in=participants_visible_to(member).values("pk"),
+    )
+
+
+def can_record_consent(member: Membership | None, participant: Participant) -> bool:
+    """Staff who can see the participant: organization admins, supervisors, the peers on the
+    participant's caseload, and any peer where the organization opened participants to the team.
+    Recording a consent is the participant's decision written down, not a change to their
+    record, so it needs no more than seeing them."""
+    if not _active_staff(member) or participant.organization_id != member.organization_id:
+        return False
+    return participants_visible_to(member).filter(pk=participant.pk).exists()
+
+
+def can_revoke_consent(member: Membership | None, consent: Consent) -> bool:
+    """Anyone who may record a consent for the participant may write down its revocation: a
+    participant must be able to take consent back with whichever staff member they reach."""
+    return can_record_consent(member, consent.participant)

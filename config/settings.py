@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beacon.core.context_processors.beacon",
+                "beacon.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -266,6 +267,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("BEACON_EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Beacon's public address, for links in email sent outside a request (the demo, commands).
+BEACON_SITE_URL = env_str("BEACON_SITE_URL").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("BEACON_DEFAULT_FROM_EMAIL", "Beacon <beacon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from beacon.myday import views
 
 app_name = "myday"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_day_page, name="my_day"),
+]

@@ -1,0 +1,242 @@
+"""Reads about encounters, for a member: one encounter, lists and pages, its corrections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beacon.core.access import load_visible
+from beacon.encounters.models import (
+    Encounter,
+    EncounterKind,
+    EncounterRevision,
+    Modality,
+    Setting,
+    Topic,
+)
+from beacon.encounters.permissions import (
+    can_correct_encounter,
+    can_log_encounter,
+    encounters_visible_to,
+)
+from beacon.encounters.services import EDITABLE_FIELDS, snapshot
+from beacon.organizations.models import Membership
+from beacon.participants.models import Participant
+from beacon.participants.selectors import participant_get_for_member
+
+MAX_PAGE = 200
+
+
+def encounter_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Encounter:
+    """One encounter the member may see (404 otherwise, as for one that does not exist); 403
+    when asked for writing by someone who may only read it."""
+    return load_visible(
+        member=member,
+        visible=encounters_visible_to(member).select_related(
+            "organization", "participant", "peer", "created_by"
+        ),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_correct_encounter,
+    )
+
+
+def participant_for_new_encounter(*, member: Membership, pk) -> Participant:
+    """The participant an encounter is being logged for: 404 when not visible, 403 when
+    visible but this member may not log encounters for them."""
+    participant = participant_get_for_member(member=member, pk=pk)
+    if not can_log_encounter(member, participant):
+        raise PermissionDenied
+    return participant
+
+
+def encounter_defaults_for(*, member: Membership) -> dict[str, str]:
+    """How and where the member last met someone: the likely answer the next time."""
+    last = (
+        Encounter.objects.filter(organization_id=member.organization_id, peer_id=member.user_id)
+        .order_by("-created_at")
+        .values("modality", "setting")
+        .first()
+    )
+    return dict(last) if last else {}
+
+
+@dataclass(frozen=True)
+class EncounterFilters:
+    participant: uuid.UUID | None = None
+    peer: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EncounterPage:
+    encounters: list[Encounter]
+    next_before: str | None
+
+
+def encode_cursor(encounter: Encounter) -> str:
+    raw = f"{encounter.occurred_at.isoformat()}|{encounter.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """Raises ValueError for a cursor Beacon did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        when, pk = raw.split("|")
+        occurred_at = parse_datetime(when)
+        if occurred_at is None:
+            raise ValueError
+        return occurred_at, uuid.UUID(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("not a cursor") from exc
+
+
+def encounter_list(*, member: Membership, filters: EncounterFilters) -> QuerySet[Encounter]:
+    qs = encounters_visible_to(member)
+    if filters.participant:
+        qs = qs.filter(participant_id=filters.participant)
+    if filters.peer:
+        qs = qs.filter(peer_id=filters.peer)
+    if filters.since:
+        qs = qs.filter(occurred_at__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(occurred_at__lt=filters.until)
+    return qs.select_related("participant", "peer").order_by("-occurred_at", "-id")
+
+
+def encounter_page(
+    *, member: Membership, filters: EncounterFilters, before: str | None = None, limit: int = 50
+) -> EncounterPage:
+    """One page of encounters, newest first. Paged by position (`before` is the cursor of the
+    last one seen), which stays fast however many there are."""
+    limit = max(1, min(limit, MAX_PAGE))
+    qs = encounter_list(member=member, filters=filters)
+    if before:
+        occurred_at, pk = decode_cursor(before)
+        qs = qs.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=pk))
+    encounters = list(qs[: limit + 1])
+    more = len(encounters) > limit
+    encounters = encounters[:limit]
+    return EncounterPage(
+        encounters=encounters,
+        next_before=encode_cursor(encounters[-1]) if more and encounters else None,
+    )
+
+
+# Corrections ---------------------------------------------------------------------------------
+
+FIELD_LABELS = {
+    "occurred_at": gettext_lazy("When"),
+    "duration_minutes": gettext_lazy("Minutes"),
+    "modality": gettext_lazy("How"),
+    "setting": gettext_lazy("Where"),
+    "kind": gettext_lazy("Kind"),
+    "topics": gettext_lazy("Topics"),
+    "note": gettext_lazy("Note"),
+    "naloxone_provided": gettext_lazy("Naloxone provided"),
+    "crisis_flag": gettext_lazy("Crisis or safety concern"),
+    "follow_up_on": gettext_lazy("Next follow-up"),
+    "billable_units": gettext_lazy("Billable units"),
+}
+_CHOICES = {
+    "modality": dict(Modality.choices),
+    "setting": dict(Setting.choices),
+    "kind": dict(EncounterKind.choices),
+}
+
+
+def display_value(field: str, value: Any) -> str:
+    """A stored value as a person reads it (choices by label, dates in the local format)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field in _CHOICES:
+        return str(_CHOICES[field].get(value, value))
+    if field == "topics":
+        labels = dict(Topic.choices)
+        return ", ".join(str(labels.get(t, t)) for t in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field == "occurred_at":
+        when = parse_datetime(value) if isinstance(value, str) else value
+        return date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+    if field == "follow_up_on":
+        day = parse_date(value) if isinstance(value, str) else value
+        return date_format(day, "SHORT_DATE_FORMAT") if isinstance(day, date) else str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    revision: EncounterRevision
+    changes: list[Change]
+
+
+def encounter_corrections(*, encounter: Encounter) -> list[Correction]:
+    """Each correction, newest first: who, when, why, and each changed field before and after."""
+    revisions = list(encounter.revisions.select_related("edited_by").order_by("-version"))
+    after = snapshot(encounter)
+    corrections = []
+    for revision in revisions:  # newest first: each revision's "after" is the next one's before
+        before = revision.previous
+        changes = [
+            Change(
+                field,
+                str(FIELD_LABELS[field]),
+                display_value(field, before.get(field)),
+                display_value(field, after.get(field)),
+            )
+            for field in FIELD_LABELS
+            if before.get(field) != after.get(field)
+        ]
+        corrections.append(Correction(revision=revision, changes=changes))
+        after = before
+    return corrections
+
+
+@dataclass(frozen=True)
+class ComparedField:
+    label: str
+    saved: str
+    typed: str
+    differs: bool
+
+
+def version_comparison(*, saved: Encounter, typed: dict[str, Any]) -> list[ComparedField]:
+    """Each editable field: what is saved now beside what the person entered (after a
+    conflict), so they can choose what to keep."""
+    current = snapshot(saved)
+    rows = []
+    for field in EDITABLE_FIELDS:
+        shown_saved = display_value(field, current.get(field))
+        shown_typed = display_value(field, typed[field]) if field in typed else "—"
+        rows.append(
+            ComparedField(
+                label=str(FIELD_LABELS[field]),
+                saved=shown_saved,
+                typed=shown_typed,
+                differs=field in typed and shown_saved != shown_typed,
+            )
+        )
+    return rows

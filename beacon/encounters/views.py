@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beacon.core.access import require_member
+from beacon.core.concurrency import StaleVersion
+from beacon.core.forms import apply_validation_error
+from beacon.encounters import selectors, services
+from beacon.encounters.forms import EncounterCorrectionForm, EncounterForm, HintsForm
+from beacon.encounters.language import language_hints
+from beacon.encounters.permissions import can_correct_encounter
+from beacon.notifications.services import notifications_mark_all_read
+from beacon.participants.permissions import STAFF
+from beacon.participants.services import participant_viewed
+
+
+def _gentle_hint_message(request, note: str) -> None:
+    hints = language_hints(note)
+    if not hints:
+        return
+    words = "; ".join(
+        _("“%(term)s”: many people prefer “%(suggestion)s”")
+        % {"term": h.term, "suggestion": h.suggestions[0]}
+        for h in hints
+    )
+    messages.info(
+        request,
+        _("A thought on words, for next time or a correction: %(words)s.") % {"words": words},
+    )
+
+
+@require_member
+def encounter_new(request):
+    participant = selectors.participant_for_new_encounter(
+        member=request.member, pk=request.GET.get("participant") or request.POST.get("participant")
+    )
+    if request.method == "POST":
+        form = EncounterForm(request.POST)
+        if form.is_valid():
+            try:
+                encounter = services.encounter_log(
+                    member=request.member,
+                    participant=participant,
+                    build_url=request.build_absolute_uri,
+                    **form.service_values(),
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Encounter with %(name)s saved.") % {"name": participant.display_name},
+                )
+                if encounter.crisis_flag:
+                    messages.info(request, _("Your supervisors were told about the crisis flag."))
+                _gentle_hint_message(request, encounter.note)
+                return redirect("encounters:detail", encounter_id=encounter.pk)
+    else:
+        defaults = selectors.encounter_defaults_for(member=request.member)
+        form = EncounterForm(
+            initial={
+                "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+                **defaults,
+            }
+        )
+    hints = language_hints(form["note"].value() or "") if form.is_bound else []
+    return render(
+        request,
+        "encounters/new.html",
+        {"form": form, "participant": participant, "hints": hints},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_member
+def encounter_detail(request, encounter_id):
+    encounter = selectors.encounter_get_for_member(member=request.member, pk=encounter_id)
+    participant_viewed(
+        member=request.member, participant=encounter.participant, seen="encounter", target=encounter
+    )
+    notifications_mark_all_read(member=request.member, encounter=encounter)
+    return render(
+        request,
+        "encounters/detail.html",
+        {
+            "encounter": encounter,
+            "corrections": selectors.encounter_corrections(encounter=encounter),
+            "can_correct": can_correct_encounter(request.member, encounter),
+            "hints": language_hints(encounter.note),
+        },
+    )
+
+
+@require_member
+def encounter_edit(request, encounter_id):
+    encounter = selectors.encounter_get_for_member(
+        member=request.member, pk=encounter_id, for_write=True
+    )
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        form = EncounterCorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                encounter = services.encounter_correct(
+                    member=request.member,
+                    encounter=encounter,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data.get("reason", ""),
+                    build_url=request.build_absolute_uri,
+                    **form.service_values(),
+                )
+            except StaleVersion as exc:
+                # Keep what they typed; show what is saved now; saving again is a choice.
+                conflict = exc.current
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form = EncounterCorrectionForm(data)
+                form.is_valid()
+                status = 409
+                participant_viewed(
+                    member=request.member,
+                    participant=encounter.participant,
+                    seen="encounter",
+                    target=encounter,
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Correction saved. The earlier version is kept."))
+                _gentle_hint_message(request, encounter.note)
+                return redirect("encounters:detail", encounter_id=encounter.pk)
+        if conflict is None:
+            status = 400
+    else:
+        form = EncounterCorrectionForm(initial=EncounterCorrectionForm.initial_for(encounter))
+        participant_viewed(
+            member=request.member,
+            participant=encounter.participant,
+            seen="encounter",
+            target=encounter,
+        )
+    hints = language_hints(form["note"].value() or "")
+    return render(
+        request,
+        "encounters/edit.html",
+        {
+            "form": form,
+            "encounter": encounter,
+            "conflict": conflict,
+            "conflict_values": selectors.version_comparison(
+                saved=conflict, typed=form.service_values() if form.is_valid() else {}
+            )
+            if conflict
+            else [],
+            "hints": hints,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require_member
+def language_hints_partial(request):
+    """Live hints while a note is typed (htmx). Never blocks anything; no record is read."""
+    if request.member.role not in STAFF:
+        return render(request, "encounters/partials/_language_hints.html", {"hints": []})
+    form = HintsForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return render(
+        request, "encounters/partials/_language_hints.html", {"hints": language_hints(note)}
+    )

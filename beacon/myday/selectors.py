@@ -1,0 +1,312 @@
+"""My day: what a peer (or their supervisor) should look at first. Reads only.
+
+Every list is capped and carries its full count, and each is one query (the count rides along
+as a window function), so the page costs the same number of queries for 5 participants or 500
+and never scans encounter history beyond the crisis window. `Participant.last_contact_at` and
+`next_follow_up_on` are kept current by the encounter services for exactly this page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from beacon.encounters.models import Encounter
+from beacon.organizations.models import Membership, Role
+from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
+from beacon.participants.permissions import (
+    SEES_WHOLE_ORGANIZATION,
+    STAFF,
+    on_caseload,
+    participants_visible_to,
+)
+
+# Enough to act on today; the count says when there is more.
+ROW_LIMIT = 50
+# "New" assignments and "recent" crisis flags: the last week.
+RECENT_DAYS = 7
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """The first `limit` rows of a list, and how many there are in all."""
+
+    rows: list[T]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    participant: Participant
+    # The participant's current primary peer (shown on the organization-wide day).
+    peer_name: str | None
+    # Follow-ups: days overdue (0 = due today). No contact: days since the last contact, or
+    # None when there has been none yet.
+    days: int | None
+
+
+@dataclass(frozen=True)
+class PeerCaseload:
+    membership: Membership
+    primary: int
+    secondary: int
+
+    @property
+    def total(self) -> int:
+        return self.primary + self.secondary
+
+
+@dataclass(frozen=True)
+class MyDay:
+    member: Membership
+    today: datetime.date
+    # True for supervisors and organization admins: the lists cover the whole organization.
+    whole_organization: bool
+    overdue_after_days: int
+    recent_days: int
+    active_participants: int
+    follow_ups: Section[ParticipantRow]
+    no_contact: Section[ParticipantRow]
+    new_assignments: Section[CaseloadAssignment]
+    crisis_flags: Section[Encounter]
+    # Organization-wide day only.
+    caseloads: Section[PeerCaseload] | None = None
+    without_primary_peer: int = 0
+
+
+def _capped(qs: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and the total, in one query: COUNT(*) OVER () is computed before
+    LIMIT applies."""
+    rows = list(qs.annotate(myday_total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].myday_total if rows else 0)
+
+
+def _sees_whole_organization(member: Membership) -> bool:
+    return member.role in SEES_WHOLE_ORGANIZATION
+
+
+def myday_participants(*, member: Membership) -> QuerySet[Participant]:
+    """Active participants My day is about: a peer's own caseload (primary or secondary, even
+    where the organization opens records to the whole team), or the whole organization for
+    supervisors and organization admins. Discharged and merged records are left out."""
+    qs = participants_visible_to(member).filter(discharged_on__isnull=True)
+    if not _sees_whole_organization(member):
+        qs = qs.filter(on_caseload(member, OuterRef("pk")))
+    return qs
+
+
+def _with_primary_peer(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    primary = CaseloadAssignment.objects.filter(
+        participant=OuterRef("pk"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
+    ).values("peer__name")[:1]
+    return qs.annotate(primary_peer_name=Subquery(primary))
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def follow_ups_due(
+    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+) -> Section[ParticipantRow]:
+    """Participants whose next follow-up is today or already past, the longest overdue first."""
+    qs = _with_primary_peer(
+        myday_participants(member=member).filter(next_follow_up_on__lte=today)
+    ).order_by("next_follow_up_on", "family_name", "given_name", "pk")
+    rows, total = _capped(qs, limit)
+    return Section(
+        rows=[
+            ParticipantRow(p, p.primary_peer_name, (today - p.next_follow_up_on).days) for p in rows
+        ],
+        total=total,
+    )
+
+
+def contact_cutoff(*, organization, today: datetime.date) -> datetime.date:
+    """Contact before this day is "more than overdue_after_days ago"."""
+    return today - datetime.timedelta(days=organization.overdue_after_days)
+
+
+def participants_without_contact(
+    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+) -> Section[ParticipantRow]:
+    """No contact for more than the organization's overdue_after_days: the last contact was
+    before the cutoff day, or there has been none and they enrolled before it. Counted in
+    whole local days, so the list does not change through the day. Longest without contact
+    first (never contacted before anyone)."""
+    cutoff = contact_cutoff(organization=member.organization, today=today)
+    qs = _with_primary_peer(
+        myday_participants(member=member).filter(
+            Q(last_contact_at__lt=_start_of_day(cutoff))
+            | Q(last_contact_at__isnull=True, enrolled_on__lt=cutoff)
+        )
+    ).order_by(
+        F("last_contact_at").asc(nulls_first=True), "enrolled_on", "family_name", "given_name", "pk"
+    )
+    rows, total = _capped(qs, limit)
+    return Section(
+        rows=[
+            ParticipantRow(
+                p,
+                p.primary_peer_name,
+                (today - timezone.localdate(p.last_contact_at)).days if p.last_contact_at else None,
+            )
+            for p in rows
+        ],
+        total=total,
+    )
+
+
+def assignments_new(
+    *,
+    member: Membership,
+    now: datetime.datetime,
+    days: int = RECENT_DAYS,
+    limit: int = ROW_LIMIT,
+) -> Section[CaseloadAssignment]:
+    """Current assignments that started in the last `days` days: to this peer, or to anyone in
+    the organization for supervisors and organization admins. Newest first."""
+    qs = CaseloadAssignment.objects.filter(
+        participant__in=myday_participants(member=member),
+        ended_at__isnull=True,
+        started_at__gte=now - datetime.timedelta(days=days),
+    )
+    if not _sees_whole_organization(member):
+        qs = qs.filter(peer_id=member.user_id)
+    qs = qs.select_related("participant", "peer", "assigned_by").order_by("-started_at", "pk")
+    rows, total = _capped(qs, limit)
+    return Section(rows=rows, total=total)
+
+
+def crisis_flags_recent(
+    *,
+    member: Membership,
+    now: datetime.datetime,
+    days: int = RECENT_DAYS,
+    limit: int = ROW_LIMIT,
+) -> Section[Encounter]:
+    """Encounters flagged for a crisis or safety concern in the last `days` days, on the
+    participants this day covers (whoever logged them). Newest first."""
+    qs = (
+        Encounter.objects.filter(
+            organization_id=member.organization_id,
+            crisis_flag=True,
+            occurred_at__gte=now - datetime.timedelta(days=days),
+            participant__in=myday_participants(member=member),
+        )
+        .select_related("participant", "peer")
+        .order_by("-occurred_at", "pk")
+    )
+    rows, total = _capped(qs, limit)
+    return Section(rows=rows, total=total)
+
+
+def _assignment_count(role: str, organization_id) -> Coalesce:
+    counted = (
+        CaseloadAssignment.objects.filter(
+            peer_id=OuterRef("user_id"),
+            role=role,
+            ended_at__isnull=True,
+            participant__organization_id=organization_id,
+            participant__merged_into__isnull=True,
+            participant__discharged_on__isnull=True,
+        )
+        .order_by()
+        .values("peer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def caseload_sizes(*, member: Membership, limit: int = ROW_LIMIT) -> Section[PeerCaseload]:
+    """Active participants per person, as primary and as secondary peer, largest first. Every
+    active peer appears, even with nobody on their caseload; supervisors and people no longer
+    active appear while they still hold a caseload. Organization-wide days only."""
+    if not _sees_whole_organization(member) or not member.is_active:
+        return Section(rows=[], total=0)
+    org_id = member.organization_id
+    qs = (
+        Membership.objects.filter(organization_id=org_id)
+        .annotate(
+            primary_count=_assignment_count(CaseloadRole.PRIMARY, org_id),
+            secondary_count=_assignment_count(CaseloadRole.SECONDARY, org_id),
+        )
+        .filter(
+            Q(role=Role.PEER, is_active=True) | Q(primary_count__gt=0) | Q(secondary_count__gt=0)
+        )
+        .select_related("user")
+        .order_by("-primary_count", "-secondary_count", "user__name", "pk")
+    )
+    rows, total = _capped(qs, limit)
+    return Section(
+        rows=[PeerCaseload(m, m.primary_count, m.secondary_count) for m in rows], total=total
+    )
+
+
+def my_day(
+    *,
+    member: Membership,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> MyDay:
+    """Everything on a staff member's My day, in a fixed number of queries."""
+    if member is None or not member.is_active or member.role not in STAFF:
+        raise ValueError("My day is for the staff of an organization.")
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    whole = _sees_whole_organization(member)
+    participants = myday_participants(member=member)
+    without_primary = 0
+    if whole:
+        counts = participants.aggregate(
+            active=Count("pk"),
+            without_primary=Count(
+                "pk",
+                filter=~Q(
+                    pk__in=CaseloadAssignment.objects.filter(
+                        participant__organization_id=member.organization_id,
+                        ended_at__isnull=True,
+                        role=CaseloadRole.PRIMARY,
+                    ).values("participant_id")
+                ),
+            ),
+        )
+        active, without_primary = counts["active"], counts["without_primary"]
+    else:
+        active = participants.count()
+    return MyDay(
+        member=member,
+        today=today,
+        whole_organization=whole,
+        overdue_after_days=member.organization.overdue_after_days,
+        recent_days=RECENT_DAYS,
+        active_participants=active,
+        follow_ups=follow_ups_due(member=member, today=today),
+        no_contact=participants_without_contact(member=member, today=today),
+        new_assignments=assignments_new(member=member, now=now),
+        crisis_flags=crisis_flags_recent(member=member, now=now),
+        caseloads=caseload_sizes(member=member) if whole else None,
+        without_primary_peer=without_primary,
+    )

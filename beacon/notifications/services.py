@@ -1,0 +1,123 @@
+"""Writes about notifications: telling people what they must know, and marking it read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beacon.audit.services import record_event
+from beacon.notifications.models import Notification, NotificationKind
+from beacon.organizations.models import Membership, Role
+
+
+def crisis_recipients(*, organization, exclude_user_id=None) -> list:
+    """Who is told about a crisis flag: the organization's active supervisors; where it has
+    none, its organization admins (someone must always hear it)."""
+    memberships = Membership.objects.filter(
+        organization=organization,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.SUPERVISOR, Role.ORG_ADMIN],
+    ).select_related("user")
+    by_role: dict[str, list] = {Role.SUPERVISOR: [], Role.ORG_ADMIN: []}
+    for membership in memberships:
+        by_role[membership.role].append(membership.user)
+    people = by_role[Role.SUPERVISOR] or by_role[Role.ORG_ADMIN]
+    return [u for u in people if u.pk != exclude_user_id]
+
+
+def _absolute(path: str, build_url: Callable[[str], str] | None) -> str:
+    if build_url is not None:
+        return build_url(path)
+    base = getattr(settings, "BEACON_SITE_URL", "") or ""
+    return f"{base.rstrip('/')}{path}"
+
+
+def notify_crisis(
+    *, encounter, build_url: Callable[[str], str] | None = None
+) -> list[Notification]:
+    """Tell the organization's supervisors at once that a crisis flag was raised.
+
+    In Beacon: a notification linking to the encounter. By email, after commit: only that a
+    flag was raised and a link: no name, no note, nothing about anyone's health, since email
+    leaves Beacon's protection.
+    """
+    organization = encounter.organization
+    author = encounter.created_by
+    recipients = crisis_recipients(organization=organization, exclude_user_id=author.pk)
+    if not recipients:
+        return []
+    path = reverse("encounters:detail", args=[encounter.pk])
+    title = _("Crisis flag raised by %(name)s") % {"name": author.name or author.email}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization=organization,
+                kind=NotificationKind.CRISIS_FLAG,
+                title=title[:200],
+                url=path,
+                participant_id=encounter.participant_id,
+                encounter=encounter,
+            )
+            for user in recipients
+        ]
+    )
+    context = {"organization": organization, "link": _absolute(path, build_url)}
+    subject = _("Beacon: a crisis flag was raised")
+    message = render_to_string("notifications/email/crisis.txt", context)
+    emails = [u.email for u in recipients if u.email]
+
+    def send() -> None:
+        # One message each: recipients do not see who else was told.
+        for email in emails:
+            send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+
+    transaction.on_commit(send)
+    return notifications
+
+
+def notification_mark_read(*, member: Membership, notification: Notification) -> Notification:
+    if notification.read_at is not None:
+        return notification
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+        record_event(
+            action="notification.read",
+            actor=member.user,
+            organization=member.organization,
+            target=notification,
+            details={"kind": notification.kind},
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, member: Membership, encounter=None) -> int:
+    """Mark the member's unread notifications read (those about `encounter`, if given)."""
+    from beacon.notifications.permissions import notifications_visible_to
+
+    unread = notifications_visible_to(member).filter(read_at__isnull=True)
+    if encounter is not None:
+        unread = unread.filter(encounter=encounter)
+    with transaction.atomic():
+        count = unread.update(read_at=timezone.now())
+        if count:
+            details = {"count": count}
+            if encounter is not None:
+                details["encounter"] = str(encounter.pk)
+            record_event(
+                action="notification.read",
+                actor=member.user,
+                organization=member.organization,
+                details=details,
+            )
+    return count

@@ -74,14 +74,55 @@ def demo_data_create() -> list[DemoAccount]:
         )
         for name in DEMO_ORGANIZATIONS
     }
+    members = {}
     for spec in member_specs:
         user = user_create(
             email=spec.email, name=spec.name, password=DEMO_PASSWORD, actor=platform_admin
         )
-        membership_add(
+        members[spec.email] = membership_add(
             organization=organizations[spec.organization],
             user=user,
             role=spec.role,
             actor=platform_admin,
         )
+    _caseloads(members)
     return list(DEMO_ACCOUNTS)
+
+
+def _caseloads(members: dict) -> None:
+    """Dozens of participants with months of history (beacon/demo_caseload.py)."""
+    from datetime import date
+
+    from beacon.demo_caseload import demo_caseload_create, demo_crisis_flag
+    from beacon.participants.services import participant_enroll
+
+    harbor_supervisor = members["supervisor@harbor.demo"]
+    harbor_peers = [members["peer@harbor.demo"], members["peer2@harbor.demo"]]
+    demo_caseload_create(
+        harbor_supervisor.organization,
+        peers=harbor_peers,
+        supervisor=harbor_supervisor,
+        count=36,
+        seed=2026,
+    )
+    lakeside_admin = members["admin@lakeside.demo"]
+    demo_caseload_create(
+        lakeside_admin.organization,
+        peers=[members["peer@lakeside.demo"]],
+        supervisor=lakeside_admin,
+        count=8,
+        seed=11,
+    )
+    pat = members["peer@harbor.demo"]
+    # A likely duplicate pair on two caseloads, for the supervisor to merge.
+    for given, peer in (("Jon", pat), ("Jonathan", harbor_peers[1])):
+        participant_enroll(
+            member=harbor_supervisor,
+            primary_peer=peer.user,
+            given_name=given,
+            family_name="Rivera",
+            date_of_birth=date(1988, 4, 12),
+            pathways=["moud"],
+        )
+    newest = pat.user.caseload_assignments.filter(ended_at__isnull=True).latest("started_at")
+    demo_crisis_flag(pat, newest.participant)

@@ -130,7 +130,7 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
         self.fields["note"].widget.attrs.update(
             {
                 "hx-post": reverse("encounters:language_hints"),
-                "hx-trigger": "keyup changed delay:600ms",
+                "hx-trigger": "input changed delay:600ms",
                 "hx-target": "#language-hints",
                 "hx-swap": "innerHTML",
             }

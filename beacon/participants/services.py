@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -165,8 +165,15 @@ def participant_enroll(
             },
         )
         if primary_peer is not None:
+            # Records entered after the fact (from paper, say) start the caseload at enrolment,
+            # so they do not show as new assignments.
+            enrolled = timezone.make_aware(datetime.combine(participant.enrolled_on, time(9)))
             caseload_assign(
-                member=member, participant=participant, peer=primary_peer, role=CaseloadRole.PRIMARY
+                member=member,
+                participant=participant,
+                peer=primary_peer,
+                role=CaseloadRole.PRIMARY,
+                started_at=min(enrolled, timezone.now()),
             )
     return participant
 
@@ -295,7 +302,13 @@ def population_create(*, member, name: str) -> PriorityPopulation:
 
 
 def caseload_assign(
-    *, member, participant: Participant, peer, role: str, note: str = ""
+    *,
+    member,
+    participant: Participant,
+    peer,
+    role: str,
+    note: str = "",
+    started_at: datetime | None = None,
 ) -> CaseloadAssignment:
     """Put a peer on a participant's caseload. A new primary peer takes over from the previous
     one (a transfer): the old assignment ends, and both stay in the history."""
@@ -322,7 +335,12 @@ def caseload_assign(
                         member=member, assignment=assignment, note=note or _("Transferred")
                     )
         assignment = CaseloadAssignment.objects.create(
-            participant=participant, peer=peer, role=role, assigned_by=member.user, note=note
+            participant=participant,
+            peer=peer,
+            role=role,
+            assigned_by=member.user,
+            note=note,
+            started_at=started_at or timezone.now(),
         )
         record_event(
             action="caseload.assigned",

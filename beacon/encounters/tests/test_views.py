@@ -53,7 +53,7 @@ def test_the_quick_form_renders_on_a_phone(client_for, pat, jordan):
     assert 'name="follow_up_pick" value="week"' in html
     # Live language hints, politely announced.
     assert 'hx-post="/encounters/language-hints/"' in html
-    assert 'hx-trigger="keyup changed delay:600ms"' in html
+    assert 'hx-trigger="input changed delay:600ms"' in html
     assert 'id="language-hints" aria-live="polite"' in html
     # "When" starts at now.
     now = timezone.localtime().strftime("%Y-%m-%dT%H:")

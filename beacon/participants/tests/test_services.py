@@ -291,3 +291,13 @@ def test_discharge_ends_consents_that_last_until_the_end_of_services(pat, harbor
     assert until_end.status == "expired" and open_ended.status == "active"
     event = AuditEvent.objects.get(action="participant.discharged")
     assert event.details["consents_ended"] == [str(until_end.pk)]
+
+
+def test_a_record_entered_after_the_fact_starts_the_caseload_at_enrolment(pat, harbor):
+    enrolled = timezone.localdate() - timedelta(days=40)
+    participant = services.participant_enroll(
+        member=member_of(pat, harbor), given_name="Late", enrolled_on=enrolled
+    )
+    assert timezone.localtime(participant.assignments.get().started_at).date() == enrolled
+    today = services.participant_enroll(member=member_of(pat, harbor), given_name="Now")
+    assert timezone.localtime(today.assignments.get().started_at).date() == timezone.localdate()

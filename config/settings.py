@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "beacon.consents",
     "beacon.encounters",
     "beacon.notifications",
+    "beacon.plans",
+    "beacon.assessments",
     "beacon.myday",
     "beacon.api",
 ]

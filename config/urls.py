@@ -14,6 +14,8 @@ urlpatterns = [
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),
     path("notifications/", include("beacon.notifications.urls")),
+    path("plans/", include("beacon.plans.urls")),
+    path("assessments/", include("beacon.assessments.urls")),
     path("api/v1/", api.urls),
 ]
 

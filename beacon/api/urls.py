@@ -23,11 +23,14 @@ errors.install(api)
 
 def _register_routers() -> None:
     from beacon.accounts.api import router as accounts_router
+    from beacon.assessments.api import questionnaires_router
+    from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
     from beacon.encounters.api import router as encounters_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
+    from beacon.plans.api import router as plans_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
@@ -36,6 +39,9 @@ def _register_routers() -> None:
     api.add_router("/participants", consents_router)
     api.add_router("/encounters", encounters_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/plans", plans_router)
+    api.add_router("/assessments", assessments_router)
+    api.add_router("/questionnaires", questionnaires_router)
 
 
 _register_routers()

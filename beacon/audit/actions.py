@@ -58,6 +58,21 @@ ACTIONS = {
     "encounter.logged": _("Encounter logged"),
     "encounter.corrected": _("Encounter note corrected"),
     "notification.read": _("Notification read"),
+    # Recovery plans and wellness plans
+    "plan.created": _("Recovery plan started"),
+    "plan.updated": _("Recovery plan changed"),
+    "plan.reviewed": _("Recovery plan reviewed"),
+    "goal.added": _("Goal added"),
+    "goal.updated": _("Goal changed"),
+    "goal.step_added": _("Action step added"),
+    "goal.step_updated": _("Action step changed"),
+    "goal.progress_noted": _("Progress noted on a goal"),
+    "wellness_plan.saved": _("Wellness plan saved"),
+    # Assessments and questionnaires
+    "assessment.recorded": _("Assessment recorded"),
+    "questionnaire.created": _("Questionnaire created"),
+    "questionnaire.published": _("Questionnaire version published"),
+    "questionnaire.retired": _("Questionnaire retired"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -15,6 +15,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "overdue_after_days",
             "participants_open_to_team",
             "billing_units_rule",
+            "plan_review_interval_days",
         ]
 
 

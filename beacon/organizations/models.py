@@ -79,6 +79,11 @@ class Organization(BaseModel):
         choices=BillingUnitsRule.choices,
         default=BillingUnitsRule.MIDPOINT,
     )
+    plan_review_interval_days = models.PositiveIntegerField(
+        _("Days between recovery plan reviews"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -30,6 +30,7 @@ SETTINGS_FIELDS = (
     "overdue_after_days",
     "participants_open_to_team",
     "billing_units_rule",
+    "plan_review_interval_days",
 )
 
 

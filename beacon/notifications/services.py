@@ -28,9 +28,10 @@ def crisis_recipients(*, organization, exclude_user_id=None) -> list:
     ).select_related("user")
     by_role: dict[str, list] = {Role.SUPERVISOR: [], Role.ORG_ADMIN: []}
     for membership in memberships:
-        by_role[membership.role].append(membership.user)
-    people = by_role[Role.SUPERVISOR] or by_role[Role.ORG_ADMIN]
-    return [u for u in people if u.pk != exclude_user_id]
+        if membership.user_id != exclude_user_id:
+            by_role[membership.role].append(membership.user)
+    # A supervisor who raised the flag themselves is not the only one who should know.
+    return by_role[Role.SUPERVISOR] or by_role[Role.ORG_ADMIN]
 
 
 def _absolute(path: str, build_url: Callable[[str], str] | None) -> str:

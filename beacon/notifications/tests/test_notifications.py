@@ -183,3 +183,11 @@ def test_api_others_get_404(client, harbor, lakeside, pat, olive, crisis):
 
 def test_api_needs_authentication(client):
     assert client.get(API).status_code == 401
+
+
+def test_a_supervisors_own_crisis_flag_reaches_the_admins(harbor, sam, ada):
+    from beacon.notifications.services import crisis_recipients
+
+    assert crisis_recipients(organization=harbor) == [sam]
+    # Sam is the only supervisor: when Sam raises the flag, the organization admins hear it.
+    assert crisis_recipients(organization=harbor, exclude_user_id=sam.pk) == [ada]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "beacon.notifications",
     "beacon.plans",
     "beacon.assessments",
+    "beacon.directory",
     "beacon.myday",
     "beacon.api",
 ]

@@ -128,8 +128,10 @@ TOPICS = [
 
 
 def _at(day: date, rng: random.Random) -> datetime:
+    """Office hours on `day`; never later than now (the demo may start at midnight)."""
     moment = time(hour=rng.randint(9, 17), minute=rng.choice([0, 15, 30, 45]))
-    return timezone.make_aware(datetime.combine(day, moment))
+    when = timezone.make_aware(datetime.combine(day, moment))
+    return min(when, timezone.now() - timedelta(minutes=5))
 
 
 def _log(member, participant, day, rng, **overrides):

@@ -220,3 +220,21 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
             process.kill()
             process.wait(timeout=10)
     assert process.returncode == 0, log_path.read_text()
+
+
+def test_demo_data_can_be_created_just_after_midnight(db):
+    """Encounters 'today' are placed in office hours, but never in the future."""
+    from datetime import datetime, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from beacon.demo import demo_data_create
+    from beacon.encounters.models import Encounter
+
+    just_after_midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate(), datetime.min.time())
+    ) + timedelta(minutes=10)
+    with time_machine.travel(just_after_midnight, tick=False):
+        demo_data_create()
+        assert not Encounter.objects.filter(occurred_at__gt=timezone.now()).exists()

@@ -126,3 +126,22 @@ def _caseloads(members: dict) -> None:
         )
     newest = pat.user.caseload_assignments.filter(ended_at__isnull=True).latest("started_at")
     demo_crisis_flag(pat, newest.participant)
+    from beacon.assessments.demo import demo_assessments_create
+    from beacon.plans.demo import demo_plans_create
+
+    for seed, organization in enumerate(
+        (harbor_supervisor.organization, lakeside_admin.organization)
+    ):
+        demo_plans_create(organization, seed=seed + 4)
+    demo_assessments_create(
+        harbor_supervisor.organization,
+        admin=members["admin@harbor.demo"],
+        peers=harbor_peers,
+        seed=4,
+    )
+    demo_assessments_create(
+        lakeside_admin.organization,
+        admin=lakeside_admin,
+        peers=[members["peer@lakeside.demo"]],
+        seed=5,
+    )

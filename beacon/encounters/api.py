@@ -39,6 +39,10 @@ class EncounterIn(Schema):
     naloxone_provided: bool = False
     crisis_flag: bool = False
     follow_up_on: date | None = None
+    goals: list[UUID] = Field(
+        default_factory=list,
+        description="Ids of the recovery plan goals it worked on (the participant's own plan).",
+    )
 
     @field_validator("occurred_at")
     @classmethod
@@ -61,6 +65,9 @@ class EncounterPatch(Schema):
     naloxone_provided: bool = None
     crisis_flag: bool = None
     follow_up_on: date | None = None
+    goals: list[UUID] = Field(
+        None, description="Replaces the goals it is linked to (the participant's own plan)."
+    )
 
     @field_validator("occurred_at")
     @classmethod
@@ -88,9 +95,14 @@ class EncounterOut(Schema):
     crisis_flag: bool
     follow_up_on: date | None
     billable_units: int = Field(..., description="H0038 15-minute units, computed by Beacon.")
+    goals: list[UUID] = Field(..., description="The recovery plan goals it worked on.")
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_goals(obj) -> list[UUID]:
+        return [goal.pk for goal in obj.goals.all()]
 
 
 class RevisionOut(Schema):

@@ -123,9 +123,20 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
         widget=DateInput,
         error_messages={"invalid": _("Enter a date, such as 2026-03-31.")},
     )
+    goals = forms.MultipleChoiceField(
+        label=_("Recovery plan goals worked on"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Link only goals from this participant's own recovery plan.")
+        },
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, goals=(), **kwargs):
+        """`goals`: the participant's plan goals that may be ticked (the open ones, and on a
+        correction also those already linked)."""
         super().__init__(*args, **kwargs)
+        self.fields["goals"].choices = [(str(g.pk), g.description) for g in goals]
         # Live language hints while typing (htmx); without JavaScript they come after saving.
         self.fields["note"].widget.attrs.update(
             {
@@ -164,6 +175,7 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
             "naloxone_provided": data.get("naloxone_provided", False),
             "crisis_flag": data.get("crisis_flag", False),
             "follow_up_on": data.get("follow_up_on"),
+            "goals": data.get("goals") or [],
         }
 
 
@@ -200,6 +212,7 @@ class EncounterCorrectionForm(EncounterForm):
             "naloxone_provided": encounter.naloxone_provided,
             "crisis_flag": encounter.crisis_flag,
             "follow_up_on": encounter.follow_up_on,
+            "goals": [str(g.pk) for g in encounter.goals.all()],
             "version": encounter.version,
         }
 

@@ -77,6 +77,11 @@ class Encounter(BaseModel, VersionedModel):
     naloxone_provided = models.BooleanField(_("naloxone provided"), default=False)
     crisis_flag = models.BooleanField(_("crisis or safety concern"), default=False)
     follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    # The recovery plan goals this encounter worked on (Medicaid asks for the link to the
+    # person-centered plan); only goals of the participant's own plan (encounter services).
+    goals = models.ManyToManyField(
+        "plans.Goal", blank=True, related_name="encounters", verbose_name=_("goals worked on")
+    )
     # H0038 units, computed by Beacon from the duration under the organization's rule at the
     # time (a later change of rule does not rewrite what was billed).
     billable_units = models.PositiveIntegerField(default=0, editable=False)

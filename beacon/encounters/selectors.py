@@ -35,6 +35,7 @@ from beacon.encounters.services import EDITABLE_FIELDS, snapshot
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.participants.selectors import participant_get_for_member
+from beacon.plans.selectors import goal_descriptions
 
 MAX_PAGE = 200
 
@@ -115,7 +116,11 @@ def encounter_list(*, member: Membership, filters: EncounterFilters) -> QuerySet
         qs = qs.filter(occurred_at__gte=filters.since)
     if filters.until:
         qs = qs.filter(occurred_at__lt=filters.until)
-    return qs.select_related("participant", "peer").order_by("-occurred_at", "-id")
+    return (
+        qs.select_related("participant", "peer")
+        .prefetch_related("goals")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def encounter_page(
@@ -151,6 +156,7 @@ FIELD_LABELS = {
     "crisis_flag": gettext_lazy("Crisis or safety concern"),
     "follow_up_on": gettext_lazy("Next follow-up"),
     "billable_units": gettext_lazy("Billable units"),
+    "goals": gettext_lazy("Recovery plan goals worked on"),
 }
 _CHOICES = {
     "modality": dict(Modality.choices),
@@ -159,10 +165,14 @@ _CHOICES = {
 }
 
 
-def display_value(field: str, value: Any) -> str:
-    """A stored value as a person reads it (choices by label, dates in the local format)."""
+def display_value(field: str, value: Any, goal_names: dict[str, str] | None = None) -> str:
+    """A stored value as a person reads it (choices by label, dates in the local format, goals
+    by their words when `goal_names` has them)."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "goals":
+        names = goal_names or {}
+        return "; ".join(names.get(str(pk), str(pk)) for pk in value)
     if field in _CHOICES:
         return str(_CHOICES[field].get(value, value))
     if field == "topics":
@@ -197,6 +207,12 @@ def encounter_corrections(*, encounter: Encounter) -> list[Correction]:
     """Each correction, newest first: who, when, why, and each changed field before and after."""
     revisions = list(encounter.revisions.select_related("edited_by").order_by("-version"))
     after = snapshot(encounter)
+    # Revisions from before goals could be linked have no "goals": none were linked then.
+    goal_ids = set(after["goals"])
+    for revision in revisions:
+        revision.previous.setdefault("goals", [])
+        goal_ids.update(revision.previous["goals"])
+    names = goal_descriptions(goal_ids) if goal_ids else {}
     corrections = []
     for revision in revisions:  # newest first: each revision's "after" is the next one's before
         before = revision.previous
@@ -204,8 +220,8 @@ def encounter_corrections(*, encounter: Encounter) -> list[Correction]:
             Change(
                 field,
                 str(FIELD_LABELS[field]),
-                display_value(field, before.get(field)),
-                display_value(field, after.get(field)),
+                display_value(field, before.get(field), names),
+                display_value(field, after.get(field), names),
             )
             for field in FIELD_LABELS
             if before.get(field) != after.get(field)
@@ -227,10 +243,15 @@ def version_comparison(*, saved: Encounter, typed: dict[str, Any]) -> list[Compa
     """Each editable field: what is saved now beside what the person entered (after a
     conflict), so they can choose what to keep."""
     current = snapshot(saved)
+    typed_goals = [str(pk) for pk in typed.get("goals") or []]
+    if "goals" in typed:
+        typed = {**typed, "goals": typed_goals}
+    goal_ids = {*current["goals"], *typed_goals}
+    names = goal_descriptions(goal_ids) if goal_ids else {}
     rows = []
-    for field in EDITABLE_FIELDS:
-        shown_saved = display_value(field, current.get(field))
-        shown_typed = display_value(field, typed[field]) if field in typed else "—"
+    for field in (*EDITABLE_FIELDS, "goals"):
+        shown_saved = display_value(field, current.get(field), names)
+        shown_typed = display_value(field, typed[field], names) if field in typed else "—"
         rows.append(
             ComparedField(
                 label=str(FIELD_LABELS[field]),

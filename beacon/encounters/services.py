@@ -30,6 +30,7 @@ from beacon.encounters.permissions import can_correct_encounter, can_log_encount
 from beacon.organizations.models import BillingUnitsRule, Membership, Organization
 from beacon.participants.models import Participant
 from beacon.participants.services import participant_contact_recorded
+from beacon.plans.selectors import goals_for_encounter
 
 # A phone's clock can run a little ahead of the server's.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -129,13 +130,16 @@ def encounter_log(
     naloxone_provided: bool = False,
     crisis_flag: bool = False,
     follow_up_on: date | None = None,
+    goals: Iterable = (),
     build_url: Callable[[str], str] | None = None,
 ) -> Encounter:
     """Record an encounter the member had (or tried to have) with a participant.
 
     Computes the billable units, keeps the participant's last contact and next follow-up
     current, and on a crisis flag notifies the organization's supervisors (email after commit;
-    `build_url` turns a path into the absolute link for it).
+    `build_url` turns a path into the absolute link for it). `goals` (goals or their ids) links
+    the encounter to the recovery plan goals it worked on: only goals of the participant's own
+    plan are accepted.
     """
     if not can_log_encounter(member, participant):
         raise PermissionDenied
@@ -153,6 +157,7 @@ def encounter_log(
         }
     )
     _check_follow_up(follow_up_on, values["occurred_at"])
+    linked_goals = goals_for_encounter(participant=participant, goal_ids=goals)
     organization = member.organization
     encounter = Encounter(
         organization=organization,
@@ -168,18 +173,22 @@ def encounter_log(
     encounter.full_clean()
     with transaction.atomic():
         encounter.save()
+        details = {
+            "participant": str(participant.pk),
+            "kind": encounter.kind,
+            "minutes": encounter.duration_minutes,
+            "units": encounter.billable_units,
+            "crisis_flag": encounter.crisis_flag,
+        }
+        if linked_goals:
+            encounter.goals.set(linked_goals)
+            details["goals"] = [str(g.pk) for g in linked_goals]
         record_event(
             action="encounter.logged",
             actor=member.user,
             organization=organization,
             target=encounter,
-            details={
-                "participant": str(participant.pk),
-                "kind": encounter.kind,
-                "minutes": encounter.duration_minutes,
-                "units": encounter.billable_units,
-                "crisis_flag": encounter.crisis_flag,
-            },
+            details=details,
         )
         participant_contact_recorded(
             participant=participant,
@@ -195,7 +204,8 @@ def encounter_log(
 
 
 def snapshot(encounter: Encounter) -> dict[str, Any]:
-    """The editable values of an encounter, as JSON (what a revision keeps)."""
+    """The editable values of an encounter and the goals it is linked to, as JSON (what a
+    revision keeps)."""
     data: dict[str, Any] = {}
     for field in EDITABLE_FIELDS:
         value = getattr(encounter, field)
@@ -207,6 +217,7 @@ def snapshot(encounter: Encounter) -> dict[str, Any]:
             value = list(value)
         data[field] = value
     data["billable_units"] = encounter.billable_units
+    data["goals"] = sorted(str(pk) for pk in encounter.goals.values_list("pk", flat=True))
     return data
 
 
@@ -216,11 +227,13 @@ def encounter_correct(
     encounter: Encounter,
     expected_version: int,
     reason: str = "",
+    goals: Iterable | None = None,
     build_url: Callable[[str], str] | None = None,
     **changes: Any,
 ) -> Encounter:
     """Correct an encounter. The values before are kept as an EncounterRevision (who, when,
-    why, what it said), so nothing is lost.
+    why, what it said), so nothing is lost. `goals`, when given, replaces the goals it is
+    linked to (only goals of the participant's own plan).
 
     Raises StaleVersion when someone saved since `expected_version`: nothing is written, and the
     caller shows both versions (409 in the API).
@@ -244,9 +257,14 @@ def encounter_correct(
         if current.version != expected_version:
             raise StaleVersion(current, expected_version)
         changed = [f for f, v in values.items() if getattr(current, f) != v]
-        if not changed:
-            return current
         before = snapshot(current)
+        new_goals = None
+        if goals is not None:
+            new_goals = goals_for_encounter(participant=current.participant, goal_ids=goals)
+            if sorted(str(g.pk) for g in new_goals) == before["goals"]:
+                new_goals = None
+        if not changed and new_goals is None:
+            return current
         was_crisis = current.crisis_flag
         for field in changed:
             setattr(current, field, values[field])
@@ -262,6 +280,9 @@ def encounter_correct(
             expected_version=expected_version,
             fields=[*changed, "billable_units"],
         )
+        if new_goals is not None:
+            current.goals.set(new_goals)
+            changed.append("goals")
         EncounterRevision.objects.create(
             encounter=current,
             version=expected_version,
@@ -276,6 +297,8 @@ def encounter_correct(
         }
         if before["billable_units"] != current.billable_units:
             details["units"] = {"old": before["billable_units"], "new": current.billable_units}
+        if new_goals is not None:
+            details["goals"] = {"old": before["goals"], "new": sorted(str(g.pk) for g in new_goals)}
         record_event(
             action="encounter.corrected",
             actor=member.user,

@@ -15,6 +15,7 @@ from beacon.encounters.permissions import can_correct_encounter
 from beacon.notifications.services import notifications_mark_all_read
 from beacon.participants.permissions import STAFF
 from beacon.participants.services import participant_viewed
+from beacon.plans.selectors import goals_to_link
 
 
 def _gentle_hint_message(request, note: str) -> None:
@@ -37,8 +38,9 @@ def encounter_new(request):
     participant = selectors.participant_for_new_encounter(
         member=request.member, pk=request.GET.get("participant") or request.POST.get("participant")
     )
+    goals = goals_to_link(participant=participant)
     if request.method == "POST":
-        form = EncounterForm(request.POST)
+        form = EncounterForm(request.POST, goals=goals)
         if form.is_valid():
             try:
                 encounter = services.encounter_log(
@@ -64,7 +66,8 @@ def encounter_new(request):
             initial={
                 "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
                 **defaults,
-            }
+            },
+            goals=goals,
         )
     hints = language_hints(form["note"].value() or "") if form.is_bound else []
     return render(
@@ -88,6 +91,7 @@ def encounter_detail(request, encounter_id):
         {
             "encounter": encounter,
             "corrections": selectors.encounter_corrections(encounter=encounter),
+            "goals": list(encounter.goals.select_related("plan")),
             "can_correct": can_correct_encounter(request.member, encounter),
             "hints": language_hints(encounter.note),
         },
@@ -101,8 +105,9 @@ def encounter_edit(request, encounter_id):
     )
     conflict = None
     status = 200
+    goals = goals_to_link(participant=encounter.participant, encounter=encounter)
     if request.method == "POST":
-        form = EncounterCorrectionForm(request.POST)
+        form = EncounterCorrectionForm(request.POST, goals=goals)
         if form.is_valid():
             try:
                 encounter = services.encounter_correct(
@@ -118,7 +123,7 @@ def encounter_edit(request, encounter_id):
                 conflict = exc.current
                 data = request.POST.copy()
                 data["version"] = str(conflict.version)
-                form = EncounterCorrectionForm(data)
+                form = EncounterCorrectionForm(data, goals=goals)
                 form.is_valid()
                 status = 409
                 participant_viewed(
@@ -136,7 +141,9 @@ def encounter_edit(request, encounter_id):
         if conflict is None:
             status = 400
     else:
-        form = EncounterCorrectionForm(initial=EncounterCorrectionForm.initial_for(encounter))
+        form = EncounterCorrectionForm(
+            initial=EncounterCorrectionForm.initial_for(encounter), goals=goals
+        )
         participant_viewed(
             member=request.member,
             participant=encounter.participant,

@@ -35,6 +35,8 @@ from beacon.participants.permissions import (
     on_caseload,
     participants_visible_to,
 )
+from beacon.plans.models import RecoveryPlan
+from beacon.plans.selectors import plans_review_due
 
 # Enough to act on today; the count says when there is more.
 ROW_LIMIT = 50
@@ -67,6 +69,15 @@ class ParticipantRow:
 
 
 @dataclass(frozen=True)
+class PlanReviewRow:
+    plan: RecoveryPlan
+    participant: Participant
+    peer_name: str | None
+    # Days past the due date (0 = due today).
+    days: int
+
+
+@dataclass(frozen=True)
 class PeerCaseload:
     membership: Membership
     primary: int
@@ -90,6 +101,7 @@ class MyDay:
     no_contact: Section[ParticipantRow]
     new_assignments: Section[CaseloadAssignment]
     crisis_flags: Section[Encounter]
+    plan_reviews: Section[PlanReviewRow] | None = None
     # Organization-wide day only.
     caseloads: Section[PeerCaseload] | None = None
     without_primary_peer: int = 0
@@ -222,6 +234,31 @@ def crisis_flags_recent(
     return Section(rows=rows, total=total)
 
 
+def plan_reviews_due(
+    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+) -> Section[PlanReviewRow]:
+    """Recovery plans of the participants this day covers whose review is due today or
+    overdue (the organization's review interval after the last review or the plan's start),
+    the longest overdue first. One query."""
+    qs = plans_review_due(participants=myday_participants(member=member), today=today)
+    primary = CaseloadAssignment.objects.filter(
+        participant=OuterRef("participant_id"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
+    ).values("peer__name")[:1]
+    rows, total = _capped(qs.annotate(primary_peer_name=Subquery(primary)), limit)
+    return Section(
+        rows=[
+            PlanReviewRow(
+                plan=plan,
+                participant=plan.participant,
+                peer_name=plan.primary_peer_name,
+                days=(today - plan.next_review_on).days,
+            )
+            for plan in rows
+        ],
+        total=total,
+    )
+
+
 def _assignment_count(role: str, organization_id) -> Coalesce:
     counted = (
         CaseloadAssignment.objects.filter(
@@ -307,6 +344,7 @@ def my_day(
         no_contact=participants_without_contact(member=member, today=today),
         new_assignments=assignments_new(member=member, now=now),
         crisis_flags=crisis_flags_recent(member=member, now=now),
+        plan_reviews=plan_reviews_due(member=member, today=today),
         caseloads=caseload_sizes(member=member) if whole else None,
         without_primary_peer=without_primary,
     )

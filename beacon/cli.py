@@ -304,6 +304,20 @@ def cmd_manage(argv: Sequence[str]) -> int:
     return 0
 
 
+def cmd_directory_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.directory.commands import run_import
+
+    return run_import(args.path, organization=args.organization)
+
+
+def cmd_directory_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.directory.commands import run_export
+
+    return run_export(args.dir, format=args.format)
+
+
 # The parser ------------------------------------------------------------------------------------
 
 
@@ -362,6 +376,35 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check the audit chain and name the first broken entry"
     )
     verify.set_defaults(handler=cmd_audit_verify)
+
+    directory = sub.add_parser(
+        "directory", help="import and export the resource directory (HSDS 3.0)"
+    )
+    directory_sub = directory.add_subparsers(
+        dest="directory_command", metavar="<directory command>", required=True
+    )
+    dir_import = directory_sub.add_parser(
+        "import",
+        help="import an HSDS 3.0 datapackage directory (CSV) or JSON file",
+        description="Import HSDS 3.0 data: a directory with datapackage.json and CSV files, or "
+        "a JSON file. Records are matched on their HSDS id, so importing again updates them. "
+        "Flaws Beacon can work around are printed as warnings; a file Beacon cannot use is "
+        "refused whole (exit code 1) and nothing of it is imported.",
+    )
+    dir_import.add_argument("path", help="a datapackage directory, a CSV file or a JSON file")
+    dir_import.add_argument(
+        "--organization", help="the Beacon organization (id or name) that curates these entries"
+    )
+    dir_import.set_defaults(handler=cmd_directory_import)
+    dir_export = directory_sub.add_parser(
+        "export",
+        help="export the directory as HSDS 3.0 (CSV datapackage or JSON)",
+        description="csv: one CSV file per HSDS table plus datapackage.json; json: "
+        "services.json, a list of compiled HSDS service objects.",
+    )
+    dir_export.add_argument("dir", help="the directory to write into (created if missing)")
+    dir_export.add_argument("--format", choices=("csv", "json"), required=True)
+    dir_export.set_defaults(handler=cmd_directory_export)
 
     # Parsed by hand in main(), so Django sees every argument untouched (even --help).
     sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")

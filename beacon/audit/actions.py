@@ -73,6 +73,9 @@ ACTIONS = {
     "questionnaire.created": _("Questionnaire created"),
     "questionnaire.published": _("Questionnaire version published"),
     "questionnaire.retired": _("Questionnaire retired"),
+    # Resource directory
+    "directory.imported": _("Resource directory imported"),
+    "directory.exported": _("Resource directory exported"),
     # Access control
     "access.refused": _("Access refused"),
 }

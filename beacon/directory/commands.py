@@ -1,0 +1,93 @@
+"""`beacon directory import` and `beacon directory export`: the command-line side of services.py.
+
+Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+BAR_WIDTH = 30
+
+
+class ProgressBar:
+    """A plain text bar on stderr: redrawn in place on a terminal, one line per table otherwise."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+
+    def __call__(self, table: str, done: int, total: int) -> None:
+        filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+        line = f"{table:<24} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}"
+        if self.live:
+            end = "\n" if done >= total else ""
+            self.stream.write(f"\r{line}{end}")
+        elif done >= total:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def run_import(path: str, *, organization: str | None = None) -> int:
+    from django.db import IntegrityError
+
+    from beacon.directory.selectors import curator_find
+    from beacon.directory.services import DirectoryImportRefused, directory_import
+
+    curator = None
+    if organization:
+        curator = curator_find(organization)
+        if curator is None:
+            print(
+                f"beacon: no Beacon organization with the id or name {organization!r}. "
+                "Nothing was imported.",
+                file=sys.stderr,
+            )
+            return 1
+    try:
+        report = directory_import(path, curator=curator, progress=ProgressBar())
+    except DirectoryImportRefused as refused:
+        print(f"beacon: {path} was refused; nothing was imported:", file=sys.stderr)
+        for issue in refused.errors:
+            print(f"  error: {issue}", file=sys.stderr)
+        return 1
+    except IntegrityError:
+        # Two imports of the same new records at once: the second one is rolled back whole.
+        print(
+            "beacon: another import changed the directory at the same time; nothing was "
+            "imported. Run the command again.",
+            file=sys.stderr,
+        )
+        return 1
+    for issue in report.warnings:
+        print(f"warning: {issue}")
+    counts = report.counts_as_dict()
+    print(f"Imported {path} (HSDS 3.0, {report.format}):")
+    for table, numbers in counts.items():
+        print(f"  {table}: " + ", ".join(f"{n} {what}" for what, n in numbers.items()))
+    if not counts:
+        print("  nothing to import")
+    if report.warnings:
+        print(f"{len(report.warnings)} warning(s): see above.")
+    return 0
+
+
+def run_export(directory: str, *, format: str) -> int:
+    from beacon.directory.services import directory_export
+
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        print(f"beacon: {directory} exists and is not a directory.", file=sys.stderr)
+        return 1
+    try:
+        report = directory_export(target, format=format)
+    except OSError as exc:
+        print(f"beacon: could not write to {directory}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    total = sum(report.counts.values())
+    print(f"Exported {total} record(s) as HSDS 3.0 {format} to {directory}:")
+    for path in report.files:
+        print(f"  {path}")
+    return 0

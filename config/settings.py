@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "beacon.plans",
     "beacon.assessments",
     "beacon.directory",
+    "beacon.referrals",
     "beacon.myday",
     "beacon.api",
 ]

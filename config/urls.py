@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("beacon.notifications.urls")),
     path("plans/", include("beacon.plans.urls")),
     path("assessments/", include("beacon.assessments.urls")),
+    path("referrals/", include("beacon.referrals.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -31,6 +31,7 @@ def _register_routers() -> None:
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
+    from beacon.referrals.api import disclosures_router, referrals_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
@@ -42,6 +43,8 @@ def _register_routers() -> None:
     api.add_router("/plans", plans_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/questionnaires", questionnaires_router)
+    api.add_router("/referrals", referrals_router)
+    api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
 
 
 _register_routers()

@@ -76,6 +76,11 @@ ACTIONS = {
     # Resource directory
     "directory.imported": _("Resource directory imported"),
     "directory.exported": _("Resource directory exported"),
+    # Referrals and disclosures
+    "referral.sent": _("Referral sent"),
+    "referral.status_changed": _("Referral status changed"),
+    "referral.viewed": _("Referral viewed by the receiving organization"),
+    "disclosure.recorded": _("Disclosure recorded"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -83,6 +83,16 @@ class DirectoryOrganization(HsdsModel):
         blank=True,
         related_name="curated_directory_organizations",
     )
+    # This directory organization IS that Beacon organization (not merely curated by it):
+    # referrals to its services land in that organization's inbox.
+    beacon_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("on Beacon as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_entries",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["name"], name="directory_org_name_idx")]

@@ -37,6 +37,8 @@ from beacon.participants.permissions import (
 )
 from beacon.plans.models import RecoveryPlan
 from beacon.plans.selectors import plans_review_due
+from beacon.referrals.models import Referral
+from beacon.referrals.selectors import referrals_awaiting_outcome
 
 # Enough to act on today; the count says when there is more.
 ROW_LIMIT = 50
@@ -78,6 +80,14 @@ class PlanReviewRow:
 
 
 @dataclass(frozen=True)
+class ReferralRow:
+    referral: Referral
+    participant: Participant
+    # Days past the follow-up date (0 = due today).
+    days: int
+
+
+@dataclass(frozen=True)
 class PeerCaseload:
     membership: Membership
     primary: int
@@ -102,6 +112,7 @@ class MyDay:
     new_assignments: Section[CaseloadAssignment]
     crisis_flags: Section[Encounter]
     plan_reviews: Section[PlanReviewRow] | None = None
+    referral_follow_ups: Section[ReferralRow] | None = None
     # Organization-wide day only.
     caseloads: Section[PeerCaseload] | None = None
     without_primary_peer: int = 0
@@ -259,6 +270,20 @@ def plan_reviews_due(
     )
 
 
+def referral_follow_ups_due(
+    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+) -> Section[ReferralRow]:
+    """Referrals of the participants this day covers still waiting for an outcome on their
+    follow-up date (the organization's referral_follow_up_days after sending, unless the peer
+    chose a date), the longest overdue first. One query."""
+    qs = referrals_awaiting_outcome(participants=myday_participants(member=member), today=today)
+    rows, total = _capped(qs, limit)
+    return Section(
+        rows=[ReferralRow(r, r.participant, (today - r.follow_up_due_on).days) for r in rows],
+        total=total,
+    )
+
+
 def _assignment_count(role: str, organization_id) -> Coalesce:
     counted = (
         CaseloadAssignment.objects.filter(
@@ -345,6 +370,7 @@ def my_day(
         new_assignments=assignments_new(member=member, now=now),
         crisis_flags=crisis_flags_recent(member=member, now=now),
         plan_reviews=plan_reviews_due(member=member, today=today),
+        referral_follow_ups=referral_follow_ups_due(member=member, today=today),
         caseloads=caseload_sizes(member=member) if whole else None,
         without_primary_peer=without_primary,
     )

@@ -10,6 +10,7 @@ from beacon.core.models import BaseModel
 class NotificationKind(models.TextChoices):
     CRISIS_FLAG = "crisis_flag", _("Crisis flag")
     ASSIGNMENT = "assignment", _("New assignment")
+    REFERRAL = "referral", _("New referral")
 
 
 class Notification(BaseModel):

@@ -122,3 +122,30 @@ def notifications_mark_all_read(*, member: Membership, encounter=None) -> int:
                 details=details,
             )
     return count
+
+
+def notify_referral(*, referral) -> list[Notification]:
+    """Tell the receiving organization's staff, in Beacon only, that a referral arrived. The
+    title names the sending organization, never the participant: the referral page shows only
+    what was shared, to those allowed to see it."""
+    organization = referral.receiving_organization
+    memberships = Membership.objects.filter(
+        organization=organization,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.ORG_ADMIN, Role.SUPERVISOR, Role.PEER],
+    ).select_related("user")
+    path = reverse("referrals:detail", args=[referral.pk])
+    title = _("New referral from %(organization)s") % {"organization": referral.organization.name}
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=m.user,
+                organization=organization,
+                kind=NotificationKind.REFERRAL,
+                title=title[:200],
+                url=path,
+            )
+            for m in memberships
+        ]
+    )

@@ -16,6 +16,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "participants_open_to_team",
             "billing_units_rule",
             "plan_review_interval_days",
+            "referral_follow_up_days",
         ]
 
 

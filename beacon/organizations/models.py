@@ -84,6 +84,11 @@ class Organization(BaseModel):
         default=90,
         validators=[MinValueValidator(7), MaxValueValidator(365)],
     )
+    referral_follow_up_days = models.PositiveIntegerField(
+        _("Days before a referral without an outcome needs a follow-up"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

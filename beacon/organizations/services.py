@@ -31,6 +31,7 @@ SETTINGS_FIELDS = (
     "participants_open_to_team",
     "billing_units_rule",
     "plan_review_interval_days",
+    "referral_follow_up_days",
 )
 
 

@@ -390,12 +390,18 @@ def participants_merge(*, member, keep: Participant, duplicate: Participant) -> 
     from beacon.consents.models import Consent
     from beacon.encounters.models import Encounter
     from beacon.notifications.models import Notification
+    from beacon.referrals.models import Disclosure, Referral
 
     with transaction.atomic():
         moved = {
             "encounters": Encounter.objects.filter(participant=duplicate).update(participant=keep),
             "consents": Consent.objects.filter(participant=duplicate).update(participant=keep),
             "notifications": Notification.objects.filter(participant=duplicate).update(
+                participant=keep
+            ),
+            # The accounting of disclosures must follow the person, whichever record it was on.
+            "referrals": Referral.objects.filter(participant=duplicate).update(participant=keep),
+            "disclosures": Disclosure.objects.filter(participant=duplicate).update(
                 participant=keep
             ),
         }

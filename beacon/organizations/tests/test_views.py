@@ -172,6 +172,7 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
             "overdue_after_days": "14",
             "billing_units_rule": "whole",
             "plan_review_interval_days": "60",
+            "referral_follow_up_days": "7",
         },
     )
     assert response.status_code == 302

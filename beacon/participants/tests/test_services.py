@@ -301,3 +301,18 @@ def test_a_record_entered_after_the_fact_starts_the_caseload_at_enrolment(pat, h
     assert timezone.localtime(participant.assignments.get().started_at).date() == enrolled
     today = services.participant_enroll(member=member_of(pat, harbor), given_name="Now")
     assert timezone.localtime(today.assignments.get().started_at).date() == timezone.localdate()
+
+
+def test_merge_carries_the_accounting_of_disclosures(sam, quinn, harbor, jordan, casey):
+    from beacon.referrals.models import Disclosure
+
+    Disclosure.objects.create(
+        organization=harbor,
+        participant=casey,
+        recipient_name="Mercy Community Health",
+        recipient_organization="",
+        description="Name and contact",
+        made_by=quinn,
+    )
+    services.participants_merge(member=member_of(sam, harbor), keep=jordan, duplicate=casey)
+    assert Disclosure.objects.get().participant_id == jordan.pk

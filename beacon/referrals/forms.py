@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beacon.encounters.forms import AccessibleErrorsMixin, DateInput
+from beacon.referrals.models import ReferralStatus, SharedItem, Urgency
+
+
+class ReferralForm(AccessibleErrorsMixin, forms.Form):
+    """One phone screen: where to, why, how urgent, and what will be shared."""
+
+    service = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    external_name = forms.CharField(
+        label=_("Person or organization"),
+        required=False,
+        max_length=300,
+        help_text=_("When the service is not in the directory."),
+    )
+    external_organization = forms.CharField(
+        label=_("Their organization"), required=False, max_length=200
+    )
+    external_contact = forms.CharField(
+        label=_("How to reach them"),
+        required=False,
+        max_length=300,
+        help_text=_("Phone, email or address."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are making this referral.")},
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent"),
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+    warm_handoff = forms.BooleanField(
+        label=_("Warm handoff (I will introduce them in person or on the phone)"), required=False
+    )
+    shared_items = forms.MultipleChoiceField(
+        label=_("What will be shared"),
+        choices=SharedItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only what you tick is sent. Anything beyond the reason identifies the person and, "
+            "under 42 CFR Part 2, needs their consent naming the recipient."
+        ),
+    )
+    shared_other = forms.CharField(
+        label=_("Anything else that will be shared"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    follow_up_due_on = forms.DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: your organization's usual number of days from today."),
+    )
+
+    def service_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("service", None)
+        return data
+
+
+class StatusForm(AccessibleErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("What happened"), choices=ReferralStatus.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed when they declined or did not connect: say why."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ReferralStatus.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in allowed]

@@ -1,0 +1,158 @@
+"""Reads of referrals and disclosures, always through the caller's visibility."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from beacon.core.access import load_visible
+from beacon.organizations.models import Membership
+from beacon.participants.models import Participant
+from beacon.referrals.models import OUTCOME_STATUSES, Disclosure, Referral, ReferralEvent
+from beacon.referrals.permissions import (
+    can_update_referral,
+    disclosures_visible_to,
+    referrals_received_by,
+    referrals_sent_visible_to,
+    referrals_visible_to,
+)
+
+# The accounting of disclosures covers the past three years (42 CFR 2.25).
+ACCOUNTING_YEARS = 3
+MAX_PAGE = 200
+
+
+def _listed(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.select_related(
+        "organization", "receiving_organization", "made_by", "participant"
+    ).order_by("-created_at", "pk")
+
+
+def referral_list(
+    *,
+    member: Membership,
+    box: str = "sent",
+    participant=None,
+    status: str | None = None,
+    limit: int = MAX_PAGE,
+) -> list[Referral]:
+    """Referrals sent by the member's organization (`box="sent"`, those of participants they
+    can see) or addressed to it (`box="inbox"`). One query."""
+    qs = referrals_received_by(member) if box == "inbox" else referrals_sent_visible_to(member)
+    if participant is not None:
+        qs = qs.filter(participant=participant)
+    if status:
+        qs = qs.filter(status=status)
+    return list(_listed(qs)[:limit])
+
+
+def referral_list_for_participant(
+    *, member: Membership, participant: Participant
+) -> list[Referral]:
+    """The participant's referrals for the participant page, newest first: one query."""
+    return list(
+        _listed(referrals_sent_visible_to(member).filter(participant=participant))[:MAX_PAGE]
+    )
+
+
+def referral_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Referral:
+    """One referral the member sees from either side (404 otherwise); 403 when asked for
+    writing by someone with nothing they may record on it now."""
+    return load_visible(
+        member=member,
+        visible=referrals_visible_to(member).select_related(
+            "organization",
+            "receiving_organization",
+            "made_by",
+            "participant",
+            "consent",
+            "to_service",
+        ),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_update_referral,
+    )
+
+
+def referral_history(*, referral: Referral) -> list[ReferralEvent]:
+    return list(referral.events.select_related("by", "by_organization").order_by("at", "pk"))
+
+
+def referral_disclosures(*, referral: Referral) -> list[Disclosure]:
+    return list(referral.disclosures.order_by("-disclosed_at"))
+
+
+def accounting_of_disclosures(
+    *, member: Membership, participant: Participant, today: datetime.date | None = None
+) -> list[Disclosure]:
+    """The participant's disclosures in the past three years, newest first: one query."""
+    today = today or timezone.localdate()
+    try:
+        since = today.replace(year=today.year - ACCOUNTING_YEARS)
+    except ValueError:  # 29 February
+        since = today.replace(year=today.year - ACCOUNTING_YEARS, day=28)
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    return list(
+        disclosures_visible_to(member)
+        .filter(participant=participant, disclosed_at__gte=start)
+        .select_related("made_by", "consent", "referral")
+        .order_by("-disclosed_at", "pk")
+    )
+
+
+def referrals_awaiting_outcome(
+    *, participants: QuerySet[Participant], today: datetime.date
+) -> QuerySet[Referral]:
+    """Referrals of these participants still without an outcome whose follow-up date is today
+    or past (My day), the longest overdue first."""
+    return (
+        Referral.objects.filter(
+            participant__in=participants.values("pk"),
+            follow_up_due_on__lte=today,
+        )
+        .exclude(status__in=OUTCOME_STATUSES)
+        .select_related("participant")
+        .order_by("follow_up_due_on", "created_at", "pk")
+    )
+
+
+def events_prefetch() -> Prefetch:
+    return Prefetch("events", queryset=ReferralEvent.objects.select_related("by"))
+
+
+def service_search(*, query: str, limit: int = 20):
+    """Directory services matching words in their name or their organization's name, for the
+    referral form. The directory is shared across Beacon: anyone on staff may search it."""
+    from django.db.models import Q
+
+    from beacon.directory.models import Service
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    condition = Q()
+    for word in query.split()[:6]:
+        condition &= Q(name__icontains=word) | Q(organization__name__icontains=word)
+    return list(
+        Service.objects.filter(condition)
+        .select_related("organization", "organization__beacon_organization")
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def service_get(*, pk):
+    """One directory service by id, or None (the directory is public to staff)."""
+    from django.core.exceptions import ValidationError
+
+    from beacon.directory.models import Service
+
+    try:
+        return (
+            Service.objects.select_related("organization", "organization__beacon_organization")
+            .filter(pk=pk)
+            .first()
+        )
+    except (ValidationError, ValueError):
+        return None

@@ -1,0 +1,464 @@
+"""Writes about referrals: sending one (an action: check, then execute) and recording what
+happened to it. Every disclosure a referral makes is recorded with the notice it carried.
+
+The consent rule (docs/decisions/0003-referral-consent.md): in an organization under 42 CFR
+Part 2, a referral that shares identifying information with a recipient outside the
+organization needs an active consent (specific-recipient, or treatment, payment and health care
+operations) with an active recipient whose name is the recipient's, case and spacing aside.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beacon.audit.services import record_event
+from beacon.consents.models import Consent, ConsentKind, ConsentStatus
+from beacon.core.concurrency import save_versioned
+from beacon.organizations.models import Membership
+from beacon.participants.models import Participant
+from beacon.referrals.models import (
+    STATUSES_WITH_REASON,
+    Disclosure,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SharedItem,
+    Urgency,
+    shares_identifying,
+)
+from beacon.referrals.notice import notice_for
+from beacon.referrals.permissions import can_refer, statuses_allowed
+
+NOTES_SHARED = 3  # "recent encounter notes": the last three with a note
+
+
+class ConsentRequired(Exception):
+    """Part 2 forbids this disclosure: no active consent covers the recipient."""
+
+    code = "consent_required"
+
+    def __init__(self, message: str, *, recipient: str):
+        self.message = message
+        self.recipient = recipient
+        super().__init__(message)
+
+
+def _norm(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def matching_consent(
+    *,
+    participant: Participant,
+    names: list[str],
+    today: datetime.date | None = None,
+    lock: bool = False,
+) -> Consent | None:
+    """The participant's active consent that names one of `names` as an active recipient:
+    a specific-recipient consent first, then a treatment, payment and operations one; newest
+    signature first. Two queries. With `lock` (inside a transaction), the consents stay locked
+    until it ends, so a revocation cannot slip in between the check and the disclosure."""
+    wanted = {_norm(n) for n in names if _norm(n)}
+    if not wanted:
+        return None
+    consents = Consent.objects.select_for_update() if lock else Consent.objects
+    consents = (
+        consents.filter(
+            participant=participant,
+            organization_id=participant.organization_id,
+            kind__in=[ConsentKind.SPECIFIC_RECIPIENT, ConsentKind.TPO],
+            revoked_at__isnull=True,
+        )
+        .prefetch_related("recipients")
+        .order_by("-signed_on", "-created_at")
+    )
+    found = [
+        c
+        for c in consents
+        if c.status_on(today) == ConsentStatus.ACTIVE
+        and any(r.is_active and _norm(r.name) in wanted for r in c.recipients.all())
+    ]
+    found.sort(key=lambda c: c.kind != ConsentKind.SPECIFIC_RECIPIENT)
+    return found[0] if found else None
+
+
+def _snapshot(participant: Participant, items: list[str], reason: str, other: str) -> dict:
+    """Exactly what the receiving side will see, frozen at sending."""
+    snap: dict[str, Any] = {}
+    if SharedItem.NAME_CONTACT in items:
+        snap["name"] = participant.display_name
+        snap["legal_name"] = participant.legal_name
+        snap["pronouns"] = participant.pronouns
+        snap["phone"] = participant.phone
+        snap["email"] = participant.email
+        snap["preferred_language"] = participant.preferred_language
+        snap["may_text"] = participant.may_text
+        snap["may_leave_voicemail"] = participant.may_leave_voicemail
+        snap["contact_notes"] = participant.contact_notes
+    if SharedItem.REASON in items:
+        snap["reason"] = reason
+    if SharedItem.PLAN_GOALS in items:
+        from beacon.plans.models import OPEN_STATUSES, Goal
+
+        snap["goals"] = list(
+            Goal.objects.filter(plan__participant=participant, status__in=OPEN_STATUSES)
+            .order_by("position", "created_at")
+            .values_list("description", flat=True)
+        )
+    if SharedItem.ENCOUNTER_NOTES in items:
+        from beacon.encounters.models import Encounter
+
+        snap["notes"] = [
+            {"on": timezone.localdate(at).isoformat(), "note": note}
+            for at, note in Encounter.objects.filter(participant=participant)
+            .exclude(note="")
+            .order_by("-occurred_at")
+            .values_list("occurred_at", "note")[:NOTES_SHARED]
+        ]
+    if other:
+        snap["other"] = other
+    return snap
+
+
+def _describe(items: list[str], other: str) -> str:
+    labels = dict(SharedItem.choices)
+    words = [str(labels[i]) for i in items if i in labels]
+    if other:
+        words.append(_("Also: %(other)s") % {"other": other})
+    return "; ".join(words)
+
+
+@dataclass
+class SendReferral:
+    """Send a referral: `check()` says whether it may go (and under which consent);
+    `execute()` checks again, then saves the referral, its first history row, the disclosure
+    with its notice and the audit events in one transaction, and tells the receiving
+    organization. Pages, the API and commands all use this."""
+
+    member: Membership
+    participant: Participant
+    reason: str
+    to_service: Any = None
+    external_name: str = ""
+    external_organization: str = ""
+    external_contact: str = ""
+    urgency: str = Urgency.ROUTINE
+    warm_handoff: bool = False
+    shared_items: list[str] = field(default_factory=list)
+    shared_other: str = ""
+    follow_up_due_on: datetime.date | None = None
+    build_url: Any = None
+
+    consent: Consent | None = field(default=None, init=False)
+    receiving_organization: Any = field(default=None, init=False)
+
+    # What the check works out ---------------------------------------------------------------
+
+    @property
+    def organization(self):
+        return self.participant.organization
+
+    def _recipient_names(self) -> list[str]:
+        """Every name the recipient goes by, for matching consents."""
+        if self.to_service is not None:
+            service = self.to_service
+            names = [service.name]
+            directory_org = service.organization
+            if directory_org is not None:
+                names.append(directory_org.name)
+                if directory_org.beacon_organization is not None:
+                    names.append(directory_org.beacon_organization.name)
+            return [n for n in names if n]
+        return [n for n in (self.external_name, self.external_organization) if n]
+
+    @property
+    def recipient_label(self) -> str:
+        """The recipient as a person reads it: the organization where there is one."""
+        if self.to_service is not None:
+            directory_org = self.to_service.organization
+            return (directory_org.name if directory_org else "") or self.to_service.name
+        return self.external_organization.strip() or self.external_name.strip()
+
+    @property
+    def is_internal(self) -> bool:
+        return self.receiving_organization is not None and (
+            self.receiving_organization.pk == self.organization.pk
+        )
+
+    @property
+    def identifying(self) -> bool:
+        return shares_identifying(self.shared_items, self.shared_other)
+
+    def _clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        self.reason = (self.reason or "").strip()
+        self.external_name = (self.external_name or "").strip()
+        self.external_organization = (self.external_organization or "").strip()
+        self.external_contact = (self.external_contact or "").strip()
+        self.shared_other = (self.shared_other or "").strip()
+        self.shared_items = [i for i in SharedItem.values if i in set(self.shared_items or [])]
+        if not self.reason:
+            errors["reason"] = [_("Say why you are making this referral.")]
+        if self.to_service is None and not (self.external_name or self.external_organization):
+            errors["to_service"] = [
+                _("Choose a service from the directory, or name the person or organization.")
+            ]
+        if self.to_service is not None and (self.external_name or self.external_organization):
+            errors["external_name"] = [
+                _("Refer to a directory service or to someone outside it, not both.")
+            ]
+        if self.urgency not in Urgency.values:
+            errors["urgency"] = [_("Choose how urgent this is.")]
+        if self.follow_up_due_on and self.follow_up_due_on < timezone.localdate():
+            errors["follow_up_due_on"] = [_("The follow-up date has already passed.")]
+        if errors:
+            raise ValidationError(errors)
+        directory_org = self.to_service.organization if self.to_service is not None else None
+        self.receiving_organization = (
+            directory_org.beacon_organization if directory_org is not None else None
+        )
+
+    def check(self, *, _lock: bool = False) -> Consent | None:
+        """Raise PermissionDenied, ValidationError or ConsentRequired; otherwise answer the
+        consent the disclosure will be made under (None when none is needed)."""
+        if not can_refer(self.member, self.participant):
+            raise PermissionDenied
+        self._clean()
+        self.consent = None
+        if not self.identifying or self.is_internal:
+            return None
+        if self.organization.part2_applies:
+            self.consent = matching_consent(
+                participant=self.participant, names=self._recipient_names(), lock=_lock
+            )
+            if self.consent is None:
+                recipient = self.recipient_label
+                raise ConsentRequired(
+                    _(
+                        "No active consent lets %(organization)s share %(name)s's information "
+                        "with %(recipient)s. Record a specific-recipient consent naming "
+                        "%(recipient)s first."
+                    )
+                    % {
+                        "organization": self.organization.name,
+                        "name": self.participant.display_name,
+                        "recipient": recipient,
+                    },
+                    recipient=recipient,
+                )
+        return self.consent
+
+    def execute(self) -> Referral:
+        with transaction.atomic():
+            # Checked again inside the transaction, with the consent locked (see check()).
+            consent = self.check(_lock=True)
+            return self._write(consent)
+
+    def _write(self, consent: Consent | None) -> Referral:
+        organization = self.organization
+        now = timezone.now()
+        follow_up = self.follow_up_due_on or (
+            timezone.localdate(now) + datetime.timedelta(days=organization.referral_follow_up_days)
+        )
+        snapshot = _snapshot(self.participant, self.shared_items, self.reason, self.shared_other)
+        recipient_name = (
+            self.to_service.name if self.to_service is not None else self.external_name
+        ) or self.external_organization
+        referral = Referral(
+            organization=organization,
+            participant=self.participant,
+            made_by=self.member.user,
+            to_service=self.to_service,
+            recipient_name=recipient_name[:300],
+            external_organization=(
+                self.recipient_label if self.to_service is not None else self.external_organization
+            )[:200],
+            external_contact=self.external_contact,
+            receiving_organization=self.receiving_organization,
+            reason=self.reason,
+            urgency=self.urgency,
+            warm_handoff=bool(self.warm_handoff),
+            shared_items=self.shared_items,
+            shared_other=self.shared_other,
+            shared_snapshot=snapshot,
+            status=ReferralStatus.SENT,
+            status_changed_at=now,
+            consent=consent,
+            follow_up_due_on=follow_up,
+        )
+        referral.full_clean(exclude=["participant", "organization", "made_by", "to_service"])
+        with transaction.atomic():
+            referral.save()
+            ReferralEvent.objects.create(
+                referral=referral,
+                status=ReferralStatus.SENT,
+                at=now,
+                by=self.member.user,
+                by_organization=organization,
+                note="",
+            )
+            record_event(
+                action="referral.sent",
+                actor=self.member.user,
+                organization=organization,
+                target=referral,
+                details={
+                    "participant": str(self.participant.pk),
+                    "recipient": referral.recipient_name,
+                    "receiving_organization": str(self.receiving_organization.pk)
+                    if self.receiving_organization
+                    else None,
+                    "shared": self.shared_items,
+                    "consent": str(consent.pk) if consent else None,
+                    "urgency": self.urgency,
+                },
+            )
+            if self.identifying and not self.is_internal:
+                disclosure_record(
+                    member=self.member,
+                    participant=self.participant,
+                    recipient_name=referral.recipient_name,
+                    recipient_organization=self.recipient_label,
+                    items=self.shared_items,
+                    description=_describe(self.shared_items, self.shared_other),
+                    purpose=_("Referral: %(reason)s") % {"reason": self.reason[:250]},
+                    consent=consent,
+                    referral=referral,
+                    at=now,
+                )
+            if self.receiving_organization is not None and not self.is_internal:
+                from beacon.notifications.services import notify_referral
+
+                notify_referral(referral=referral)
+        return referral
+
+
+def disclosure_record(
+    *,
+    member: Membership,
+    participant: Participant,
+    recipient_name: str,
+    recipient_organization: str,
+    items: list[str],
+    description: str,
+    purpose: str,
+    consent: Consent | None,
+    referral: Referral | None = None,
+    at: datetime.datetime | None = None,
+) -> Disclosure:
+    """Write one line of the participant's accounting of disclosures, with the 2.32 notice
+    when the organization is under Part 2. Call it inside the transaction of the disclosure."""
+    organization = participant.organization
+    under_part2 = organization.part2_applies
+    disclosure = Disclosure(
+        organization=organization,
+        participant=participant,
+        recipient_name=recipient_name[:300],
+        recipient_organization=recipient_organization[:300],
+        items=items,
+        description=description,
+        purpose=purpose[:300],
+        disclosed_at=at or timezone.now(),
+        consent=consent,
+        under_part2=under_part2,
+        referral=referral,
+        made_by=member.user,
+        notice_text=notice_for(consent) if under_part2 else "",
+    )
+    disclosure.save()
+    record_event(
+        action="disclosure.recorded",
+        actor=member.user,
+        organization=organization,
+        target=disclosure,
+        details={
+            "participant": str(participant.pk),
+            "recipient": disclosure.recipient_name,
+            "items": items,
+            "consent": str(consent.pk) if consent else None,
+            "referral": str(referral.pk) if referral else None,
+            "under_part2": under_part2,
+        },
+    )
+    return disclosure
+
+
+def referral_status_change(
+    *,
+    member: Membership,
+    referral: Referral,
+    status: str,
+    expected_version: int,
+    note: str = "",
+    follow_up_due_on: datetime.date | None = None,
+) -> Referral:
+    """Move a referral to `status` (docs: permissions.statuses_allowed), keeping the history.
+
+    Raises PermissionDenied when this side may not make that move now, ValidationError when a
+    reason is missing, StaleVersion when someone changed the referral since `expected_version`.
+    """
+    note = (note or "").strip()
+    if status not in ReferralStatus.values:
+        raise ValidationError({"status": [_("Choose a status.")]})
+    if status not in statuses_allowed(member, referral):
+        raise PermissionDenied
+    if status in STATUSES_WITH_REASON and not note:
+        raise ValidationError({"note": [_("Say why, in a few words.")]})
+    if len(note) > 500:
+        raise ValidationError({"note": [_("Keep the note under 500 characters.")]})
+    old = referral.status
+    now = timezone.now()
+    with transaction.atomic():
+        referral.status = status
+        referral.status_changed_at = now
+        fields = ["status", "status_changed_at"]
+        if status in STATUSES_WITH_REASON:
+            referral.status_reason = note
+            fields.append("status_reason")
+        if follow_up_due_on is not None:
+            referral.follow_up_due_on = follow_up_due_on
+            fields.append("follow_up_due_on")
+        save_versioned(referral, expected_version=expected_version, fields=fields)
+        ReferralEvent.objects.create(
+            referral=referral,
+            status=status,
+            at=now,
+            by=member.user,
+            by_organization=member.organization,
+            note=note,
+        )
+        record_event(
+            action="referral.status_changed",
+            actor=member.user,
+            organization=member.organization,
+            target=referral,
+            details={
+                "participant": str(referral.participant_id),
+                "from": old,
+                "to": status,
+                "note": note,
+                "side": "sender"
+                if referral.organization_id == member.organization_id
+                else "receiver",
+            },
+        )
+    return referral
+
+
+def referral_viewed_by_receiver(*, member: Membership, referral: Referral) -> None:
+    """The receiving side read what was shared: recorded in its own trail (it never sees
+    the participant's record, so this is not a participant.viewed)."""
+    record_event(
+        action="referral.viewed",
+        actor=member.user,
+        organization=member.organization,
+        target=referral,
+        details={"side": "receiver"},
+    )

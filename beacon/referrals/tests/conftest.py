@@ -1,0 +1,73 @@
+"""Referral fixtures: Mercy Community Health (a clinic in the directory, not on Beacon) and a
+Lakeside service (its directory organization is Lakeside, which is on this Beacon)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from beacon.consents.models import ConsentKind, ExpiryKind
+from beacon.consents.tests.factories import ConsentFactory
+from beacon.directory.models import DirectoryOrganization, Service
+from beacon.organizations.models import Membership
+from beacon.referrals import services
+
+MERCY = "Mercy Community Health"
+
+
+def member(user):
+    return Membership.objects.select_related("organization", "user").get(user=user)
+
+
+@pytest.fixture
+def mercy_service(db):
+    org = DirectoryOrganization.objects.create(hsds_id="org-mercy", name=MERCY)
+    return Service.objects.create(
+        hsds_id="svc-mercy-moud", organization=org, name="Mercy MOUD clinic"
+    )
+
+
+@pytest.fixture
+def lakeside_service(lakeside):
+    org = DirectoryOrganization.objects.create(
+        hsds_id="org-lakeside", name="Lakeside Recovery Center", beacon_organization=lakeside
+    )
+    return Service.objects.create(
+        hsds_id="svc-lakeside-housing", organization=org, name="Lakeside recovery housing"
+    )
+
+
+@pytest.fixture
+def consent_for():
+    """consent_for(participant, ["Recipient", ...], **fields): a stored consent."""
+
+    def make(participant, names, **fields):
+        fields.setdefault("kind", ConsentKind.SPECIFIC_RECIPIENT)
+        return ConsentFactory(participant=participant, recipients=names, **fields)
+
+    return make
+
+
+@pytest.fixture
+def expired_kwargs():
+    return {
+        "expiry_kind": ExpiryKind.DATE,
+        "expires_on": timezone.localdate() - datetime.timedelta(days=1),
+    }
+
+
+IDENTIFYING = ["name_contact", "reason"]
+
+
+@pytest.fixture
+def send():
+    """send(user, participant, **fields): SendReferral(...).execute()."""
+
+    def make(user, participant, **fields):
+        fields.setdefault("reason", "Wants to start buprenorphine.")
+        fields.setdefault("shared_items", IDENTIFYING)
+        return services.SendReferral(
+            member=member(user), participant=participant, **fields
+        ).execute()
+
+    return make

@@ -1,0 +1,311 @@
+"""Referral pages: the participant page, sending, the referral page from either side, the
+inbox, the accounting of disclosures, My day, and what Olive (and others) cannot see."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from beacon.audit.models import AuditEvent
+from beacon.referrals.models import Disclosure, Referral
+from beacon.referrals.tests.conftest import MERCY
+
+
+def _without_tokens(html: bytes) -> bytes:
+    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
+
+
+def detail(referral):
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def test_participant_page_has_refer_and_the_referrals_list(
+    client_for, send, consent_for, pat, jordan, mercy_service
+):
+    consent_for(jordan, [MERCY])
+    send(pat, jordan, to_service=mercy_service)
+    html = client_for(pat).get(reverse("participants:detail", args=[jordan.pk])).content.decode()
+    assert reverse("referrals:new", args=[jordan.pk]) in html
+    assert reverse("referrals:disclosures", args=[jordan.pk]) in html
+    assert "Mercy MOUD clinic" in html
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_participant_page_queries_do_not_grow_with_referrals(
+    client_for, send, pat, jordan, mercy_service
+):
+    client = client_for(pat)
+    path = reverse("participants:detail", args=[jordan.pk])
+    send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    one = _queries(client, path)
+    for _ in range(6):
+        send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    assert _queries(client, path) == one
+
+
+def test_refer_page_searches_the_directory(client_for, pat, jordan, mercy_service):
+    url = reverse("referrals:new", args=[jordan.pk])
+    html = client_for(pat).get(url, {"q": "mercy"}).content.decode()
+    assert f"?service={mercy_service.pk}" in html
+    html = client_for(pat).get(url, {"service": mercy_service.pk}).content.decode()
+    assert "Mercy MOUD clinic" in html and f'value="{mercy_service.pk}"' in html
+
+
+def _form(**fields):
+    data = {
+        "reason": "Wants to start buprenorphine.",
+        "urgency": "soon",
+        "shared_items": ["name_contact", "reason"],
+    }
+    data.update(fields)
+    return data
+
+
+def test_refer_without_consent_shows_what_is_missing(client_for, pat, jordan, mercy_service):
+    response = client_for(pat).post(
+        reverse("referrals:new", args=[jordan.pk]), _form(service=mercy_service.pk)
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No active consent lets Harbor Recovery Community share Jordan Rivers" in html
+    assert "naming Mercy Community Health first." in html
+    assert not Referral.objects.exists()
+
+
+def test_refer_with_consent_sends_and_shows_the_notice(
+    client_for, consent_for, pat, jordan, mercy_service
+):
+    consent_for(jordan, [MERCY])
+    client = client_for(pat)
+    response = client.post(
+        reverse("referrals:new", args=[jordan.pk]), _form(service=mercy_service.pk)
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302 and response.url == detail(referral)
+    html = client.get(detail(referral)).content.decode()
+    assert "This record which has been disclosed to you is protected by Federal" in html
+    assert "Record what happened" in html  # Mercy is not on Beacon: Pat records it
+
+
+def test_refer_to_someone_outside_the_directory(client_for, consent_for, pat, jordan):
+    consent_for(jordan, ["County Housing"])
+    response = client_for(pat).post(
+        reverse("referrals:new", args=[jordan.pk]),
+        _form(external_name="Ms. Ortiz", external_organization="County Housing"),
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get().recipient_name == "Ms. Ortiz"
+
+
+def test_peer_records_the_outcome_on_the_page(client_for, send, pat, jordan, mercy_service):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    client = client_for(pat)
+    url = reverse("referrals:status", args=[referral.pk])
+    response = client.post(url, {"status": "not_connected", "note": "", "version": 1})
+    assert response.status_code == 400
+    response = client.post(url, {"status": "connected", "note": "", "version": 1})
+    assert response.status_code == 302
+    # A second tab still on version 1.
+    response = client.post(url, {"status": "not_connected", "note": "x", "version": 1})
+    assert response.status_code in (403, 409)
+    html = client.get(detail(referral)).content.decode()
+    assert "Connected" in html and "Record what happened" not in html
+
+
+def test_stale_status_form_is_a_conflict(client_for, send, pat, jordan, mercy_service):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    client = client_for(pat)
+    url = reverse("referrals:status", args=[referral.pk])
+    assert client.post(url, {"status": "accepted", "version": 1}).status_code == 302
+    response = client.post(url, {"status": "scheduled", "version": 1})
+    assert response.status_code == 409
+    assert "Someone recorded something on this referral" in response.content.decode()
+
+
+# The receiving organization
+
+
+@pytest.fixture
+def to_lakeside(send, consent_for, pat, jordan, lakeside_service):
+    consent_for(jordan, ["Lakeside Recovery Center"])
+    return send(
+        pat,
+        jordan,
+        to_service=lakeside_service,
+        shared_items=["name_contact"],
+        reason="Needs recovery housing; internal detail only Harbor sees.",
+    )
+
+
+def test_receiver_sees_only_what_was_shared(client_for, olive, jordan, to_lakeside):
+    client = client_for(olive)
+    inbox = client.get(reverse("referrals:inbox")).content.decode()
+    assert "Jordan Rivers" in inbox and "Harbor Recovery Community" in inbox
+    html = client.get(detail(to_lakeside)).content.decode()
+    assert "Jordan Rivers" in html and "555-0101" in html
+    # Not the reason (it was not ticked), not the record number, no link to the record.
+    assert "internal detail" not in html
+    assert f"Record {jordan.record_number}" not in html
+    assert reverse("participants:detail", args=[jordan.pk]) not in html
+    assert "This record which has been disclosed to you is protected" in html
+    assert client.get(reverse("participants:detail", args=[jordan.pk])).status_code == 404
+    assert client.get(reverse("referrals:disclosures", args=[jordan.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="referral.viewed", actor=olive).exists()
+
+
+def test_receiver_accepts_and_the_sender_sees_it(client_for, pat, olive, to_lakeside):
+    url = reverse("referrals:status", args=[to_lakeside.pk])
+    # Harbor cannot accept for Lakeside.
+    assert client_for(pat).post(url, {"status": "accepted", "version": 1}).status_code == 400
+    response = client_for(olive).post(url, {"status": "accepted", "version": 1})
+    assert response.status_code == 302
+    html = client_for(pat).get(detail(to_lakeside)).content.decode()
+    assert "Accepted" in html and "Olive Outsider (Lakeside Recovery Center)" in html
+
+
+def test_receiver_declines_with_a_reason(client_for, olive, to_lakeside):
+    url = reverse("referrals:status", args=[to_lakeside.pk])
+    client = client_for(olive)
+    assert client.post(url, {"status": "declined", "version": 1}).status_code == 400
+    assert (
+        client.post(url, {"status": "declined", "note": "No beds", "version": 1}).status_code == 302
+    )
+    to_lakeside.refresh_from_db()
+    assert to_lakeside.status == "declined" and to_lakeside.status_reason == "No beds"
+
+
+# Who sees what
+
+
+def test_visibility_matrix(
+    client_for, send, pat, quinn, sam, ada, olive, riley, jordan, casey, mercy_service
+):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    casey_referral = send(quinn, casey, to_service=mercy_service, shared_items=["reason"])
+    expected = {
+        pat: (200, 404),
+        quinn: (404, 200),
+        sam: (200, 200),
+        ada: (200, 200),
+        olive: (404, 404),
+        riley: (404, 404),
+    }
+    for user, (jordan_status, casey_status) in expected.items():
+        client = client_for(user)
+        assert client.get(detail(referral)).status_code == jordan_status, user
+        assert client.get(detail(casey_referral)).status_code == casey_status, user
+    # Olive's 404 is byte for byte the one for an id that exists nowhere.
+    olive_client = client_for(olive)
+    hidden = olive_client.get(detail(referral))
+    missing = olive_client.get(reverse("referrals:detail", args=[Disclosure().pk]))
+    assert _without_tokens(hidden.content) == _without_tokens(missing.content)
+    assert (
+        olive_client.post(
+            reverse("referrals:status", args=[referral.pk]), {"status": "connected", "version": 1}
+        ).status_code
+        == 404
+    )
+    assert olive_client.get(reverse("referrals:new", args=[jordan.pk])).status_code == 404
+    assert "Mercy" not in olive_client.get(reverse("referrals:inbox")).content.decode()
+
+
+# The accounting of disclosures
+
+
+def test_accounting_lists_three_years_of_disclosures(
+    client_for, send, consent_for, pat, jordan, mercy_service
+):
+    consent_for(jordan, [MERCY])
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=3 * 366), tick=False):
+        consent_for(jordan, [MERCY], expires_on=timezone.localdate() + datetime.timedelta(days=30))
+        send(pat, jordan, to_service=mercy_service, reason="Long ago")
+    send(pat, jordan, to_service=mercy_service, reason="Recently")
+    html = client_for(pat).get(reverse("referrals:disclosures", args=[jordan.pk])).content.decode()
+    assert "Referral: Recently" in html
+    assert "Long ago" not in html
+    assert "Name and contact details; Reason for the referral" in html
+    assert "Pat Peer" in html
+
+
+def test_accounting_page_query_count_is_flat(
+    client_for, send, consent_for, pat, jordan, mercy_service
+):
+    consent_for(jordan, [MERCY])
+    client = client_for(pat)
+    path = reverse("referrals:disclosures", args=[jordan.pk])
+    send(pat, jordan, to_service=mercy_service)
+    one = _queries(client, path)
+    for _ in range(5):
+        send(pat, jordan, to_service=mercy_service)
+    assert _queries(client, path) == one
+
+
+def test_inbox_query_count_is_flat(
+    client_for, send, consent_for, pat, olive, jordan, lakeside_service
+):
+    consent_for(jordan, ["Lakeside Recovery Center"])
+    client = client_for(olive)
+    path = reverse("referrals:inbox")
+    send(pat, jordan, to_service=lakeside_service)
+    one = _queries(client, path)
+    for _ in range(5):
+        send(pat, jordan, to_service=lakeside_service)
+    assert _queries(client, path) == one
+
+
+# My day
+
+
+def test_my_day_lists_referrals_waiting_for_an_outcome(
+    client_for, send, pat, quinn, jordan, mercy_service
+):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    Referral.objects.filter(pk=referral.pk).update(
+        follow_up_due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    html = client_for(pat).get("/").content.decode()
+    assert "Referrals waiting for an outcome (1)" in html
+    assert "Follow-up 2 days overdue" in html
+    assert detail(referral) in html
+    assert "Referrals waiting for an outcome (0)" in client_for(quinn).get("/").content.decode()
+    referral.refresh_from_db()
+    from beacon.referrals.services import referral_status_change
+    from beacon.referrals.tests.conftest import member
+
+    referral_status_change(
+        member=member(pat), referral=referral, status="connected", expected_version=1
+    )
+    assert "Referrals waiting for an outcome (0)" in client_for(pat).get("/").content.decode()
+
+
+def test_my_day_waits_for_the_follow_up_date(client_for, send, pat, jordan, mercy_service):
+    send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    assert "Referrals waiting for an outcome (0)" in client_for(pat).get("/").content.decode()
+
+
+def test_my_day_query_count_does_not_grow_with_referrals(
+    client_for, send, pat, jordan, mercy_service
+):
+    client = client_for(pat)
+
+    def overdue(n):
+        for _ in range(n):
+            send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+        Referral.objects.update(follow_up_due_on=timezone.localdate() - datetime.timedelta(days=1))
+
+    overdue(1)
+    one = _queries(client, "/")
+    overdue(8)
+    assert _queries(client, "/") == one
+    assert "Referrals waiting for an outcome (9)" in client.get("/").content.decode()

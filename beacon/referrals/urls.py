@@ -1,0 +1,16 @@
+from django.urls import path
+
+from beacon.referrals import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("inbox/", views.referral_inbox, name="inbox"),
+    path("participant/<uuid:participant_id>/new/", views.referral_new, name="new"),
+    path(
+        "participant/<uuid:participant_id>/disclosures/",
+        views.participant_disclosures,
+        name="disclosures",
+    ),
+    path("<uuid:referral_id>/", views.referral_detail, name="detail"),
+    path("<uuid:referral_id>/status/", views.referral_status, name="status"),
+]

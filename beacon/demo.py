@@ -127,6 +127,7 @@ def _caseloads(members: dict) -> None:
     newest = pat.user.caseload_assignments.filter(ended_at__isnull=True).latest("started_at")
     demo_crisis_flag(pat, newest.participant)
     from beacon.assessments.demo import demo_assessments_create
+    from beacon.findhelp.demo import demo_directory_create
     from beacon.plans.demo import demo_plans_create
 
     for seed, organization in enumerate(
@@ -139,6 +140,7 @@ def _caseloads(members: dict) -> None:
         peers=harbor_peers,
         seed=4,
     )
+    demo_directory_create(seed=7, count=300, curator=members["admin@harbor.demo"].organization)
     demo_assessments_create(
         lakeside_admin.organization,
         admin=lakeside_admin,

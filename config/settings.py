@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "beacon.assessments",
     "beacon.directory",
     "beacon.referrals",
+    "beacon.findhelp",
     "beacon.myday",
     "beacon.api",
 ]

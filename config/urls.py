@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("beacon.plans.urls")),
     path("assessments/", include("beacon.assessments.urls")),
     path("referrals/", include("beacon.referrals.urls")),
+    path("find-help/", include("beacon.findhelp.urls")),
     path("api/v1/", api.urls),
 ]
 

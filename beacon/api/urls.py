@@ -28,6 +28,7 @@ def _register_routers() -> None:
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
     from beacon.encounters.api import router as encounters_router
+    from beacon.findhelp.api import router as directory_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
@@ -45,6 +46,7 @@ def _register_routers() -> None:
     api.add_router("/questionnaires", questionnaires_router)
     api.add_router("/referrals", referrals_router)
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
+    api.add_router("/directory", directory_router)
 
 
 _register_routers()

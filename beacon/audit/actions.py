@@ -76,6 +76,12 @@ ACTIONS = {
     # Resource directory
     "directory.imported": _("Resource directory imported"),
     "directory.exported": _("Resource directory exported"),
+    # Find Help: public reports and submissions (no actor), and their moderation
+    "findhelp.problem_reported": _("Problem with a directory entry reported"),
+    "findhelp.problem_resolved": _("Reported problem resolved"),
+    "findhelp.submission_received": _("Organization information submitted"),
+    "findhelp.submission_accepted": _("Submitted organization information accepted"),
+    "findhelp.submission_rejected": _("Submitted organization information rejected"),
     # Referrals and disclosures
     "referral.sent": _("Referral sent"),
     "referral.status_changed": _("Referral status changed"),

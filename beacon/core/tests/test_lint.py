@@ -52,6 +52,9 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "organizations:invitation_accept",
+    "findhelp:search",
+    "findhelp:report",
+    "findhelp:submit",
 }
 
 
@@ -78,7 +81,7 @@ def test_every_page_needs_sign_in_unless_listed_as_public():
     assert public == PUBLIC_VIEWS
 
 
-def test_every_api_endpoint_requires_authentication_except_token_exchange():
+def test_every_api_endpoint_requires_authentication_except_token_exchange_and_public_directory():
     from beacon.api.urls import api
 
     schema = api.get_openapi_schema()
@@ -88,4 +91,11 @@ def test_every_api_endpoint_requires_authentication_except_token_exchange():
         for method, operation in operations.items()
         if not operation.get("security")
     }
-    assert open_operations == {("/api/v1/auth/token", "post")}
+    assert open_operations == {
+        ("/api/v1/auth/token", "post"),
+        # Find Help's public directory: read only.
+        ("/api/v1/directory/services", "get"),
+        ("/api/v1/directory/services/{service_id}", "get"),
+        ("/api/v1/directory/organizations/{organization_id}", "get"),
+        ("/api/v1/directory/locations/{location_id}", "get"),
+    }

@@ -118,3 +118,9 @@ def test_api_docs_are_served_locally_with_the_crisis_line(client_for, pat):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     # Nothing is fetched from elsewhere (a bare "cdn" search would also hit random tokens).
     assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+@pytest.mark.django_db
+def test_the_public_can_reach_find_help_from_the_front_page(client):
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("findhelp:search")}"' in html

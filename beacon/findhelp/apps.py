@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FindhelpConfig(AppConfig):
+    name = "beacon.findhelp"
+    label = "findhelp"

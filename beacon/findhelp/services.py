@@ -1,0 +1,264 @@
+"""Writes for Find Help: what the public sends, and its moderation.
+
+Public sends have no actor and keep no address: the audit entry is written with actor None and
+no IP address (the page promises "we don't track you"); the rate limit keeps only a keyed hash
+of the address, for the current hour (PublicFormThrottle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from beacon.audit.services import record_event
+from beacon.directory.models import (
+    Address,
+    CapacityStatus,
+    DirectoryOrganization,
+    Location,
+    Phone,
+    Service,
+    ServiceAtLocation,
+)
+from beacon.findhelp.models import (
+    OrganizationSubmission,
+    ProblemKind,
+    PublicFormThrottle,
+    ReportStatus,
+    ServiceProblemReport,
+    SubmissionStatus,
+)
+from beacon.findhelp.permissions import can_moderate
+
+NO_ADDRESS = ""  # record_event: keep no client address for public sends
+
+
+def rate_limit() -> int:
+    return getattr(settings, "BEACON_FINDHELP_SENDS_PER_HOUR", 10)
+
+
+def _throttle_key(ip: str | None, now) -> str:
+    # Keyed by the day too, so the same address cannot be followed from one day to the next.
+    message = f"{now.date().isoformat()}|{ip or 'unknown'}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def public_send_allowed(*, ip: str | None) -> bool:
+    """Whether this address may send one more public form this hour (and count it if so)."""
+    now = timezone.now()
+    window = now.replace(minute=0, second=0, microsecond=0)
+    key = _throttle_key(ip, now)
+    with transaction.atomic():
+        PublicFormThrottle.objects.filter(window_start__lt=window - timedelta(hours=1)).delete()
+        try:
+            with transaction.atomic():
+                row, _created = PublicFormThrottle.objects.get_or_create(
+                    key=key, window_start=window
+                )
+        except IntegrityError:
+            row, _created = PublicFormThrottle.objects.get(key=key, window_start=window), False
+        if row.count >= rate_limit():
+            return False
+        PublicFormThrottle.objects.filter(pk=row.pk).update(count=F("count") + 1)
+    return True
+
+
+def problem_report_create(*, service: Service, kind: str, note: str = "") -> ServiceProblemReport:
+    """Someone (not signed in) tells us an entry is wrong. It waits for an admin to look."""
+    report = ServiceProblemReport(service=service, kind=kind, note=note.strip())
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+        record_event(
+            action="findhelp.problem_reported",
+            actor=None,
+            organization=service.curator,
+            target=report,
+            details={"service": str(service.pk), "kind": kind},
+            ip_address=NO_ADDRESS,
+        )
+    return report
+
+
+def submission_create(**fields: Any) -> OrganizationSubmission:
+    """An organization's information, sent by the public. It never enters the directory by
+    itself: an organization admin accepts or rejects it."""
+    submission = OrganizationSubmission(**{k: (v or "").strip() for k, v in fields.items()})
+    submission.full_clean()
+    with transaction.atomic():
+        submission.save()
+        record_event(
+            action="findhelp.submission_received",
+            actor=None,
+            target=submission,
+            details={"name": submission.name[:200]},
+            ip_address=NO_ADDRESS,
+        )
+    return submission
+
+
+def _moderator(member) -> None:
+    if not can_moderate(member):
+        raise PermissionDenied
+
+
+def problem_report_resolve(*, member, report: ServiceProblemReport) -> ServiceProblemReport:
+    _moderator(member)
+    with transaction.atomic():
+        report.status = ReportStatus.RESOLVED
+        report.resolved_by = member.user
+        report.resolved_at = timezone.now()
+        report.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
+        record_event(
+            action="findhelp.problem_resolved",
+            actor=member.user,
+            organization=member.organization,
+            target=report,
+            details={"service": str(report.service_id), "kind": report.kind},
+        )
+    return report
+
+
+def submission_reject(*, member, submission: OrganizationSubmission) -> OrganizationSubmission:
+    _moderator(member)
+    with transaction.atomic():
+        _review(submission, member, SubmissionStatus.REJECTED)
+        record_event(
+            action="findhelp.submission_rejected",
+            actor=member.user,
+            organization=member.organization,
+            target=submission,
+        )
+    return submission
+
+
+def submission_accept(*, member, submission: OrganizationSubmission) -> OrganizationSubmission:
+    """Accepting makes an unverified directory entry curated by the admin's organization; its
+    coordinates come from the ZIP code's centroid until someone checks the address."""
+    _moderator(member)
+    from beacon.findhelp.selectors import zip_place
+
+    with transaction.atomic():
+        place = zip_place(submission.postal_code) if submission.postal_code else None
+        service = directory_entry_create(
+            curator=member.organization,
+            organization_name=submission.name,
+            service_name=submission.name,
+            description=submission.services_description,
+            website=submission.website,
+            email=submission.contact_email,
+            phone=submission.phone,
+            address_1=submission.address,
+            city=submission.city,
+            state=submission.state,
+            postal_code=submission.postal_code,
+            latitude=place["latitude"] if place else None,
+            longitude=place["longitude"] if place else None,
+        )
+        submission.directory_service = service
+        _review(submission, member, SubmissionStatus.ACCEPTED, extra=["directory_service"])
+        record_event(
+            action="findhelp.submission_accepted",
+            actor=member.user,
+            organization=member.organization,
+            target=submission,
+            details={"service": str(service.pk)},
+        )
+    return submission
+
+
+def _review(submission, member, status, extra=()):
+    if submission.status != SubmissionStatus.PENDING:
+        raise PermissionDenied
+    submission.status = status
+    submission.reviewed_by = member.user
+    submission.reviewed_at = timezone.now()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at", *extra])
+
+
+def directory_entry_create(
+    *,
+    curator=None,
+    organization_name: str,
+    service_name: str,
+    description: str = "",
+    website: str = "",
+    email: str = "",
+    phone: str = "",
+    address_1: str = "",
+    city: str = "",
+    state: str = "",
+    postal_code: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Service:
+    """A minimal directory entry (organization, service, location, address, phone), unverified.
+
+    The caller records the audit event (the action that made the entry says why it exists).
+    """
+    import uuid
+
+    def hid():
+        return str(uuid.uuid4())
+
+    org = DirectoryOrganization(
+        hsds_id=hid(), name=organization_name, website=website, email=email, curator=curator
+    )
+    org.full_clean()
+    org.save()
+    service = Service(
+        hsds_id=hid(),
+        organization=org,
+        name=service_name,
+        description=description,
+        email=email,
+        url=website,
+        status="active",
+        curator=curator,
+        capacity_status=CapacityStatus.UNKNOWN,
+    )
+    service.full_clean()
+    service.save()
+    location = Location.objects.create(
+        hsds_id=hid(),
+        organization=org,
+        name=organization_name,
+        location_type="physical",
+        latitude=latitude,
+        longitude=longitude,
+    )
+    ServiceAtLocation.objects.create(hsds_id=hid(), service=service, location=location)
+    if address_1 or city or postal_code:
+        Address.objects.create(
+            hsds_id=hid(),
+            location=location,
+            address_1=address_1,
+            city=city,
+            state_province=state,
+            postal_code=postal_code,
+            country="US",
+            address_type="physical",
+        )
+    if phone:
+        Phone.objects.create(hsds_id=hid(), service=service, number=phone, type="voice")
+    return service
+
+
+__all__ = [
+    "ProblemKind",
+    "directory_entry_create",
+    "problem_report_create",
+    "problem_report_resolve",
+    "public_send_allowed",
+    "submission_accept",
+    "submission_create",
+    "submission_reject",
+]

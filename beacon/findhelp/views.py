@@ -1,0 +1,123 @@
+"""Find Help: public pages (no sign-in, no cookies on search) and the admins' moderation page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from beacon.core.access import require_role
+from beacon.core.net import client_ip
+from beacon.findhelp import selectors, services
+from beacon.findhelp.forms import ProblemReportForm, SearchForm, SubmissionForm
+from beacon.organizations.models import Role
+
+RATE_LIMITED = _(
+    "Too many forms have been sent from your connection in the last hour. Please try again "
+    "later. What you wrote is still here."
+)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@login_not_required
+@require_GET
+def search(request):
+    """The search page. Results only once something was asked; never sets a cookie."""
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        try:
+            page = selectors.service_search(query=form.search_query(), page=_page_number(request))
+        except selectors.UnknownZip as exc:
+            form.add_error(
+                "zip",
+                _("We don't know the ZIP code %(zip)s. Check it, or search without a ZIP code.")
+                % {"zip": exc.zip_code},
+            )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "findhelp/search.html",
+        {"form": form, "page": page, "query_string": params.urlencode()},
+    )
+
+
+@login_not_required
+def report_problem(request, service_id):
+    result = selectors.service_result_public(pk=service_id)
+    form = ProblemReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.public_send_allowed(ip=client_ip(request)):
+            form.add_error(None, RATE_LIMITED)
+        else:
+            services.problem_report_create(
+                service=result.service,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+            return render(request, "findhelp/thanks.html", {"kind": "report"})
+    return render(request, "findhelp/report.html", {"form": form, "result": result})
+
+
+@login_not_required
+def submit_organization(request):
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.public_send_allowed(ip=client_ip(request)):
+            form.add_error(None, RATE_LIMITED)
+        else:
+            services.submission_create(**form.submission_values())
+            return render(request, "findhelp/thanks.html", {"kind": "submission"})
+    return render(request, "findhelp/submit.html", {"form": form})
+
+
+@require_role(Role.ORG_ADMIN)
+def moderation(request):
+    member = request.member
+    return render(
+        request,
+        "findhelp/moderation.html",
+        {
+            "reports": selectors.open_problem_reports(member=member),
+            "submissions": selectors.pending_submissions(member=member),
+        },
+    )
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def report_resolve(request, report_id):
+    report = selectors.problem_report_get_for_member(
+        member=request.member, pk=report_id, for_write=True
+    )
+    services.problem_report_resolve(member=request.member, report=report)
+    messages.success(request, _("The report is marked resolved."))
+    return redirect("findhelp:moderation")
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def submission_review(request, submission_id, decision):
+    submission = selectors.submission_get_for_member(
+        member=request.member, pk=submission_id, for_write=True
+    )
+    if decision == "accept":
+        services.submission_accept(member=request.member, submission=submission)
+        messages.success(
+            request,
+            _("%(name)s is now in the directory, not yet verified.") % {"name": submission.name},
+        )
+    elif decision == "reject":
+        services.submission_reject(member=request.member, submission=submission)
+        messages.success(request, _("The submission is rejected."))
+    else:
+        raise PermissionDenied
+    return redirect("findhelp:moderation")

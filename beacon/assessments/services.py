@@ -7,6 +7,7 @@ The audit trail records which instrument, the date and the BARC-10 total, never 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,6 +62,25 @@ def _check_notes(notes: str | None) -> str:
     return notes
 
 
+def _validated(check: Callable[[], Any], *, administered_on, notes):
+    """Run the instrument's own check and the common ones (day, notes) together, so every
+    problem is reported at once. Returns (check's result, day, notes)."""
+    errors: dict[str, Any] = {}
+    result = None
+    try:
+        result = check()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        administered_on = _check_day(administered_on)
+        notes = _check_notes(notes)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return result, administered_on, notes
+
+
 def _save(
     *, member: Membership, assessment: Assessment, details: dict[str, Any], after=None
 ) -> Assessment:
@@ -96,19 +116,9 @@ def barc10_record(
     out-of-range answer is refused with a message naming the item (`answers.<n>`)."""
     if not can_record_assessment(member, participant):
         raise PermissionDenied
-    errors: dict[str, Any] = {}
-    cleaned, total = {}, None
-    try:
-        cleaned, total = barc10_score(answers)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        administered_on = _check_day(administered_on)
-        notes = _check_notes(notes)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    (cleaned, total), administered_on, notes = _validated(
+        lambda: barc10_score(answers), administered_on=administered_on, notes=notes
+    )
     assessment = Assessment(
         organization=participant.organization,
         participant=participant,
@@ -144,16 +154,14 @@ def stage_of_change_record(
     that change is audited on the participant as well."""
     if not can_record_assessment(member, participant):
         raise PermissionDenied
-    errors: dict[str, Any] = {}
-    if stage not in StageOfChange.values:
-        errors["stage"] = [_("Choose one of the five stages of change.")]
-    try:
-        administered_on = _check_day(administered_on)
-        notes = _check_notes(notes)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+
+    def check_stage():
+        if stage not in StageOfChange.values:
+            raise ValidationError({"stage": [_("Choose one of the five stages of change.")]})
+
+    _unused, administered_on, notes = _validated(
+        check_stage, administered_on=administered_on, notes=notes
+    )
     assessment = Assessment(
         organization=participant.organization,
         participant=participant,
@@ -330,19 +338,11 @@ def questionnaire_answers_record(
         raise ValidationError(
             {"questionnaire": _("This questionnaire has no published version yet.")}
         )
-    errors: dict[str, Any] = {}
-    cleaned: dict[str, Any] = {}
-    try:
-        cleaned = questionnaire_answers_clean(items=version.items, answers=answers)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        administered_on = _check_day(administered_on)
-        notes = _check_notes(notes)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    cleaned, administered_on, notes = _validated(
+        lambda: questionnaire_answers_clean(items=version.items, answers=answers),
+        administered_on=administered_on,
+        notes=notes,
+    )
     assessment = Assessment(
         organization=participant.organization,
         participant=participant,

@@ -17,7 +17,24 @@ class OrganizationSettingsForm(forms.ModelForm):
             "billing_units_rule",
             "plan_review_interval_days",
             "referral_follow_up_days",
+            "directory_verify_after_days",
+            "note_review_first_count",
+            "note_review_crisis",
+            "caseload_cap",
+            "workday_starts",
+            "workday_ends",
         ]
+        widgets = {
+            "workday_starts": forms.TimeInput(attrs={"type": "time"}),
+            "workday_ends": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("workday_starts"), cleaned.get("workday_ends")
+        if starts and ends and ends <= starts:
+            self.add_error("workday_ends", _("Working hours must end after they start."))
+        return cleaned
 
 
 class InviteForm(forms.Form):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -89,6 +91,29 @@ class Organization(BaseModel):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    directory_verify_after_days = models.PositiveIntegerField(
+        _("Days before a directory entry needs verifying again"),
+        default=180,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("Entries your organization curates appear in the re-verify queue after this."),
+    )
+    note_review_first_count = models.PositiveIntegerField(
+        _("Review each peer's first notes"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("A supervisor reviews this many of each peer's first encounter notes (0: none)."),
+    )
+    note_review_crisis = models.BooleanField(
+        _("Review every note with a crisis flag"),
+        default=False,
+    )
+    caseload_cap = models.PositiveIntegerField(
+        _("Caseload size a peer should not go above"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    workday_starts = models.TimeField(_("Working hours start"), default=datetime.time(8, 0))
+    workday_ends = models.TimeField(_("Working hours end"), default=datetime.time(18, 0))
     is_active = models.BooleanField(default=True)
 
     class Meta:

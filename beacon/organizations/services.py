@@ -32,6 +32,12 @@ SETTINGS_FIELDS = (
     "billing_units_rule",
     "plan_review_interval_days",
     "referral_follow_up_days",
+    "directory_verify_after_days",
+    "note_review_first_count",
+    "note_review_crisis",
+    "caseload_cap",
+    "workday_starts",
+    "workday_ends",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -163,8 +164,22 @@ def assignment_history(*, participant: Participant) -> QuerySet[CaseloadAssignme
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # "encounter", "consent", "assignment", "assignment_end", "enrolment", "discharge"
+    kind: str  # "encounter", "consent", "assignment", "assignment_end", or a registered source's
     obj: object
+    # A registered source's entries name the template that shows one of them (context: entry).
+    template: str = ""
+
+
+# Other apps add their records to the timeline (referrals, group attendance...) without the
+# participants app importing them: each registers, from its AppConfig.ready(), a function
+# (participant, before, limit) -> list[TimelineEntry] that returns at most limit + 1 entries
+# older than `before`, newest first, in a fixed number of queries.
+TimelineSource = Callable[[Participant, datetime | None, int], list[TimelineEntry]]
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def timeline_source_register(name: str, source: TimelineSource) -> None:
+    _timeline_sources[name] = source
 
 
 @dataclass(frozen=True)
@@ -211,6 +226,8 @@ def participant_timeline(
     entries += [TimelineEntry(c.created_at, "consent", c) for c in consents]
     entries += [TimelineEntry(a.started_at, "assignment", a) for a in started]
     entries += [TimelineEntry(a.ended_at, "assignment_end", a) for a in ended]
+    for source in _timeline_sources.values():
+        entries += source(participant, before, limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     page = entries[:limit]
     more = len(entries) > limit

@@ -173,6 +173,12 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
             "billing_units_rule": "whole",
             "plan_review_interval_days": "60",
             "referral_follow_up_days": "7",
+            "directory_verify_after_days": "90",
+            "note_review_first_count": "5",
+            "note_review_crisis": "on",
+            "caseload_cap": "20",
+            "workday_starts": "09:00",
+            "workday_ends": "17:30",
         },
     )
     assert response.status_code == 302
@@ -191,6 +197,37 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
     event = AuditEvent.objects.get(action="organization.settings_changed")
     assert event.details["idle_timeout_minutes"] == {"old": 30, "new": 20}
     assert event.details["name"] == {"old": "Harbor Recovery Community", "new": "Harbor RCO"}
+    assert (harbor.note_review_first_count, harbor.note_review_crisis, harbor.caseload_cap) == (
+        5,
+        True,
+        20,
+    )
+    assert str(harbor.workday_ends) == "17:30:00"
+    assert event.details["workday_ends"] == {"old": "18:00:00", "new": "17:30:00"}
+
+
+def test_working_hours_must_end_after_they_start(client_for, ada, harbor):
+    response = client_for(ada).post(
+        reverse("organizations:settings"),
+        {
+            "name": "Harbor typed",
+            "idle_timeout_minutes": "30",
+            "overdue_after_days": "30",
+            "billing_units_rule": "midpoint",
+            "plan_review_interval_days": "90",
+            "referral_follow_up_days": "7",
+            "directory_verify_after_days": "180",
+            "note_review_first_count": "0",
+            "caseload_cap": "25",
+            "workday_starts": "18:00",
+            "workday_ends": "08:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Working hours must end after they start." in response.content.decode()
+    assert 'value="Harbor typed"' in response.content.decode()
+    harbor.refresh_from_db()
+    assert harbor.name == "Harbor Recovery Community"
 
 
 def test_bad_settings_are_refused_and_what_was_typed_is_kept(client_for, ada, harbor):

@@ -309,3 +309,34 @@ def test_my_day_query_count_does_not_grow_with_referrals(
     overdue(8)
     assert _queries(client, "/") == one
     assert "Referrals waiting for an outcome (9)" in client.get("/").content.decode()
+
+
+def test_referrals_and_their_outcomes_are_on_the_participant_timeline(
+    client_for, send, pat, jordan, mercy_service
+):
+    from beacon.participants.selectors import participant_timeline
+    from beacon.referrals.services import referral_status_change
+
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    referral_status_change(
+        member=pat.memberships.get(), referral=referral,
+        status="connected",
+        note="Started Tuesday",
+        expected_version=referral.version,
+    )
+    kinds = [e.kind for e in participant_timeline(participant=jordan).entries]
+    assert kinds.count("referral") == 2
+    html = client_for(pat).get(reverse("participants:timeline", args=[jordan.pk])).content.decode()
+    assert f"Referral to {referral.recipient_name}: Connected" in html
+    assert "(Started Tuesday)" in html
+    assert detail(referral) in html
+
+
+def test_timeline_queries_do_not_grow_with_referrals(client_for, send, pat, jordan, mercy_service):
+    client = client_for(pat)
+    path = reverse("participants:timeline", args=[jordan.pk])
+    send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    one = _queries(client, path)
+    for _ in range(5):
+        send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    assert _queries(client, path) == one

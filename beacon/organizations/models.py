@@ -101,7 +101,9 @@ class Organization(BaseModel):
         _("Review each peer's first notes"),
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text=_("A supervisor reviews this many of each peer's first encounter notes (0: none)."),
+        help_text=_(
+            "A supervisor reviews this many of each peer's first encounter notes (0: none)."
+        ),
     )
     note_review_crisis = models.BooleanField(
         _("Review every note with a crisis flag"),

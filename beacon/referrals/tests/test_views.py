@@ -319,7 +319,8 @@ def test_referrals_and_their_outcomes_are_on_the_participant_timeline(
 
     referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
     referral_status_change(
-        member=pat.memberships.get(), referral=referral,
+        member=pat.memberships.get(),
+        referral=referral,
         status="connected",
         note="Started Tuesday",
         expected_version=referral.version,

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "beacon.referrals",
     "beacon.findhelp",
     "beacon.myday",
+    "beacon.workforce",
     "beacon.api",
 ]
 

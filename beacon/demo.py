@@ -141,6 +141,9 @@ def _caseloads(members: dict) -> None:
         seed=4,
     )
     demo_directory_create(seed=7, count=300, curator=members["admin@harbor.demo"].organization)
+    from beacon.referrals.demo import demo_referrals_create
+
+    demo_referrals_create(peers=harbor_peers, receiving_admin=lakeside_admin)
     demo_assessments_create(
         lakeside_admin.organization,
         admin=lakeside_admin,

@@ -171,6 +171,9 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Tests use a file too, not Django's shared in-memory database: concurrent writers
+            # then wait for the lock as they do in production instead of failing at once.
+            "TEST": {"NAME": str(DATA_DIR / "test-beacon.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

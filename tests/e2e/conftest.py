@@ -1,0 +1,101 @@
+"""End-to-end tests in a real browser: Playwright driving Debian's Chromium (no browser
+download), against Beacon served by pytest-django's live server on the suite's database.
+
+Set-up: `./run test` installs Chromium (Debian's `chromium` package) and axe-core (npm) when it
+can. Without them these tests are skipped with the reason, unless BEACON_E2E=required (as in
+.ci/run), where a missing browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = os.environ.get("BEACON_E2E") == "required"
+PHONE = {"width": 390, "height": 844}
+
+
+def _missing(what: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"{what} (BEACON_E2E=required)", pytrace=False)
+    pytest.skip(what)
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("BEACON_CHROMIUM")
+    if explicit:
+        return explicit
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def axe_path() -> Path:
+    explicit = os.environ.get("BEACON_AXE_JS")
+    if explicit:
+        return Path(explicit)
+    return REPO_ROOT / ".cache" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are ordinary synchronous code.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed (pip install -e '.[test]')")
+    executable = chromium_path()
+    if not executable:
+        _missing("Chromium is not installed (Debian: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized, touch-enabled browser with its own cookies."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def axe():
+    path = axe_path()
+    if not path.is_file():
+        _missing(f"axe-core is not installed at {path} (npm install axe-core)")
+    source = path.read_text()
+
+    def check(page) -> list[dict]:
+        """Serious and critical WCAG 2.1 AA violations on the page as it is now."""
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern; the
+        # page itself still runs under its strict CSP.
+        page.evaluate(source)
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            })"""
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+
+    return check

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "beacon.accounts.middleware.SignInRequiredMiddleware",
     "beacon.accounts.middleware.MfaEnrolmentMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: an API write with an Idempotency-Key runs in one transaction with its record.
+    "beacon.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

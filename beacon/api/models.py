@@ -34,3 +34,32 @@ class ApiToken(BaseModel):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an Idempotency-Key header, and the answer it got.
+
+    It is stored in the same transaction as the write itself, so either both are there or
+    neither: a client that retries after a lost connection or a server crash gets the first
+    answer replayed, and the write is never made twice nor acknowledged and lost.
+    """
+
+    # Who sent it: a hash of the bearer token or session, so keys of different callers never
+    # collide and nothing secret is stored.
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotent_request_key")
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"

@@ -8,6 +8,12 @@ recover by itself when PostgreSQL restarts.
         Then: every acknowledged write is there exactly once, nothing else was written, each one
         is audited once, and the audit chain verifies.
 
+    python bench/faults.py disk-full [--dir DIR]
+        The SQLite database lives on a small filesystem (a 48 MB tmpfs mounted for the run, as
+        root, or DIR) that is filled up under a running server: pages and API reads go on, writes
+        and audited reads answer 503 with a plain message, nothing half-written remains, and
+        writes work again once there is room.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/faults.py pg-restart
         Requests run against `beacon serve` while PostgreSQL is restarted (pg_ctlcluster); the
         run reports how long PostgreSQL was down, when the last request failed, and whether
@@ -353,6 +359,140 @@ def run_pg_restart(args) -> int:
     return 0 if ok else 1
 
 
+def _session_cookie(email: str) -> str:
+    """A signed-in session whose "last seen" is old enough that the next page refreshes it."""
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.test import Client
+
+    from beacon.accounts.models import User
+    from beacon.accounts.services import SESSION_AUTH_AT, SESSION_SEEN_AT
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    key = client.cookies["beacon_session"].value
+    store: SessionBase = client.session
+    store[SESSION_AUTH_AT] = time.time() - 300
+    store[SESSION_SEEN_AT] = time.time() - 300
+    store.save()
+    return key
+
+
+def _fill(directory: Path) -> Path:
+    """Write a file until the filesystem refuses another byte."""
+    filler = directory / "filler"
+    for block in (1 << 20, 4096, 1):
+        try:
+            with filler.open("ab", buffering=0) as handle:
+                while True:
+                    handle.write(b"\0" * block)
+        except OSError:
+            pass
+    return filler
+
+
+def run_disk_full(args) -> int:
+    if os.environ.get("DATABASE_URL"):
+        raise SystemExit("disk-full runs on SQLite (the database lives on the full disk)")
+    base = Path(tempfile.mkdtemp(prefix="beacon-diskfull-"))
+    mounted = False
+    if args.dir:
+        small = Path(args.dir)
+    else:
+        small = base / "small"
+        small.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(small)], check=True)
+        mounted = True
+    checks: dict[str, object] = {}
+    try:
+        env = _environment(small / "data")
+        token, participant = _setup(env)
+        cookie = _session_cookie("peer@faults.test")
+        from django.db import connections
+
+        connections.close_all()
+        server = Server(env, _free_port(), base / "server.log")
+        server.start()
+        url = f"http://127.0.0.1:{server.port}"
+
+        def call(method: str, path: str, body: dict | None = None, api: bool = True):
+            headers = {"Content-Type": "application/json"}
+            if api:
+                headers["Authorization"] = f"Bearer {token}"
+            else:
+                headers["Cookie"] = f"beacon_session={cookie}"
+            request = urllib.request.Request(
+                url + path,
+                data=json.dumps(body).encode() if body is not None else None,
+                method=method,
+                headers=headers,
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=20) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode()
+
+        encounter = {
+            "participant": participant,
+            "duration_minutes": 15,
+            "modality": "phone",
+            "setting": "community",
+            "kind": "check_in",
+        }
+        checks["write before"] = call("POST", "/api/v1/encounters", encounter)[0]
+        filler = _fill(small)
+        checks["free bytes when full"] = shutil.disk_usage(small).free
+        checks["page: My day"] = call("GET", "/my-day/", api=False)[0]
+        checks["page: participants"] = call("GET", "/participants/", api=False)[0]
+        checks["page: Find Help"] = call("GET", "/find-help/", api=False)[0]
+        checks["api: participant list"] = call("GET", "/api/v1/participants")[0]
+        status, body = call("POST", "/api/v1/encounters", encounter)
+        checks["api: write"] = status
+        checks["api: write says"] = json.loads(body)["error"]["code"] if status != 201 else ""
+        status, body = call("GET", f"/participants/{participant}/", api=False)
+        checks["page: participant record (audited read)"] = status
+        checks["page says nothing was saved"] = "Nothing was saved" in body
+        filler.unlink()
+        checks["api: write after freeing space"] = call("POST", "/api/v1/encounters", encounter)[0]
+        server.stop()
+
+        from beacon.audit.chain import verify_chain
+        from beacon.encounters.models import Encounter
+
+        checks["encounters stored"] = Encounter.objects.count()
+        checks["audit chain"] = "verified" if verify_chain().ok else "BROKEN"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if mounted:
+            subprocess.run(["umount", "--lazy", str(small)], check=False)
+        log = base / "server.log"
+        errors = [line for line in log.read_text().splitlines() if "Error" in line][-12:]
+        shutil.copy(log, Path(tempfile.gettempdir()) / "beacon-diskfull-server.log")
+        shutil.rmtree(base, ignore_errors=True)
+    if errors:
+        print("Errors the server logged:", *errors, sep="\n  ")
+    print(json.dumps(checks, indent=2))
+    expected = {
+        "write before": 201,
+        "page: My day": 200,
+        "page: participants": 200,
+        "page: Find Help": 200,
+        "api: participant list": 200,
+        "api: write": 503,
+        "api: write says": "storage_unavailable",
+        "page: participant record (audited read)": 503,
+        "page says nothing was saved": True,
+        "api: write after freeing space": 201,
+        "encounters stored": 2,
+        "audit chain": "verified",
+    }
+    wrong = {k: checks.get(k) for k, v in expected.items() if checks.get(k) != v}
+    print("PASS" if not wrong else f"FAIL: {wrong}")
+    return 0 if not wrong else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="run", required=True)
@@ -363,6 +503,11 @@ def main() -> int:
     restart = sub.add_parser("pg-restart", help="restart PostgreSQL under load")
     restart.add_argument("--cluster", help='e.g. "15 main" (default: the first pg_lsclusters)')
     restart.set_defaults(handler=run_pg_restart)
+    full = sub.add_parser("disk-full", help="fill the disk under a running server (SQLite)")
+    full.add_argument(
+        "--dir", help="a directory on a small filesystem (default: mount a 48 MB tmpfs; root)"
+    )
+    full.set_defaults(handler=run_disk_full)
     args = parser.parse_args()
     return args.handler(args)
 

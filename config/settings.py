@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Innermost: an API write with an Idempotency-Key runs in one transaction with its record.
     "beacon.api.idempotency.IdempotencyMiddleware",
+    # A full disk: 503 and a plain message (before the idempotency record, so it is not kept).
+    "beacon.core.middleware.StorageProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -173,6 +175,11 @@ else:
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
                 ),
             },
+            # Each worker keeps its connection: the WAL and shared-memory files then stay open
+            # instead of being created again for each request (which a full disk would refuse,
+            # stopping even reads).
+            "CONN_MAX_AGE": env_int("BEACON_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             # Tests use a file too, not Django's shared in-memory database: concurrent writers
             # then wait for the lock as they do in production instead of failing at once.
             "TEST": {"NAME": str(DATA_DIR / "test-beacon.sqlite3")},
@@ -221,7 +228,7 @@ AXES_VERBOSE = False
 
 # Sessions: server-side, ended after idle minutes (per organization, this is the default) and
 # after a fixed number of hours whatever the activity.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "beacon.core.sessions"
 BEACON_SESSION_IDLE_MINUTES = env_int("BEACON_SESSION_IDLE_MINUTES", 30, minimum=1)
 BEACON_SESSION_MAX_HOURS = env_int("BEACON_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = BEACON_SESSION_MAX_HOURS * 3600

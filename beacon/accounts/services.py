@@ -141,10 +141,21 @@ def sessions_end_for_user(
 
 
 def session_seen(*, request: HttpRequest, now: float) -> None:
+    """Note the session's activity (for idle sign-out and the sessions list). Losing one of
+    these notes to a full disk is harmless, so it never stops the page."""
+    from django.db import DatabaseError
+
+    from beacon.core.storage import is_storage_problem
+
     request.session[SESSION_SEEN_AT] = now
-    UserSession.objects.filter(session_key=request.session.session_key).update(
-        last_seen_at=timezone.now()
-    )
+    try:
+        with transaction.atomic():
+            UserSession.objects.filter(session_key=request.session.session_key).update(
+                last_seen_at=timezone.now()
+            )
+    except DatabaseError as error:
+        if not is_storage_problem(error):
+            raise
 
 
 def sign_in_failed(*, request: HttpRequest | None, email: str) -> None:

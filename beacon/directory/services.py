@@ -620,6 +620,10 @@ def directory_import(
 
     with transaction.atomic():
         known = _resolve_references(batch, out, report.counts)
+        if progress:  # every table's size first, so a bar can show the whole import
+            for name in hsds.WRITE_ORDER:
+                if batch.get(name):
+                    progress(name, 0, len(batch[name]))
         _write(batch, known, curator=curator, report=report, progress=progress)
         report.warnings = out.warnings
         record_event(

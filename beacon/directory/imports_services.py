@@ -270,6 +270,8 @@ class ImportProgress:
 
     def __call__(self, table: str, done: int, total: int) -> None:
         self.tables[table] = (done, total)
+        if done == 0:
+            return  # a table announcing its size: the sum is only right once all have
         now = time.monotonic()
         if done >= total or now - self._written_at >= PROGRESS_EVERY:
             self._written_at = now
@@ -401,7 +403,7 @@ def directory_import_run(*, import_id: str | uuid.UUID) -> str:
     """
     with transaction.atomic():
         record = (
-            DirectoryImport.objects.select_for_update()
+            DirectoryImport.objects.select_for_update(of=("self",))
             .select_related("requested_by", "organization")
             .filter(pk=import_id)
             .first()

@@ -1,4 +1,5 @@
-"""The `beacon` command: run the demo, serve in production, and look after a deployment.
+"""The `beacon` command: run the demo, serve in production, run background tasks, and look after
+a deployment.
 
 Settings are read from the environment when Django starts, so each subcommand sets the
 environment it needs first and calls django.setup() only then.
@@ -180,8 +181,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # Newer gunicorn opens a control socket at one fixed path in the home directory; the
         # demo has no use for it, and two demos would fight over it.
         gunicorn_args.append("--no-control-socket")
-    _exec_gunicorn(gunicorn_args)
-    return 0  # not reached: exec replaces this process
+    from django.db import connections
+
+    from beacon.supervisor import supervise
+
+    connections.close_all()
+    sys.stdout.flush()
+    # The web server and the task worker (background directory imports) side by side: Ctrl-C
+    # stops both; if either stops by itself, so does the other (beacon/supervisor.py).
+    return supervise(
+        {
+            "web server": [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                *gunicorn_args,
+                "config.wsgi:application",
+            ],
+            "task worker": [sys.executable, "-m", "beacon.cli", "worker"],
+        }
+    )
 
 
 # serve -----------------------------------------------------------------------------------------
@@ -226,6 +245,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         gunicorn_args += ["--worker-tmp-dir", shm]
     _exec_gunicorn(gunicorn_args)
     return 0  # not reached
+
+
+# worker ----------------------------------------------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.interval <= 0:
+        return _fail("--interval must be more than 0 seconds.")
+    _setup_django()
+    from django.core.management import call_command
+
+    # No autoreload, even with BEACON_DEBUG: a reload would cut a running import short.
+    call_command(
+        "db_worker",
+        interval=args.interval,
+        batch=args.batch,
+        reload=False,
+        verbosity=1 if args.verbose else 0,
+    )
+    return 0
 
 
 # migrate, createadmin, audit, manage -----------------------------------------------------------
@@ -355,8 +394,10 @@ def cmd_manage(argv: Sequence[str]) -> int:
 
 def cmd_directory_import(args: argparse.Namespace) -> int:
     _setup_django()
-    from beacon.directory.commands import run_import
+    from beacon.directory.commands import run_import, run_import_background
 
+    if args.background:
+        return run_import_background(args.path, organization=args.organization)
     return run_import(args.path, organization=args.organization)
 
 
@@ -405,6 +446,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--threads", type=int, default=1, help="threads per worker (default: 1)")
     serve.set_defaults(handler=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run background tasks (large directory imports)",
+        description="Run the tasks queued in the database (django-tasks), such as directory "
+        "imports started in the browser or with `beacon directory import --background`. "
+        "Ctrl-C or SIGTERM lets the running task finish first; a second one stops it.",
+    )
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between looks at the queue when it is empty (default: 1)",
+    )
+    worker.add_argument(
+        "--batch", action="store_true", help="run what is queued now, then exit (for cron)"
+    )
+    worker.add_argument(
+        "--quiet", dest="verbose", action="store_false", help="do not log each task"
+    )
+    worker.set_defaults(handler=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
     migrate.set_defaults(handler=cmd_migrate)
@@ -470,6 +532,11 @@ def build_parser() -> argparse.ArgumentParser:
     dir_import.add_argument("path", help="a datapackage directory, a CSV file or a JSON file")
     dir_import.add_argument(
         "--organization", help="the Beacon organization (id or name) that curates these entries"
+    )
+    dir_import.add_argument(
+        "--background",
+        action="store_true",
+        help="queue the import for `beacon worker` and print the address of its progress page",
     )
     dir_import.set_defaults(handler=cmd_directory_import)
     dir_export = directory_sub.add_parser(

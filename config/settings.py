@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "beacon.core",
     "beacon.audit",
     "beacon.accounts",
@@ -313,6 +315,20 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Background tasks (large directory imports): queued in the database, run by `beacon worker`,
+# so no other server is needed (docs/directory-imports.md).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Uploaded directory imports are kept here, one folder per import.
+BEACON_IMPORTS_DIR = Path(env_str("BEACON_IMPORTS_DIR") or DATA_DIR / "imports").expanduser()
+# The largest directory import file accepted (a .zip or .json upload), in megabytes; a .zip may
+# unpack to at most ten times this.
+BEACON_IMPORT_MAX_MB = env_int("BEACON_IMPORT_MAX_MB", 200, minimum=1)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -27,6 +27,7 @@ def _register_routers() -> None:
     from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
+    from beacon.directory.imports_api import router as directory_imports_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.notifications.api import router as notifications_router
@@ -47,6 +48,7 @@ def _register_routers() -> None:
     api.add_router("/referrals", referrals_router)
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
     api.add_router("/directory", directory_router)
+    api.add_router("/directory/imports", directory_imports_router)
 
 
 _register_routers()

@@ -76,6 +76,7 @@ ACTIONS = {
     # Resource directory
     "directory.imported": _("Resource directory imported"),
     "directory.exported": _("Resource directory exported"),
+    "directory.import_requested": _("Resource directory import requested"),
     # Find Help: public reports and submissions (no actor), and their moderation
     "findhelp.problem_reported": _("Problem with a directory entry reported"),
     "findhelp.problem_resolved": _("Reported problem resolved"),

@@ -1,6 +1,8 @@
 """`beacon directory import` and `beacon directory export`: the command-line side of services.py.
 
 Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
+With --background the import is queued for `beacon worker` instead (imports_services.py): 0
+queued, 1 nothing queued.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class ProgressBar:
         self.live = self.stream.isatty()
 
     def __call__(self, table: str, done: int, total: int) -> None:
+        if done == 0 and total:
+            return  # the import announcing a table's size before writing it
         filled = BAR_WIDTH * done // total if total else BAR_WIDTH
         line = f"{table:<24} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}"
         if self.live:
@@ -71,6 +75,38 @@ def run_import(path: str, *, organization: str | None = None) -> int:
         print("  nothing to import")
     if report.warnings:
         print(f"{len(report.warnings)} warning(s): see above.")
+    return 0
+
+
+def run_import_background(path: str, *, organization: str | None = None) -> int:
+    """Queue the import for `beacon worker` and print where to follow it."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from beacon.directory.imports_services import directory_import_start
+    from beacon.directory.selectors import curator_find
+
+    curator = None
+    if organization:
+        curator = curator_find(organization)
+        if curator is None:
+            print(
+                f"beacon: no Beacon organization with the id or name {organization!r}. "
+                "Nothing was queued.",
+                file=sys.stderr,
+            )
+            return 1
+    try:
+        record = directory_import_start(actor=None, organization=curator, path=path)
+    except ValidationError as exc:
+        print(f"beacon: {path}: {' '.join(exc.messages)} Nothing was queued.", file=sys.stderr)
+        return 1
+    address = reverse("directory_imports:detail", kwargs={"import_id": record.pk})
+    site = settings.BEACON_SITE_URL
+    print(f"Queued the import of {path} (import {record.pk}).")
+    print(f"Progress: {site}{address}" + ("" if site else " (on your Beacon's address)"))
+    print("`beacon worker` runs it; `beacon demo` runs a worker too.")
     return 0
 
 

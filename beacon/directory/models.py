@@ -394,3 +394,72 @@ class OrganizationIdentifier(HsdsModel):
     identifier_scheme = _text()
     identifier_type = _text()
     identifier = _text()
+
+
+# Background imports (issue 5) --------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Refused: nothing imported")
+    FAILED = "failed", _("Failed: nothing imported")
+
+
+FINISHED_STATUSES = frozenset({ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED})
+
+
+class DirectoryImport(BaseModel):
+    """One HSDS file handed to Beacon to import in the background (a browser upload, the API, or
+    `beacon directory import --background`), and what became of it.
+
+    The file is kept in settings.BEACON_IMPORTS_DIR/<id>/. While the import runs, its progress is
+    in a file beside it (the import writes in one transaction, invisible to others until it
+    commits: docs/directory-imports.md); the final numbers are stored here.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directory_imports",
+        help_text=_("Whose admins see the import; it becomes the entries' curator."),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    stored_name = models.CharField(max_length=255, help_text=_("The file's name in its folder."))
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    kind = models.CharField(max_length=10, help_text=_("zip, json, csv or directory"))
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True, help_text=_("The first ones only."))
+    warning_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

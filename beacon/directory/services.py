@@ -537,7 +537,7 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
         if curator is not None and name in ("organization", "service"):
             fields_written.append("curator_id")
         to_create, to_update = [], []
-        for done, (hsds_id, (_, values)) in enumerate(rows.items(), start=1):
+        for hsds_id, (_, values) in rows.items():
             obj = existing.get(hsds_id)
             new = obj is None
             if new:
@@ -570,11 +570,22 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
             else:
                 counts.unchanged += 1
             pks.setdefault(name, {})[hsds_id] = obj.pk
-            if progress and (done % CHUNK == 0 or done == len(rows)):
+        # The writes take the time, so progress is told after each chunk of them.
+        done = counts.unchanged
+        for start in range(0, len(to_create), CHUNK):
+            chunk = to_create[start : start + CHUNK]
+            model.objects.bulk_create(chunk)
+            done += len(chunk)
+            if progress:
                 progress(name, done, len(rows))
-        model.objects.bulk_create(to_create, batch_size=CHUNK)
-        if to_update:
-            model.objects.bulk_update(to_update, [*fields_written, "updated_at"], batch_size=CHUNK)
+        for start in range(0, len(to_update), CHUNK):
+            chunk = to_update[start : start + CHUNK]
+            model.objects.bulk_update(chunk, [*fields_written, "updated_at"])
+            done += len(chunk)
+            if progress:
+                progress(name, done, len(rows))
+        if progress and not to_create and not to_update:
+            progress(name, done, len(rows))
 
 
 def directory_import(
@@ -620,6 +631,10 @@ def directory_import(
 
     with transaction.atomic():
         known = _resolve_references(batch, out, report.counts)
+        if progress:  # every table's size first, so a bar can show the whole import
+            for name in hsds.WRITE_ORDER:
+                if batch.get(name):
+                    progress(name, 0, len(batch[name]))
         _write(batch, known, curator=curator, report=report, progress=progress)
         report.warnings = out.warnings
         record_event(

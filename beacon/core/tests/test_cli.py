@@ -212,6 +212,11 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
         assert "beacon-demo" in output
         assert f"http://127.0.0.1:{port}/" in output
         assert (tmp_path / "data" / "beacon.sqlite3").exists()
+        # The task worker runs beside the web server (it logs when it starts).
+        deadline = time.monotonic() + 20
+        while "Starting worker" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "Starting worker" in log_path.read_text(), log_path.read_text()
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -13,6 +13,7 @@ An admin's first write to an entry nobody curates claims it for their organizati
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -411,7 +412,9 @@ def service_verify(*, member, service: Service, note: str = "", on: date | None 
     _require_editor(member, service)
     note = (note or "").strip()
     if len(note) > NOTE_LIMIT:
-        raise ValidationError({"note": _("Keep the note under %(n)d characters.") % {"n": 1000}})
+        raise ValidationError(
+            {"note": _("Keep the note under %(n)d characters.") % {"n": NOTE_LIMIT}}
+        )
     on = on or timezone.localdate()
     with transaction.atomic():
         current = _lock(service)
@@ -441,10 +444,18 @@ def service_verify(*, member, service: Service, note: str = "", on: date | None 
 # Merging duplicates ----------------------------------------------------------------------------
 
 
-def service_merge(*, member, duplicate: Service, keep: Service) -> Service:
+@dataclass(frozen=True)
+class MergeResult:
+    kept: Service
+    duplicate: Service
+    referrals_moved: int
+    reports_moved: int
+
+
+def service_merge(*, member, duplicate: Service, keep: Service) -> MergeResult:
     """`duplicate` is the same service as `keep`: referrals and problem reports to it move to
     `keep`; it leaves Find Help (status inactive, `merged_into` = keep) and stays for history.
-    Entries merged into `duplicate` before now point at `keep`. Returns `keep`.
+    Entries merged into `duplicate` before now point at `keep`.
 
     Referrals keep the recipient's name, the receiving organization and what was shared
     exactly as sent; only their link to the directory moves.
@@ -499,14 +510,4 @@ def service_merge(*, member, duplicate: Service, keep: Service) -> Service:
             },
         )
         services_changed(sorted({dup.pk, kept.pk, *earlier}, key=str))
-    return kept
-
-
-__all__ = [
-    "FIELDS",
-    "PEER_FIELDS",
-    "STATUS_CHOICES",
-    "service_merge",
-    "service_update",
-    "service_verify",
-]
+    return MergeResult(kept=kept, duplicate=dup, referrals_moved=referrals, reports_moved=reports)

@@ -213,9 +213,9 @@ def test_merge_moves_referrals_and_reports_and_keeps_the_duplicate(
     older.merged_into = duplicate
     older.save()
 
-    kept = curation.service_merge(member=admin, duplicate=duplicate, keep=entry)
+    result = curation.service_merge(member=admin, duplicate=duplicate, keep=entry)
 
-    assert kept == entry
+    assert result.kept == entry and result.referrals_moved == 1 and result.reports_moved == 1
     referral.refresh_from_db()
     assert referral.to_service == entry
     assert referral.recipient_name  # as sent

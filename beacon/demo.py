@@ -141,6 +141,9 @@ def _caseloads(members: dict) -> None:
         seed=4,
     )
     demo_directory_create(seed=7, count=300, curator=members["admin@harbor.demo"].organization)
+    from beacon.directory.demo import demo_curation_create
+
+    demo_curation_create(curator=members["admin@harbor.demo"].organization)
     demo_assessments_create(
         lakeside_admin.organization,
         admin=lakeside_admin,

@@ -2,6 +2,8 @@
 loaded through selectors.service_get_for_curator (404 for entries another organization curates);
 every change goes through beacon.directory.curation."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -53,7 +55,7 @@ def home(request):
             "counts": selectors.curation_counts(member=member),
             "form": form,
             "page": _page(request, selectors.services_for_curation(member=member, words=words)),
-            "query_string": f"q={words}" if words else "",
+            "query_string": urlencode({"q": words}) if words else "",
             "verify_after_days": member.organization.directory_verify_after_days,
         },
     )

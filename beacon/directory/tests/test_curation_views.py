@@ -278,3 +278,14 @@ def test_duplicates_page_lists_likely_pairs(client_for, ada, harbor, entry):
     service("Harbor drop-in", curator=None, phone="5085550100")
     html = client_for(ada).get("/directory/duplicates/").content.decode()
     assert "Same name and phone number" in html
+
+
+def test_home_search_by_phone_and_paging_keeps_the_words(client_for, ada, harbor, entry):
+    for n in range(30):
+        service(f"Pantry & meals {n:02d}", curator=harbor, phone="978-555-0142")
+    client = client_for(ada)
+    html = client.get(HOME, {"q": "978-555-0142"}).content.decode()
+    assert "Harbor Drop-in" not in html and "Pantry &amp; meals 00" in html
+    assert "q=978-555-0142&amp;page=2" in html
+    html = client.get(HOME, {"q": "pantry &"}).content.decode()
+    assert "q=pantry+%26&amp;page=2" in html

@@ -52,6 +52,8 @@ GONE_STATUSES = ("inactive", "defunct")
 CURATION_PAGE_SIZE = 25
 # Ids per IN (...) list: well under SQLite's limit of 32,766 variables.
 IN_CHUNK = 10_000
+# Entries whose names collide, looked at together when suggesting duplicates.
+DUPLICATE_BATCH = 2_000
 
 
 def service_get_for_curator(*, member, pk, for_write: bool = False) -> Service:
@@ -124,9 +126,8 @@ def _open_reports_visible_to(member) -> QuerySet:
 
 def services_for_curation(*, member, words: str = "") -> QuerySet[Service]:
     """Entries `member` may curate, not merged away, matching `words` (name, organization or
-    a phone number), by name, each with its number of open problem reports."""
+    a phone number), by name."""
     from beacon.directory.permissions import services_curatable_by
-    from beacon.findhelp.models import ReportStatus
 
     qs = services_curatable_by(member).filter(merged_into__isnull=True)
     for word in words.split()[:8]:
@@ -135,15 +136,30 @@ def services_for_curation(*, member, words: str = "") -> QuerySet[Service]:
             | Q(organization__name__icontains=word)
             | Q(pk__in=Phone.objects.filter(number__icontains=word).values("service_id"))
         )
-    return (
-        qs.select_related("organization", "curator")
-        .annotate(
-            open_reports=Count(
-                "problem_reports", filter=Q(problem_reports__status=ReportStatus.OPEN)
-            )
-        )
-        .order_by("name", "pk")
+    return qs.select_related("organization", "curator", "verified_by").order_by("name", "pk")
+
+
+def curation_page(*, member, words: str = "", page=None):
+    """One page of services_for_curation(), each entry with `open_reports` (its number of open
+    problem reports), counted for that page only: a count over the whole directory grouped by
+    entry took seconds with 50,000 entries."""
+    from django.core.paginator import Paginator
+
+    from beacon.findhelp.models import ReportStatus
+
+    result = Paginator(
+        services_for_curation(member=member, words=words), CURATION_PAGE_SIZE
+    ).get_page(page)
+    services = list(result.object_list)
+    counts = dict(
+        Service.objects.filter(pk__in=[s.pk for s in services])
+        .annotate(n=Count("problem_reports", filter=Q(problem_reports__status=ReportStatus.OPEN)))
+        .values_list("pk", "n")
     )
+    for service in services:
+        service.open_reports = counts.get(service.pk, 0)
+    result.object_list = services
+    return result
 
 
 def _gone() -> Q:
@@ -253,41 +269,66 @@ def _contacts(service_ids: list) -> tuple[dict, dict]:
 
 
 def duplicate_suggestions(*, member, limit: int = 50) -> list[DuplicatePair]:
-    """Pairs of entries `member` may curate with the same name (normalized) and the same phone
-    number or street address: likely the same service entered twice.
+    """Up to `limit` pairs of entries `member` may curate with the same name (normalized) and
+    the same phone number or street address: likely the same service entered twice. In name
+    order.
 
     Names are compared in Python (normalizing is not portable SQL): one query for the names of
-    the live entries, then two for the contacts of entries whose names collide.
+    the live entries; then, a batch of colliding names at a time, two for their contacts, which
+    are bucketed by (name, phone) and (name, street), never compared pair by pair. Stops once
+    `limit` pairs are found.
     """
     from beacon.directory.permissions import services_curatable_by
 
     live = services_curatable_by(member).filter(merged_into__isnull=True).exclude(_gone())
     by_name: dict[str, list] = defaultdict(list)
-    for pk, name in live.values_list("pk", "name").iterator(chunk_size=5000):
+    for pk, name in live.order_by("name", "pk").values_list("pk", "name").iterator(chunk_size=5000):
         key = normalized_name(name)
         if key:
             by_name[key].append(pk)
     groups = [ids for ids in by_name.values() if len(ids) > 1]
-    candidate_ids = [pk for ids in groups for pk in ids]
-    if not candidate_ids:
-        return []
-    phones, streets = _contacts(candidate_ids)
     found: list[tuple] = []
+    seen: set[frozenset] = set()
+    batch: list[list] = []
+
+    def scan(batch: list[list]) -> None:
+        phones, streets = _contacts([pk for ids in batch for pk in ids])
+        for ids in batch:
+            buckets: dict[tuple, list] = defaultdict(list)
+            for pk in ids:
+                for digits in phones[pk]:
+                    buckets[("phone", digits)].append(pk)
+                for street in streets[pk]:
+                    buckets[("address", street)].append(pk)
+            # Phone matches first: a pair sharing both is reported as a phone match.
+            for (reason, _key), members in sorted(
+                buckets.items(), key=lambda item: item[0][0] != "phone"
+            ):
+                for other in members[1:]:
+                    pair = frozenset((members[0], other))
+                    if len(pair) == 2 and pair not in seen:
+                        seen.add(pair)
+                        found.append((members[0], other, reason))
+
+    size = 0
     for ids in groups:
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                if phones[a] & phones[b]:
-                    found.append((a, b, "phone"))
-                elif streets[a] & streets[b]:
-                    found.append((a, b, "address"))
+        batch.append(ids)
+        size += len(ids)
+        if size >= DUPLICATE_BATCH:
+            scan(batch)
+            batch, size = [], 0
+            if len(found) >= limit:
+                break
+    if batch and len(found) < limit:
+        scan(batch)
+    found = found[:limit]
     services = Service.objects.select_related("organization", "curator").in_bulk(
-        {pk for pair in found[:limit] for pk in pair[:2]}
+        {pk for pair in found for pk in pair[:2]}
     )
-    pairs = [
+    return [
         DuplicatePair(*sorted((services[a], services[b]), key=_older_first), reason)
-        for a, b, reason in found[:limit]
+        for a, b, reason in found
     ]
-    return sorted(pairs, key=lambda p: (p.first.name.lower(), str(p.first.pk)))
 
 
 def _older_first(service: Service):

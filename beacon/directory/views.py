@@ -54,7 +54,9 @@ def home(request):
         {
             "counts": selectors.curation_counts(member=member),
             "form": form,
-            "page": _page(request, selectors.services_for_curation(member=member, words=words)),
+            "page": selectors.curation_page(
+                member=member, words=words, page=request.GET.get("page")
+            ),
             "query_string": urlencode({"q": words}) if words else "",
             "verify_after_days": member.organization.directory_verify_after_days,
         },

@@ -316,3 +316,24 @@ def test_unknown_fields_are_a_programming_error(admin, entry):
             member=admin, service=entry, expected_version=1, changes={"hsds_id": "x"}
         )
     assert Service.objects.get(pk=entry.pk).hsds_id == entry.hsds_id
+
+
+def test_duplicate_suggestions_stop_at_the_limit_in_name_order(admin, harbor):
+    for name in ("Beta House", "Alpha House", "Gamma House"):
+        service(name, curator=harbor, phone="508-555-0100")
+        service(name.upper(), curator=harbor, phone="508-555-0100")
+    pairs = selectors.duplicate_suggestions(member=admin, limit=2)
+    assert [selectors.normalized_name(p.first.name) for p in pairs] == [
+        "alpha house",
+        "beta house",
+    ]
+
+
+def test_a_shared_street_address_is_a_likely_duplicate_too(admin, harbor):
+    a = service("Serenity House", curator=harbor, phone="")
+    b = service("Serenity House", curator=harbor, phone="978-555-0100")
+    address = b.service_at_locations.get().location.addresses.get()
+    address.address_1 = a.service_at_locations.get().location.addresses.get().address_1.upper()
+    address.save()
+    (pair,) = selectors.duplicate_suggestions(member=admin)
+    assert {pair.first, pair.second} == {a, b} and pair.reason == "address"

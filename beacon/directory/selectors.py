@@ -147,10 +147,15 @@ def curation_page(*, member, words: str = "", page=None):
 
     from beacon.findhelp.models import ReportStatus
 
-    result = Paginator(
-        services_for_curation(member=member, words=words), CURATION_PAGE_SIZE
-    ).get_page(page)
-    services = list(result.object_list)
+    # Page through ids alone, then load the page's entries with what they show: sorting the
+    # whole directory with its joins made deep pages slow.
+    ids = services_for_curation(member=member, words=words).select_related(None)
+    result = Paginator(ids.values_list("pk", flat=True), CURATION_PAGE_SIZE).get_page(page)
+    page_ids = list(result.object_list)
+    loaded = Service.objects.select_related("organization", "curator", "verified_by").in_bulk(
+        page_ids
+    )
+    services = [loaded[pk] for pk in page_ids if pk in loaded]
     counts = dict(
         Service.objects.filter(pk__in=[s.pk for s in services])
         .annotate(n=Count("problem_reports", filter=Q(problem_reports__status=ReportStatus.OPEN)))

@@ -144,6 +144,9 @@ def _caseloads(members: dict) -> None:
     from beacon.referrals.demo import demo_referrals_create
 
     demo_referrals_create(peers=harbor_peers, receiving_admin=lakeside_admin)
+    from beacon.directory.demo import demo_curation_create
+
+    demo_curation_create(curator=members["admin@harbor.demo"].organization)
     demo_assessments_create(
         lakeside_admin.organization,
         admin=lakeside_admin,

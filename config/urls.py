@@ -19,6 +19,7 @@ urlpatterns = [
     path("referrals/", include("beacon.referrals.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
     path("directory/imports/", include("beacon.directory.imports_urls")),
+    path("directory/", include("beacon.directory.urls")),
     path("api/v1/", api.urls),
 ]
 

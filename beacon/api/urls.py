@@ -28,6 +28,8 @@ def _register_routers() -> None:
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
     from beacon.directory.imports_api import router as directory_imports_router
+    from beacon.directory.api import attach_to_public_router
+    from beacon.directory.api import router as curation_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.notifications.api import router as notifications_router
@@ -49,6 +51,9 @@ def _register_routers() -> None:
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
     api.add_router("/directory", directory_router)
     api.add_router("/directory/imports", directory_imports_router)
+    # Curators' operations; PATCH /directory/services/{id} joins the public router's path.
+    attach_to_public_router(directory_router)
+    api.add_router("/directory", curation_router)
 
 
 _register_routers()

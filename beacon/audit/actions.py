@@ -77,6 +77,9 @@ ACTIONS = {
     "directory.imported": _("Resource directory imported"),
     "directory.exported": _("Resource directory exported"),
     "directory.import_requested": _("Resource directory import requested"),
+    "directory.service_updated": _("Directory entry changed"),
+    "directory.service_verified": _("Directory entry verified"),
+    "directory.service_merged": _("Duplicate directory entries merged"),
     # Find Help: public reports and submissions (no actor), and their moderation
     "findhelp.problem_reported": _("Problem with a directory entry reported"),
     "findhelp.problem_resolved": _("Reported problem resolved"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.concurrency import VersionedModel
 from beacon.core.models import BaseModel
 
 
@@ -122,7 +123,8 @@ class RecoveryResidenceLevel(models.TextChoices):
     LEVEL_IV = "IV", _("Level IV (service provider)")
 
 
-class Service(HsdsModel):
+class Service(HsdsModel, VersionedModel):
+    # `version` (VersionedModel) guards curators' edits: a stale edit is refused, not lost.
     organization = _ref("DirectoryOrganization", "services")
     program = _ref("Program", "services")
     name = _text()
@@ -186,11 +188,25 @@ class Service(HsdsModel):
     offers_moud = models.BooleanField(
         _("offers medication for opioid use disorder"), null=True, blank=True
     )
+    # Set when curators merged this entry, a duplicate, into another: it leaves Find Help (its
+    # status becomes inactive) and is kept for history (docs/directory-curation.md).
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["name"], name="directory_service_name_idx"),
             models.Index(fields=["status"], name="directory_service_status_idx"),
+            # The re-verify queue: one organization's entries, oldest verification first.
+            models.Index(
+                fields=["curator", "last_verified_on"], name="directory_service_verify_idx"
+            ),
         ]
 
 

@@ -252,11 +252,18 @@ def directory_entry_create(
     return service
 
 
+def problem_reports_move(*, from_service: Service, to_service: Service) -> int:
+    """Move every problem report about `from_service` to `to_service` (curators merged two
+    directory entries; beacon.directory.curation.service_merge audits it). Returns how many."""
+    return ServiceProblemReport.objects.filter(service=from_service).update(service=to_service)
+
+
 __all__ = [
     "ProblemKind",
     "directory_entry_create",
     "problem_report_create",
     "problem_report_resolve",
+    "problem_reports_move",
     "public_send_allowed",
     "submission_accept",
     "submission_create",

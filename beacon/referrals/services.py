@@ -462,3 +462,11 @@ def referral_viewed_by_receiver(*, member: Membership, referral: Referral) -> No
         target=referral,
         details={"side": "receiver"},
     )
+
+
+def referrals_move_to_service(*, from_service, to_service) -> int:
+    """Point every referral to `from_service` at `to_service` (curators merged two directory
+    entries; beacon.directory.curation.service_merge audits it). Only the link moves: the
+    recipient's name, the receiving organization and what was shared stay exactly as sent.
+    Returns how many moved."""
+    return Referral.objects.filter(to_service=from_service).update(to_service=to_service)

@@ -1,0 +1,174 @@
+"""The machinery of the authorization matrix: list every page and API operation Beacon serves,
+build each one's address for a relation, send the request as a person, and name the answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import World
+
+_ARG = re.compile(r"<(?:\w+:)?(\w+)>")
+_API_ARG = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # "namespace:name", or the route itself for an unnamed pattern
+    route: str
+    args: tuple[str, ...]
+
+
+def pages(resolver=None, namespace: str = "", prefix: str = "") -> dict[str, Page]:
+    """Every page in the URL configuration (the API is listed from its OpenAPI schema)."""
+    found: dict[str, Page] = {}
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "api":
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found.update(pages(pattern, ns, route))
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else route
+            found[name] = Page(name, route, tuple(_ARG.findall(route)))
+    return found
+
+
+def openapi() -> dict:
+    from beacon.api.urls import api
+
+    return api.get_openapi_schema()
+
+
+def operations(schema: dict) -> set[tuple[str, str]]:
+    """Every (METHOD, path) of /api/v1/openapi.json."""
+    return {
+        (method.upper(), path) for path, methods in schema["paths"].items() for method in methods
+    }
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _value(schema: dict, name: str, node: dict, world: World, relation: str):
+    node = _resolve(schema, node)
+    for key in (name, f"{name}_id"):
+        if key in world.ids:
+            return str(world.ids[key][relation])
+    if "anyOf" in node:
+        return _value(schema, name, node["anyOf"][0], world, relation)
+    if "allOf" in node:
+        return _value(schema, name, node["allOf"][0], world, relation)
+    if "enum" in node:
+        return node["enum"][0]
+    kind = node.get("type")
+    if kind == "object":
+        return {
+            key: _value(schema, key, prop, world, relation)
+            for key, prop in node.get("properties", {}).items()
+            if key in node.get("required", ())
+        }
+    if kind == "array":
+        return []
+    if kind == "integer" or kind == "number":
+        return max(1, node.get("minimum", 1))
+    if kind == "boolean":
+        return False
+    return {
+        "date": "2026-01-05",
+        "date-time": "2026-01-05T10:00:00Z",
+        "email": "someone@example.test",
+        "uuid": "00000000-0000-4000-8000-000000000000",
+        "binary": b"{}",
+    }.get(node.get("format"), "x")
+
+
+def minimal_body(schema: dict, method: str, path: str, world: World, relation: str):
+    """The smallest body the operation's schema accepts: its required fields, with the record
+    ids of the relation (so the access check, not body validation, answers). Returns
+    (content type, body) or None."""
+    body = schema["paths"][path][method.lower()].get("requestBody")
+    if body is None:
+        return None
+    content_type, content = next(iter(body["content"].items()))
+    value = _value(schema, "", content["schema"], world, relation)
+    return content_type, value
+
+
+def page_url(page: Page, world: World, relation: str, query: str = "") -> str:
+    def fill(match):
+        return str(world.ids[match.group(1)][relation])
+
+    return "/" + _ARG.sub(fill, page.route) + _API_ARG.sub(fill, query)
+
+
+def api_url(path: str, world: World, relation: str) -> str:
+    return _API_ARG.sub(lambda m: str(world.ids[m.group(1)][relation]), path)
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def sessions(world: World) -> dict[str, str]:
+    return {
+        key: _session_cookie(person.user)
+        for key, person in world.people.items()
+        if person.user is not None
+    }
+
+
+def send(method: str, url: str, *, session: str = "", token: str = "", api: bool, body=None) -> str:
+    """Send one request in a savepoint that is rolled back; name the answer:
+    ok, login (sign in first: a redirect to the login page or 401), 403, 404, 405, or 5xx."""
+    client = Client()
+    headers = {}
+    if api:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+    elif session:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+    kwargs: dict = {}
+    if body is not None:
+        content_type, value = body
+        if content_type == "application/json":
+            kwargs = {"data": json.dumps(value), "content_type": content_type}
+        else:  # multipart: files and fields, encoded by the test client
+            files = {
+                key: SimpleUploadedFile(f"{key}.json", item) if isinstance(item, bytes) else item
+                for key, item in value.items()
+            }
+            kwargs = {"data": encode_multipart(BOUNDARY, files), "content_type": MULTIPART_CONTENT}
+    elif method in ("POST", "PATCH", "PUT"):
+        kwargs = {"data": "", "content_type": "application/x-www-form-urlencoded"}
+    try:
+        with transaction.atomic():
+            response = client.generic(method, url, headers=headers, **kwargs)
+            transaction.set_rollback(True)
+    except Exception as error:  # the view crashed: the matrix reports it as a 5xx
+        return f"5xx ({type(error).__name__}: {error})"
+    status = response.status_code
+    if status >= 500:
+        return f"5xx ({status})"
+    if status == 401:
+        return "login"
+    if status in (403, 404, 405):
+        return str(status)
+    if status in (301, 302, 303) and response["Location"].startswith(reverse(settings.LOGIN_URL)):
+        return "login"
+    return "ok"

@@ -1,0 +1,247 @@
+"""The world the authorization matrix runs in: the standing people of conftest.py (plus a
+deactivated peer and a platform admin), and one record of every kind for each relation.
+
+Relations, seen from Pat (a Harbor peer):
+  own    Jordan, on Pat's caseload, and what hangs off Jordan; for people's own things
+         (API tokens, notifications) Pat's own
+  team   Casey, on Quinn's caseload in Harbor; Harbor's organization-level records
+         (questionnaires, invitations, imports, curated directory entries); Quinn's own things
+  other  Morgan at Lakeside, and Lakeside's records; Olive's own things
+
+Everything is written once per module through services and factories, then every request runs
+in a savepoint that is rolled back (tests/security/test_matrix.py), so a refused or accepted
+write never changes what the next request sees.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from beacon.accounts.tests.factories import UserFactory
+from beacon.api.services import token_create
+from beacon.assessments import services as assessments
+from beacon.consents.tests.factories import ConsentFactory
+from beacon.directory.models import DirectoryImport, DirectoryOrganization, Location, Service
+from beacon.encounters.services import encounter_log
+from beacon.findhelp.models import OrganizationSubmission, ServiceProblemReport
+from beacon.notifications.tests.factories import NotificationFactory
+from beacon.organizations.models import Invitation, Membership, Role
+from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from beacon.plans import services as plans
+from beacon.referrals.services import SendReferral
+
+PASSWORD = "correct horse battery staple"
+RELATIONS = ("own", "team", "other")
+
+
+@dataclass
+class Person:
+    key: str
+    user: Any = None
+    membership: Membership | None = None
+    token: str = ""  # a bearer token for the API ("" for anonymous)
+
+
+@dataclass
+class World:
+    people: dict[str, Person] = field(default_factory=dict)
+    # ids[kwarg name][relation] -> the URL argument (a record's id, a token string...)
+    ids: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def put(self, name: str, relation: str, value: Any) -> None:
+        self.ids.setdefault(name, {})[relation] = getattr(value, "pk", value)
+
+
+def _member(org, role, email, name, **user_fields) -> Membership:
+    user = UserFactory(
+        email=email, name=name, password=PASSWORD, last_organization=org, **user_fields
+    )
+    return MembershipFactory(user=user, organization=org, role=role)
+
+
+def _participant(org, peer, given, family):
+    participant = ParticipantFactory(
+        organization=org, given_name=given, family_name=family, created_by=peer
+    )
+    assignment = AssignmentFactory(participant=participant, peer=peer, assigned_by=peer)
+    return participant, assignment
+
+
+def _service(name: str, curator) -> Service:
+    org = DirectoryOrganization.objects.create(hsds_id=f"org-{name}", name=f"{name} org")
+    Location.objects.create(hsds_id=f"loc-{name}", organization=org, name=f"{name} site")
+    return Service.objects.create(
+        hsds_id=f"svc-{name}", organization=org, name=f"{name} service", curator=curator
+    )
+
+
+def build_world() -> World:
+    world = World()
+    harbor = OrganizationFactory(name="Harbor Recovery Community")
+    lakeside = OrganizationFactory(name="Lakeside Recovery Center")
+    members = {
+        "ada": _member(harbor, Role.ORG_ADMIN, "ada@harbor.test", "Ada Admin"),
+        "sam": _member(harbor, Role.SUPERVISOR, "sam@harbor.test", "Sam Supervisor"),
+        "pat": _member(harbor, Role.PEER, "pat@harbor.test", "Pat Peer"),
+        "quinn": _member(harbor, Role.PEER, "quinn@harbor.test", "Quinn Peer"),
+        "riley": _member(harbor, Role.PARTICIPANT, "riley@harbor.test", "Riley Participant"),
+        "olive": _member(lakeside, Role.ORG_ADMIN, "olive@lakeside.test", "Olive Outsider"),
+        # A Harbor peer whose membership an admin deactivated (still able to sign in).
+        "dale": _member(harbor, Role.PEER, "dale@harbor.test", "Dale Deactivated"),
+        # Runs the Beacon installation; a member of no organization.
+        "pia": None,
+    }
+    # Tokens are made while the membership is active, as they would have been.
+    for key, membership in members.items():
+        if membership is None:
+            user = UserFactory(email="pia@beacon.test", name="Pia Platform", password=PASSWORD)
+            user.is_platform_admin = True
+            user.save(update_fields=["is_platform_admin"])
+            world.people[key] = Person(key, user, None, "")
+            continue
+        _, raw = token_create(user=membership.user, organization=membership.organization)
+        world.people[key] = Person(key, membership.user, membership, raw)
+    dale = members["dale"]
+    dale.is_active = False
+    dale.deactivated_at = timezone.now()
+    dale.save(update_fields=["is_active", "deactivated_at"])
+    world.people["anonymous"] = Person("anonymous")
+
+    pat, quinn, olive, ada = (members[k] for k in ("pat", "quinn", "olive", "ada"))
+    people_of = {"own": pat, "team": quinn, "other": olive}
+    admin_of = {"own": ada, "team": ada, "other": olive}
+    org_of = {"own": harbor, "team": harbor, "other": lakeside}
+    mercy = _service("mercy", None)
+    for relation in RELATIONS:  # the public directory has no relations
+        world.put("organization_id", relation, mercy.organization)
+        world.put("location_id", relation, mercy.organization.locations.first())
+    curated = {"own": _service("harbor", harbor), "team": _service("harbor2", harbor)}
+    curated["other"] = _service("lakeside", lakeside)
+    # The entry a merge keeps: another of the same curator's.
+    keep = {
+        "own": curated["team"],
+        "team": curated["own"],
+        "other": _service("lakeside2", lakeside),
+    }
+    # Lakeside's other member: whose membership Olive manages (never her own).
+    lee = _member(lakeside, Role.PEER, "lee@lakeside.test", "Lee Lakeside")
+
+    for relation, (given, peer, org) in {
+        "own": ("Jordan", pat, harbor),
+        "team": ("Casey", quinn, harbor),
+        "other": ("Morgan", olive, lakeside),
+    }.items():
+        participant, assignment = _participant(org, peer.user, given, "Test")
+        world.put("participant_id", relation, participant)
+        world.put("assignment_id", relation, assignment)
+        consent = ConsentFactory(participant=participant, recipients=["Mercy org"])
+        world.put("consent_id", relation, consent)
+        world.put("recipient_id", relation, consent.recipients.first())
+        encounter = encounter_log(
+            member=peer,
+            participant=participant,
+            duration_minutes=30,
+            modality="in_person",
+            setting="community",
+            kind="one_on_one",
+        )
+        world.put("encounter_id", relation, encounter)
+        plan = plans.plan_create(member=peer, participant=participant, recovery_means="Work.")
+        goal = plans.goal_add(
+            member=peer, plan=plan, domain="home", area="housing", description="A home."
+        )
+        step = plans.step_add(member=peer, goal=goal, what="Call", who="Me")
+        world.put("plan_id", relation, plan)
+        world.put("goal_id", relation, goal)
+        world.put("step_id", relation, step)
+        world.put("number", relation, plan.versions.order_by("number").first().number)
+        assessment = assessments.barc10_record(
+            member=peer,
+            participant=participant,
+            answers={str(n): 4 for n in range(1, 11)},
+            administered_on=datetime.date(2026, 1, 5),
+        )
+        world.put("assessment_id", relation, assessment)
+        referral = SendReferral(
+            member=peer,
+            participant=participant,
+            reason="Wants support.",
+            to_service=mercy,
+            shared_items=["reason"],
+        ).execute()
+        world.put("referral_id", relation, referral)
+
+        org = org_of[relation]
+        admin = admin_of[relation]
+        owner = people_of[relation]
+        world.put("token_id", relation, token_create(user=owner.user, organization=org)[0])
+        world.put(
+            "notification_id",
+            relation,
+            NotificationFactory(recipient=owner.user, organization=org),
+        )
+        world.put("membership_id", relation, lee if relation == "other" else owner)
+        world.put("keep", relation, keep[relation])
+        # A move either side of a referral may make now (body field `status`).
+        world.put("status", relation, "scheduled")
+        world.put(
+            "invitation_id",
+            relation,
+            Invitation.objects.create(
+                organization=org,
+                email=f"new-{relation}@example.test",
+                role=Role.PEER,
+                invited_by=admin.user,
+                token_hash=hashlib.sha256(f"invite-{relation}".encode()).hexdigest(),
+                expires_at=timezone.now() + datetime.timedelta(days=7),
+            ),
+        )
+        world.put(
+            "questionnaire_id",
+            relation,
+            assessments.questionnaire_create(
+                member=admin,
+                name=f"Check-in {relation}",
+                items=[{"key": "note", "text": "Anything else?", "kind": "text"}],
+                publish=True,
+            ),
+        )
+        world.put(
+            "import_id",
+            relation,
+            DirectoryImport.objects.create(
+                requested_by=admin.user,
+                organization=org,
+                file_name="a.json",
+                stored_name="a.json",
+                kind="json",
+            ),
+        )
+        service = curated[relation]
+        world.put("service_id", relation, service)
+        world.put(
+            "report_id",
+            relation,
+            ServiceProblemReport.objects.create(service=service, kind="closed"),
+        )
+        world.put(
+            "submission_id",
+            relation,
+            OrganizationSubmission.objects.create(
+                name=f"New place {relation}",
+                services_description="Meetings.",
+                contact_email="x@example.test",
+            ),
+        )
+        # An invitation link (as a password-reset token it is simply not valid).
+        world.put("token", relation, f"invite-{relation}")
+        world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
+    return world

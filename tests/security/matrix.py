@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 
 from django.conf import settings
-from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -133,10 +134,23 @@ def sessions(world: World) -> dict[str, str]:
     }
 
 
+_CLIENT: list[Client] = []
+
+
+def _client() -> Client:
+    """One test client for all requests (a new one would build the middleware again, and
+    WhiteNoise would scan the static files again), with no cookies left from before."""
+    if not _CLIENT:
+        _CLIENT.append(Client())
+    client = _CLIENT[0]
+    client.cookies = SimpleCookie()
+    return client
+
+
 def send(method: str, url: str, *, session: str = "", token: str = "", api: bool, body=None) -> str:
     """Send one request in a savepoint that is rolled back; name the answer:
     ok, login (sign in first: a redirect to the login page or 401), 403, 404, 405, or 5xx."""
-    client = Client()
+    client = _client()
     headers = {}
     if api:
         if token:

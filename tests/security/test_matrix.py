@@ -48,7 +48,7 @@ def _page_cases():
             yield pytest.param(name, method, id=f"{method} {name}")
 
 
-@pytest.mark.parametrize(("name", "method"), _page_cases())
+@pytest.mark.parametrize(("name", "method"), list(_page_cases()))
 def test_page(world, name, method):
     page, rule = FOUND_PAGES[name], PAGES[name]
     relations = RELATIONS if page.args or "{" in rule.query else ("own",)
@@ -71,7 +71,7 @@ def _operation_cases():
         yield pytest.param(method, path, id=f"{method} {path}")
 
 
-@pytest.mark.parametrize(("method", "path"), _operation_cases())
+@pytest.mark.parametrize(("method", "path"), list(_operation_cases()))
 def test_api_operation(world, method, path):
     access = OPERATIONS[(method, path)]
     # A write whose body names a record (POST /api/v1/encounters {"participant": ...}) is

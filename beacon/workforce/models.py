@@ -224,6 +224,9 @@ class PrivateStorage(FileSystemStorage):
     def location(self):
         return os.path.abspath(self.base_location)
 
+    def url(self, name):
+        raise ValueError("Private files have no public address: serve them through a view.")
+
 
 def private_storage() -> PrivateStorage:
     return PrivateStorage()

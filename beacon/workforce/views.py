@@ -60,6 +60,9 @@ def _progress_page(request, person):
             "person": person,
             "is_self": person.user_id == request.user.pk,
             "can_add": permissions.can_add_credential_for(request.member, person),
+            "trainings": list(
+                selectors.trainings_for(member=request.member, user_id=person.user_id)
+            ),
             "today": timezone.localdate(),
         },
     )

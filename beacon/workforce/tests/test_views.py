@@ -56,7 +56,12 @@ def test_others_get_404_for_a_peers_progress_and_log(request, client_for, pat, w
     client = client_for(viewer)
     for name in ("progress_for", "hours_log_for", "hours_csv_for", "credential_new"):
         response = client.get(reverse(f"workforce:{name}", args=[pat.pk]))
-        assert response.status_code in (403, 404) if who == "riley" else 404, name
+        expected = {403, 404} if who == "riley" else {404}
+        assert response.status_code in expected, name
+    if who != "riley":
+        assert AuditEvent.objects.filter(
+            action="access.refused", object_id=str(pat.pk), actor_id=viewer.pk
+        ).exists()
     missing = client_for(viewer).get(reverse("workforce:progress_for", args=[uuid.uuid4()]))
     assert missing.status_code in (403, 404)
 
@@ -426,3 +431,35 @@ def test_definitions_are_organization_scoped(client_for, ada_member, olive, pat)
 def test_every_workforce_page_is_linked_from_navigation(client_for, pat):
     html = client_for(pat).get(reverse("participants:list")).content.decode()
     assert reverse("workforce:progress") in html
+
+
+def test_a_supervisor_finds_a_peers_certificates_on_their_progress_page(
+    client_for, sam, pat, pat_member
+):
+    t = training(
+        pat_member, on=YESTERDAY, hours={"ethics": 1}, certificate=services.Upload("c.pdf", PDF)
+    )
+    html = client_for(sam).get(reverse("workforce:progress_for", args=[pat.pk])).content.decode()
+    assert reverse("workforce:certificate", args=[t.pk]) in html
+
+
+def test_recording_a_certification_on_the_credential_page(client_for, pat, pat_member, olive):
+    cred = credential(pat_member)
+    url = reverse("workforce:credential_edit", args=[cred.pk])
+    client = client_for(pat)
+    assert "Working toward it" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "status": "certified",
+            "certified_on": "2025-03-01",
+            "exam_passed_on": "2025-02-01",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    cred.refresh_from_db()
+    assert (cred.status, cred.expires_on, cred.version) == ("certified", date(2027, 3, 1), 2)
+    stale = client.post(url, {"status": "working_toward", "version": "1"})
+    assert stale.status_code == 409
+    assert client_for(olive).get(url).status_code == 404

@@ -7,6 +7,7 @@ to a certification board.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.urls import reverse
@@ -17,6 +18,7 @@ from beacon.encounters.models import Encounter, EncounterKind, Modality
 from beacon.workforce.hours import Category, HoursItem
 
 SOURCE = "encounters"
+_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def encounter_hours_items(user, start: date | None, end: date | None) -> list[HoursItem]:
@@ -29,12 +31,18 @@ def encounter_hours_items(user, start: date | None, end: date | None) -> list[Ho
         encounters = encounters.filter(occurred_at__date__lte=end)
     kinds = dict(EncounterKind.choices)
     modalities = dict(Modality.choices)
+    # reverse() and the translation once, not once per encounter (a year is thousands of them).
+    url = reverse("encounters:detail", args=[_PLACEHOLDER])
+    descriptions: dict[tuple[str, str], str] = {}
     items = []
     for pk, occurred_at, minutes, kind, modality in encounters.values_list(
         "pk", "occurred_at", "duration_minutes", "kind", "modality"
     ).order_by("occurred_at"):
-        how = str(modalities.get(modality, modality)).lower()
-        description = _("%(kind)s (%(how)s)") % {"kind": kinds.get(kind, kind), "how": how}
+        description = descriptions.get((kind, modality))
+        if description is None:
+            how = str(modalities.get(modality, modality)).lower()
+            description = _("%(kind)s (%(how)s)") % {"kind": kinds.get(kind, kind), "how": how}
+            descriptions[(kind, modality)] = description
         items.append(
             HoursItem(
                 on=timezone.localdate(occurred_at),
@@ -42,7 +50,7 @@ def encounter_hours_items(user, start: date | None, end: date | None) -> list[Ho
                 category=Category.EXPERIENCE,
                 description=description,
                 source=SOURCE,
-                url=reverse("encounters:detail", args=[pk]),
+                url=url.replace(str(_PLACEHOLDER), str(pk)),
             )
         )
     return items

@@ -369,4 +369,24 @@ def category_label(category: str) -> str:
 
 
 def domain_label(domain: str) -> str:
-    return str(dict(EducationDomain.choices).get(domain, domain)) if domain else ""
+    if not domain:
+        return ""
+    return str(EducationDomain(domain).label) if domain in EducationDomain.values else domain
+
+
+@dataclass(frozen=True)
+class LogRow:
+    item: HoursItem
+    category: str
+    domain: str
+    hours: str
+
+
+def hours_log_rows(log: HoursLog) -> list[LogRow]:
+    """The log's items with their words, each label translated once rather than once a row."""
+    categories = {c: category_label(c) for c in {i.category for i in log.items}}
+    domains = {d: domain_label(d) for d in {i.domain for i in log.items}}
+    return [
+        LogRow(i, categories[i.category], domains[i.domain], hours_text(i.minutes))
+        for i in log.items
+    ]

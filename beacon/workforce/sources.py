@@ -5,6 +5,7 @@ Registered as the "trainings" hours source in WorkforceConfig.ready().
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.urls import reverse
@@ -14,6 +15,7 @@ from beacon.workforce.hours import Category, HoursItem
 from beacon.workforce.models import EducationDomain, Training
 
 SOURCE = "trainings"
+_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def training_hours_items(user, start: date | None, end: date | None) -> list[HoursItem]:
@@ -24,6 +26,7 @@ def training_hours_items(user, start: date | None, end: date | None) -> list[Hou
     if end is not None:
         trainings = trainings.filter(completed_on__lte=end)
     labels = dict(EducationDomain.choices)
+    url = reverse("workforce:training_edit", args=[_PLACEHOLDER])
     items = []
     for pk, on, course, provider, by_domain in trainings.values_list(
         "pk", "completed_on", "course", "provider", "minutes_by_domain"
@@ -41,7 +44,7 @@ def training_hours_items(user, start: date | None, end: date | None) -> list[Hou
                     % {"course": course, "provider": provider, "domain": labels[domain]},
                     source=SOURCE,
                     domain=domain,
-                    url=reverse("workforce:training_edit", args=[pk]),
+                    url=url.replace(str(_PLACEHOLDER), str(pk)),
                 )
             )
     return items

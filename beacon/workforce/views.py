@@ -382,6 +382,7 @@ def _log_page(request, person):
         {
             "form": form,
             "log": log,
+            "rows": selectors.hours_log_rows(log),
             "person": person,
             "is_self": person.user_id == request.user.pk,
             "query": request.GET.urlencode(),

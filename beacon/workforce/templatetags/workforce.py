@@ -1,6 +1,6 @@
 from django import template
 
-from beacon.workforce.selectors import category_label, domain_label, hours_text
+from beacon.workforce.selectors import hours_text
 
 register = template.Library()
 
@@ -9,16 +9,6 @@ register = template.Library()
 def hours(minutes) -> str:
     """Minutes as hours: 90 -> 1.5."""
     return hours_text(int(minutes or 0))
-
-
-@register.filter
-def category(value: str) -> str:
-    return category_label(value)
-
-
-@register.filter
-def domain(value: str) -> str:
-    return domain_label(value)
 
 
 @register.filter

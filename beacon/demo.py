@@ -153,3 +153,8 @@ def _caseloads(members: dict) -> None:
         peers=[members["peer@lakeside.demo"]],
         seed=5,
     )
+    from beacon.workforce.demo import demo_workforce_create
+
+    demo_workforce_create(
+        harbor_supervisor.organization, peers=harbor_peers, supervisor=harbor_supervisor, seed=9
+    )

@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.workforce.api import progress_router, trainings_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
@@ -54,6 +55,8 @@ def _register_routers() -> None:
     # Curators' operations; PATCH /directory/services/{id} joins the public router's path.
     attach_to_public_router(directory_router)
     api.add_router("/directory", curation_router)
+    api.add_router("/workforce/trainings", trainings_router)
+    api.add_router("/workforce/credential-progress", progress_router)
 
 
 _register_routers()

@@ -91,6 +91,21 @@ ACTIONS = {
     "referral.status_changed": _("Referral status changed"),
     "referral.viewed": _("Referral viewed by the receiving organization"),
     "disclosure.recorded": _("Disclosure recorded"),
+    # Workforce: credentials, trainings, hours, wellbeing (never a check-in's contents)
+    "credential_definition.created": _("Credential definition created"),
+    "credential_definition.updated": _("Credential definition changed"),
+    "credential.added": _("Credential added"),
+    "credential.updated": _("Credential changed"),
+    "credential.reminder_sent": _("Certification renewal reminder sent"),
+    "training.recorded": _("Training recorded"),
+    "training.updated": _("Training changed"),
+    "training.deleted": _("Training removed"),
+    "training.certificate_viewed": _("Training certificate opened"),
+    "workforce.hours_exported": _("Hours log downloaded"),
+    "wellbeing.checked_in": _("Wellbeing check-in made"),
+    "wellbeing.shared": _("Wellbeing check-in shared"),
+    "wellbeing.unshared": _("Wellbeing check-in no longer shared"),
+    "wellbeing.deleted": _("Wellbeing check-in deleted"),
     # Access control
     "access.refused": _("Access refused"),
 }

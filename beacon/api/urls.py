@@ -27,9 +27,9 @@ def _register_routers() -> None:
     from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
-    from beacon.directory.imports_api import router as directory_imports_router
     from beacon.directory.api import attach_to_public_router
     from beacon.directory.api import router as curation_router
+    from beacon.directory.imports_api import router as directory_imports_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.notifications.api import router as notifications_router

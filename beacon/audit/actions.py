@@ -87,6 +87,12 @@ ACTIONS = {
     "referral.status_changed": _("Referral status changed"),
     "referral.viewed": _("Referral viewed by the receiving organization"),
     "disclosure.recorded": _("Disclosure recorded"),
+    # Supervision and note review
+    "supervision.session_recorded": _("Supervision session recorded"),
+    "supervision.session_changed": _("Supervision session changed"),
+    "supervision.session_removed": _("Supervision session removed (recorded in error)"),
+    "note_review.commented": _("Comment on an encounter note"),
+    "note_review.cosigned": _("Encounter note co-signed"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -33,6 +33,7 @@ def _register_routers() -> None:
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.supervision.api import reviews_router, sessions_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
@@ -47,6 +48,8 @@ def _register_routers() -> None:
     api.add_router("/referrals", referrals_router)
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
     api.add_router("/directory", directory_router)
+    api.add_router("/supervision-sessions", sessions_router)
+    api.add_router("/reviews", reviews_router)
 
 
 _register_routers()

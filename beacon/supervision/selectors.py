@@ -46,6 +46,7 @@ from beacon.supervision.models import NoteCosign, ReviewComment, SupervisionSess
 from beacon.supervision.permissions import (
     SUPERVISES,
     can_change_session,
+    can_comment,
     reviewable_encounters_for,
     sessions_visible_to,
     supervises,
@@ -147,7 +148,10 @@ def notes_needing_review(*, organization: Organization) -> QuerySet[Encounter]:
     first_count = organization.note_review_first_count
     crisis = organization.note_review_crisis
     if not first_count and not crisis:
-        return Encounter.objects.none()
+        return Encounter.objects.none().annotate(
+            review_first=Value(False, output_field=BooleanField()),
+            review_crisis=Value(False, output_field=BooleanField()),
+        )
     first = _first_notes(organization) if first_count else None
     rules = Q()
     if first is not None:
@@ -289,6 +293,16 @@ def review_status(*, encounter: Encounter) -> ReviewStatus:
         cosigned=cosigned,
         corrected_since_cosign=bool(cosigns) and not cosigned,
     )
+
+
+def encounter_review_context(*, member: Membership, encounter: Encounter) -> dict:
+    """What the encounter page shows of review: the status, co-signs and comment thread,
+    whether this member may comment, and whether they may open the note in review."""
+    return {
+        "review": review_status(encounter=encounter),
+        "can_comment": can_comment(member, encounter),
+        "can_open_review": supervises(member),
+    }
 
 
 def comments_unseen(*, member: Membership, limit: int = 20) -> tuple[list[ReviewComment], int]:

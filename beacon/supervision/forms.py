@@ -72,9 +72,7 @@ class SessionForm(AccessibleErrorsMixin, forms.Form):
         label=_("Private notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Only your organization's supervisors and admins see these, never the peer."
-        ),
+        help_text=_("Only your organization's supervisors and admins see these, never the peer."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 

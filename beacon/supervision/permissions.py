@@ -1,10 +1,10 @@
 """Who may see and change supervision records (docs/supervision.md, docs/permissions.md).
 
-  * Supervision sessions: the organization's supervisors and admins see and record them all;
-    a peer sees the sessions they attended, never their private notes. Everyone else: 404.
-  * Note review: supervisors and admins of the organization see the queue, comment and co-sign
-    (never their own notes). The encounter's peer reads the comments and may answer in the
-    thread. The note itself stays governed by the encounter's own rules.
+* Supervision sessions: the organization's supervisors and admins see and record them all;
+  a peer sees the sessions they attended, never their private notes. Everyone else: 404.
+* Note review: supervisors and admins of the organization see the queue, comment and co-sign
+  (never their own notes). The encounter's peer reads the comments and may answer in the
+  thread. The note itself stays governed by the encounter's own rules.
 """
 
 from __future__ import annotations

@@ -99,8 +99,7 @@ def session_peer_choices(*, member: Membership, session: SupervisionSession | No
     """The peers a session may name: the organization's active peers, plus anyone already on
     the session (a peer who has since left stays on the record)."""
     qs = Membership.objects.filter(organization_id=member.organization_id, role=Role.PEER).filter(
-        Q(is_active=True)
-        | Q(user_id__in=session.peers.values("pk") if session is not None else [])
+        Q(is_active=True) | Q(user_id__in=session.peers.values("pk") if session is not None else [])
     )
     return [m.user for m in qs.select_related("user").order_by("user__name", "user__email")]
 
@@ -138,7 +137,9 @@ def _first_notes(organization: Organization) -> QuerySet:
 
 def _cosigned_current() -> Exists:
     return Exists(
-        NoteCosign.objects.filter(encounter_id=OuterRef("pk"), encounter_version=OuterRef("version"))
+        NoteCosign.objects.filter(
+            encounter_id=OuterRef("pk"), encounter_version=OuterRef("version")
+        )
     )
 
 
@@ -407,8 +408,8 @@ def _signals(row, organization: Organization, today: datetime.date) -> list[Sign
     cap = organization.caseload_cap
     days = (today - row.last_supervision).days if row.last_supervision else None
     joined_days = (today - timezone.localdate(row.created_at)).days
-    supervision_high = days > SUPERVISION_GAP_DAYS if days is not None else joined_days > (
-        SUPERVISION_GAP_DAYS
+    supervision_high = (
+        days > SUPERVISION_GAP_DAYS if days is not None else joined_days > (SUPERVISION_GAP_DAYS)
     )
     hours = row.outside_minutes / 60
     return [

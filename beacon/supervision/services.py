@@ -178,9 +178,7 @@ def session_record(
             "next_steps": next_steps,
         },
     )
-    session = SupervisionSession(
-        organization=member.organization, created_by=member.user, **values
-    )
+    session = SupervisionSession(organization=member.organization, created_by=member.user, **values)
     session.full_clean()
     with transaction.atomic():
         session.save()
@@ -361,4 +359,6 @@ class CosignNote:
 
 
 def note_cosign(*, member: Membership, encounter: Encounter, expected_version: int) -> NoteCosign:
-    return CosignNote(member=member, encounter=encounter, expected_version=expected_version).execute()
+    return CosignNote(
+        member=member, encounter=encounter, expected_version=expected_version
+    ).execute()

@@ -268,26 +268,42 @@ class ReviewStatus:
         object.__setattr__(self, "pending", self.needs_review and not self.cosigned)
 
 
+def _is_first_note(encounter: Encounter) -> bool:
+    """Whether the encounter is one of its peer's first `note_review_first_count` in the
+    organization: the same rule as `_first_notes()`, for one encounter without ranking the
+    whole organization (at most N earlier rows are counted)."""
+    organization = encounter.organization
+    first_count = organization.note_review_first_count
+    if not first_count:
+        return False
+    is_peer = Membership.objects.filter(
+        organization_id=organization.pk, user_id=encounter.peer_id, role=Role.PEER
+    )
+    earlier = Encounter.objects.filter(
+        Q(created_at__lt=encounter.created_at)
+        | Q(created_at=encounter.created_at, id__lt=encounter.pk),
+        organization_id=organization.pk,
+        peer_id=encounter.peer_id,
+    )
+    if not is_peer.exists():
+        return False
+    return earlier[:first_count].count() < first_count
+
+
 def review_status(*, encounter: Encounter) -> ReviewStatus:
     """What review says about one note: whether the settings send it to review and why, its
-    co-signs and comment thread. Three queries."""
-    rule = (
-        notes_needing_review(organization=encounter.organization)
-        .filter(pk=encounter.pk)
-        .values("review_first", "review_crisis", "crisis_flag")
-        .first()
-    )
+    co-signs and comment thread. At most four queries."""
+    organization = encounter.organization
     reasons = []
-    if rule:
-        if rule["review_first"]:
-            reasons.append(_("One of the peer's first notes"))
-        if rule["review_crisis"] and rule["crisis_flag"]:
-            reasons.append(_("Crisis or safety concern"))
+    if _is_first_note(encounter):
+        reasons.append(_("One of the peer's first notes"))
+    if organization.note_review_crisis and encounter.crisis_flag:
+        reasons.append(_("Crisis or safety concern"))
     cosigns = list(encounter.cosigns.select_related("signed_by").order_by("-created_at"))
     comments = list(encounter.review_comments.select_related("author").order_by("created_at"))
     cosigned = any(c.encounter_version == encounter.version for c in cosigns)
     return ReviewStatus(
-        needs_review=rule is not None,
+        needs_review=bool(reasons),
         reasons=reasons,
         cosigns=cosigns,
         comments=comments,

@@ -154,3 +154,21 @@ def test_only_supervisors_and_the_notes_peer_comment(harbor, sam, pat, quinn, jo
     with pytest.raises(Exception) as exc:
         services.review_comment_add(member=member_of(sam), encounter=note, body="   ")
     assert "Write a comment first." in str(exc.value)
+
+
+def test_one_notes_status_agrees_with_the_queue(harbor, sam, pat, quinn, jordan, casey):
+    settings_(harbor, note_review_first_count=2, note_review_crisis=True)
+    notes = [log(pat, jordan) for _ in range(3)] + [log(quinn, casey, crisis_flag=True)]
+    notes.append(log(sam, jordan))  # a supervisor's own: never a "first note"
+    queued = set(queue_ids(ada_like(harbor)))
+    for note in notes:
+        status = selectors.review_status(encounter=note)
+        assert status.pending == (note.pk in queued), note.note
+    assert [selectors.review_status(encounter=n).reasons for n in notes[2:4]] == [
+        [],
+        ["One of the peer's first notes", "Crisis or safety concern"],
+    ]
+
+
+def ada_like(org):
+    return MembershipFactory(organization=org, role=Role.ORG_ADMIN).user

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "beacon.directory",
     "beacon.referrals",
     "beacon.findhelp",
+    "beacon.supervision",
     "beacon.myday",
     "beacon.workforce",
     "beacon.api",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("directory/imports/", include("beacon.directory.imports_urls")),
     path("directory/", include("beacon.directory.urls")),
     path("workforce/", include("beacon.workforce.urls")),
+    path("supervision/", include("beacon.supervision.urls")),
     path("api/v1/", api.urls),
 ]
 

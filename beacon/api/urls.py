@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.supervision.api import reviews_router, sessions_router
     from beacon.workforce.api import progress_router, trainings_router
 
     api.add_router("", accounts_router)
@@ -57,6 +58,8 @@ def _register_routers() -> None:
     api.add_router("/directory", curation_router)
     api.add_router("/workforce/trainings", trainings_router)
     api.add_router("/workforce/credential-progress", progress_router)
+    api.add_router("/supervision-sessions", sessions_router)
+    api.add_router("/reviews", reviews_router)
 
 
 _register_routers()

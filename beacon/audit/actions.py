@@ -106,6 +106,12 @@ ACTIONS = {
     "wellbeing.shared": _("Wellbeing check-in shared"),
     "wellbeing.unshared": _("Wellbeing check-in no longer shared"),
     "wellbeing.deleted": _("Wellbeing check-in deleted"),
+    # Supervision and note review
+    "supervision.session_recorded": _("Supervision session recorded"),
+    "supervision.session_changed": _("Supervision session changed"),
+    "supervision.session_removed": _("Supervision session removed (recorded in error)"),
+    "note_review.commented": _("Comment on an encounter note"),
+    "note_review.cosigned": _("Encounter note co-signed"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -116,6 +116,11 @@ class MyDay:
     # Organization-wide day only.
     caseloads: Section[PeerCaseload] | None = None
     without_primary_peer: int = 0
+    # Supervision (beacon.supervision): a peer's new comments on their notes; a supervisor's
+    # notes waiting for review and the peers whose workload signals are flagged.
+    review_comments: Section | None = None
+    reviews_waiting: int = 0
+    workload_flagged: list | None = None
 
 
 def _capped(qs: QuerySet, limit: int) -> tuple[list, int]:
@@ -358,7 +363,16 @@ def my_day(
         active, without_primary = counts["active"], counts["without_primary"]
     else:
         active = participants.count()
+    from beacon.supervision import selectors as supervision
+
+    review_comments = None
+    if member.role == Role.PEER:
+        rows, total = supervision.comments_unseen(member=member, limit=ROW_LIMIT)
+        review_comments = Section(rows=rows, total=total)
     return MyDay(
+        review_comments=review_comments,
+        reviews_waiting=supervision.review_count(member=member) if whole else 0,
+        workload_flagged=supervision.workload_flagged(member=member, now=now) if whole else None,
         member=member,
         today=today,
         whole_organization=whole,

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "beacon.directory",
     "beacon.referrals",
     "beacon.findhelp",
+    "beacon.groups",
     "beacon.myday",
     "beacon.workforce",
     "beacon.api",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessments/", include("beacon.assessments.urls")),
     path("referrals/", include("beacon.referrals.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
+    path("groups/", include("beacon.groups.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -29,6 +29,7 @@ def _register_routers() -> None:
     from beacon.consents.api import router as consents_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
+    from beacon.groups.api import groups_router, sessions_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
@@ -47,6 +48,8 @@ def _register_routers() -> None:
     api.add_router("/referrals", referrals_router)
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
     api.add_router("/directory", directory_router)
+    api.add_router("/groups", groups_router)
+    api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
 
 
 _register_routers()

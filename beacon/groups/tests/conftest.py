@@ -50,3 +50,22 @@ def past_session(group, days_ago=7) -> GroupSession:
 @pytest.fixture
 def session(group):
     return past_session(group)
+
+
+@pytest.fixture
+def mercy_referral(jordan, pat):
+    """A referral of Jordan's waiting for an outcome, follow-up in five days (no consent
+    needed: only the reason is shared)."""
+    from beacon.directory.models import DirectoryOrganization, Service
+    from beacon.referrals.services import SendReferral
+
+    org = DirectoryOrganization.objects.create(hsds_id="org-mercy", name="Mercy")
+    service = Service.objects.create(hsds_id="svc-mercy", organization=org, name="Mercy MOUD")
+    return SendReferral(
+        member=member(pat),
+        participant=jordan,
+        to_service=service,
+        reason="Wants to start buprenorphine.",
+        shared_items=["reason"],
+        follow_up_due_on=timezone.localdate() + datetime.timedelta(days=5),
+    ).execute()

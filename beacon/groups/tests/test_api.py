@@ -81,17 +81,16 @@ def test_sessions_of_a_group_with_status(api, group, pat):
     assert response.status_code == 200
     sessions = response.json()
     first_day = timezone.localdate() - datetime.timedelta(days=30)
-    expected = [
-        s for s in group.sessions.all() if timezone.localdate(s.starts_at) >= first_day
-    ]
+    expected = [s for s in group.sessions.all() if timezone.localdate(s.starts_at) >= first_day]
     assert len(sessions) == len(expected) == 28 + 1 + 8 * 7
     cancelled = next(s for s in sessions if s["id"] == str(upcoming.pk))
     assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == "Holiday"
     later = (timezone.localdate() + datetime.timedelta(weeks=20)).isoformat()
     far = api(pat).get(f"/api/v1/groups/{group.pk}/sessions", {"end": later}).json()
-    assert far[-1]["starts_at"][:10] >= (
-        timezone.localdate() + datetime.timedelta(weeks=19)
-    ).isoformat()
+    assert (
+        far[-1]["starts_at"][:10]
+        >= (timezone.localdate() + datetime.timedelta(weeks=19)).isoformat()
+    )
 
 
 def test_move_and_cancel_one_session(api, group, pat):

@@ -52,9 +52,7 @@ def test_a_tap_changes_only_that_person(session, pat, jordan, casey):
     services.attendance_record(member=member(pat), session=session, present=[str(casey.pk)])
     services.attendance_record(member=member(pat), session=session, changes={str(jordan.pk): True})
     assert present_keys(session) == {str(jordan.pk), str(casey.pk)}
-    services.attendance_record(
-        member=member(pat), session=session, changes={str(jordan.pk): False}
-    )
+    services.attendance_record(member=member(pat), session=session, changes={str(jordan.pk): False})
     assert present_keys(session) == {str(casey.pk)}
 
 

@@ -413,3 +413,14 @@ def test_my_day_shows_todays_sessions_for_their_facilitator(client_for, group, p
     assert session_url(today) in html
     html = client_for(quinn).get(reverse("myday:my_day")).content.decode()
     assert "No group sessions for you today." in html
+
+
+def test_my_day_queries_do_not_grow_with_sessions_today(client_for, make_group, pat):
+    client = client_for(pat)
+    make_group(pat, name="One")
+    few = _queries(client, reverse("myday:my_day"))
+    for n in range(4):
+        make_group(pat, name=f"More {n}")
+    html = client.get(reverse("myday:my_day")).content.decode()
+    assert "Your group sessions today (5)" in html
+    assert _queries(client, reverse("myday:my_day")) == few

@@ -88,6 +88,11 @@ class Group(BaseModel, VersionedModel):
     def __str__(self):
         return self.name
 
+    def get_pathway_display(self) -> str:
+        from beacon.participants.models import RecoveryPathway
+
+        return str(dict(RecoveryPathway.choices).get(self.pathway, self.pathway))
+
     def get_weekdays_display(self) -> list[str]:
         labels = dict(Weekday.choices)
         return [str(labels.get(d, d)) for d in sorted(self.weekdays)]

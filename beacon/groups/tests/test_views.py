@@ -424,3 +424,15 @@ def test_my_day_queries_do_not_grow_with_sessions_today(client_for, make_group, 
     html = client.get(reverse("myday:my_day")).content.decode()
     assert "Your group sessions today (5)" in html
     assert _queries(client, reverse("myday:my_day")) == few
+
+
+def test_attendance_shows_on_the_participant_page(client_for, session, pat, jordan):
+    services.attendance_record(member=member(pat), session=session, present=[str(jordan.pk)])
+    html = client_for(pat).get(reverse("participants:detail", args=[jordan.pk])).content.decode()
+    assert "Came to Tuesday circle" in html and session_url(session) in html
+
+
+def test_pathway_groups_show_the_pathway_by_name(client_for, make_group, pat):
+    group = make_group(pat, kind="pathway", pathway="moud", name="MOUD circle")
+    html = client_for(pat).get(reverse("groups:detail", args=[group.pk])).content.decode()
+    assert "Pathway-specific group (" in html and "(moud)" not in html

@@ -153,6 +153,22 @@ def _caseloads(members: dict) -> None:
         peers=[members["peer@lakeside.demo"]],
         seed=5,
     )
+    from beacon.groups.demo import demo_groups_create
+
+    demo_groups_create(
+        harbor_supervisor.organization,
+        supervisor=harbor_supervisor,
+        peers=harbor_peers,
+        count=4,
+        seed=6,
+    )
+    demo_groups_create(
+        lakeside_admin.organization,
+        supervisor=lakeside_admin,
+        peers=[members["peer@lakeside.demo"]],
+        count=3,
+        seed=8,
+    )
     from beacon.supervision.demo import demo_supervision_create, demo_supervision_small
 
     demo_supervision_create(

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "beacon.referrals",
     "beacon.findhelp",
     "beacon.supervision",
+    "beacon.groups",
     "beacon.myday",
     "beacon.workforce",
     "beacon.api",

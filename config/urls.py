@@ -22,6 +22,7 @@ urlpatterns = [
     path("directory/", include("beacon.directory.urls")),
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),
+    path("groups/", include("beacon.groups.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -32,11 +32,13 @@ def _register_routers() -> None:
     from beacon.directory.imports_api import router as directory_imports_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
+    from beacon.groups.api import groups_router, sessions_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
     from beacon.referrals.api import disclosures_router, referrals_router
-    from beacon.supervision.api import reviews_router, sessions_router
+    from beacon.supervision.api import reviews_router
+    from beacon.supervision.api import sessions_router as supervision_sessions_router
     from beacon.workforce.api import progress_router, trainings_router
 
     api.add_router("", accounts_router)
@@ -58,8 +60,10 @@ def _register_routers() -> None:
     api.add_router("/directory", curation_router)
     api.add_router("/workforce/trainings", trainings_router)
     api.add_router("/workforce/credential-progress", progress_router)
-    api.add_router("/supervision-sessions", sessions_router)
+    api.add_router("/supervision-sessions", supervision_sessions_router)
     api.add_router("/reviews", reviews_router)
+    api.add_router("/groups", groups_router)
+    api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
 
 
 _register_routers()

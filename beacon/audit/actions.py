@@ -112,6 +112,18 @@ ACTIONS = {
     "supervision.session_removed": _("Supervision session removed (recorded in error)"),
     "note_review.commented": _("Comment on an encounter note"),
     "note_review.cosigned": _("Encounter note co-signed"),
+    # Support groups (attendance events name participants by id only)
+    "group.created": _("Group created"),
+    "group.updated": _("Group changed"),
+    "group.sessions_generated": _("Group sessions scheduled"),
+    "group.enrolled": _("Participant enrolled in a group"),
+    "group.enrollment_ended": _("Group enrolment ended"),
+    "group_session.moved": _("Group session moved"),
+    "group_session.cancelled": _("Group session cancelled"),
+    "group_session.attendance_recorded": _("Group attendance recorded"),
+    "group_session.walk_in_added": _("Walk-in added to a group session"),
+    "calendar_feed.created": _("Calendar feed address made"),
+    "calendar_feed.revoked": _("Calendar feed address stopped"),
     # Access control
     "access.refused": _("Access refused"),
 }

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.encounters.models import Encounter
+from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import (
@@ -113,6 +114,8 @@ class MyDay:
     crisis_flags: Section[Encounter]
     plan_reviews: Section[PlanReviewRow] | None = None
     referral_follow_ups: Section[ReferralRow] | None = None
+    # The group sessions this person facilitates today (beacon.groups).
+    group_sessions: list | None = None
     # Organization-wide day only.
     caseloads: Section[PeerCaseload] | None = None
     without_primary_peer: int = 0
@@ -385,6 +388,7 @@ def my_day(
         crisis_flags=crisis_flags_recent(member=member, now=now),
         plan_reviews=plan_reviews_due(member=member, today=today),
         referral_follow_ups=referral_follow_ups_due(member=member, today=today),
+        group_sessions=sessions_today(member=member, today=today),
         caseloads=caseload_sizes(member=member) if whole else None,
         without_primary_peer=without_primary,
     )

@@ -52,7 +52,7 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-class OrganizationOut(Schema):
+class MemberOrganizationOut(Schema):
     id: UUID
     name: str
     part2_applies: bool
@@ -60,7 +60,7 @@ class OrganizationOut(Schema):
 
 
 class MembershipOut(Schema):
-    organization: OrganizationOut
+    organization: MemberOrganizationOut
     role: str
 
 
@@ -73,7 +73,7 @@ class UserOut(Schema):
 
 class MeOut(Schema):
     user: UserOut
-    organization: OrganizationOut | None
+    organization: MemberOrganizationOut | None
     role: str | None
     memberships: list[MembershipOut]
 

@@ -42,7 +42,7 @@ class AddressIn(Schema):
     postal_code: str = ""
 
 
-class AddressOut(AddressIn):
+class CuratedAddressOut(AddressIn):
     location_name: str
 
 
@@ -107,7 +107,7 @@ class CuratedServiceOut(Schema):
     last_verified_on: date | None
     merged_into: UUID | None
     phones: list[PhoneIn]
-    addresses: list[AddressOut]
+    addresses: list[CuratedAddressOut]
     schedules: list[ScheduleIn]
 
 

@@ -50,7 +50,7 @@ class SessionIn(Schema):
     next_steps: str = Field("", max_length=20000)
 
 
-class SessionPatch(Schema):
+class SupervisionSessionPatch(Schema):
     """Only the fields sent change. `version` is the one the change is based on."""
 
     version: int = Field(..., ge=1)
@@ -66,7 +66,7 @@ class SessionPatch(Schema):
     next_steps: str = Field(None, max_length=20000)
 
 
-class SessionOut(Schema):
+class SupervisionSessionOut(Schema):
     id: UUID
     supervisor: PersonOut
     peers: list[PersonOut]
@@ -85,7 +85,7 @@ class SessionOut(Schema):
     updated_at: datetime
 
 
-class SessionQuery(Schema):
+class SupervisionSessionQuery(Schema):
     peer: UUID | None = Field(None, description="A peer's user id.")
     since: date | None = None
     until: date | None = None
@@ -128,7 +128,7 @@ def _values(payload: Schema, *, exclude_unset: bool) -> dict:
 
 @sessions_router.post(
     "",
-    response={201: SessionOut, 403: Error, 422: Error},
+    response={201: SupervisionSessionOut, 403: Error, 422: Error},
     exclude_none=True,
     summary="Record a supervision session",
 )
@@ -143,11 +143,11 @@ def create_session(request, payload: SessionIn):
 
 @sessions_router.get(
     "",
-    response={200: list[SessionOut]},
+    response={200: list[SupervisionSessionOut]},
     exclude_none=True,
     summary="Supervision sessions you may see",
 )
-def list_sessions(request, q: Query[SessionQuery]):
+def list_sessions(request, q: Query[SupervisionSessionQuery]):
     """Supervisors and admins: the organization's sessions; peers: the ones they attended."""
     member = request.member
     sessions = selectors.session_list(member=member, peer=q.peer, since=q.since, until=q.until)
@@ -156,7 +156,7 @@ def list_sessions(request, q: Query[SessionQuery]):
 
 @sessions_router.get(
     "/{session_id}",
-    response={200: SessionOut, 404: Error},
+    response={200: SupervisionSessionOut, 404: Error},
     exclude_none=True,
     summary="One supervision session",
 )
@@ -167,11 +167,11 @@ def get_session(request, session_id: UUID):
 
 @sessions_router.patch(
     "/{session_id}",
-    response={200: SessionOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: SupervisionSessionOut, 403: Error, 404: Error, 409: Error, 422: Error},
     exclude_none=True,
     summary="Change a supervision session",
 )
-def update_session(request, session_id: UUID, payload: SessionPatch):
+def update_session(request, session_id: UUID, payload: SupervisionSessionPatch):
     """Send `version` as read: 409 with the current version if someone saved since."""
     member = request.member
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.security.policy import arguments
 from tests.security.world import World
 
 _ARG = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -83,14 +85,16 @@ def _value(schema: dict, name: str, node: dict, world: World, relation: str):
             if key in node.get("required", ())
         }
     if kind == "array":
-        return []
+        item = node.get("items", {})
+        return [_value(schema, name, item, world, relation)] * node.get("minItems", 0)
     if kind == "integer" or kind == "number":
-        return max(1, node.get("minimum", 1))
+        return max(1, node.get("minimum", 1), node.get("exclusiveMinimum", 0) + 1)
     if kind == "boolean":
         return False
     return {
         "date": "2026-01-05",
         "date-time": "2026-01-05T10:00:00Z",
+        "time": "10:00:00",
         "email": "someone@example.test",
         "uuid": "00000000-0000-4000-8000-000000000000",
         "binary": b"{}",
@@ -110,14 +114,18 @@ def minimal_body(schema: dict, method: str, path: str, world: World, relation: s
 
 
 def page_url(page: Page, world: World, relation: str, query: str = "") -> str:
+    names = arguments(page.name)
+
     def fill(match):
-        return str(world.ids[match.group(1)][relation])
+        name = match.group(1)
+        return str(world.ids[names.get(name, name)][relation])
 
     return "/" + _ARG.sub(fill, page.route) + _API_ARG.sub(fill, query)
 
 
 def api_url(path: str, world: World, relation: str) -> str:
-    return _API_ARG.sub(lambda m: str(world.ids[m.group(1)][relation]), path)
+    names = arguments(path)
+    return _API_ARG.sub(lambda m: str(world.ids[names.get(m.group(1), m.group(1))][relation]), path)
 
 
 def _session_cookie(user) -> str:
@@ -147,7 +155,9 @@ def _client() -> Client:
     return client
 
 
-def send(method: str, url: str, *, session: str = "", token: str = "", api: bool, body=None) -> str:
+def send(
+    method: str, url: str, *, session="", token="", api: bool, body=None, form: tuple = ()
+) -> str:
     """Send one request in a savepoint that is rolled back; name the answer:
     ok, login (sign in first: a redirect to the login page or 401), 403, 404, 405, or 5xx."""
     client = _client()
@@ -169,7 +179,7 @@ def send(method: str, url: str, *, session: str = "", token: str = "", api: bool
             }
             kwargs = {"data": encode_multipart(BOUNDARY, files), "content_type": MULTIPART_CONTENT}
     elif method in ("POST", "PATCH", "PUT"):
-        kwargs = {"data": "", "content_type": "application/x-www-form-urlencoded"}
+        kwargs = {"data": urlencode(form), "content_type": "application/x-www-form-urlencoded"}
     try:
         with transaction.atomic():
             response = client.generic(method, url, headers=headers, **kwargs)

@@ -31,11 +31,30 @@ GATES = {
     "platform": {"pia"},
     "admin_or_platform": {"ada", "olive", "pia"},
 }
+# Second gates (Access.then), after the record was found: who, for which relation.
+THEN = {
+    # Facilitators: Pat runs the "own" group, Quinn the "team" one, Olive Lakeside's.
+    "facilitator": lambda person, relation: (
+        person in ("sam", "ada", "olive") or OWNER[relation] == person
+    ),
+    "supervisor": lambda person, relation: person in ("sam", "ada", "olive"),
+    "admin": lambda person, relation: person in ("ada", "olive"),
+    # Co-signing a note: supervisors and admins, never their own (Olive wrote Morgan's).
+    "cosigner": lambda person, relation: (
+        person in ("sam", "ada", "olive") and not (person == "olive" and relation == "other")
+    ),
+    "not_author": lambda person, relation: not (person == "olive" and relation == "other"),
+    "owner": lambda person, relation: WORKER[relation] == person,
+    "supervisor_only": lambda person, relation: person == "sam",  # not admins
+}
 ORGANIZATION = {"riley": "harbor", "pat": "harbor", "quinn": "harbor", "sam": "harbor"}
 ORGANIZATION |= {"ada": "harbor", "olive": "lakeside"}
 RELATION_ORGANIZATION = {"own": "harbor", "team": "harbor", "other": "lakeside"}
 # Whose caseload / own things each relation is.
 OWNER = {"own": "pat", "team": "quinn", "other": "olive"}
+# Whose workforce records (check-ins, trainings) each relation is: Lakeside's are Lee's, a
+# peer there who is not among the people sending requests.
+WORKER = {"own": "pat", "team": "quinn", "other": "lee"}
 NO_MEMBERSHIP = {"dale", "pia"}
 
 
@@ -78,7 +97,7 @@ class Access:
                 return {"403", "404"}
             return {self.refused}
         if self._in_scope(person, relation):
-            if self.then and person not in GATES[self.then]:
+            if self.then and not THEN[self.then](person, relation):
                 return {"403"}
             return {"ok"}
         return {self.outsider}
@@ -96,6 +115,8 @@ class Access:
             return True
         if self.scope == "caseload":
             return person in ("sam", "ada", "olive") or OWNER[relation] == person
+        if self.scope == "checkin":
+            return person == "sam" or WORKER[relation] == person
         raise ValueError(self.scope)
 
 
@@ -124,6 +145,35 @@ ORG_RECORD_ADMIN_WRITE = Access("staff", "organization", refused="404", then="ad
 OWN = Access("signed_in", "personal")
 OWN_MEMBER = Access("member", "personal")
 ANY_ADMIN = Access("admin", "any")  # any organization's admin: Find Help submissions
+# Issue 6. A group and its sessions: the organization's staff see them; org admins,
+# supervisors and the group's facilitators run them (peers who do not facilitate: 403).
+GROUP = Access("staff", "organization")
+GROUP_RUN = Access("staff", "organization", then="facilitator")
+# The API loads a group through the staff's visibility first: a participant-role member 404.
+GROUP_API = Access("staff", "organization", refused="404")
+GROUP_API_RUN = Access("staff", "organization", refused="404", then="facilitator")
+# A supervision session: supervisors and admins of the organization; a peer, the sessions they
+# attended (others 404). Pages to change one are for supervisors and admins (403 first).
+SUPERVISION = Access("staff", "caseload")
+SUPERVISION_CHANGE = Access("supervisor", "organization")
+SUPERVISION_API = Access("staff", "caseload", refused="404")
+SUPERVISION_API_CHANGE = Access("staff", "caseload", refused="404", then="supervisor")
+# Note review: with the encounter (the note's peer, supervisors, admins); co-signing is for
+# supervisors and admins, never on their own note (Olive wrote Lakeside's note: 403).
+REVIEW = Access("staff", "caseload")
+REVIEW_API = Access("staff", "caseload", refused="404")
+COSIGN = Access("supervisor", "organization", then="not_author")
+COSIGN_API = Access("staff", "caseload", refused="404", then="cosigner")
+# A peer's own workforce record (hours, progress, credentials, trainings): the person, and
+# the organization's supervisors and admins. Trainings are changed by the person only.
+PERSON = Access("staff", "caseload")
+PERSON_OWN_WRITE = Access("staff", "caseload", then="owner")
+PERSON_API = Access("staff", "caseload", refused="404")
+PERSON_API_OWN_WRITE = Access("staff", "caseload", refused="404", then="owner")
+# A wellbeing check-in: its author; the organization's supervisors when shared (all are, in
+# the world); organization admins and everyone else 404. Changed by its author only (403).
+CHECKIN = Access("staff", "checkin")
+CHECKIN_OWN_WRITE = Access("staff", "checkin", then="owner")
 
 
 @dataclass(frozen=True)
@@ -131,6 +181,27 @@ class Page:
     access: Access
     methods: str = "GET"
     query: str = ""  # appended to the address, with {arg} filled like the path's arguments
+    # The form sent with a POST, when an empty one would be refused before the access check.
+    data: tuple[tuple[str, str], ...] = ()
+
+
+# Where two kinds of record share an argument name, the world's name for the one meant, by the
+# page name's or API path's beginning.
+ARGUMENTS = {
+    "groups:calendar_ics": {"token": "calendar_token"},
+    "groups:": {"session_id": "group_session_id"},
+    "supervision:": {"session_id": "supervision_session_id"},
+    "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
+    "/api/v1/groups": {"session_id": "group_session_id"},
+    "/api/v1/sessions": {"session_id": "group_session_id"},
+}
+
+
+def arguments(route: str) -> dict[str, str]:
+    for prefix, names in ARGUMENTS.items():
+        if route.startswith(prefix):
+            return names
+    return {}
 
 
 # Every page, by URL name ("namespace:name"). Methods: the ones the page answers (GET shows a
@@ -245,6 +316,56 @@ PAGES: dict[str, Page] = {
     "directory_imports:new": Page(IMPORTS, "GET POST"),
     "directory_imports:detail": Page(IMPORT),
     "directory_imports:progress": Page(IMPORT),
+    # Groups (issue 6, docs/groups.md).
+    "groups:list": Page(STAFF),
+    "groups:new": Page(STAFF, "GET POST"),
+    "groups:calendar": Page(STAFF, "GET POST"),
+    # The feed's address is its secret (revocable, no names in it): no sign-in.
+    "groups:calendar_ics": Page(PUBLIC),
+    "groups:detail": Page(GROUP),
+    "groups:edit": Page(GROUP_RUN, "GET POST"),
+    "groups:enroll": Page(GROUP_RUN, "POST"),
+    "groups:enrollment_end": Page(GROUP_RUN, "POST"),
+    "groups:session": Page(GROUP),
+    "groups:session_attendance": Page(GROUP_RUN, "POST"),
+    "groups:session_toggle": Page(GROUP_RUN, "POST"),
+    "groups:session_walk_in": Page(GROUP_RUN, "POST"),
+    "groups:session_move": Page(GROUP_RUN, "POST"),
+    "groups:session_cancel": Page(GROUP_RUN, "POST"),
+    # Supervision (docs/supervision.md).
+    "supervision:sessions": Page(STAFF),
+    "supervision:session_new": Page(SUPERVISOR, "GET POST"),
+    "supervision:session_detail": Page(SUPERVISION),
+    "supervision:session_edit": Page(SUPERVISION_CHANGE, "GET POST"),
+    "supervision:session_remove": Page(SUPERVISION_CHANGE, "POST"),
+    "supervision:review_queue": Page(SUPERVISOR),
+    "supervision:review_detail": Page(REVIEW),
+    "supervision:review_comment": Page(REVIEW, "POST"),
+    "supervision:review_cosign": Page(COSIGN, "POST", data=(("version", "1"),)),
+    "supervision:workload": Page(SUPERVISOR),
+    # Workforce (docs/workforce.md).
+    "workforce:progress": Page(STAFF),
+    "workforce:team": Page(SUPERVISOR),
+    "workforce:progress_for": Page(PERSON),
+    "workforce:credential_new": Page(PERSON, "GET POST"),
+    "workforce:credential_edit": Page(PERSON, "GET POST"),
+    "workforce:hours_log": Page(STAFF),
+    "workforce:hours_log_for": Page(PERSON),
+    "workforce:hours_csv": Page(STAFF),
+    "workforce:hours_csv_for": Page(PERSON),
+    "workforce:definitions": Page(STAFF),
+    "workforce:definition_new": Page(ADMIN, "GET POST"),
+    "workforce:definition_edit": Page(ORG_ADMIN, "GET POST"),
+    "workforce:trainings": Page(STAFF),
+    "workforce:training_new": Page(STAFF, "GET POST"),
+    "workforce:training_edit": Page(PERSON, "GET POST"),
+    "workforce:training_delete": Page(PERSON_OWN_WRITE, "GET POST"),
+    "workforce:certificate": Page(PERSON),
+    "workforce:wellbeing": Page(STAFF, "GET POST"),
+    "workforce:shared_checkins": Page(Access("staff", then="supervisor_only")),
+    "workforce:checkin_detail": Page(CHECKIN),
+    "workforce:checkin_share": Page(CHECKIN_OWN_WRITE, "POST"),
+    "workforce:checkin_delete": Page(CHECKIN_OWN_WRITE, "GET POST"),
 }
 
 # Every API operation, by (METHOD, path) as in /api/v1/openapi.json. Writes are sent with the
@@ -303,4 +424,29 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/directory/reverify-queue"): ADMIN,
     ("POST", "/api/v1/directory/imports"): ADMIN,
     ("GET", "/api/v1/directory/imports/{import_id}"): IMPORT,
+    # Issue 6.
+    ("GET", "/api/v1/groups"): MEMBER,  # a participant-role member: an empty list
+    ("POST", "/api/v1/groups"): STAFF,
+    ("GET", "/api/v1/groups/{group_id}"): GROUP_API,
+    ("PATCH", "/api/v1/groups/{group_id}"): GROUP_API_RUN,
+    ("GET", "/api/v1/groups/{group_id}/sessions"): GROUP_API,
+    ("PATCH", "/api/v1/groups/{group_id}/sessions/{session_id}"): GROUP_API_RUN,
+    ("GET", "/api/v1/sessions/{session_id}/attendance"): GROUP_API,
+    ("PUT", "/api/v1/sessions/{session_id}/attendance"): GROUP_API_RUN,
+    ("GET", "/api/v1/supervision-sessions"): MEMBER,  # a peer: the sessions they attended
+    ("POST", "/api/v1/supervision-sessions"): SUPERVISOR,
+    ("GET", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API,
+    ("PATCH", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API_CHANGE,
+    ("DELETE", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API_CHANGE,
+    ("GET", "/api/v1/reviews"): SUPERVISOR,
+    ("GET", "/api/v1/reviews/{encounter_id}"): REVIEW_API,
+    ("POST", "/api/v1/reviews/{encounter_id}/comments"): REVIEW_API,
+    ("POST", "/api/v1/reviews/{encounter_id}/cosign"): COSIGN_API,
+    # A participant-role member gets 404 from these lists (reported; a 403 would be clearer).
+    ("GET", "/api/v1/workforce/credential-progress"): Access("staff", refused="404"),
+    ("GET", "/api/v1/workforce/trainings"): Access("staff", refused="404"),
+    ("POST", "/api/v1/workforce/trainings"): STAFF,
+    ("GET", "/api/v1/workforce/trainings/{training_id}"): PERSON_API,
+    ("PATCH", "/api/v1/workforce/trainings/{training_id}"): PERSON_API_OWN_WRITE,
+    ("DELETE", "/api/v1/workforce/trainings/{training_id}"): PERSON_API_OWN_WRITE,
 }

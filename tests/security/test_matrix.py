@@ -56,7 +56,9 @@ def test_page(world, name, method):
     for relation in relations:
         url = matrix.page_url(page, world, relation, rule.query)
         for person in PEOPLE:
-            got = matrix.send(method, url, session=world.sessions.get(person, ""), api=False)
+            got = matrix.send(
+                method, url, session=world.sessions.get(person, ""), api=False, form=rule.data
+            )
             expected = rule.access.expected(person, relation, api=False)
             if got not in expected:
                 wrong.append(

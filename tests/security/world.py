@@ -31,12 +31,16 @@ from beacon.consents.tests.factories import ConsentFactory
 from beacon.directory.models import DirectoryImport, DirectoryOrganization, Location, Service
 from beacon.encounters.services import encounter_log
 from beacon.findhelp.models import OrganizationSubmission, ServiceProblemReport
+from beacon.groups import services as groups
 from beacon.notifications.tests.factories import NotificationFactory
 from beacon.organizations.models import Invitation, Membership, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services as plans
 from beacon.referrals.services import SendReferral
+from beacon.supervision import services as supervision
+from beacon.workforce import services as workforce
+from beacon.workforce.models import CredentialDefinition
 
 PASSWORD = "correct horse battery staple"
 RELATIONS = ("own", "team", "other")
@@ -80,6 +84,78 @@ def _service(name: str, curator) -> Service:
     Location.objects.create(hsds_id=f"loc-{name}", organization=org, name=f"{name} site")
     return Service.objects.create(
         hsds_id=f"svc-{name}", organization=org, name=f"{name} service", curator=curator
+    )
+
+
+def _issue6(world, relation, participant, encounter, person, supervisor, facilitator, admin):
+    """Groups, supervision and workforce records (issue 6) of one relation: `person` is the
+    peer whose records they are (Pat, Quinn, or Lee at Lakeside)."""
+    today = timezone.localdate()
+    group = groups.group_create(
+        member=facilitator,
+        name=f"Circle {relation}",
+        kind="all_recovery",
+        weekdays=list(range(7)),
+        start_time=datetime.time(10, 0),
+        duration_minutes=60,
+        starts_on=today - datetime.timedelta(days=14),
+        facilitators=[facilitator.user],
+    )
+    groups.group_enroll(member=supervisor, group=group, participant=participant)
+    session = group.sessions.filter(starts_at__lt=timezone.now()).order_by("starts_at").first()
+    world.put("group_id", relation, group)
+    world.put("group_session_id", relation, session)
+    world.put("key", relation, str(participant.pk))
+    world.put("calendar_token", relation, groups.calendar_feed_create(member=facilitator)[1])
+    world.put(
+        "supervision_session_id",
+        relation,
+        supervision.session_record(
+            member=supervisor,
+            peers=[person.user],
+            held_on=today - datetime.timedelta(days=3),
+            duration_minutes=60,
+            kind="individual",
+            modality="video",
+        ),
+    )
+    world.put("user_id", relation, person.user)
+    definition = workforce.definition_create(
+        member=admin,
+        values={"name": f"Local credential {relation}"},
+        based_on=CredentialDefinition.objects.filter(organization=None).first(),
+    )
+    world.put("definition_id", relation, definition)
+    world.put(
+        "credential_id",
+        relation,
+        workforce.credential_add(
+            member=person,
+            person=person,
+            definition=definition,
+            values={"status": "working_toward"},
+        ),
+    )
+    world.put(
+        "training_id",
+        relation,
+        workforce.training_create(
+            member=person,
+            values={
+                "course": "Ethics",
+                "provider": "Academy",
+                "completed_on": today,
+                "hours": {"ethics": 2},
+            },
+            certificate=workforce.Upload(
+                name="c.pdf", content=b"%PDF-1.4\n% a certificate\n%%EOF\n"
+            ),
+        ),
+    )
+    world.put(
+        "checkin_id",
+        relation,
+        workforce.checkin_create(member=person, stress=3, sleep=3, support=3, shared=True),
     )
 
 
@@ -240,6 +316,16 @@ def build_world() -> World:
                 services_description="Meetings.",
                 contact_email="x@example.test",
             ),
+        )
+        _issue6(
+            world,
+            relation,
+            participant,
+            encounter,
+            owner if relation != "other" else lee,
+            {"own": members["sam"], "team": members["sam"], "other": olive}[relation],
+            people_of[relation],
+            admin,
         )
         # An invitation link (as a password-reset token it is simply not valid).
         world.put("token", relation, f"invite-{relation}")

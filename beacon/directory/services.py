@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from beacon.audit.services import record_event
 from beacon.directory import hsds, selectors
+from beacon.directory.changes import services_changed
 
 Progress = Callable[[str, int, int], None]
 
@@ -621,6 +622,9 @@ def directory_import(
     with transaction.atomic():
         known = _resolve_references(batch, out, report.counts)
         _write(batch, known, curator=curator, report=report, progress=progress)
+        if any(c.created or c.updated for c in report.counts.values()):
+            # Any table may hold what a service shows: everything is re-read (in bulk).
+            services_changed(None)
         report.warnings = out.warnings
         record_event(
             action="directory.imported",

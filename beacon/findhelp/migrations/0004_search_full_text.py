@@ -2,7 +2,7 @@
 built for the directory already in the database.
 
 Both index substrings, so a word is found inside any word of the text exactly as the earlier
-`LIKE '%word%'` search found it, on both databases alike (docs/decisions/0007-findhelp-search.md):
+`LIKE '%word%'` search found it, on both databases alike (docs/decisions/0004-findhelp-search-index.md):
 
 * SQLite: an FTS5 table with the trigram tokenizer (SQLite 3.34 or later), holding no copy of the
   text (`content=` the documents table) and kept current by triggers on that table.
@@ -72,7 +72,9 @@ def drop_full_text(apps, schema_editor):
 
 
 def build_index(apps, schema_editor):
-    """The index for services already in the directory (an upgraded installation)."""
+    """The index for services already in the directory (an upgraded installation), built with
+    the models as they are at this migration. Should the builder ever need fields that do not
+    exist yet here, make this a no-op: `beacon directory reindex` does the same job."""
     from beacon.findhelp.index import search_index_build
 
     search_index_build(

@@ -32,6 +32,12 @@ class PersonOut(Schema):
     name: str
 
 
+# A local wall-clock time in the organization's time zone, sent as "HH:MM:SS" with no offset:
+# RFC 3339's partial-time, not its "time" (which requires an offset; schemathesis caught the
+# published schema promising one).
+WALL_CLOCK = {"format": "partial-time"}
+
+
 class GroupIn(Schema):
     name: str = Field(..., max_length=200)
     kind: GroupKind
@@ -43,7 +49,7 @@ class GroupIn(Schema):
         default_factory=list, description="User ids of active staff; default: you."
     )
     weekdays: list[int] = Field(..., description="0 = Monday ... 6 = Sunday.")
-    start_time: datetime.time
+    start_time: datetime.time = Field(..., json_schema_extra=WALL_CLOCK)
     duration_minutes: int = Field(..., ge=5, le=720)
     interval_weeks: int = Field(1, ge=1, le=8)
     starts_on: datetime.date
@@ -63,7 +69,7 @@ class GroupPatch(Schema):
     video_url: str | None = Field(None, max_length=500)
     facilitators: list[UUID] | None = None
     weekdays: list[int] | None = None
-    start_time: datetime.time | None = None
+    start_time: datetime.time | None = Field(None, json_schema_extra=WALL_CLOCK)
     duration_minutes: int | None = Field(None, ge=5, le=720)
     interval_weeks: int | None = Field(None, ge=1, le=8)
     starts_on: datetime.date | None = None
@@ -81,7 +87,7 @@ class GroupOut(Schema):
     video_url: str
     facilitators: list[PersonOut]
     weekdays: list[int]
-    start_time: datetime.time
+    start_time: datetime.time = Field(..., json_schema_extra=WALL_CLOCK)
     duration_minutes: int
     interval_weeks: int
     starts_on: datetime.date

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, utc
 from beacon.audit.selectors import MAX_PAGE, AuditFilters, audit_event_page
 from beacon.organizations.permissions import is_org_admin
 
@@ -48,9 +48,7 @@ class AuditQuery(Schema):
     @classmethod
     def _utc_unless_stated(cls, value: datetime | None) -> datetime | None:
         """The trail is kept in UTC: a time without an offset is read as UTC."""
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+        return utc(value)
 
 
 @router.get(

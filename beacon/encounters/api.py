@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, utc
 from beacon.encounters import selectors, services
 from beacon.encounters.models import EncounterKind, Modality, Setting, Topic
 from beacon.participants.services import participant_viewed
@@ -20,9 +20,7 @@ router = Router(tags=["encounters"])
 
 def _aware(value: datetime | None) -> datetime | None:
     """A time without an offset is read as UTC, as everywhere in the API (send an offset)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return utc(value)
 
 
 class EncounterIn(Schema):

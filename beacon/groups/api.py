@@ -13,9 +13,9 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, utc
 from beacon.groups import selectors, services
 from beacon.groups.models import GROUP_MODIFIER, GROUP_PROCEDURE_CODE, GroupKind
 from beacon.participants.selectors import participant_get_for_member
@@ -114,6 +114,13 @@ class SessionPatch(Schema):
     starts_at: datetime.datetime | None = Field(None, description="Move it here.")
     duration_minutes: int | None = Field(None, ge=5, le=720)
     cancel_reason: str | None = Field(None, max_length=300, description="Cancel it, saying why.")
+
+    @field_validator("starts_at")
+    @classmethod
+    def _offset_to_utc(cls, value):
+        # With an offset, in UTC (PostgreSQL refuses offsets beyond ±15:59); without one, as
+        # before (the services read it in the organization's time zone).
+        return utc(value) if value is not None and value.tzinfo is not None else value
 
 
 class SessionQuery(Schema):

@@ -95,6 +95,7 @@ def _value(schema: dict, name: str, node: dict, world: World, relation: str):
         "date": "2026-01-05",
         "date-time": "2026-01-05T10:00:00Z",
         "time": "10:00:00",
+        "partial-time": "10:00:00",
         "email": "someone@example.test",
         "uuid": "00000000-0000-4000-8000-000000000000",
         "binary": b"{}",

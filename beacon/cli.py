@@ -396,13 +396,20 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from beacon.core.seed import SCALES, SEED_EMAIL_DOMAIN, SEED_PASSWORD, Progress, seed_create
-    from beacon.core.seed import SeedRefused
+    from beacon.core.seed import (
+        SCALES,
+        SEED_EMAIL_DOMAIN,
+        SEED_PASSWORD,
+        Progress,
+        SeedRefused,
+        seed_create,
+    )
 
     call_command("migrate", interactive=False, verbosity=0)
     scale = SCALES[args.scale]
     print(
-        f"Seeding the {scale.name} scale into {connection.vendor} ({connection.settings_dict['NAME']}): "
+        f"Seeding the {scale.name} scale into {connection.vendor} "
+        f"({connection.settings_dict['NAME']}): "
         f"{scale.organizations} organizations, {scale.peers:,} peers, "
         f"{scale.participants:,} participants, {scale.encounters:,} encounters, "
         f"{scale.services:,} directory services."

@@ -138,14 +138,14 @@ REFERRAL_REASONS = [
     "Legal help with an old fine that blocks a driver's license.",
     "Interested in a job-readiness program.",
 ]
-CONSENT_TPO = dict(
-    kind="tpo",
-    discloser="",
-    information_description="Enrollment, encounter notes and recovery plan.",
-    purpose="Peer recovery support: coordinating services, billing Medicaid and the program.",
-    expiry_kind="end_of_treatment",
-    revocation_instructions="Tell any staff member, in person, by phone or in writing.",
-)
+CONSENT_TPO = {
+    "kind": "tpo",
+    "discloser": "",
+    "information_description": "Enrollment, encounter notes and recovery plan.",
+    "purpose": "Peer recovery support: coordinating services, billing Medicaid and the program.",
+    "expiry_kind": "end_of_treatment",
+    "revocation_instructions": "Tell any staff member, in person, by phone or in writing.",
+}
 
 
 # Progress ------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def _target(model_label: str, pk) -> tuple[str, str]:
 class Seeder:
     def __init__(self, scale: Scale, *, seed: int, progress: Progress, today: date | None = None):
         self.scale = scale
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
         self.seed = seed
         self.progress = progress
         self.today = today or timezone.localdate()
@@ -973,7 +973,7 @@ class Seeder:
             status=status,
             status_reason="Could not reach them after three tries."
             if status in {"not_connected", "declined"}
-            else "",  # fmt: skip
+            else "",
             status_changed_at=steps_at[-1],
             consent=consent if identifying else None,
             follow_up_due_on=(

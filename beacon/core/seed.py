@@ -21,7 +21,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
@@ -31,7 +31,6 @@ from django.utils import timezone
 
 SEED_PASSWORD = "beacon-seed"  # noqa: S105 - published on purpose, like the demo's
 SEED_EMAIL_DOMAIN = "seed.beacon.test"
-BATCH = 2000
 
 
 class SeedRefused(Exception):
@@ -148,6 +147,96 @@ CONSENT_TPO = {
 }
 
 
+# Fast inserts --------------------------------------------------------------------------------
+
+# bulk_create spends most of its time compiling SQL and preparing each value through the field
+# (about 150 us a row here); the seed's values are already of the right types, so they only need
+# the database's representation: this halves the time of the state scale.
+_IDENTITY = {
+    "CharField",
+    "TextField",
+    "EmailField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "GenericIPAddressField",
+}
+
+
+def _converter(field, vendor: str):
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind in _IDENTITY:
+        return None
+    if vendor == "postgresql" and kind in {"UUIDField", "DateTimeField", "DateField"}:
+        return None
+    if kind == "UUIDField":
+        return lambda v: None if v is None else v.hex
+    if kind == "DateTimeField":
+        return lambda v: None if v is None else str(v.astimezone(UTC).replace(tzinfo=None))
+    if kind == "DateField":
+        return lambda v: None if v is None else v.isoformat()
+    return lambda v: field.get_db_prep_save(v, connection)
+
+
+_PLANS: dict[Any, tuple[str, list]] = {}
+
+
+def bulk_insert(model, objs: list) -> None:
+    """INSERT `objs` (unsaved model instances with every value set) with executemany.
+
+    `updated_at` (auto_now) takes the instance's created_at: the seed's records were last
+    changed when they were made.
+    """
+    from django.db.models.fields import AutoFieldMixin
+
+    if not objs:
+        return
+    key = (model, connection.vendor)
+    if key not in _PLANS:
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, AutoFieldMixin))
+        ]
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        _PLANS[key] = (sql, [(f, _converter(f, connection.vendor)) for f in fields])
+    sql, plan = _PLANS[key]
+    attnames = [
+        ("created_at" if f.attname == "updated_at" else f.attname, convert) for f, convert in plan
+    ]
+    if isinstance(objs[0], dict):
+        # The hot tables (encounters, audit events) come as dicts of attnames: building a
+        # model instance costs more than the insert. Missing keys take the field's default.
+        defaults = {f.attname: f.get_default() for f, _ in plan}
+        defaults["updated_at"] = None
+        rows = []
+        for obj in objs:
+            values = []
+            for name, convert in attnames:
+                value = obj[name] if name in obj else defaults[name]
+                values.append(value if convert is None else convert(value))
+            rows.append(tuple(values))
+    else:
+        rows = [
+            tuple(
+                getattr(obj, name) if convert is None else convert(getattr(obj, name))
+                for name, convert in attnames
+            )
+            for obj in objs
+        ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
 # Progress ------------------------------------------------------------------------------------
 
 
@@ -251,9 +340,10 @@ class AuditWriter:
                 for content in chunk:
                     content = {"id": next_id, **content, "prev_hash": prev}
                     prev = entry_hash(**content, key=self.key)
-                    rows.append(AuditEvent(**content, hash=prev))
+                    content["hash"] = prev
+                    rows.append(content)
                     next_id += 1
-                AuditEvent.objects.bulk_create(rows, batch_size=BATCH)
+                bulk_insert(AuditEvent, rows)
             self.written += len(chunk)
         self.pending.clear()
 
@@ -295,7 +385,7 @@ class Seeder:
             for key, model in order:
                 rows = self.buffers.pop(key, [])
                 if rows:
-                    model.objects.bulk_create(rows, batch_size=BATCH)
+                    bulk_insert(model, rows)
                     self.counts[key] = self.counts.get(key, 0) + len(rows)
         self.audit.flush()
 
@@ -539,7 +629,7 @@ class Seeder:
         )
 
     def _participant(self, org, p, supervisors, partners) -> None:
-        from beacon.encounters.models import CONTACT_KINDS, Encounter
+        from beacon.encounters.models import CONTACT_KINDS
         from beacon.organizations.models import BillingUnitsRule
         from beacon.participants.models import CaseloadAssignment, Participant
 
@@ -657,32 +747,33 @@ class Seeder:
             elif rng.random() < 0.25:
                 follow_up = day + timedelta(days=rng.choice([3, 7, 14]))
             by = peer if (changed_on is None or day >= changed_on) else first_peer
-            encounter = Encounter(
-                id=self.uid(),
-                organization=org,
-                participant=participant,
-                peer=by,
-                occurred_at=when,
-                duration_minutes=minutes,
-                modality=rng.choice(["in_person", "in_person", "phone", "text", "video"]),
-                setting=rng.choice(
-                    ["community", "recovery_center", "home", "online", "ed_hospital"]
-                ),
-                kind=kind,
-                topics=rng.sample(TOPICS, k=rng.randint(1, 3)) if kind != "attempted" else [],
-                note="" if kind == "attempted" else rng.choice(NOTES),
-                naloxone_provided=rng.random() < 0.05,
-                crisis_flag=crisis,
-                follow_up_on=follow_up,
-                billable_units=0 if kind == "attempted" else rule.units(minutes),
-                created_by=by,
-                created_at=when,
-            )
+            modality = rng.choice(["in_person", "in_person", "phone", "text", "video"])
+            setting = rng.choice(["community", "recovery_center", "home", "online", "ed_hospital"])
+            encounter_id = self.uid()
+            encounter = {
+                "id": encounter_id,
+                "created_at": when,
+                "organization_id": org.pk,
+                "participant_id": participant.pk,
+                "peer_id": by.pk,
+                "occurred_at": when,
+                "duration_minutes": minutes,
+                "modality": modality,
+                "setting": setting,
+                "kind": kind,
+                "topics": rng.sample(TOPICS, k=rng.randint(1, 3)) if kind != "attempted" else [],
+                "note": "" if kind == "attempted" else rng.choice(NOTES),
+                "naloxone_provided": rng.random() < 0.05,
+                "crisis_flag": crisis,
+                "follow_up_on": follow_up,
+                "billable_units": 0 if kind == "attempted" else rule.units(minutes),
+                "created_by_id": by.pk,
+            }
             self.add("encounter", encounter)
             if goals and kind != "attempted" and rng.random() < 0.2:
                 self.add(
                     "encounter_goal",
-                    Encounter.goals.through(encounter_id=encounter.pk, goal_id=rng.choice(goals)),
+                    {"encounter_id": encounter_id, "goal_id": rng.choice(goals)},
                 )
             if kind in CONTACT_KINDS:
                 last_contact = when
@@ -701,17 +792,17 @@ class Seeder:
                 at=when,
                 actor=by,
                 organization_id=org.pk,
-                target=_target("encounters.encounter", encounter.pk),
+                target=_target("encounters.encounter", encounter_id),
                 details={
                     "participant": str(participant.pk),
                     "kind": kind,
                     "minutes": minutes,
-                    "units": encounter.billable_units,
+                    "units": encounter["billable_units"],
                     "crisis_flag": crisis,
                 },
             )
         participant.last_contact_at = last_contact
-        participant.next_follow_up_on = newest.follow_up_on if newest else None
+        participant.next_follow_up_on = newest["follow_up_on"] if newest else None
         if partners and rng.random() < 0.35:
             self._referral(org, participant, peer, p["window"], partners, consents)
         if discharged:

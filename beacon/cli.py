@@ -454,6 +454,13 @@ def cmd_directory_export(args: argparse.Namespace) -> int:
     return run_export(args.dir, format=args.format)
 
 
+def cmd_workforce_remind(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.workforce.commands import run_remind
+
+    return run_remind(today=args.date)
+
+
 # The parser ------------------------------------------------------------------------------------
 
 
@@ -610,6 +617,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=1, help="random seed: the same seed makes the same data"
     )
     seed.set_defaults(handler=cmd_seed)
+
+    workforce = sub.add_parser("workforce", help="certification hours and renewals")
+    workforce_sub = workforce.add_subparsers(
+        dest="workforce_command", metavar="<workforce command>", required=True
+    )
+    remind = workforce_sub.add_parser(
+        "remind",
+        help="send certification renewal reminders (run daily)",
+        description="Remind each person whose certification expires within 90, 30 or 7 days, "
+        "in Beacon and by email, once per credential and threshold. Safe to run any number of "
+        "times; run it once a day (cron or a systemd timer).",
+    )
+    remind.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
+    remind.set_defaults(handler=cmd_workforce_remind)
 
     # Parsed by hand in main(), so Django sees every argument untouched (even --help).
     sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")

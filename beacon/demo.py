@@ -153,3 +153,39 @@ def _caseloads(members: dict) -> None:
         peers=[members["peer@lakeside.demo"]],
         seed=5,
     )
+    from beacon.groups.demo import demo_groups_create
+
+    demo_groups_create(
+        harbor_supervisor.organization,
+        supervisor=harbor_supervisor,
+        peers=harbor_peers,
+        count=4,
+        seed=6,
+    )
+    demo_groups_create(
+        lakeside_admin.organization,
+        supervisor=lakeside_admin,
+        peers=[members["peer@lakeside.demo"]],
+        count=3,
+        seed=8,
+    )
+    from beacon.supervision.demo import demo_supervision_create, demo_supervision_small
+
+    demo_supervision_create(
+        harbor_supervisor.organization,
+        admin=members["admin@harbor.demo"],
+        supervisor=harbor_supervisor,
+        peers=harbor_peers,
+        seed=6,
+    )
+    demo_supervision_small(
+        lakeside_admin.organization,
+        supervisor=lakeside_admin,
+        peers=[members["peer@lakeside.demo"]],
+        seed=8,
+    )
+    from beacon.workforce.demo import demo_workforce_create
+
+    demo_workforce_create(
+        harbor_supervisor.organization, peers=harbor_peers, supervisor=harbor_supervisor, seed=9
+    )

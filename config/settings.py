@@ -6,7 +6,9 @@ differs from the others only through what is read here, never through another fi
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -98,6 +100,8 @@ INSTALLED_APPS = [
     "beacon.directory",
     "beacon.referrals",
     "beacon.findhelp",
+    "beacon.supervision",
+    "beacon.groups",
     "beacon.myday",
     "beacon.workforce",
     "beacon.api",
@@ -184,7 +188,10 @@ else:
             "CONN_HEALTH_CHECKS": True,
             # Tests use a file too, not Django's shared in-memory database: concurrent writers
             # then wait for the lock as they do in production instead of failing at once.
-            "TEST": {"NAME": str(DATA_DIR / "test-beacon.sqlite3")},
+            # One file per test process, so runs side by side never share one.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"beacon-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

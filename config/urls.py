@@ -20,6 +20,9 @@ urlpatterns = [
     path("find-help/", include("beacon.findhelp.urls")),
     path("directory/imports/", include("beacon.directory.imports_urls")),
     path("directory/", include("beacon.directory.urls")),
+    path("workforce/", include("beacon.workforce.urls")),
+    path("supervision/", include("beacon.supervision.urls")),
+    path("groups/", include("beacon.groups.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -27,15 +27,19 @@ def _register_routers() -> None:
     from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
-    from beacon.directory.imports_api import router as directory_imports_router
     from beacon.directory.api import attach_to_public_router
     from beacon.directory.api import router as curation_router
+    from beacon.directory.imports_api import router as directory_imports_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
+    from beacon.groups.api import groups_router, sessions_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.supervision.api import reviews_router
+    from beacon.supervision.api import sessions_router as supervision_sessions_router
+    from beacon.workforce.api import progress_router, trainings_router
 
     api.add_router("", accounts_router)
     api.add_router("/audit-events", audit_router)
@@ -54,6 +58,12 @@ def _register_routers() -> None:
     # Curators' operations; PATCH /directory/services/{id} joins the public router's path.
     attach_to_public_router(directory_router)
     api.add_router("/directory", curation_router)
+    api.add_router("/workforce/trainings", trainings_router)
+    api.add_router("/workforce/credential-progress", progress_router)
+    api.add_router("/supervision-sessions", supervision_sessions_router)
+    api.add_router("/reviews", reviews_router)
+    api.add_router("/groups", groups_router)
+    api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
 
 
 _register_routers()

@@ -6,7 +6,8 @@ A backup is a directory:
                       every file below, and each table's row count and content fingerprint
     database.sqlite3  SQLite: an online copy made with SQLite's backup API (safe while Beacon runs)
     database.dump     PostgreSQL: pg_dump's custom format, taken from an exported snapshot
-    files/...         the uploaded files (MEDIA_ROOT)
+    files/media/...   the uploaded files (MEDIA_ROOT)
+    files/private/... the private files (training certificates), never served by a web server
 
 The fingerprints are computed from the same snapshot as the copy, so a restore can show that
 the restored database matches the original row for row. Neither the secret key nor the audit
@@ -185,16 +186,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+def file_roots() -> dict[str, Path]:
+    """The directories of stored files a backup carries: uploads (MEDIA_ROOT) and the private
+    files no web server serves (certificates, under <data dir>/private)."""
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "private": Path(settings.DATA_DIR) / "private",
+    }
 
 
-def _copy_media(target: Path) -> int:
-    source = _media_root()
-    if not source.is_dir():
-        return 0
-    shutil.copytree(source, target / FILES, dirs_exist_ok=False)
-    return sum(1 for p in (target / FILES).rglob("*") if p.is_file())
+def _copy_files(target: Path) -> int:
+    copied = 0
+    for name, source in file_roots().items():
+        if source.is_dir():
+            shutil.copytree(source, target / FILES / name)
+            copied += sum(1 for p in (target / FILES / name).rglob("*") if p.is_file())
+    return copied
 
 
 def _audit_key_fingerprint() -> str:
@@ -257,7 +264,7 @@ def backup_create(destination: Path, *, now: datetime.datetime | None = None) ->
         tables = _backup_postgres(target)
     else:  # pragma: no cover - Beacon supports SQLite and PostgreSQL only
         raise BackupError(f"Backups of {connection.vendor} are not supported.")
-    _copy_media(target)
+    _copy_files(target)
     files = {
         str(p.relative_to(target)): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
         for p in sorted(target.rglob("*"))
@@ -363,19 +370,23 @@ def backup_restore(path: Path, *, force: bool = False) -> RestoreReport:
             "The configured database already holds Beacon data. Restore replaces all of it: "
             "run again with --force if that is what you want."
         )
-    media = _media_root()
-    if not force and media.is_dir() and any(media.iterdir()):
-        raise BackupError(f"{media} already holds files; run again with --force to replace them.")
+    if not force:
+        for root in file_roots().values():
+            if root.is_dir() and any(root.iterdir()):
+                raise BackupError(
+                    f"{root} already holds files; run again with --force to replace them."
+                )
     if connection.vendor == "sqlite":
         _restore_sqlite(path / SQLITE_COPY)
     else:
         _restore_postgres(path / PG_DUMP)
     report = RestoreReport(path=path)
-    if (path / FILES).is_dir():
-        if media.exists():
-            shutil.rmtree(media)
-        shutil.copytree(path / FILES, media)
-        report.files = sum(1 for p in media.rglob("*") if p.is_file())
+    for name, root in file_roots().items():
+        if root.exists():
+            shutil.rmtree(root)
+        if (path / FILES / name).is_dir():
+            shutil.copytree(path / FILES / name, root)
+            report.files += sum(1 for p in root.rglob("*") if p.is_file())
     restored = database_fingerprints()
     expected = manifest["tables"]
     for table in sorted(set(expected) | set(restored)):

@@ -16,6 +16,8 @@ from beacon.notifications.services import notifications_mark_all_read
 from beacon.participants.permissions import STAFF
 from beacon.participants.services import participant_viewed
 from beacon.plans.selectors import goals_to_link
+from beacon.supervision import selectors as supervision_selectors
+from beacon.supervision import services as supervision_services
 
 
 def _gentle_hint_message(request, note: str) -> None:
@@ -85,10 +87,15 @@ def encounter_detail(request, encounter_id):
         member=request.member, participant=encounter.participant, seen="encounter", target=encounter
     )
     notifications_mark_all_read(member=request.member, encounter=encounter)
+    # Review comments on a peer's own note stop being new for them once they open it.
+    supervision_services.review_comments_mark_seen(member=request.member, encounter=encounter)
     return render(
         request,
         "encounters/detail.html",
         {
+            **supervision_selectors.encounter_review_context(
+                member=request.member, encounter=encounter
+            ),
             "encounter": encounter,
             "corrections": selectors.encounter_corrections(encounter=encounter),
             "goals": list(encounter.goals.select_related("plan")),

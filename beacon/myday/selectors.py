@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.encounters.models import Encounter
+from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import (
@@ -113,9 +114,16 @@ class MyDay:
     crisis_flags: Section[Encounter]
     plan_reviews: Section[PlanReviewRow] | None = None
     referral_follow_ups: Section[ReferralRow] | None = None
+    # The group sessions this person facilitates today (beacon.groups).
+    group_sessions: list | None = None
     # Organization-wide day only.
     caseloads: Section[PeerCaseload] | None = None
     without_primary_peer: int = 0
+    # Supervision (beacon.supervision): a peer's new comments on their notes; a supervisor's
+    # notes waiting for review and the peers whose workload signals are flagged.
+    review_comments: Section | None = None
+    reviews_waiting: int = 0
+    workload_flagged: list | None = None
 
 
 def _capped(qs: QuerySet, limit: int) -> tuple[list, int]:
@@ -359,7 +367,16 @@ def my_day(
         active, without_primary = counts["active"], counts["without_primary"]
     else:
         active = participants.count()
+    from beacon.supervision import selectors as supervision
+
+    review_comments = None
+    if member.role == Role.PEER:
+        rows, total = supervision.comments_unseen(member=member, limit=ROW_LIMIT)
+        review_comments = Section(rows=rows, total=total)
     return MyDay(
+        review_comments=review_comments,
+        reviews_waiting=supervision.review_count(member=member) if whole else 0,
+        workload_flagged=supervision.workload_flagged(member=member, now=now) if whole else None,
         member=member,
         today=today,
         whole_organization=whole,
@@ -372,6 +389,7 @@ def my_day(
         crisis_flags=crisis_flags_recent(member=member, now=now),
         plan_reviews=plan_reviews_due(member=member, today=today),
         referral_follow_ups=referral_follow_ups_due(member=member, today=today),
+        group_sessions=sessions_today(member=member, today=today),
         caseloads=caseload_sizes(member=member) if whole else None,
         without_primary_peer=without_primary,
     )

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     CRISIS_FLAG = "crisis_flag", _("Crisis flag")
     ASSIGNMENT = "assignment", _("New assignment")
     REFERRAL = "referral", _("New referral")
+    CREDENTIAL = "credential", _("Certification renewal")
 
 
 class Notification(BaseModel):

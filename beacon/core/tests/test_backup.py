@@ -108,7 +108,7 @@ def original(tmp_path_factory):
         stdin="a-long-Passphrase-42\n",
     )
     assert created.returncode == 0, created.stderr
-    upload = source.data_dir / "media" / "certificates" / "first-aid.pdf"
+    upload = source.data_dir / "private" / "certificates" / "first-aid.pdf"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"%PDF-1.4 certificate")
     result = source.beacon("backup", str(base / "backups"))
@@ -133,14 +133,14 @@ def test_a_restored_copy_matches_row_for_row_and_its_audit_chain_verifies(site, 
     assert manifest["database"] == ("postgresql" if POSTGRES else "sqlite")
     assert manifest["tables"]["accounts_user"]["rows"] == 1
     assert manifest["tables"]["audit_auditevent"]["rows"] >= 1
-    assert "files/certificates/first-aid.pdf" in manifest["files"]
+    assert "files/private/certificates/first-aid.pdf" in manifest["files"]
     assert KEY not in (path / "manifest.json").read_text()
 
     copy = site("copy")
     result = copy.beacon("restore", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Every table matches the backup row for row; audit chain verified" in result.stdout
-    assert (copy.data_dir / "media/certificates/first-aid.pdf").read_bytes() == (
+    assert (copy.data_dir / "private/certificates/first-aid.pdf").read_bytes() == (
         b"%PDF-1.4 certificate"
     )
     # The copy is a working Beacon: its own audit check passes and the admin exists.

@@ -58,6 +58,9 @@ PUBLIC_VIEWS = {
     "findhelp:search",
     "findhelp:report",
     "findhelp:submit",
+    # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
+    # (stored hashed, revocable) stands for the person, and the feed holds no names.
+    "groups:calendar_ics",
 }
 
 

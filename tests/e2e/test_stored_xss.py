@@ -1,0 +1,198 @@
+"""Stored XSS: a script planted in every text field Beacon stores must never run on any page.
+
+The demo data (every app's records) gets a probe appended to each of its text values, written
+straight into the database as a hostile import or a bug elsewhere might; URL fields get a
+`javascript:` address. Then a real browser crawls the site as each role, following links, with
+the page's Content-Security-Policy switched OFF: this proves the escaping itself, not just the
+CSP behind it. A probe that runs sets `window.__xss`; a `javascript:` link left in the page is
+found in the DOM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.urls import Resolver404, resolve
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _data_migrations_again() -> None:
+    """Earlier transactional tests flush every table, the rows data migrations made included
+    (the standard credential definitions); the demo needs them."""
+    from importlib import import_module
+
+    standard = import_module("beacon.workforce.migrations.0002_standard_credentials")
+    standard.create(apps, None)
+
+
+PROBE = "\"'><img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
+SHORT_PROBE = "<b onmouseover=window.__xss=1>"
+URL_PROBE = "javascript:window.__xss=1//"
+# Pages per route name (different objects of one page type render the same template).
+PER_ROUTE = 2
+MAX_PAGES = 400
+# Where a crawl must not go: signing out, downloads, exports.
+SKIP = re.compile(r"/(accounts/logout|logout|sign-out)/|\.(csv|ics|pdf|zip|json)$|/download/")
+# Values that are identifiers or secrets, not text anyone reads.
+NOT_TEXT = {"password", "session_key", "token_hash", "prefix", "hsds_id", "key", "hash"}
+
+
+def _probe_everything() -> int:
+    """Append the probe to every stored text value of Beacon's own tables; returns how many
+    columns were probed."""
+    probed = 0
+    for model in apps.get_models():
+        if not model.__module__.startswith("beacon.") or model._meta.app_label == "audit":
+            continue
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        for field in model._meta.concrete_fields:
+            if field.choices or field.primary_key or field.name in NOT_TEXT:
+                continue
+            if field.name.endswith(("_id", "_hash", "_key")):
+                continue
+            column = connection.ops.quote_name(field.column)
+            if isinstance(field, models.URLField):
+                value, append = URL_PROBE, False
+            elif isinstance(field, models.CharField | models.TextField):
+                limit = field.max_length or 10_000
+                if limit >= len(PROBE) * 2:
+                    value, append = PROBE, True
+                elif limit >= len(SHORT_PROBE) * 2:
+                    value, append = SHORT_PROBE, True
+                else:
+                    continue
+            else:
+                continue
+            with connection.cursor() as cursor:
+                if append:
+                    # Keep what is unique unique; stay within the column's length.
+                    limit = field.max_length or 10_000
+                    keep = limit - len(value)
+                    cursor.execute(
+                        f"UPDATE {table} SET {column} = "  # noqa: S608 - names from the models
+                        f"SUBSTR({column}, 1, %s) || %s WHERE {column} <> ''",
+                        [keep, value],
+                    )
+                else:
+                    cursor.execute(
+                        f"UPDATE {table} SET {column} = %s WHERE {column} <> ''",  # noqa: S608
+                        [value],
+                    )
+            probed += 1
+    return probed
+
+
+def _route(path: str) -> str | None:
+    try:
+        match = resolve(urlparse(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _crawl(
+    page, base: str, start: str, visited_routes: dict[str, int], shown_as_text: list[str]
+) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    queue = deque([start])
+    seen: set[str] = set()
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        route = _route(url)
+        if route is None or visited_routes.get(route, 0) >= PER_ROUTE:
+            continue
+        visited_routes[route] = visited_routes.get(route, 0) + 1
+        try:
+            response = page.goto(base + url)
+        except Exception as error:  # a link that answers with a file download, not a page
+            if "Download is starting" in str(error):
+                continue
+            raise
+        visited += 1
+        if response is None or "html" not in (response.headers.get("content-type") or ""):
+            continue
+        if page.evaluate("() => document.body.innerText.includes('onerror=window.__xss=1')"):
+            shown_as_text.append(url)
+        if page.evaluate("() => window.__xss === 1"):
+            problems.append(f"script ran on {url} ({route})")
+        bad_links = page.evaluate(
+            """() => [...document.querySelectorAll('[href],[src],[action],[formaction]')]
+                .map(e => e.getAttribute('href') || e.getAttribute('src')
+                         || e.getAttribute('action') || e.getAttribute('formaction') || '')
+                .filter(v => /^\\s*javascript:/i.test(v))"""
+        )
+        if bad_links:
+            problems.append(f"javascript: address on {url} ({route}): {bad_links[:3]}")
+        for href in page.evaluate(
+            "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+        ):
+            href = urldefrag(href)[0]
+            if href.startswith(base):
+                href = href[len(base) :]
+            if not href.startswith("/") or href.startswith("//") or SKIP.search(href):
+                continue
+            if href.startswith("/api/") or href.startswith("/static/"):
+                continue
+            queue.append(href)
+    return visited, problems
+
+
+def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser):
+    from django.test import Client
+
+    from beacon.accounts.models import User
+    from beacon.demo import demo_data_create
+
+    _data_migrations_again()
+    demo_data_create()
+    assert _probe_everything() > 100
+
+    visited_total, problems, shown_as_text = 0, [], []
+    for email in (
+        "peer@harbor.demo",
+        "supervisor@harbor.demo",
+        "admin@harbor.demo",
+        "platform@beacon.demo",
+        "participant@harbor.demo",
+        None,  # the public
+    ):
+        context = browser.new_context(bypass_csp=True)
+        context.add_init_script("window.__xss = 0;")
+        context.set_default_timeout(20_000)
+        if email:
+            client = Client()
+            client.force_login(User.objects.get(email__startswith=email))
+            cookie = client.cookies["beacon_session"]
+            context.add_cookies(
+                [{"name": "beacon_session", "value": cookie.value, "url": live_server.url}]
+            )
+        page = context.new_page()
+        page.on(
+            "dialog", lambda dialog, seen=problems: (seen.append(dialog.message), dialog.dismiss())
+        )
+        routes: dict[str, int] = {}
+        start = "/my-day/" if email and "participant@" not in email else "/find-help/"
+        visited, found = _crawl(page, live_server.url, start, routes, shown_as_text)
+        if email is None or "participant@" in email:
+            more, found_more = _crawl(page, live_server.url, "/", routes, shown_as_text)
+            visited += more
+            found += found_more
+        visited_total += visited
+        problems += [f"{email or 'public'}: {p}" for p in found]
+        context.close()
+    assert visited_total > 60, visited_total
+    # The probes were there to run: shown, harmlessly, as text on many of the pages.
+    assert len(shown_as_text) > 30, shown_as_text
+    assert problems == []

@@ -593,12 +593,14 @@ class Seeder:
             with_window[k % len(with_window)]["encounters"] += 1
 
         partners = [o for o in orgs if o is not spec]
+        self.active_here = []
         for start in range(0, n, 400):
             for p in people[start : start + 400]:
                 self._participant(org, p, supervisors, partners)
             self._flush_people()
             done += len(people[start : start + 400])
             self.progress.update(done)
+        self._groups(spec)
         return done
 
     def _flush_people(self) -> None:
@@ -666,6 +668,8 @@ class Seeder:
             created_at=enrolled_at,
         )
         self.add("participant", participant)
+        if discharged is None:
+            self.active_here.append((participant.pk, participant.enrolled_on))
         target = _target("participants.participant", participant.pk)
         self.audit.add(
             action="participant.enrolled",
@@ -728,19 +732,22 @@ class Seeder:
         # Encounters: on days spread over the person's time in the program (the past year).
         start, end = p["window"]
         span = max((end - start).days, 0)
-        days = sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(p["encounters"]))
+        moments = sorted(
+            self.at(start + timedelta(days=rng.randint(0, span)), 8, 19)
+            for _ in range(p["encounters"])
+        )
         rule = BillingUnitsRule(org.billing_units_rule)
         last_contact = None
         newest = None
-        for k, day in enumerate(days):
+        for k, when in enumerate(moments):
+            day = timezone.localdate(when)
             kind = rng.choices(
                 ["one_on_one", "check_in", "warm_handoff", "attempted", "crisis_support"],
                 weights=[50, 40, 8, 10, 0.4],
             )[0]
             crisis = kind == "crisis_support" or rng.random() < 0.002
             minutes = 5 if kind == "attempted" else rng.choice([15, 20, 30, 45, 60])
-            when = self.at(day, 8, 19)
-            is_newest = k == len(days) - 1
+            is_newest = k == len(moments) - 1
             follow_up = None
             if is_newest and discharged is None:
                 follow_up = max(day, self.today + timedelta(days=rng.choice([-6, -2, 0, 1, 3, 7])))
@@ -814,6 +821,171 @@ class Seeder:
                 target=target,
                 details={"reason": participant.discharge_reason},
             )
+
+    def _groups(self, spec) -> None:
+        """A support group for every three peers, weekly for the past year and the next four
+        weeks, with enrolled participants, walk-ins and attendance recorded after each one."""
+        from beacon.groups.models import Attendance, Group, GroupEnrollment, GroupSession
+        from beacon.organizations.models import BillingUnitsRule
+
+        rng = self.rng
+        org = spec["org"]
+        peers = spec["staff"]["peer"]
+        active = self.active_here
+        if not active:
+            return
+        rule = BillingUnitsRule(org.billing_units_rule)
+        names = [
+            ("all_recovery", "All Recovery Meeting"),
+            ("skills", "Coping Skills Group"),
+            ("family", "Family and Friends Group"),
+            ("pathway", "MOUD Support Group"),
+            ("wellness", "Recovery Walk"),
+        ]
+        first_day = self.today - timedelta(days=364)
+        horizon = self.today + timedelta(days=28)
+        for g in range(max(1, len(peers) // 3)):
+            kind, name = names[g % len(names)]
+            weekdays = sorted(rng.sample(range(5), k=rng.choice([1, 1, 2])))
+            start_time = dtime(rng.choice([10, 12, 17, 18]), rng.choice([0, 30]))
+            minutes = rng.choice([60, 60, 90])
+            created = self.at(first_day - timedelta(days=7))
+            facilitators = rng.sample(peers, k=min(len(peers), rng.choice([1, 2])))
+            group = Group(
+                id=self.uid(),
+                organization=org,
+                name=f"{name} ({['Mon', 'Tue', 'Wed', 'Thu', 'Fri'][weekdays[0]]} {g + 1})",
+                kind=kind,
+                pathway="moud" if kind == "pathway" else "",
+                description="Open to anyone in recovery, whatever the pathway.",
+                location=f"{org.name}, community room",
+                weekdays=weekdays,
+                start_time=start_time,
+                duration_minutes=minutes,
+                starts_on=first_day,
+                schedule_from=created,
+                generated_until=horizon,
+                created_by=facilitators[0],
+                created_at=created,
+            )
+            self.add("group", group)
+            for user in facilitators:
+                self.add("group_facilitator", {"group_id": group.pk, "user_id": user.pk})
+            self.audit.add(
+                action="group.created",
+                at=created,
+                actor=facilitators[0],
+                organization_id=org.pk,
+                target=_target("groups.group", group.pk),
+                details={"name": group.name},
+            )
+            members = rng.sample(active, k=min(len(active), rng.randint(6, 14)))
+            for participant_id, enrolled_on in members:
+                at = self.at(max(enrolled_on, first_day))
+                self.add(
+                    "group_enrollment",
+                    GroupEnrollment(
+                        id=self.uid(),
+                        group=group,
+                        participant_id=participant_id,
+                        enrolled_by=facilitators[0],
+                        created_at=at,
+                    ),
+                )
+                self.audit.add(
+                    action="group.enrolled",
+                    at=at,
+                    actor=facilitators[0],
+                    organization_id=org.pk,
+                    target=_target("groups.group", group.pk),
+                    details={"participant": str(participant_id)},
+                )
+            day = first_day
+            while day <= horizon:
+                if day.weekday() in weekdays:
+                    starts = timezone.make_aware(datetime.combine(day, start_time))
+                    session = GroupSession(
+                        id=self.uid(),
+                        group=group,
+                        organization=org,
+                        occurrence=starts,
+                        starts_at=starts,
+                        duration_minutes=minutes,
+                        created_at=created,
+                    )
+                    past = starts + timedelta(minutes=minutes) < self.now
+                    if past and rng.random() < 0.04:
+                        session.cancelled_at = starts - timedelta(hours=3)
+                        session.cancel_reason = "Facilitator out sick."
+                    elif past:
+                        self._session_attendance(session, members, facilitators, org, rule)
+                    self.add("group_session", session)
+                day += timedelta(days=1)
+        self.flush(
+            [
+                ("group", Group),
+                ("group_facilitator", Group.facilitators.through),
+                ("group_enrollment", GroupEnrollment),
+                ("group_session", GroupSession),
+                ("session_facilitator", GroupSession.facilitators.through),
+                ("attendance", Attendance),
+            ]
+        )
+
+    def _session_attendance(self, session, members, facilitators, org, rule) -> None:
+        from beacon.groups.models import Attendance
+
+        rng = self.rng
+        recorded_at = session.starts_at + timedelta(minutes=session.duration_minutes + 10)
+        session.attendance_recorded_at = recorded_at
+        session.recorded_by = facilitators[0]
+        session.anonymous_count = rng.choice([0, 0, 1, 2, 3])
+        session.billable_units = rule.units(session.duration_minutes)
+        session.version = 2
+        for user in facilitators:
+            self.add("session_facilitator", {"groupsession_id": session.pk, "user_id": user.pk})
+        present = []
+        for participant_id, enrolled_on in members:
+            if enrolled_on <= session.starts_at.date() and rng.random() < 0.6:
+                present.append(participant_id)
+                self.add(
+                    "attendance",
+                    Attendance(
+                        id=self.uid(),
+                        session=session,
+                        participant_id=participant_id,
+                        enrolled=True,
+                        recorded_by=facilitators[0],
+                        created_at=recorded_at,
+                    ),
+                )
+        walk_ins = rng.choice([0, 0, 0, 1, 2])
+        for _ in range(walk_ins):
+            self.add(
+                "attendance",
+                Attendance(
+                    id=self.uid(),
+                    session=session,
+                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
+                    recorded_by=facilitators[0],
+                    created_at=recorded_at,
+                ),
+            )
+        self.audit.add(
+            action="group_session.attendance_recorded",
+            at=recorded_at,
+            actor=facilitators[0],
+            organization_id=org.pk,
+            target=_target("groups.groupsession", session.pk),
+            details={
+                "group": str(session.group_id),
+                "present": [str(p) for p in present],
+                "walk_ins_by_name": walk_ins,
+                "anonymous": session.anonymous_count,
+                "minutes": session.duration_minutes,
+                "units": session.billable_units,
+            },
+        )
 
     def _consents(self, org, participant, peer, at) -> dict[str, Any]:
         from beacon.consents.models import Consent, ConsentRecipient

@@ -11,6 +11,7 @@ from beacon.cli import main
 from beacon.core.seed import SCALES, SeedRefused, seed_create, seed_refusal
 from beacon.directory.models import Service
 from beacon.encounters.models import CONTACT_KINDS, Encounter
+from beacon.groups.models import Attendance, GroupSession
 from beacon.organizations.models import Membership, Organization, Role
 from beacon.participants.models import CaseloadAssignment, Participant
 from beacon.plans.models import RecoveryPlan
@@ -79,6 +80,14 @@ def test_records_hang_together_like_the_services_keep_them(seeded):
     assert crisis < Encounter.objects.count() * 0.05
     assert RecoveryPlan.objects.exists()
     assert Referral.objects.filter(receiving_organization__isnull=False).exists()
+    # Groups meet weekly; attendance names only participants of the group's organization.
+    assert GroupSession.objects.filter(attendance_recorded_at__isnull=False).exists()
+    assert Attendance.objects.filter(participant__isnull=False).exists()
+    assert (
+        not Attendance.objects.exclude(participant__isnull=True)
+        .exclude(participant__organization=F("session__organization"))
+        .exists()
+    )
     assert not Referral.objects.filter(receiving_organization=F("organization")).exists()
 
 
@@ -105,13 +114,20 @@ def test_pages_work_on_seeded_data(seeded, client_for):
         reverse("participants:timeline", args=[participant.pk]),
         reverse("encounters:new") + f"?participant={participant.pk}",
         reverse("findhelp:search") + "?q=recovery",
+        reverse("groups:list"),
     ]
     plan = RecoveryPlan.objects.filter(participant=participant).first()
     if plan:
         urls.append(reverse("plans:detail", args=[plan.pk]))
     for url in urls:
         assert peer_client.get(url).status_code == 200, url
-    assert client_for(supervisor).get(reverse("myday:my_day")).status_code == 200
+    supervisor_client = client_for(supervisor)
+    assert supervisor_client.get(reverse("myday:my_day")).status_code == 200
+    assert supervisor_client.get(reverse("supervision:workload")).status_code == 200
+    session = GroupSession.objects.filter(
+        attendance_recorded_at__isnull=False, organization__memberships__user=supervisor
+    ).first()
+    assert supervisor_client.get(reverse("groups:session", args=[session.pk])).status_code == 200
     admin_client = client_for(admin)
     assert admin_client.get(reverse("audit:list")).status_code == 200
     assert admin_client.get(reverse("referrals:inbox")).status_code == 200

@@ -44,3 +44,21 @@ def test_open_team_peers_still_see_only_their_caseload_on_my_day(pat_member, jor
     pat_member.organization.save()
     assert list(myday.myday_participants(member=pat_member)) == [jordan]
     assert set(participants_visible_to(pat_member)) == {jordan, casey}
+
+
+def test_workload_counts_each_peers_encounters_through_their_own_index(sam, pat, jordan):
+    """Without encounter_peer_org SQLite reads the organization's whole month of encounters
+    for every peer (39 s at 100,000 encounters, bench/RESULTS.md)."""
+    from beacon.supervision.selectors import workload
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans from statistics; the index is there for both")
+    supervisor = Membership.objects.select_related("organization").get(user=sam)
+    with CaptureQueriesContext(connection) as captured:
+        workload(member=supervisor)
+    sql = max(captured.captured_queries, key=lambda q: q["sql"].count("encounters_encounter"))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql["sql"])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "encounter_peer_org" in plan
+    assert "INDEX encounter_org " not in plan

@@ -512,7 +512,9 @@ class Bench:
             [org, timezone.now() - timedelta(days=30)],
         ):
             if isinstance(at, str):
-                at = datetime.fromisoformat(at).replace(tzinfo=UTC)
+                at = datetime.fromisoformat(at)
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
             local = timezone.localtime(at)
             if local.isoweekday() >= 6 or not 8 <= local.hour < 18:
                 outside[peer] = outside.get(peer, 0) + minutes

@@ -62,3 +62,16 @@ def test_workload_counts_each_peers_encounters_through_their_own_index(sam, pat,
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "encounter_peer_org" in plan
     assert "INDEX encounter_org " not in plan
+
+
+def test_workload_works_out_local_times_in_python_not_per_row_in_sql(sam, pat, jordan):
+    """SQLite evaluates a time zone extract as a Python function per row and field: the
+    supervisor's My day took 3 s at 100,000 encounters (bench/RESULTS.md)."""
+    from beacon.supervision.selectors import workload
+
+    supervisor = Membership.objects.select_related("organization").get(user=sam)
+    with CaptureQueriesContext(connection) as captured:
+        workload(member=supervisor)
+    sql = " ".join(q["sql"] for q in captured.captured_queries).lower()
+    assert "django_datetime_extract" not in sql
+    assert "extract(" not in sql

@@ -461,6 +461,13 @@ def cmd_workforce_remind(args: argparse.Namespace) -> int:
     return run_remind(today=args.date)
 
 
+def cmd_directory_reindex(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.directory.commands import run_reindex
+
+    return run_reindex()
+
+
 # The parser ------------------------------------------------------------------------------------
 
 
@@ -601,6 +608,13 @@ def build_parser() -> argparse.ArgumentParser:
     dir_export.add_argument("dir", help="the directory to write into (created if missing)")
     dir_export.add_argument("--format", choices=("csv", "json"), required=True)
     dir_export.set_defaults(handler=cmd_directory_export)
+    dir_reindex = directory_sub.add_parser(
+        "reindex",
+        help="rebuild what is derived from the directory (Find Help's search index)",
+        description="Rebuild Find Help's search index from the whole directory. Imports and "
+        "edits keep it current; run this after changing directory tables by other means.",
+    )
+    dir_reindex.set_defaults(handler=cmd_directory_reindex)
 
     seed = sub.add_parser(
         "seed",

@@ -1,4 +1,4 @@
-"""`beacon directory import` and `beacon directory export`: the command-line side of services.py.
+"""`beacon directory import`, `export` and `reindex`: the command-line side of services.py.
 
 Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
 With --background the import is queued for `beacon worker` instead (imports_services.py): 0
@@ -126,4 +126,22 @@ def run_export(directory: str, *, format: str) -> int:
     print(f"Exported {total} record(s) as HSDS 3.0 {format} to {directory}:")
     for path in report.files:
         print(f"  {path}")
+    return 0
+
+
+def run_reindex() -> int:
+    """Tell everything that depends on the directory (Find Help's search index) that any entry
+    may have changed, so it is rebuilt from the directory as it is now."""
+    import time
+
+    from django.db import transaction
+
+    from beacon.directory.changes import services_changed
+    from beacon.directory.models import Service
+
+    started = time.monotonic()
+    with transaction.atomic():
+        services_changed(None)
+    took = time.monotonic() - started
+    print(f"Reindexed {Service.objects.count()} directory service(s) in {took:.1f} s.")
     return 0

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from beacon.audit.services import record_event
 from beacon.directory import hsds, selectors
+from beacon.directory.changes import services_changed
 
 Progress = Callable[[str, int, int], None]
 
@@ -636,6 +637,9 @@ def directory_import(
                 if batch.get(name):
                     progress(name, 0, len(batch[name]))
         _write(batch, known, curator=curator, report=report, progress=progress)
+        if any(c.created or c.updated for c in report.counts.values()):
+            # Any table may hold what a service shows: everything is re-read (in bulk).
+            services_changed(None)
         report.warnings = out.warnings
         record_event(
             action="directory.imported",

@@ -110,6 +110,9 @@ class ServiceOut(Schema):
 class ServicePage(Schema):
     items: list[ServiceOut]
     count: int
+    count_capped: bool = Field(
+        False, description="True when there are more matches than `count` (at most 1,000)."
+    )
     page: int
     page_size: int
     next: str | None
@@ -233,6 +236,7 @@ def search_services(request, params: Query[SearchParams]):
     return {
         "items": [_service_out(r) for r in page.results],
         "count": page.count,
+        "count_capped": page.count_capped,
         "page": page.page,
         "page_size": page.page_size,
         "next": next_url,

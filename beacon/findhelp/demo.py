@@ -15,6 +15,7 @@ from datetime import date, time, timedelta
 from django.db import transaction
 
 from beacon.audit.services import record_event
+from beacon.directory.changes import services_changed
 from beacon.directory.models import (
     Address,
     Attribute,
@@ -264,7 +265,8 @@ def directory_generate(
     """Bulk-create `count` services with organizations, locations, addresses, phones,
     schedules, languages and service types around `zips`. Returns counts per table.
 
-    Writes with bulk inserts (the benchmark builds 50,000); callers record the audit event.
+    Writes with bulk inserts (the benchmark builds 50,000), then indexes them for search
+    (services_changed); callers record the audit event.
     """
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not secrets
     today = today or date.today()
@@ -287,6 +289,7 @@ def directory_generate(
         )
     }
     counts = dict.fromkeys(rows, 0)
+    created: list = []
 
     def flush():
         order = [
@@ -300,6 +303,7 @@ def directory_generate(
             ("language", Language),
             ("attribute", Attribute),
         ]
+        created.extend(service.pk for service in rows["service"])
         for key, model in order:
             if rows[key]:
                 model.objects.bulk_create(rows[key], batch_size=batch_size)
@@ -417,6 +421,7 @@ def directory_generate(
         if len(rows["service"]) >= batch_size:
             flush()
     flush()
+    services_changed(created)
     return counts
 
 

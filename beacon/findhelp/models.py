@@ -119,3 +119,99 @@ class PublicFormThrottle(models.Model):
 
     def __str__(self):
         return f"{self.window_start:%Y-%m-%d %H}:00 {self.count}"
+
+
+# The search index ---------------------------------------------------------------------------------
+#
+# Derived from the directory and rebuilt from it at will (beacon/findhelp/index.py): never edited
+# by hand, never audited, not records. One document per public service with its words; one place
+# per location of the service that has coordinates; the service's weekly openings as ranges of
+# seconds in the week. Documents and places both carry the facets the filters read, so a search
+# near a ZIP code filters places without reading documents. Integer keys: SQLite joins and FTS5
+# rowids on integers are several times faster than on the directory's UUIDs (bench/RESULTS.md).
+
+
+class SearchFacets(models.Model):
+    # Name folded to lower case: the order of results without a ZIP code.
+    sort_name = models.TextField()
+    # True only when the directory says yes (unknown is not yes).
+    accepts_medicaid = models.BooleanField(default=False)
+    accepts_uninsured = models.BooleanField(default=False)
+    sliding_fee = models.BooleanField(default=False)
+    same_day_intake = models.BooleanField(default=False)
+    offers_moud = models.BooleanField(default=False)
+    # "|a|b|" lists, so one LIKE '%|a|%' finds a value: populations served; language names and
+    # codes (folded) of the service and its locations; the taxonomy terms it is tagged with.
+    populations = models.TextField(default="|")
+    languages = models.TextField(default="|")
+    terms = models.TextField(default="|")
+
+    class Meta:
+        abstract = True
+
+
+class SearchDocument(SearchFacets):
+    id = models.BigAutoField(primary_key=True)
+    service = models.OneToOneField(
+        "directory.Service", on_delete=models.CASCADE, related_name="search_document"
+    )
+    # Folded names and descriptions of the service and its organization and the names of its
+    # taxonomy terms, one per line. Searched with FTS5 (trigram) on SQLite and a pg_trgm GIN
+    # index on PostgreSQL (migration 0004).
+    text = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sort_name", "id"], name="findhelp_doc_sort_idx"),
+        ]
+
+    def __str__(self):
+        return self.sort_name
+
+
+class SearchPlace(SearchFacets):
+    id = models.BigAutoField(primary_key=True)
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="places")
+    location = models.ForeignKey("directory.Location", on_delete=models.CASCADE, related_name="+")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    # The point on the unit sphere: the dot product with the search origin's point orders and
+    # cuts by great-circle distance exactly, with arithmetic alone (no trigonometry per row).
+    x = models.FloatField()
+    y = models.FloatField()
+    z = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # Covering: the bounding box and the distance come from the index alone.
+            models.Index(
+                fields=["latitude", "longitude", "x", "y", "z", "document"],
+                name="findhelp_place_geo_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.latitude}, {self.longitude}"
+
+
+class SearchHours(models.Model):
+    """One opening of a weekly or daily schedule: [starts, ends) in seconds from Monday 00:00,
+    Beacon's time zone. Hours past midnight are split in two."""
+
+    id = models.BigAutoField(primary_key=True)
+    # Indexed by the composite index below, which starts with it.
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="hours", db_index=False
+    )
+    starts = models.PositiveIntegerField()
+    ends = models.PositiveIntegerField()
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["document", "starts", "ends"], name="findhelp_hours_doc_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.starts}-{self.ends}"

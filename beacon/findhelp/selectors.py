@@ -1,13 +1,17 @@
 """Reads for Find Help: the public search (page and API share `service_search`) and the
 moderation queue.
 
-Search in brief (docs/findhelp.md has the reasons and limits):
+Search in brief (docs/findhelp.md has the reasons and limits). It reads Find Help's search index
+(models SearchDocument, SearchPlace, SearchHours; kept by beacon/findhelp/index.py), never the
+directory tables themselves, except to show the page of results:
   * words: every word must appear in the service's or its organization's name or description,
-    or in one of the service's taxonomy terms;
+    or in one of the service's taxonomy terms (SQLite FTS5 trigram / PostgreSQL pg_trgm);
   * near a ZIP code: the ZIP's centroid comes from the `zipcodes` package (shipped data, no
-    network); the database keeps locations inside a bounding box, Python computes the
-    great-circle (haversine) distance and cuts at the radius;
-  * filters in SQL, "open now" included (weekly and daily HSDS schedules in Beacon's time zone).
+    network); one query keeps the places inside a bounding box and within the radius (a dot
+    product of unit vectors: exact great-circle distance, arithmetic only) with every filter
+    applied, and Python ranks what it returns (ids and numbers only);
+  * filters in SQL on the index, "open now" included (weekly and daily HSDS schedules in
+    Beacon's time zone, as ranges of seconds in the week).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -37,9 +42,13 @@ from beacon.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from beacon.findhelp.index import GONE_STATUSES, fold, schedule_openings, unit_vector
 from beacon.findhelp.models import (
     OrganizationSubmission,
     ReportStatus,
+    SearchDocument,
+    SearchHours,
+    SearchPlace,
     ServiceProblemReport,
     SubmissionStatus,
 )
@@ -50,14 +59,17 @@ MAX_PAGE_SIZE = 100
 MILES_CHOICES = (1, 5, 10, 25, 50, 100)
 DEFAULT_MILES = 10
 MAX_WORDS = 8
-# Ids per IN (...) list: well under SQLite's limit of 32,766 variables.
-IN_CHUNK = 10_000
+# Ids of the documents whose text the FTS5 table (migration findhelp/0004) matches; the one
+# parameter is the FTS5 query, built by _fts_query() from quoted words only.
+FTS_MATCH = "SELECT rowid FROM findhelp_search_fts WHERE findhelp_search_fts MATCH %s"
+# Beyond this radius a search near a ZIP code finds its words through FTS5 rather than LIKE.
+FTS_BEYOND_MILES = 50
+# Without a ZIP code, counting stops here: "more than 1,000 places" (50 pages of 20).
+COUNT_CAP = 1000
 EARTH_RADIUS_MILES = 3958.8
 # HSDS byday codes (RFC 5545), indexed by datetime.weekday().
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
-# HSDS service.status values that mean "not offered any more".
-GONE_STATUSES = ("inactive", "defunct")
 
 PAYMENTS = {
     "medicaid": (_("Accepts Medicaid"), "accepts_medicaid"),
@@ -121,6 +133,8 @@ class SearchPage:
     page: int
     page_size: int
     origin: dict | None = None
+    # True when there are more than `count` matches (counting stopped at COUNT_CAP).
+    count_capped: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -184,58 +198,29 @@ def local_now(now: datetime | None = None) -> datetime:
     return timezone.localtime(now or timezone.now())
 
 
-def _weekly_or_daily() -> Q:
-    return Q(freq="") | Q(freq__iexact="weekly") | Q(freq__iexact="daily")
-
-
-def open_now_schedules(now: datetime) -> Q:
-    """Schedules (as a Q on Schedule) that say "open" at local time `now`.
-
-    Weekly rules (byday) and daily rules with opens_at and closes_at. closes_at at or before
-    opens_at means the hours run past midnight (00:00 to 00:00 is all day).
-    """
+def week_second(now: datetime) -> int:
+    """Seconds since Monday 00:00 of local time `now`, as the index stores openings."""
     now = local_now(now)
-    today, t = now.date(), now.time().replace(tzinfo=None)
-    code, yesterday = DAY_CODES[now.weekday()], DAY_CODES[(now.weekday() - 1) % 7]
-    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
-    on_day = Q(freq__iexact="daily") | Q(byday__icontains=code)
-    on_yesterday = Q(freq__iexact="daily") | Q(byday__icontains=yesterday)
-    started_today = (
-        on_day
-        & Q(opens_at__lte=t)
-        & (Q(closes_at__gt=t) & Q(closes_at__gt=F("opens_at")) | Q(closes_at__lte=F("opens_at")))
-    )
-    from_yesterday = on_yesterday & Q(closes_at__lte=F("opens_at"), closes_at__gt=t)
-    return (
-        valid
-        & _weekly_or_daily()
-        & Q(opens_at__isnull=False, closes_at__isnull=False)
-        & (started_today | from_yesterday)
-    )
+    return now.weekday() * 86_400 + now.hour * 3600 + now.minute * 60 + now.second
 
 
 def schedule_is_open(schedule: Schedule, now: datetime) -> bool:
-    """The same rule as open_now_schedules(), for one loaded schedule."""
+    """Whether one loaded schedule says "open" at `now`: the rule the index stores for the
+    "open now" filter (index.schedule_openings), so badge and filter cannot disagree."""
     now = local_now(now)
-    today, t = now.date(), now.time().replace(tzinfo=None)
-    if schedule.opens_at is None or schedule.closes_at is None:
-        return False
-    if schedule.freq.lower() not in ("", "weekly", "daily"):
-        return False
+    today = now.date()
     if (schedule.valid_from and schedule.valid_from > today) or (
         schedule.valid_to and schedule.valid_to < today
     ):
         return False
-    days = {d.strip().upper() for d in schedule.byday.split(",") if d.strip()}
-    daily = schedule.freq.lower() == "daily"
-    code, yesterday = DAY_CODES[now.weekday()], DAY_CODES[(now.weekday() - 1) % 7]
-    opens, closes = schedule.opens_at, schedule.closes_at
-    if closes > opens:
-        return (daily or code in days) and opens <= t < closes
-    # Past midnight.
-    return ((daily or code in days) and t >= opens) or ((daily or yesterday in days) and t < closes)
+    second = week_second(now)
+    openings = schedule_openings(
+        freq=schedule.freq,
+        byday=schedule.byday,
+        opens_at=schedule.opens_at,
+        closes_at=schedule.closes_at,
+    )
+    return any(starts <= second < ends for starts, ends in openings)
 
 
 def schedule_text(schedule: Schedule) -> str:
@@ -279,70 +264,164 @@ def _term_ids(value: str) -> list:
     return [pk for pk, _h in terms] + (list(children) if hsds_ids else [])
 
 
-def services_filtered(query: SearchQuery, *, now: datetime | None = None) -> QuerySet[Service]:
-    """Public services matching the words and filters of `query` (not the distance)."""
-    qs = public_services()
-    for word in _words(query.words):
-        match = (
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organization__name__icontains=word)
-            | Q(organization__description__icontains=word)
-        )
-        # Terms are few: find the matching ones first rather than once per service.
-        terms = list(TaxonomyTerm.objects.filter(name__icontains=word).values_list("pk", flat=True))
-        if terms:
-            match |= Q(
-                pk__in=Attribute.objects.filter(taxonomy_term__in=terms).values("service_id")
-            )
-        qs = qs.filter(match)
+def _fts_phrase(word: str) -> str:
+    # An FTS5 string: double quotes doubled, so the word is matched as it is, never as syntax.
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _fts_query(words: list[str]) -> str:
+    """The FTS5 query for the words FTS5's trigram index can find (three characters or more:
+    shorter ones have no trigram and are looked for with LIKE); "" when there are none."""
+    return " AND ".join(_fts_phrase(w) for w in words if len(w) >= 3)
+
+
+def _contains(words: list[str], field: str) -> Q:
+    """Every word inside `field` (LIKE '%word%'; on PostgreSQL served by the pg_trgm index)."""
+    q = Q()
+    for word in words:
+        q &= Q(**{f"{field}__contains": word})
+    return q
+
+
+def _filters(query: SearchQuery, now: datetime, *, doc: str) -> Q | None:
+    """The filters of `query` (not its words) as one Q on documents or places, whose facets have
+    the same names; `doc` names the document id. None when nothing can match."""
+    q = Q()
     if query.service_type:
-        tagged = Attribute.objects.filter(taxonomy_term__in=_term_ids(query.service_type))
-        qs = qs.filter(pk__in=tagged.values("service_id"))
+        term_ids = _term_ids(query.service_type)
+        if not term_ids:
+            return None
+        tagged = Q()
+        for pk in term_ids:
+            tagged |= Q(terms__contains=f"|{pk.hex}|")
+        q &= tagged
     if query.payment in PAYMENTS:
-        qs = qs.filter(**{PAYMENTS[query.payment][1]: True})
-    if query.language:
-        lang = query.language.strip()
-        spoken = Language.objects.filter(Q(name__iexact=lang) | Q(code__iexact=lang))
-        # Uncorrelated IN (subquery), each evaluated once: correlated EXISTS joined by OR made
-        # SQLite scan per service (bench/RESULTS.md).
-        at_locations = ServiceAtLocation.objects.filter(
-            location__in=spoken.filter(location__isnull=False).values("location_id")
-        )
-        qs = qs.filter(
-            Q(pk__in=spoken.filter(service__isnull=False).values("service_id"))
-            | Q(pk__in=at_locations.values("service_id"))
-        )
+        q &= Q(**{PAYMENTS[query.payment][1]: True})
+    if query.language.strip():
+        q &= Q(languages__contains=f"|{fold(query.language.strip())}|")
     if query.population:
-        # JSON containment spelled as text, the same on SQLite and PostgreSQL.
-        qs = qs.alias(_populations=Cast("populations_served", TextField())).filter(
-            _populations__contains=f'"{query.population}"'
-        )
+        q &= Q(populations__contains=f"|{query.population}|")
     if query.same_day:
-        qs = qs.filter(same_day_intake=True)
+        q &= Q(same_day_intake=True)
     if query.moud:
-        qs = qs.filter(offers_moud=True)
+        q &= Q(offers_moud=True)
     if query.open_now:
-        open_ = Schedule.objects.filter(open_now_schedules(local_now(now)))
-        qs = qs.filter(
-            Q(pk__in=open_.filter(service__isnull=False).values("service_id"))
-            | Q(
-                pk__in=open_.filter(service_at_location__isnull=False).values(
-                    "service_at_location__service_id"
-                )
+        second, today = week_second(now), local_now(now).date()
+        q &= Exists(
+            SearchHours.objects.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+                document=OuterRef(doc),
+                starts__lte=second,
+                ends__gt=second,
             )
         )
-    return qs
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+    return q
 
 
 def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
     page = max(1, page)
     return (page - 1) * page_size, page * page_size
+
+
+def _fts_count(documents: QuerySet, fts: str, cap: int) -> int:
+    """How many of `documents` the FTS5 query matches, counting at most `cap`. FTS5 drives the
+    join, so a word found in thousands of documents stops at `cap` without reading them all."""
+    inner, params = documents.values("id").query.sql_with_params()
+    sql = (
+        "SELECT COUNT(*) FROM (SELECT 1 FROM findhelp_search_fts "  # noqa: S608 - Django's SQL
+        f"CROSS JOIN ({inner}) AS d ON d.id = findhelp_search_fts.rowid "
+        "WHERE findhelp_search_fts MATCH %s LIMIT %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, fts, cap])
+        return cursor.fetchone()[0]
+
+
+def _documents_page(query: SearchQuery, now: datetime, start: int, end: int) -> tuple[int, list]:
+    """Without a ZIP code: (matches counted up to COUNT_CAP + 1, service ids of the page by
+    name). Two queries."""
+    q = _filters(query, now, doc="pk")
+    if q is None:
+        return 0, []
+    filtered = SearchDocument.objects.filter(q)
+    words = [fold(w) for w in _words(query.words)]
+    fts = _fts_query(words) if connection.vendor == "sqlite" else ""
+    by_name = ("sort_name", "pk")
+    if fts:
+        short = [w for w in words if len(w) < 3]
+        count = _fts_count(filtered.filter(_contains(short, "text")), fts, COUNT_CAP + 1)
+        if count > COUNT_CAP:
+            # Common words: walking the names in order meets the page's matches soon.
+            matching = filtered.filter(_contains(words, "text"))
+        else:
+            # Rarer: the index finds the few, which are then put in order.
+            fts_ids = RawSQL(FTS_MATCH, [fts])  # noqa: S611 - constant SQL, one parameter
+            matching = filtered.filter(_contains(short, "text"), pk__in=fts_ids)
+    else:
+        matching = filtered.filter(_contains(words, "text"))
+        count = matching[: COUNT_CAP + 1].count()
+    if count <= start:
+        return count, []
+    return count, list(matching.order_by(*by_name).values_list("service_id", flat=True)[start:end])
+
+
+def _nearest(query: SearchQuery, origin: dict, now: datetime) -> list[tuple[float, int, int]]:
+    """Documents within the radius, nearest first, each with its nearest place:
+    [(closeness, document id, place id)], ties in no particular order (see _near_page).
+
+    One query on the places, which carry the facets the filters read; what it returns are
+    integers and floats straight from the bounding-box index, ranked here.
+    """
+    lat0, lon0 = origin["latitude"], origin["longitude"]
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, query.miles)
+    x0, y0, z0 = unit_vector(lat0, lon0)
+    q = _filters(query, now, doc="document_id")
+    if q is None:
+        return []
+    words = [fold(w) for w in _words(query.words)]
+    fts = _fts_query(words) if connection.vendor == "sqlite" else ""
+    if fts and query.miles > FTS_BEYOND_MILES:
+        # Far and wide, most places are in the box: the FTS5 index finds the words faster.
+        fts_ids = RawSQL(FTS_MATCH, [fts])  # noqa: S611 - constant SQL, one parameter
+        q &= Q(document_id__in=fts_ids) & _contains([w for w in words if len(w) < 3], "text")
+    else:
+        q &= _contains(words, "document__text")
+    dot = F("x") * x0 + F("y") * y0 + F("z") * z0
+    rows = (
+        SearchPlace.objects.filter(
+            q, latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        )
+        .alias(dot=dot)
+        .filter(dot__gte=math.cos(min(query.miles / EARTH_RADIUS_MILES, math.pi)))
+        .annotate(closeness=dot)
+        .values_list("closeness", "document_id", "id")
+    )
+    best: dict = {}
+    for row in rows:
+        current = best.get(row[1])
+        if current is None or row[0] > current[0]:
+            best[row[1]] = row
+    return sorted(best.values(), key=lambda row: (-row[0], row[1]))
+
+
+def _near_page(ranked: list, start: int, end: int) -> list[tuple]:
+    """The page of `ranked` with ties in distance (several services at one address) put in
+    order of name: (service id, location id, latitude, longitude) of each. One query."""
+    if start >= len(ranked):
+        return []
+    low, high = start, min(end, len(ranked))
+    while low > 0 and ranked[low - 1][0] == ranked[start][0]:
+        low -= 1
+    while high < len(ranked) and ranked[high][0] == ranked[high - 1][0]:
+        high += 1
+    window = ranked[low:high]
+    rows = SearchPlace.objects.filter(pk__in=[row[2] for row in window]).values_list(
+        "pk", "sort_name", "document__service_id", "location_id", "latitude", "longitude"
+    )
+    by_place = {row[0]: row[1:] for row in rows}
+    window.sort(key=lambda row: (-row[0], by_place[row[2]][0], row[1]))
+    return [by_place[row[2]][1:] for row in window[start - low : end - low]]
 
 
 def service_search(
@@ -354,48 +433,33 @@ def service_search(
 ) -> SearchPage:
     """One page of Find Help results. Nearest first when a ZIP code is given, else by name.
 
-    Raises UnknownZip for a ZIP code the shipped data does not know. A fixed number of queries
-    whatever the page size (query counts are tested).
+    Raises UnknownZip for a ZIP code the shipped data does not know. Without a ZIP code the
+    count stops at COUNT_CAP (`count_capped` says so). A fixed number of queries whatever the
+    page size and the number of matches (query counts are tested).
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     now = local_now(now)
-    qs = services_filtered(query, now=now)
     start, end = _page_bounds(page, page_size)
     distances: dict = {}
     nearest_location: dict = {}
     origin = None
+    capped = False
     if query.zip_code:
         origin = zip_place(query.zip_code)
         if origin is None:
             raise UnknownZip(query.zip_code)
-        lat0, lon0 = origin["latitude"], origin["longitude"]
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, query.miles)
-        # Locations first (an index on latitude, longitude), distances in Python, then the
-        # filters on the services at the locations within the radius only.
-        near = {}
-        boxed = Location.objects.filter(
-            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-        ).values_list("pk", "latitude", "longitude")
-        for location_id, lat, lon in boxed:
-            d = haversine_miles(lat0, lon0, lat, lon)
-            if d <= query.miles:
-                near[location_id] = d
-        names = {}
-        for chunk in _chunks(list(near), IN_CHUNK):
-            rows = qs.filter(service_at_locations__location_id__in=chunk).values_list(
-                "pk", "name", "service_at_locations__location_id"
+        ranked = _nearest(query, origin, now)
+        count = len(ranked)
+        page_ids = []
+        for service_id, location_id, lat, lon in _near_page(ranked, start, end):
+            page_ids.append(service_id)
+            nearest_location[service_id] = location_id
+            distances[service_id] = haversine_miles(
+                origin["latitude"], origin["longitude"], lat, lon
             )
-            for pk, name, location_id in rows:
-                d = near[location_id]
-                if pk not in distances or d < distances[pk]:
-                    distances[pk], nearest_location[pk], names[pk] = d, location_id, name
-        ordered = sorted(distances, key=lambda pk: (distances[pk], names[pk].lower(), str(pk)))
-        count = len(ordered)
-        page_ids = ordered[start:end]
     else:
-        ordered_qs = qs.order_by("name", "pk")
-        count = ordered_qs.count()
-        page_ids = list(ordered_qs.values_list("pk", flat=True)[start:end]) if count else []
+        count, page_ids = _documents_page(query, now, start, end)
+        capped = count > COUNT_CAP
     services = {s.pk: s for s in _with_details(Service.objects.filter(pk__in=page_ids))}
     results = [
         _result(services[pk], distances.get(pk), nearest_location.get(pk), now)
@@ -403,7 +467,12 @@ def service_search(
         if pk in services
     ]
     return SearchPage(
-        results=results, count=count, page=max(1, page), page_size=page_size, origin=origin
+        results=results,
+        count=min(count, COUNT_CAP) if capped else count,
+        count_capped=capped,
+        page=max(1, page),
+        page_size=page_size,
+        origin=origin,
     )
 
 

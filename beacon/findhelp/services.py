@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from beacon.audit.services import record_event
+from beacon.directory.changes import services_changed
 from beacon.directory.models import (
     Address,
     CapacityStatus,
@@ -249,6 +250,7 @@ def directory_entry_create(
         )
     if phone:
         Phone.objects.create(hsds_id=hid(), service=service, number=phone, type="voice")
+    services_changed([service.pk])
     return service
 
 

@@ -99,7 +99,13 @@ def _route(path: str) -> str | None:
 
 
 def _crawl(
-    page, base: str, start: str, visited_routes: dict[str, int], shown_as_text: list[str]
+    page,
+    base: str,
+    start: str,
+    visited_routes: dict[str, int],
+    shown_as_text: list[str],
+    axe=None,
+    axe_findings: dict | None = None,
 ) -> tuple[int, list[str]]:
     problems: list[str] = []
     queue = deque([start])
@@ -123,6 +129,11 @@ def _crawl(
         visited += 1
         if response is None or "html" not in (response.headers.get("content-type") or ""):
             continue
+        if axe is not None and visited_routes[route] == 1:
+            for violation in axe(page):
+                axe_findings.setdefault(violation["id"], []).append(
+                    f"{route}: {violation['nodes'][:2]}"
+                )
         if page.evaluate("() => document.body.innerText.includes('onerror=window.__xss=1')"):
             shown_as_text.append(url)
         if page.evaluate("() => window.__xss === 1"):
@@ -149,7 +160,8 @@ def _crawl(
     return visited, problems
 
 
-def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser):
+def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser, axe):
+    """...and, on the way, each kind of page passes axe-core (WCAG 2.1 AA, nothing serious)."""
     from django.test import Client
 
     from beacon.accounts.models import User
@@ -159,7 +171,7 @@ def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser):
     demo_data_create()
     assert _probe_everything() > 100
 
-    visited_total, problems, shown_as_text = 0, [], []
+    visited_total, problems, shown_as_text, axe_findings = 0, [], [], {}
     for email in (
         "peer@harbor.demo",
         "supervisor@harbor.demo",
@@ -184,9 +196,13 @@ def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser):
         )
         routes: dict[str, int] = {}
         start = "/my-day/" if email and "participant@" not in email else "/find-help/"
-        visited, found = _crawl(page, live_server.url, start, routes, shown_as_text)
+        visited, found = _crawl(
+            page, live_server.url, start, routes, shown_as_text, axe, axe_findings
+        )
         if email is None or "participant@" in email:
-            more, found_more = _crawl(page, live_server.url, "/", routes, shown_as_text)
+            more, found_more = _crawl(
+                page, live_server.url, "/", routes, shown_as_text, axe, axe_findings
+            )
             visited += more
             found += found_more
         visited_total += visited
@@ -196,3 +212,4 @@ def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser):
     # The probes were there to run: shown, harmlessly, as text on many of the pages.
     assert len(shown_as_text) > 30, shown_as_text
     assert problems == []
+    assert axe_findings == {}

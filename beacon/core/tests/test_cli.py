@@ -189,7 +189,9 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
+        # A guard against a hang, not a speed target: creating the demo data takes about a minute
+        # on a busy two-core machine (bench/RESULTS.md has the figure).
+        deadline = time.monotonic() + 240
         health = None
         while time.monotonic() < deadline:
             assert process.poll() is None, f"the demo stopped:\n{log_path.read_text()}"
@@ -200,7 +202,7 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
             if health and health[0] == 200:
                 break
             time.sleep(0.5)
-        assert health and health[0] == 200, f"no answer in 60 s:\n{log_path.read_text()}"
+        assert health and health[0] == 200, f"no answer in 240 s:\n{log_path.read_text()}"
         assert '"database": "ok"' in health[1]
 
         status, page = _get(f"http://127.0.0.1:{port}/")

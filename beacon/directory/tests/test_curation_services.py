@@ -156,6 +156,7 @@ def test_an_address_change_announces_every_service_at_that_place(admin, entry, h
     location = entry.service_at_locations.get().location
     ServiceAtLocation.objects.create(hsds_id="sal-n", service=neighbour, location=location)
     values = selectors.service_edit_values(service=entry)
+    heard.clear()  # the set-up's own announcements
     curation.service_update(
         member=admin,
         service=entry,
@@ -167,6 +168,7 @@ def test_an_address_change_announces_every_service_at_that_place(admin, entry, h
 
 def test_the_first_write_to_an_unclaimed_entry_claims_it(admin, harbor, heard):
     loose = service("Loose entry", curator=None)
+    heard.clear()  # the set-up's own announcements
     curation.service_verify(member=admin, service=loose, note="Called them")
     loose.refresh_from_db()
     assert loose.curator == harbor
@@ -212,6 +214,7 @@ def test_merge_moves_referrals_and_reports_and_keeps_the_duplicate(
     older = service("Harbor dropin (old)", curator=harbor)
     older.merged_into = duplicate
     older.save()
+    heard.clear()  # the set-up's own announcements
 
     result = curation.service_merge(member=admin, duplicate=duplicate, keep=entry)
 

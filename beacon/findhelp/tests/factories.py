@@ -1,4 +1,8 @@
-"""Directory entries for Find Help tests, written straight to the models (test data only)."""
+"""Directory entries for Find Help tests, written straight to the models (test data only).
+
+Like every writer of the directory, `service()` says what it changed (services_changed), which
+keeps Find Help's search index current.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import itertools
 import uuid
 from datetime import time
 
+from beacon.directory.changes import services_changed
 from beacon.directory.models import (
     Address,
     Attribute,
@@ -99,4 +104,5 @@ def service(
         Schedule.objects.create(
             hsds_id=_id(), service=svc, freq="WEEKLY", byday=byday, opens_at=opens, closes_at=closes
         )
+    services_changed([svc.pk])
     return svc

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from beacon.directory.changes import services_changed
 from beacon.directory.models import CapacityStatus, Schedule
 from beacon.findhelp import selectors
 from beacon.findhelp.selectors import SearchQuery, service_search
@@ -72,6 +73,7 @@ def test_distance_uses_the_nearest_location_of_a_service():
     svc = service("Two sites", at=north(9))
     loc = Location.objects.create(hsds_id="second", latitude=north(2)[0], longitude=WORCESTER[1])
     ServiceAtLocation.objects.create(hsds_id="second-sal", service=svc, location=loc)
+    services_changed([svc.pk])
     page = service_search(query=SearchQuery(zip_code="01602", miles=10))
     assert page.count == 1
     assert round(page.results[0].distance) == 2
@@ -177,6 +179,7 @@ def test_open_now_reads_weekly_schedules_in_beacons_time_zone(moment, expected):
 def test_open_now_respects_valid_dates():
     svc = service("Summer program", hours=((WEEKDAYS, time(9), time(17)),))
     Schedule.objects.filter(service=svc).update(valid_to="2026-09-01")
+    services_changed([svc.pk])
     with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=EASTERN), tick=False):
         assert names(SearchQuery(open_now=True)) == []
 

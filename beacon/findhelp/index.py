@@ -1,0 +1,278 @@
+"""Find Help's search index: documents, places and opening hours derived from the directory.
+
+Writers of the directory call `beacon.directory.changes.services_changed(ids)` inside their
+transaction; `apps.FindhelpConfig.ready()` registers `services_changed_refresh`, which rebuilds the
+index rows of those services there and then (same transaction: a search never sees a half-written
+entry, and a rolled-back import leaves the index as it was). None rebuilds everything, in chunks,
+with a fixed number of queries per chunk. `beacon directory reindex` does the same by hand.
+
+What goes in, and why, is in docs/findhelp.md ("The search index").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import time
+from typing import Any
+
+from django.db import transaction
+
+# Services per round of queries: keeps every IN (...) list under SQLite's parameter limit.
+CHUNK = 2000
+BATCH = 1000
+GONE_STATUSES = ("inactive", "defunct")
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY = 86_400
+WEEK = 7 * DAY
+
+
+def _default_models() -> dict[str, Any]:
+    from beacon.directory import models as directory
+    from beacon.findhelp import models as findhelp
+
+    return {
+        "Service": directory.Service,
+        "Attribute": directory.Attribute,
+        "Language": directory.Language,
+        "ServiceAtLocation": directory.ServiceAtLocation,
+        "Schedule": directory.Schedule,
+        "SearchDocument": findhelp.SearchDocument,
+        "SearchPlace": findhelp.SearchPlace,
+        "SearchHours": findhelp.SearchHours,
+    }
+
+
+def fold(text: str) -> str:
+    """How words and documents are compared: case folded (Unicode, not just ASCII)."""
+    return text.casefold()
+
+
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """The point on the unit sphere; the dot product of two is the cosine of their angle."""
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
+def _seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def schedule_openings(
+    *, freq: str, byday: str, opens_at: time | None, closes_at: time | None
+) -> list[tuple[int, int]]:
+    """The weekly openings of one HSDS schedule as [starts, ends) seconds from Monday 00:00.
+
+    The rule of `selectors.schedule_is_open`: weekly (or no freq) on its byday codes, or daily;
+    closing at or before opening runs past midnight into the next day (00:00-00:00 is all day).
+    Anything else (monthly rules, no times) never opens.
+    """
+    if opens_at is None or closes_at is None or freq.lower() not in ("", "weekly", "daily"):
+        return []
+    if freq.lower() == "daily":
+        days = range(7)
+    else:
+        codes = {d.strip().upper() for d in byday.split(",") if d.strip()}
+        days = [i for i, code in enumerate(DAY_CODES) if code in codes]
+    opens, closes = _seconds(opens_at), _seconds(closes_at)
+    out = []
+    for day in days:
+        start = day * DAY
+        if closes > opens:
+            out.append((start + opens, start + closes))
+        else:
+            out.append((start + opens, start + DAY))
+            if closes:
+                tomorrow = (day + 1) % 7 * DAY
+                out.append((tomorrow, tomorrow + closes))
+    return out
+
+
+def _bar(values: Iterable[str]) -> str:
+    """ "|a|b|": one LIKE '%|a|%' finds a value."""
+    return "|" + "".join(f"{v}|" for v in sorted(set(values)) if v)
+
+
+def _is_public(status: str) -> bool:
+    return status.lower() not in GONE_STATUSES
+
+
+def _build_chunk(ids: list, m: dict[str, Any]) -> None:
+    """Index rows for the services `ids` (whose old rows are already gone)."""
+    services = list(
+        m["Service"]
+        .objects.filter(pk__in=ids)
+        .values_list(
+            "pk",
+            "status",
+            "name",
+            "description",
+            "organization__name",
+            "organization__description",
+            "accepts_medicaid",
+            "accepts_uninsured",
+            "sliding_fee",
+            "same_day_intake",
+            "offers_moud",
+            "populations_served",
+        )
+    )
+    public = [row for row in services if _is_public(row[1] or "")]
+    if not public:
+        return
+    ids = [row[0] for row in public]
+    terms: dict = defaultdict(list)
+    for service_id, term_id, term_name in (
+        m["Attribute"]
+        .objects.filter(service_id__in=ids, taxonomy_term__isnull=False)
+        .values_list("service_id", "taxonomy_term_id", "taxonomy_term__name")
+    ):
+        terms[service_id].append((term_id, term_name or ""))
+    sals = list(
+        m["ServiceAtLocation"]
+        .objects.filter(service_id__in=ids, location__isnull=False)
+        .values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    )
+    # Languages spoken for the service itself or at one of its locations: names and codes.
+    languages: dict = defaultdict(set)
+    for service_id, name, code in (
+        m["Language"].objects.filter(service_id__in=ids).values_list("service_id", "name", "code")
+    ):
+        languages[service_id] |= {fold(name or "").strip(), fold(code or "").strip()}
+    location_ids = list({sal[1] for sal in sals})
+    by_location: dict = defaultdict(set)
+    if location_ids:
+        for location_id, name, code in (
+            m["Language"]
+            .objects.filter(location_id__in=location_ids)
+            .values_list("location_id", "name", "code")
+        ):
+            by_location[location_id] |= {fold(name or "").strip(), fold(code or "").strip()}
+    for service_id, location_id, _lat, _lon in sals:
+        languages[service_id] |= by_location.get(location_id, set())
+    hours: dict = defaultdict(list)
+    schedule_fields = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
+    own = (
+        m["Schedule"].objects.filter(service_id__in=ids).values_list("service_id", *schedule_fields)
+    )
+    at_sal = (
+        m["Schedule"]
+        .objects.filter(service_at_location__service_id__in=ids)
+        .values_list("service_at_location__service_id", *schedule_fields)
+    )
+    for service_id, freq, byday, opens_at, closes_at, valid_from, valid_to in [*own, *at_sal]:
+        for starts, ends in schedule_openings(
+            freq=freq or "", byday=byday or "", opens_at=opens_at, closes_at=closes_at
+        ):
+            hours[service_id].append((starts, ends, valid_from, valid_to))
+
+    Document, Place, Hours = m["SearchDocument"], m["SearchPlace"], m["SearchHours"]
+    documents, facets = [], {}
+    for (
+        pk,
+        _status,
+        name,
+        description,
+        org_name,
+        org_description,
+        medicaid,
+        uninsured,
+        sliding,
+        same_day,
+        moud,
+        populations,
+    ) in public:
+        facets[pk] = {
+            "sort_name": fold(name or ""),
+            "accepts_medicaid": medicaid is True,
+            "accepts_uninsured": uninsured is True,
+            "sliding_fee": sliding is True,
+            "same_day_intake": same_day is True,
+            "offers_moud": moud is True,
+            "populations": _bar(
+                str(p) for p in (populations if isinstance(populations, list) else [])
+            ),
+            "languages": _bar(languages[pk]),
+            "terms": _bar(str(t[0].hex) for t in terms[pk]),
+        }
+        text = [name, description, org_name, org_description, *(t[1] for t in terms[pk])]
+        documents.append(
+            Document(
+                service_id=pk, text=fold("\n".join(part for part in text if part)), **facets[pk]
+            )
+        )
+    Document.objects.bulk_create(documents, batch_size=BATCH)
+    if any(d.pk is None for d in documents):  # a database that cannot return inserted ids
+        keys = dict(Document.objects.filter(service_id__in=ids).values_list("service_id", "pk"))
+    else:
+        keys = {d.service_id: d.pk for d in documents}
+    places = []
+    for service_id, location_id, lat, lon in sals:
+        if lat is None or lon is None:
+            continue
+        x, y, z = unit_vector(lat, lon)
+        places.append(
+            Place(
+                document_id=keys[service_id],
+                location_id=location_id,
+                latitude=lat,
+                longitude=lon,
+                x=x,
+                y=y,
+                z=z,
+                **facets[service_id],
+            )
+        )
+    Place.objects.bulk_create(places, batch_size=BATCH)
+    Hours.objects.bulk_create(
+        [
+            Hours(
+                document_id=keys[service_id],
+                starts=starts,
+                ends=ends,
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+            for service_id, rows in hours.items()
+            for starts, ends, valid_from, valid_to in rows
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _delete(m: dict[str, Any], ids: list | None) -> None:
+    Document, Place, Hours = m["SearchDocument"], m["SearchPlace"], m["SearchHours"]
+    if ids is None:
+        documents = Document.objects.all()
+    else:
+        documents = Document.objects.filter(service_id__in=ids)
+    # Children first, each one DELETE; then the documents (their FTS5 rows go by trigger).
+    Hours.objects.filter(document__in=documents.values("pk"))._raw_delete(Hours.objects.db)
+    Place.objects.filter(document__in=documents.values("pk"))._raw_delete(Place.objects.db)
+    documents._raw_delete(Document.objects.db)
+
+
+def search_index_build(service_ids: Iterable | None, *, models: dict | None = None) -> None:
+    """Rebuild the index rows of these services (primary keys), or of every service (None).
+
+    Services that are gone, or no longer offered, lose their rows.
+    """
+    m = models or _default_models()
+    with transaction.atomic():
+        if service_ids is None:
+            _delete(m, None)
+            ids = list(m["Service"].objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), CHUNK):
+                _build_chunk(ids[start : start + CHUNK], m)
+            return
+        ids = list(dict.fromkeys(service_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            _delete(m, chunk)
+            _build_chunk(chunk, m)
+
+
+def services_changed_refresh(service_ids: list | None) -> None:
+    """The listener registered with beacon.directory.changes."""
+    search_index_build(service_ids)

@@ -94,6 +94,12 @@ class Encounter(BaseModel, VersionedModel):
         indexes = [
             models.Index(fields=["participant", "-occurred_at"], name="encounter_participant"),
             models.Index(fields=["peer", "-occurred_at"], name="encounter_peer"),
+            # A peer's recent encounters in one organization (the supervisor's workload page
+            # counts them per peer): without it SQLite reads the whole organization's month
+            # for every peer (bench/RESULTS.md).
+            models.Index(
+                fields=["peer", "organization", "-occurred_at"], name="encounter_peer_org"
+            ),
             models.Index(fields=["organization", "-occurred_at"], name="encounter_org"),
             models.Index(
                 fields=["organization", "crisis_flag", "-occurred_at"], name="encounter_org_crisis"

@@ -33,7 +33,7 @@ from beacon.participants.models import CaseloadAssignment, CaseloadRole, Partici
 from beacon.participants.permissions import (
     SEES_WHOLE_ORGANIZATION,
     STAFF,
-    on_caseload,
+    caseload_participant_ids,
     participants_visible_to,
 )
 from beacon.plans.models import RecoveryPlan
@@ -142,8 +142,9 @@ def myday_participants(*, member: Membership) -> QuerySet[Participant]:
     where the organization opens records to the whole team), or the whole organization for
     supervisors and organization admins. Discharged and merged records are left out."""
     qs = participants_visible_to(member).filter(discharged_on__isnull=True)
-    if not _sees_whole_organization(member):
-        qs = qs.filter(on_caseload(member, OuterRef("pk")))
+    if not _sees_whole_organization(member) and member.organization.participants_open_to_team:
+        # Otherwise participants_visible_to() has kept the peer's caseload already.
+        qs = qs.filter(pk__in=caseload_participant_ids(member))
     return qs
 
 

@@ -6,7 +6,7 @@ the participant is: other apps build their `*_visible_to` on `participants_visib
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, QuerySet
 
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, Participant
@@ -28,6 +28,18 @@ def on_caseload(member: Membership, participant_ref) -> Exists:
     )
 
 
+def caseload_participant_ids(member: Membership) -> QuerySet:
+    """A subquery of the ids of the participants this member is currently assigned to.
+
+    Filters use it as `pk__in=...` rather than a correlated EXISTS per participant: the
+    database then starts from the peer's few current assignments (index assignment_peer_current)
+    instead of probing every participant the organization ever had (bench/RESULTS.md).
+    """
+    return CaseloadAssignment.objects.filter(peer_id=member.user_id, ended_at__isnull=True).values(
+        "participant_id"
+    )
+
+
 def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
     """Supervisors and organization admins: the whole organization. Peers: their own caseload,
     or the whole organization where it opened participants to the team. Anyone else: nobody."""
@@ -36,7 +48,7 @@ def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
     qs = Participant.objects.current().filter(organization_id=member.organization_id)
     if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
         return qs
-    return qs.filter(on_caseload(member, OuterRef("pk")))
+    return qs.filter(pk__in=caseload_participant_ids(member))
 
 
 def is_assigned(member: Membership | None, participant: Participant) -> bool:

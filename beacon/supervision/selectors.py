@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -29,9 +30,6 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     Coalesce,
-    ExtractHour,
-    ExtractIsoWeekDay,
-    ExtractMinute,
     RowNumber,
 )
 from django.utils import timezone
@@ -385,28 +383,38 @@ def _minutes(t: datetime.time) -> int:
     return t.hour * 60 + t.minute
 
 
-def outside_working_hours(organization: Organization) -> Q:
-    """Encounters that started outside the organization's working hours in local time
-    (settings.TIME_ZONE), weekends (Saturday and Sunday) all day. Needs the `local_minute` and
-    `local_weekday` annotations (`_with_local_time`). Working hours that end before they start
-    run overnight."""
+def outside_working_hours(organization: Organization, local: datetime.datetime) -> bool:
+    """Whether an encounter starting at `local` (local time, settings.TIME_ZONE) is outside the
+    organization's working hours; weekends (Saturday and Sunday) all day. Working hours that end
+    before they start run overnight; the same time twice counts as around the clock."""
+    if local.isoweekday() >= 6:
+        return True
     start, end = _minutes(organization.workday_starts), _minutes(organization.workday_ends)
+    minute = local.hour * 60 + local.minute
     if start < end:
-        within = Q(local_minute__gte=start, local_minute__lt=end)
-    elif start > end:
-        within = Q(local_minute__gte=start) | Q(local_minute__lt=end)
-    else:  # the same time twice: treated as around the clock
-        within = Q()
-    return Q(local_weekday__gte=6) | ~within
+        return not start <= minute < end
+    if start > end:
+        return not (minute >= start or minute < end)
+    return False
 
 
-def _with_local_time(qs: QuerySet[Encounter]) -> QuerySet[Encounter]:
-    tz = timezone.get_current_timezone()
-    return qs.annotate(
-        local_minute=ExtractHour("occurred_at", tzinfo=tz) * 60
-        + ExtractMinute("occurred_at", tzinfo=tz),
-        local_weekday=ExtractIsoWeekDay("occurred_at", tzinfo=tz),
-    )
+def _outside_hours(
+    organization: Organization, peer_ids: list, since: datetime.datetime
+) -> dict[Any, tuple[int, int]]:
+    """Per peer: (encounters started outside working hours, their minutes) since `since`.
+
+    One query over the month's encounters, local times worked out here: in SQL, SQLite runs a
+    Python function per row and per field, which took seconds at 100,000 encounters
+    (bench/RESULTS.md)."""
+    tally: dict[Any, tuple[int, int]] = {}
+    rows = Encounter.objects.filter(
+        organization_id=organization.pk, peer_id__in=peer_ids, occurred_at__gte=since
+    ).values_list("peer_id", "occurred_at", "duration_minutes")
+    for peer_id, occurred_at, minutes in rows:
+        if outside_working_hours(organization, timezone.localtime(occurred_at)):
+            count, total = tally.get(peer_id, (0, 0))
+            tally[peer_id] = (count + 1, total + minutes)
+    return tally
 
 
 def _count(qs: QuerySet, expression=None) -> Coalesce:
@@ -474,7 +482,7 @@ def _signals(row, organization: Organization, today: datetime.date) -> list[Sign
 
 
 def workload(*, member: Membership, now: datetime.datetime | None = None) -> list[PeerWorkload]:
-    """Each active peer's workload signals, in one query however many peers and encounters
+    """Each active peer's workload signals, in two queries however many peers and encounters
     there are. Supervisors and organization admins only (empty for anyone else)."""
     if not supervises(member):
         return []
@@ -483,9 +491,6 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
     organization = member.organization
     org_id = organization.pk
     peer_encounters = Encounter.objects.filter(organization_id=org_id, peer_id=OuterRef("user_id"))
-    outside = _with_local_time(
-        peer_encounters.filter(occurred_at__gte=now - datetime.timedelta(days=OUTSIDE_DAYS))
-    ).filter(outside_working_hours(organization))
     caseload = CaseloadAssignment.objects.filter(
         peer_id=OuterRef("user_id"),
         ended_at__isnull=True,
@@ -517,14 +522,19 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
                     occurred_at__gte=now - datetime.timedelta(days=CRISIS_DAYS),
                 )
             ),
-            outside_hours=_count(outside),
-            outside_minutes=_count(outside, F("duration_minutes")),
             last_supervision=Subquery(last_session),
         )
         .order_by("user__name", "user__email", "pk")
     )
+    rows = list(rows)
+    outside = _outside_hours(
+        organization,
+        [row.user_id for row in rows],
+        now - datetime.timedelta(days=OUTSIDE_DAYS),
+    )
     result = []
     for row in rows:
+        row.outside_hours, row.outside_minutes = outside.get(row.user_id, (0, 0))
         signals = _signals(row, organization, today)
         result.append(
             PeerWorkload(

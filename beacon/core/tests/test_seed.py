@@ -1,0 +1,152 @@
+"""`beacon seed`: synthetic data in bulk that reads like real data, chain and all."""
+
+import pytest
+from django.db.models import F, Max
+from django.urls import reverse
+
+from beacon.accounts.models import User
+from beacon.audit.chain import verify_chain
+from beacon.audit.models import AuditEvent
+from beacon.cli import main
+from beacon.core.seed import SCALES, SeedRefused, seed_create, seed_refusal
+from beacon.directory.models import Service
+from beacon.encounters.models import CONTACT_KINDS, Encounter
+from beacon.groups.models import Attendance, GroupSession
+from beacon.organizations.models import Membership, Organization, Role
+from beacon.participants.models import CaseloadAssignment, Participant
+from beacon.plans.models import RecoveryPlan
+from beacon.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    return seed_create(scale="tiny", seed=3)
+
+
+def test_tiny_scale_has_the_counts_it_promises(seeded):
+    tiny = SCALES["tiny"]
+    assert Organization.objects.count() == tiny.organizations
+    assert Membership.objects.filter(role=Role.PEER).count() == tiny.peers
+    assert Participant.objects.count() == tiny.participants
+    assert Encounter.objects.count() == tiny.encounters
+    assert Service.objects.count() == tiny.services
+    assert seeded["encounter"] == tiny.encounters
+    assert seeded["audit_event"] == AuditEvent.objects.count()
+    # Everyone can sign in with the published seed password.
+    assert User.objects.get(email="peer1@org1.seed.beacon.test").check_password("beacon-seed")
+
+
+def test_the_audit_chain_verifies_after_the_bulk_seed(seeded):
+    report = verify_chain()
+    assert report.ok, report.reason
+    assert report.checked == AuditEvent.objects.count()
+    # One event per encounter logged, as the service would have written.
+    assert AuditEvent.objects.filter(action="encounter.logged").count() == Encounter.objects.count()
+
+
+def test_records_hang_together_like_the_services_keep_them(seeded):
+    # Record numbers are unique per organization and start where the service starts.
+    for org in Organization.objects.all():
+        numbers = list(
+            Participant.objects.filter(organization=org).values_list("record_number", flat=True)
+        )
+        assert len(numbers) == len(set(numbers))
+        assert min(numbers) == 1001
+    # Every participant still in the program has one current primary peer of their organization.
+    for participant in Participant.objects.filter(discharged_on__isnull=True):
+        current = CaseloadAssignment.objects.filter(participant=participant, ended_at__isnull=True)
+        assert current.count() == 1
+        assert Membership.objects.filter(
+            user=current.get().peer, organization=participant.organization_id
+        ).exists()
+    assert not CaseloadAssignment.objects.filter(
+        participant__discharged_on__isnull=False, ended_at__isnull=True
+    ).exists()
+    # Encounters stay inside the participant's organization; My day's two facts are current.
+    assert not Encounter.objects.exclude(organization=F("participant__organization")).exists()
+    last_contacts = dict(
+        Encounter.objects.filter(kind__in=CONTACT_KINDS)
+        .values_list("participant")
+        .annotate(last=Max("occurred_at"))
+    )
+    for participant in Participant.objects.all():
+        assert participant.last_contact_at == last_contacts.get(participant.pk)
+        newest = participant.encounters.order_by("-occurred_at").first()
+        assert participant.next_follow_up_on == (newest.follow_up_on if newest else None)
+    # Crisis flags are rare; plans, referrals between organizations exist.
+    crisis = Encounter.objects.filter(crisis_flag=True).count()
+    assert crisis < Encounter.objects.count() * 0.05
+    assert RecoveryPlan.objects.exists()
+    assert Referral.objects.filter(receiving_organization__isnull=False).exists()
+    # Groups meet weekly; attendance names only participants of the group's organization.
+    assert GroupSession.objects.filter(attendance_recorded_at__isnull=False).exists()
+    assert Attendance.objects.filter(participant__isnull=False).exists()
+    assert (
+        not Attendance.objects.exclude(participant__isnull=True)
+        .exclude(participant__organization=F("session__organization"))
+        .exists()
+    )
+    assert not Referral.objects.filter(receiving_organization=F("organization")).exists()
+
+
+def test_same_seed_same_people():
+    seed_create(scale="tiny", seed=5)
+    first = list(Participant.objects.order_by("record_number").values_list("pk", "given_name"))
+    assert first  # and the ids come from the seed, not from uuid4
+    assert len({pk for pk, _ in first}) == len(first)
+
+
+def test_pages_work_on_seeded_data(seeded, client_for):
+    peer = User.objects.get(email="peer1@org1.seed.beacon.test")
+    supervisor = User.objects.get(email="supervisor1@org1.seed.beacon.test")
+    admin = User.objects.get(email="orgadmin1@org1.seed.beacon.test")
+    participant = Participant.objects.filter(
+        assignments__peer=peer, assignments__ended_at__isnull=True
+    ).first()
+    assert participant is not None
+    peer_client = client_for(peer)
+    urls = [
+        reverse("myday:my_day"),
+        reverse("participants:list"),
+        reverse("participants:detail", args=[participant.pk]),
+        reverse("participants:timeline", args=[participant.pk]),
+        reverse("encounters:new") + f"?participant={participant.pk}",
+        reverse("findhelp:search") + "?q=recovery",
+        reverse("groups:list"),
+    ]
+    plan = RecoveryPlan.objects.filter(participant=participant).first()
+    if plan:
+        urls.append(reverse("plans:detail", args=[plan.pk]))
+    for url in urls:
+        assert peer_client.get(url).status_code == 200, url
+    supervisor_client = client_for(supervisor)
+    assert supervisor_client.get(reverse("myday:my_day")).status_code == 200
+    assert supervisor_client.get(reverse("supervision:workload")).status_code == 200
+    session = GroupSession.objects.filter(
+        attendance_recorded_at__isnull=False, organization__memberships__user=supervisor
+    ).first()
+    assert supervisor_client.get(reverse("groups:session", args=[session.pk])).status_code == 200
+    admin_client = client_for(admin)
+    assert admin_client.get(reverse("audit:list")).status_code == 200
+    assert admin_client.get(reverse("referrals:inbox")).status_code == 200
+
+
+def test_refuses_a_database_that_holds_organizations(harbor):
+    assert "already holds organizations" in seed_refusal()
+    with pytest.raises(SeedRefused):
+        seed_create(scale="tiny")
+    assert not Participant.objects.exists()
+    assert Organization.objects.get() == harbor
+
+
+def test_refuses_production():
+    assert "production" in seed_refusal(environment="production")
+
+
+def test_command_refuses_production_before_touching_the_database(monkeypatch, capsys):
+    monkeypatch.setenv("BEACON_ENV", "production")
+    assert main(["seed", "--scale", "tiny"]) == 2
+    assert "never runs in production" in capsys.readouterr().err
+    assert not Organization.objects.exists()

@@ -333,38 +333,46 @@ def session_walk_in(request, session_id):
     return _render_session(request, session, 400, walk_in_form=form)
 
 
-@require_POST
-@require_role(*STAFF_ROLES)
-def session_move(request, session_id):
+def _session_change(request, session_id, form_class, change, done: str, form_name: str):
+    """Move or cancel one session: the form, the service, and the session page again on error."""
     member = request.member
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
-    form = MoveForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.session_move(member=member, session=session, **form.cleaned_data)
+            change(member=member, session=session, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("Session moved. The other sessions stay as they were."))
+            messages.success(request, done)
             return redirect("groups:session", session_id=session.pk)
-    return _render_session(request, session, 400, move_form=form)
+    return _render_session(request, session, 400, **{form_name: form})
+
+
+@require_POST
+@require_role(*STAFF_ROLES)
+def session_move(request, session_id):
+    return _session_change(
+        request,
+        session_id,
+        MoveForm,
+        services.session_move,
+        _("Session moved. The other sessions stay as they were."),
+        "move_form",
+    )
 
 
 @require_POST
 @require_role(*STAFF_ROLES)
 def session_cancel(request, session_id):
-    member = request.member
-    session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.session_cancel(member=member, session=session, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("Session cancelled. The other sessions stay on."))
-            return redirect("groups:session", session_id=session.pk)
-    return _render_session(request, session, 400, cancel_form=form)
+    return _session_change(
+        request,
+        session_id,
+        CancelForm,
+        services.session_cancel,
+        _("Session cancelled. The other sessions stay on."),
+        "cancel_form",
+    )
 
 
 # The calendar feed --------------------------------------------------------------------------

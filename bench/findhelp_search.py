@@ -207,6 +207,10 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
         # (SQLite: Beacon never runs ANALYZE, and its planner does best without statistics.)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # As every server process does after start-up (config/wsgi.py).
+    from beacon.core.startup import prepare_process
+
+    prepare_process()
     rng = random.Random(2026)  # noqa: S311 - benchmark inputs, not secrets
     # Searches near where people are: ZIPs of the places in the directory.
     queries = _searches(searches, zips, rng)

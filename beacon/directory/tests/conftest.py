@@ -6,7 +6,19 @@ import pytest
 from beacon.directory import hsds, selectors
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-HSDS_STANDARD = REPO_ROOT.parent / "shared" / "standards" / "hsds-3.0"
+
+
+def _find_standard() -> Path:
+    """../shared/standards/hsds-3.0 beside the checkout, or beside a folder holding it (a git
+    worktree in ../wt/<branch> has the same shared folder two levels up)."""
+    for folder in REPO_ROOT.parents:
+        candidate = folder / "shared" / "standards" / "hsds-3.0"
+        if candidate.is_dir():
+            return candidate
+    return REPO_ROOT.parent / "shared" / "standards" / "hsds-3.0"
+
+
+HSDS_STANDARD = _find_standard()
 EXAMPLES = HSDS_STANDARD / "examples"
 
 

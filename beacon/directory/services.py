@@ -510,9 +510,15 @@ def _resolve_references(
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _write(batch, known, *, curator, report: ImportReport, progress: Progress | None) -> None:
+def _write(
+    batch, known, *, curator, report: ImportReport, progress: Progress | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, set]]:
+    """Create and update the rows; returns the primary keys by table and HSDS id, and what was
+    touched: per table, the rows added or changed and, for those, what they belonged to before
+    and after (selectors.SHOWN_THROUGH), so the services showing them can be found."""
     tables = hsds.tables()
     pks: dict[str, dict[str, Any]] = {name: dict(ids) for name, ids in known.items()}
+    touched: dict[str, set] = defaultdict(set)
     now = timezone.now()
     for name in hsds.WRITE_ORDER:
         rows = batch.get(name)
@@ -538,11 +544,13 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
         if curator is not None and name in ("organization", "service"):
             fields_written.append("curator_id")
         to_create, to_update = [], []
+        through = selectors.SHOWN_THROUGH.get(name, ())
         for hsds_id, (_, values) in rows.items():
             obj = existing.get(hsds_id)
             new = obj is None
             if new:
                 obj = model(hsds_id=hsds_id)
+            before = [getattr(obj, f"{ref}_id") for ref in through]
             changed = False
             for column, value in values.items():
                 if column == "id":
@@ -570,6 +578,10 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+            if new or changed:
+                touched[name].add(obj.pk)
+                for ref, old in zip(through, before, strict=True):
+                    touched[ref].update((old, getattr(obj, f"{ref}_id")))
             pks.setdefault(name, {})[hsds_id] = obj.pk
         # The writes take the time, so progress is told after each chunk of them.
         done = counts.unchanged
@@ -587,6 +599,7 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
                 progress(name, done, len(rows))
         if progress and not to_create and not to_update:
             progress(name, done, len(rows))
+    return pks, touched
 
 
 def directory_import(
@@ -636,10 +649,11 @@ def directory_import(
             for name in hsds.WRITE_ORDER:
                 if batch.get(name):
                     progress(name, 0, len(batch[name]))
-        _write(batch, known, curator=curator, report=report, progress=progress)
-        if any(c.created or c.updated for c in report.counts.values()):
-            # Any table may hold what a service shows: everything is re-read (in bulk).
-            services_changed(None)
+        _pks, touched = _write(batch, known, curator=curator, report=report, progress=progress)
+        # Only the services showing what was added or changed (Find Help re-indexes them).
+        affected = selectors.services_shown_with(touched)
+        if affected:
+            services_changed(sorted(affected, key=str))
         report.warnings = out.warnings
         record_event(
             action="directory.imported",

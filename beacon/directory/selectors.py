@@ -35,6 +35,28 @@ def hsds_rows(table: str) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values, strict=True))
 
 
+def peer_field_rows() -> dict[str, list[dict[str, Any]]]:
+    """The HSDS rows carrying every service's peer fields: attributes under the Beacon
+    taxonomy, and the taxonomy and its terms (peer_fields.py), by table; nothing when no service
+    has a peer field to tell. One query, in HSDS id order."""
+    from beacon.directory import peer_fields
+
+    fields = [*peer_fields.FIELDS]
+    attributes: list[dict[str, Any]] = []
+    services = Service.objects.order_by("hsds_id").values_list("hsds_id", *fields)
+    for hsds_id, *values in services.iterator(chunk_size=2000):
+        attributes.extend(
+            peer_fields.service_attribute_rows(hsds_id, dict(zip(fields, values, strict=True)))
+        )
+    if not attributes:
+        return {}
+    return {
+        "attribute": attributes,
+        "taxonomy_term": [term.row() for term in peer_fields.TERMS],
+        "taxonomy": [dict(peer_fields.TAXONOMY)],
+    }
+
+
 # What a record is shown with a service through: its references (model field names, which are
 # the HSDS table names) that lead to the services showing it. A service shows its organization,
 # program, locations (through service_at_location), their addresses, accessibility, languages,

@@ -474,6 +474,15 @@ class DirectoryImport(BaseModel):
     failure = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A new try of a failed import, with the same file (docs/directory-imports.md).
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("a new try of"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

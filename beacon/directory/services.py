@@ -639,7 +639,7 @@ def _peer_apply(service, found: _PeerValues) -> bool:
         service.last_verified_on is None or verified > service.last_verified_on
     ):
         put("last_verified_on", verified)
-        put("verified_by", None)  # a person on another Beacon, or in another tool
+        put("verified_by_id", None)  # a person on another Beacon, or in another tool
         put("verified_by_name", values.get("verified_by_name", ""))
     capacity = values.get("capacity_status")
     if capacity is not None:

@@ -369,3 +369,26 @@ def test_an_export_re_imported_into_an_empty_beacon_gives_the_same_peer_fields(
         wipe()
         directory_import(source)
         assert sorted(Service.objects.values_list(*fields)) == before
+
+
+def test_newer_verifications_of_many_services_take_no_query_per_service(tmp_path, ada, harbor):
+    def verified_here(count: int) -> list[str]:
+        wipe()
+        ids = [str(uuid.UUID(int=n + 1)) for n in range(count)]
+        directory_import(write_package(tmp_path / f"base{count}", _services(*ids)))
+        Service.objects.update(verified_by=ada, last_verified_on=date(2026, 1, 1))
+        return ids
+
+    def newer(ids: list[str]):
+        rows = [_attribute("beacon.last_verified_on", "2026-12-01", link=i) for i in ids]
+        return write_package(tmp_path / f"newer{len(ids)}", {"attributes.csv": rows})
+
+    few_ids = verified_here(3)
+    with CaptureQueriesContext(connection) as few:
+        directory_import(newer(few_ids))
+    many_ids = verified_here(60)
+    with CaptureQueriesContext(connection) as many:
+        directory_import(newer(many_ids))
+
+    assert not Service.objects.filter(verified_by__isnull=False).exists()
+    assert len(many) - len(few) <= 6  # a batch more here and there, not one per service

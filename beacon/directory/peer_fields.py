@@ -65,7 +65,10 @@ class Term:
         }
 
 
-_YES_NO = "true or false (yes, no, 1 and 0 are read too); left out when not known."
+_YES_NO = (
+    "true or false (yes, no, 1 and 0 are read too); left out when not known "
+    "(unknown, read too, sets it back to not known)."
+)
 
 TERMS: tuple[Term, ...] = (
     Term(
@@ -197,6 +200,8 @@ def value_read(term: Term, raw: str) -> object:
             return True
         if word in _FALSE:
             return False
+        if word == "unknown":
+            return None  # said outright: not known (which is not "no")
         raise ValueError("true or false")
     if term.kind == "capacity":
         if text.lower() in CAPACITY_VALUES:

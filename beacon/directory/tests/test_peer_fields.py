@@ -392,3 +392,18 @@ def test_newer_verifications_of_many_services_take_no_query_per_service(tmp_path
 
     assert not Service.objects.filter(verified_by__isnull=False).exists()
     assert len(many) - len(few) <= 6  # a batch more here and there, not one per service
+
+
+def test_unknown_said_outright_sets_a_yes_no_field_back_to_not_known(tmp_path):
+    directory_import(write_package(tmp_path / "first", _services(SERVICE)))
+    Service.objects.update(sliding_fee=True, accepts_medicaid=True)
+
+    report = directory_import(
+        write_package(
+            tmp_path / "unknown", {"attributes.csv": [_attribute("beacon.sliding_fee", "Unknown")]}
+        )
+    )
+
+    assert report.warnings == []
+    service = Service.objects.get()
+    assert (service.sliding_fee, service.accepts_medicaid) == (None, True)

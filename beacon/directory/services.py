@@ -565,7 +565,7 @@ def _take_peer_attributes(
         if term is None:
             continue  # an unknown term of the Beacon taxonomy: reported once, on the term
         entity = (values.get("link_entity") or "service").strip().lower()
-        link = values.get("link_id")
+        link = str(values.get("link_id") or "").strip()
         if entity != "service" or not link:
             out.warn(
                 row.file,

@@ -336,6 +336,10 @@ BEACON_IMPORTS_DIR = Path(env_str("BEACON_IMPORTS_DIR") or DATA_DIR / "imports")
 # The largest directory import file accepted (a .zip or .json upload), in megabytes; a .zip may
 # unpack to at most ten times this.
 BEACON_IMPORT_MAX_MB = env_int("BEACON_IMPORT_MAX_MB", 200, minimum=1)
+# A running import whose worker has given no sign of life (a heartbeat beside its file, every few
+# seconds) for this many seconds is shown as failed: the worker was stopped or the machine went
+# down, and nothing of the import was saved. It can then be tried again.
+BEACON_IMPORT_WORKER_TIMEOUT = env_int("BEACON_IMPORT_WORKER_TIMEOUT", 120, minimum=10)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

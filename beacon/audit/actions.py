@@ -77,6 +77,7 @@ ACTIONS = {
     "directory.imported": _("Resource directory imported"),
     "directory.exported": _("Resource directory exported"),
     "directory.import_requested": _("Resource directory import requested"),
+    "directory.import_stopped": _("Resource directory import stopped with its worker"),
     "directory.service_updated": _("Directory entry changed"),
     "directory.service_verified": _("Directory entry verified"),
     "directory.service_merged": _("Duplicate directory entries merged"),

@@ -36,6 +36,7 @@ from beacon.directory.models import (
     Schedule,
     Service,
 )
+from beacon.directory.peer_fields import verifier_label
 from beacon.directory.permissions import can_edit_service
 
 # HSDS 3.0 service.status values.
@@ -422,7 +423,8 @@ def service_verify(*, member, service: Service, note: str = "", on: date | None 
         before = current.last_verified_on
         current.last_verified_on = on
         current.verified_by = member.user
-        fields = ["last_verified_on", "verified_by", "updated_at"]
+        current.verified_by_name = verifier_label(member.user, member.organization)
+        fields = ["last_verified_on", "verified_by", "verified_by_name", "updated_at"]
         claimed = _claim(current, member, fields)
         current.save(update_fields=fields)
         record_event(

@@ -17,6 +17,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
 from beacon.directory import imports_selectors as selectors
 from beacon.directory import imports_services as services
@@ -38,7 +39,11 @@ class ImportOut(Schema):
     file_name: str
     file_size: int
     organization: UUID | None = Field(None, description="The curator of the imported entries.")
-    status: str = Field(..., description="queued, running, done, refused or failed.")
+    status: str = Field(
+        ...,
+        description="queued, running, done, refused or failed (also when its worker stopped: "
+        "see failure).",
+    )
     stage: str = Field(..., description="waiting, reading, writing or finished.")
     done: int = Field(..., description="Records written so far (all of them once done).")
     total: int = Field(..., description="Records to write; known once reading is over.")
@@ -53,6 +58,7 @@ class ImportOut(Schema):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    retry_of: UUID | None = Field(None, description="The failed import this one tries again.")
 
 
 def _out(record) -> dict:
@@ -76,6 +82,7 @@ def _out(record) -> dict:
         "created_at": record.created_at,
         "started_at": record.started_at,
         "finished_at": record.finished_at,
+        "retry_of": record.retry_of_id,
     }
 
 
@@ -109,4 +116,29 @@ def get_import(request, import_id: UUID):
     member = getattr(request, "member", None)
     if not can_import_directory(request.user, member):
         raise PermissionDenied
-    return _out(selectors.directory_import_get_for(user=request.user, member=member, pk=import_id))
+    record = selectors.directory_import_get_for(user=request.user, member=member, pk=import_id)
+    services.directory_imports_settle([record])
+    return _out(record)
+
+
+@router.post(
+    "/{import_id}/retry",
+    response={202: ImportOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Try a failed import again",
+)
+def retry_import(request, import_id: UUID):
+    """A new import of the same file for the same organization (`retry_of` names the failed
+    one), for an import that failed: its worker stopped, or another import changed the
+    directory at the same time. 409 for an import that did not fail; 422 when its file is no
+    longer kept."""
+    member = getattr(request, "member", None)
+    if not can_import_directory(request.user, member):
+        raise PermissionDenied
+    record = selectors.directory_import_get_for(user=request.user, member=member, pk=import_id)
+    services.directory_imports_settle([record])
+    try:
+        retry = services.directory_import_retry(actor=request.user, record=record)
+    except services.NotRetryable as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    retry = selectors.directory_import_get_for(user=request.user, member=member, pk=retry.pk)
+    return Status(202, _out(retry))

@@ -15,18 +15,21 @@ import json
 import logging
 import os
 import shutil
+import socket
+import threading
 import time
 import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -41,6 +44,7 @@ MAX_WARNINGS_KEPT = 1000  # a messy feed can have tens of thousands; the count i
 UNPACK_FACTOR = 10  # a .zip may unpack to this many times the upload limit
 PROGRESS_FILE = "progress.json"
 PROGRESS_EVERY = 0.5  # seconds between progress writes (a finished table is always written)
+HEARTBEAT_FILE = "heartbeat.json"
 
 
 # Where the files are ---------------------------------------------------------------------------
@@ -156,7 +160,7 @@ def _stored_name(name: str, kind: str) -> str:
     except SuspiciousFileOperation:  # nothing usable left of the name
         stored = ""
     suffix = {"zip": ".zip", "json": ".json", "csv": ".csv"}.get(kind, "")
-    if not stored or stored in {PROGRESS_FILE, "unpacked"}:
+    if not stored or stored in {PROGRESS_FILE, HEARTBEAT_FILE, "unpacked"}:
         stored = f"upload{suffix}"
     if suffix and not stored.lower().endswith(suffix):
         stored += suffix
@@ -215,29 +219,73 @@ def directory_import_start(
             shutil.copytree(source, target)
         else:
             shutil.copy2(source, target)
-        with transaction.atomic():
-            record.save()
-            # Imported here, not at the top: the task module imports this one.
-            from beacon.directory.imports_tasks import directory_import_task
-
-            result = directory_import_task.enqueue(str(record.pk))
-            record.task_id = str(result.id)
-            record.save(update_fields=["task_id", "updated_at"])
-            record_event(
-                action="directory.import_requested",
-                actor=actor,
-                organization=organization,
-                target=record,
-                details={
-                    "file": record.file_name,
-                    "kind": record.kind,
-                    "size": record.file_size,
-                },
-            )
+        _queue(record, actor=actor)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return record
+
+
+def _queue(record: DirectoryImport, *, actor: Any) -> None:
+    """Save the record, queue its task and audit the request, all in one transaction: a task
+    exists exactly when its record does (its file is in its folder already)."""
+    with transaction.atomic():
+        record.save()
+        # Imported here, not at the top: the task module imports this one.
+        from beacon.directory.imports_tasks import directory_import_task
+
+        result = directory_import_task.enqueue(str(record.pk))
+        record.task_id = str(result.id)
+        record.save(update_fields=["task_id", "updated_at"])
+        details = {"file": record.file_name, "kind": record.kind, "size": record.file_size}
+        if record.retry_of_id:
+            details["retry_of"] = str(record.retry_of_id)
+        record_event(
+            action="directory.import_requested",
+            actor=actor,
+            organization=record.organization,
+            target=record,
+            details=details,
+        )
+
+
+class NotRetryable(Exception):
+    """Only a failed import can be tried again (a refused file would be refused again)."""
+
+
+def directory_import_retry(*, actor: Any, record: DirectoryImport) -> DirectoryImport:
+    """Queue a new try of a failed import with the same file and curator (the worker stopped,
+    or another import changed the directory at the same time). The failed one stays, for the
+    record. Raises NotRetryable unless it failed, ValidationError on `file` when its file is no
+    longer kept."""
+    if record.status != ImportStatus.FAILED:
+        raise NotRetryable(_("Only a failed import can be tried again."))
+    source = import_folder(record) / record.stored_name
+    if not source.exists():
+        raise ValidationError(
+            {"file": _("The file of this import is no longer kept. Upload it again.")}
+        )
+    retry = DirectoryImport(
+        requested_by=actor,
+        organization=record.organization,
+        retry_of=record,
+        file_name=record.file_name,
+        file_size=record.file_size,
+        stored_name=record.stored_name,
+        kind=record.kind,
+    )
+    folder = import_folder(retry)
+    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        if source.is_dir():
+            shutil.copytree(source, folder / retry.stored_name)
+        else:
+            shutil.copy2(source, folder / retry.stored_name)
+        _queue(retry, actor=actor)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return retry
 
 
 # Progress --------------------------------------------------------------------------------------
@@ -311,6 +359,108 @@ def progress_read(record: DirectoryImport) -> Progress:
         )
     except (OSError, ValueError, TypeError, AttributeError):
         return Progress(stage="reading")
+
+
+# A sign of life from the worker ------------------------------------------------------------------
+
+
+def heartbeat_every() -> float:
+    """Seconds between heartbeats: several within the timeout, so one late beat is no alarm."""
+    return max(0.2, min(10.0, settings.BEACON_IMPORT_WORKER_TIMEOUT / 6))
+
+
+class Heartbeat:
+    """While the worker runs an import, a thread of its own writes the time to a file beside
+    it every few seconds. It goes on through long reads and long queries alike, and needs no
+    database (on SQLite the import's transaction holds the write lock); it stops when the
+    worker's process does, which is how a page tells a killed worker from a slow import."""
+
+    def __init__(self, folder: Path, every: float | None = None):
+        self.path = folder / HEARTBEAT_FILE
+        self.every = every or heartbeat_every()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="import-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.beat()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.beat()
+
+    def beat(self) -> None:
+        temporary = self.path.with_suffix(".tmp")
+        data = {"at": time.time(), "pid": os.getpid(), "host": socket.gethostname()}
+        try:
+            temporary.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            logger.warning("could not write the import heartbeat %s", self.path, exc_info=True)
+
+
+def last_sign_of_life(record: DirectoryImport) -> datetime | None:
+    """When the worker running `record` last gave a heartbeat; its start when it gave none."""
+    try:
+        data = json.loads((import_folder(record) / HEARTBEAT_FILE).read_text(encoding="utf-8"))
+        return datetime.fromtimestamp(float(data["at"]), tz=UTC)
+    except (OSError, ValueError, TypeError, KeyError):
+        return record.started_at
+
+
+def directory_import_stalled(record: DirectoryImport, *, now: datetime | None = None) -> bool:
+    """A running import whose worker has been silent longer than BEACON_IMPORT_WORKER_TIMEOUT:
+    it was killed, or its machine went down."""
+    if record.status != ImportStatus.RUNNING:
+        return False
+    last = last_sign_of_life(record) or record.created_at
+    silent = ((now or timezone.now()) - last).total_seconds()
+    return silent > settings.BEACON_IMPORT_WORKER_TIMEOUT
+
+
+def directory_imports_settle(records: Iterable[DirectoryImport]) -> None:
+    """Mark failed every running import among `records` whose worker stopped (the pages and
+    the API call this before showing imports): nothing of it was saved, since an import writes
+    in one transaction, which the database rolled back when the worker's connection went."""
+    for record in records:
+        if directory_import_stalled(record):
+            _fail_stalled(record)
+
+
+def _fail_stalled(record: DirectoryImport) -> None:
+    try:
+        with transaction.atomic():
+            locked = DirectoryImport.objects.select_for_update().filter(pk=record.pk).first()
+            if locked is None or not directory_import_stalled(locked):
+                return
+            last = last_sign_of_life(locked)
+            _finish(
+                locked,
+                ImportStatus.FAILED,
+                failure=_(
+                    "The worker running this import stopped (nothing was heard from it for "
+                    "over %(seconds)d seconds), so nothing of this import was saved. Try it "
+                    "again."
+                )
+                % {"seconds": settings.BEACON_IMPORT_WORKER_TIMEOUT},
+            )
+            record_event(
+                action="directory.import_stopped",
+                organization=locked.organization,
+                target=locked,
+                details={"last_sign_of_life": last.isoformat() if last else None},
+            )
+    except DatabaseError:
+        # A frozen worker can still hold SQLite's write lock: leave it for the next look.
+        logger.warning("could not mark the stopped import %s failed", record.pk, exc_info=True)
+        return
+    for name in ("status", "failure", "finished_at", "updated_at"):
+        setattr(record, name, getattr(locked, name))
 
 
 # Running an import (the task's body) -----------------------------------------------------------
@@ -422,12 +572,13 @@ def directory_import_run(*, import_id: str | uuid.UUID) -> str:
     progress.write(Progress(stage="reading"))
     unpacked = folder / "unpacked"
     try:
-        source = folder / record.stored_name
-        if record.kind == "zip":
-            source = _unpack(record, source, unpacked / Path(record.stored_name).stem)
-        report = directory_import(
-            source, actor=record.requested_by, curator=record.organization, progress=progress
-        )
+        with Heartbeat(folder):
+            source = folder / record.stored_name
+            if record.kind == "zip":
+                source = _unpack(record, source, unpacked / Path(record.stored_name).stem)
+            report = directory_import(
+                source, actor=record.requested_by, curator=record.organization, progress=progress
+            )
     except DirectoryImportRefused as refused:
         _finish(record, ImportStatus.REFUSED, errors=_issues(refused.errors))
     except IntegrityError:

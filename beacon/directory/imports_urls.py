@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.import_new, name="new"),
     path("<uuid:import_id>/", views.import_detail, name="detail"),
     path("<uuid:import_id>/progress/", views.import_progress, name="progress"),
+    path("<uuid:import_id>/retry/", views.import_retry, name="retry"),
 ]

@@ -4,8 +4,10 @@ Organization admins and platform admins only (beacon/directory/imports_permissio
 they may not see is a 404, like one that does not exist.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from beacon.core.forms import apply_validation_error
 from beacon.directory import imports_selectors as selectors
@@ -21,7 +23,8 @@ def _allowed(request) -> None:
 
 def import_list(request):
     _allowed(request)
-    imports = selectors.directory_imports_for(user=request.user, member=request.member)
+    imports = list(selectors.directory_imports_for(user=request.user, member=request.member))
+    services.directory_imports_settle(imports)
     return render(request, "directory/imports/list.html", {"imports": imports})
 
 
@@ -51,20 +54,37 @@ def _progress_context(record, *, fragment=False):
     return {"record": record, "progress": services.progress_read(record), "fragment": fragment}
 
 
-def import_detail(request, import_id):
-    _allowed(request)
+def _load(request, import_id):
     record = selectors.directory_import_get_for(
         user=request.user, member=request.member, pk=import_id
     )
+    services.directory_imports_settle([record])
+    return record
+
+
+def import_detail(request, import_id):
+    _allowed(request)
+    record = _load(request, import_id)
     return render(request, "directory/imports/detail.html", _progress_context(record))
+
+
+@require_POST
+def import_retry(request, import_id):
+    """Try a failed import again, with the same file: a new import, with its own page."""
+    _allowed(request)
+    record = _load(request, import_id)
+    try:
+        retry = services.directory_import_retry(actor=request.user, record=record)
+    except (services.NotRetryable, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("directory_imports:detail", import_id=record.pk)
+    return redirect("directory_imports:detail", import_id=retry.pk)
 
 
 def import_progress(request, import_id):
     """The progress fragment, polled by htmx while the import is queued or running."""
     _allowed(request)
-    record = selectors.directory_import_get_for(
-        user=request.user, member=request.member, pk=import_id
-    )
+    record = _load(request, import_id)
     return render(
         request,
         "directory/imports/partials/_progress.html",

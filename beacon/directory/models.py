@@ -148,7 +148,8 @@ class Service(HsdsModel, VersionedModel):
     alert = _text()
     last_modified = _datetime()
 
-    # What peers need beyond HSDS (not carried by HSDS import or export; see 0002-hsds.md).
+    # What peers need beyond HSDS: carried in HSDS as attributes under the published Beacon
+    # taxonomy (peer_fields.py, docs/hsds-peer-fields.md).
     curator = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("curated by"),
@@ -165,6 +166,11 @@ class Service(HsdsModel, VersionedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Who verified, as exports sign it ("name, organization"): set with every verification, and
+    # all there is when the verification came in an import (the verifier is no user here).
+    verified_by_name = models.CharField(
+        _("verified by (name)"), max_length=300, blank=True, default=""
     )
     capacity_status = models.CharField(
         _("capacity"), max_length=16, choices=CapacityStatus, default=CapacityStatus.UNKNOWN
@@ -468,6 +474,15 @@ class DirectoryImport(BaseModel):
     failure = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A new try of a failed import, with the same file (docs/directory-imports.md).
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("a new try of"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -35,6 +35,98 @@ def hsds_rows(table: str) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values, strict=True))
 
 
+def peer_field_rows() -> dict[str, list[dict[str, Any]]]:
+    """The HSDS rows carrying every service's peer fields: attributes under the Beacon
+    taxonomy, and the taxonomy and its terms (peer_fields.py), by table; nothing when no service
+    has a peer field to tell. One query, in HSDS id order."""
+    from beacon.directory import peer_fields
+
+    fields = [*peer_fields.FIELDS]
+    attributes: list[dict[str, Any]] = []
+    services = Service.objects.order_by("hsds_id").values_list("hsds_id", *fields)
+    for hsds_id, *values in services.iterator(chunk_size=2000):
+        attributes.extend(
+            peer_fields.service_attribute_rows(hsds_id, dict(zip(fields, values, strict=True)))
+        )
+    if not attributes:
+        return {}
+    return {
+        "attribute": attributes,
+        "taxonomy_term": [term.row() for term in peer_fields.TERMS],
+        "taxonomy": [dict(peer_fields.TAXONOMY)],
+    }
+
+
+# What a record is shown with a service through: its references (model field names, which are
+# the HSDS table names) that lead to the services showing it. A service shows its organization,
+# program, locations (through service_at_location), their addresses, accessibility, languages,
+# phones and hours, and its own contacts, phones, hours, languages, areas, documents, costs,
+# funding and taxonomy terms. Tables left out (metadata, meta_table_description, taxonomy) show
+# through nothing or resolve in `services_shown_with`.
+SHOWN_THROUGH: dict[str, tuple[str, ...]] = {
+    "service_at_location": ("service",),
+    "contact": ("service", "service_at_location", "location", "organization"),
+    "phone": ("service", "service_at_location", "location", "organization", "contact"),
+    "address": ("location",),
+    "accessibility": ("location",),
+    "schedule": ("service", "service_at_location", "location"),
+    "language": ("service", "location", "phone"),
+    "funding": ("organization", "service"),
+    "service_area": ("service",),
+    "required_document": ("service",),
+    "cost_option": ("service",),
+    "attribute": ("service",),
+    "organization_identifier": ("organization",),
+}
+
+
+def services_shown_with(records: dict[str, set]) -> set:
+    """The services (primary keys) that show any of these directory records, given as primary
+    keys per HSDS table: records an import added or changed, and what they belonged to before
+    and after (SHOWN_THROUGH). A few queries per table, whatever the number of records."""
+    wanted = {table: {pk for pk in pks if pk is not None} for table, pks in records.items()}
+
+    def values(queryset, column: str, pks: set, *fields: str):
+        ids = list(pks)
+        for start in range(0, len(ids), IN_CHUNK):
+            yield from queryset.filter(
+                **{f"{column}__in": ids[start : start + IN_CHUNK]}
+            ).values_list(*fields)
+
+    # Phones and contacts show wherever what they belong to shows (a phone may belong to a
+    # contact): walk up to their parents first.
+    for table in ("phone", "contact"):
+        refs = SHOWN_THROUGH[table]
+        model = hsds.MODELS[table]
+        for row in values(
+            model.objects, "pk", wanted.get(table, set()), *(f"{r}_id" for r in refs)
+        ):
+            for ref, value in zip(refs, row, strict=True):
+                if value is not None:
+                    wanted.setdefault(ref, set()).add(value)
+    if wanted.get("taxonomy"):
+        terms = wanted.setdefault("taxonomy_term", set())
+        terms.update(
+            pk
+            for (pk,) in values(
+                hsds.MODELS["taxonomy_term"].objects, "taxonomy_detail", wanted["taxonomy"], "pk"
+            )
+        )
+    found: set = set(wanted.get("service", ()))
+    sources = (
+        ("organization", Service.objects, "organization", "pk"),
+        ("program", Service.objects, "program", "pk"),
+        ("service_at_location", ServiceAtLocation.objects, "pk", "service_id"),
+        ("location", ServiceAtLocation.objects, "location", "service_id"),
+        ("taxonomy_term", hsds.MODELS["attribute"].objects, "taxonomy_term", "service_id"),
+    )
+    for table, queryset, column, field in sources:
+        if wanted.get(table):
+            found.update(pk for (pk,) in values(queryset, column, wanted[table], field))
+    found.discard(None)
+    return found
+
+
 def curator_find(text: str) -> Organization | None:
     """The Beacon organization named by `text` (its id, or its exact name), or None."""
     text = text.strip()

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beacon.audit.services import record_event
-from beacon.directory import hsds, selectors
+from beacon.directory import hsds, peer_fields, selectors
 from beacon.directory.changes import services_changed
 
 Progress = Callable[[str, int, int], None]
@@ -507,12 +507,221 @@ def _resolve_references(
     return known
 
 
+# Beacon's peer fields ----------------------------------------------------------------------------
+
+
+@dataclass
+class _PeerValues:
+    """A service's peer fields read from attributes under the Beacon taxonomy (peer_fields.py):
+    Service field -> (value, the row it came from)."""
+
+    values: dict[str, tuple[Any, _Row]] = field(default_factory=dict)
+    populations: list[tuple[str, _Row]] = field(default_factory=list)
+
+
+def _take_peer_attributes(
+    batch: dict[str, dict[str, tuple[_Row, dict]]], out: _Collector
+) -> dict[str, _PeerValues]:
+    """Take the Beacon taxonomy, its terms and the attributes using them out of the batch (they
+    are not stored as HSDS rows: they are read into the services' peer fields) and return the
+    values per service HSDS id. A term counts as Beacon's by its published id or code, or by
+    belonging to the published taxonomy (its id or uri); values Beacon cannot read are warnings
+    with file, row and field, and are left out."""
+    taxonomy_id, taxonomy_uri = peer_fields.TAXONOMY_ID, peer_fields.TAXONOMY["uri"]
+    taxonomies = batch.get("taxonomy", {})
+    ours = {taxonomy_id} | {
+        hsds_id for hsds_id, (_, v) in taxonomies.items() if v.get("uri") == taxonomy_uri
+    }
+    terms: dict[str, peer_fields.Term | None] = dict(peer_fields.BY_ID)
+    for hsds_id, (row, values) in list(batch.get("taxonomy_term", {}).items()):
+        code = values.get("code") or ""
+        term = peer_fields.BY_ID.get(hsds_id) or peer_fields.BY_CODE.get(code)
+        in_ours = values.get("taxonomy_id") in ours or values.get("taxonomy") in (
+            taxonomy_id,
+            taxonomy_uri,
+        )
+        if term is None and in_ours:
+            out.warn(
+                row.file,
+                row.row,
+                "code",
+                f"{code!r} is not a Beacon peer field (docs/hsds-peer-fields.md); "
+                "its attributes were ignored",
+            )
+        if term is not None or in_ours:
+            terms[hsds_id] = term
+            del batch["taxonomy_term"][hsds_id]
+    for hsds_id in ours:
+        taxonomies.pop(hsds_id, None)
+
+    peer: dict[str, _PeerValues] = defaultdict(_PeerValues)
+    attributes = batch.get("attribute", {})
+    for hsds_id, (row, values) in list(attributes.items()):
+        term_id = values.get("taxonomy_term_id")
+        if term_id not in terms:
+            continue
+        del attributes[hsds_id]
+        term = terms[term_id]
+        if term is None:
+            continue  # an unknown term of the Beacon taxonomy: reported once, on the term
+        entity = (values.get("link_entity") or "service").strip().lower()
+        link = str(values.get("link_id") or "").strip()
+        if entity != "service" or not link:
+            out.warn(
+                row.file,
+                row.row,
+                "link_entity" if entity != "service" else "link_id",
+                f"{term.code} describes a service (link_entity service, link_id the service's "
+                "id); ignored",
+            )
+            continue
+        try:
+            value = peer_fields.value_read(term, values.get("value") or "")
+        except ValueError as exc:
+            raw = str(values.get("value") or "")[:40]
+            out.warn(
+                row.file,
+                row.row,
+                "value",
+                f"{raw!r} is not a value of {term.code}: expected {exc}; ignored",
+            )
+            continue
+        service = peer[link]
+        if term.many:
+            service.populations.append((value, row))
+            continue
+        first = service.values.get(term.field)
+        if first is None:
+            service.values[term.field] = (value, row)
+        elif first[0] != value:
+            out.warn(
+                row.file,
+                row.row,
+                "value",
+                f"{term.code} appears again for service {link} with another value; "
+                "the first is kept",
+            )
+    for link, service in peer.items():
+        for dependent, needs in (
+            ("verified_by_name", "last_verified_on"),
+            ("capacity_updated_on", "capacity_status"),
+        ):
+            if dependent in service.values and needs not in service.values:
+                _, row = service.values.pop(dependent)
+                out.warn(
+                    row.file,
+                    row.row,
+                    "taxonomy_term_id",
+                    f"{peer_fields.BY_FIELD[dependent].code} needs "
+                    f"{peer_fields.BY_FIELD[needs].code} for service {link}; ignored",
+                )
+    return dict(peer)
+
+
+_YES_NO = ("same_day_intake", "accepts_medicaid", "accepts_uninsured", "sliding_fee", "offers_moud")
+PEER_WRITTEN = (*peer_fields.FIELDS, "verified_by", "updated_at")
+
+
+def _peer_apply(service, found: _PeerValues) -> bool:
+    """Apply peer values to a Service; True when anything changed. Dated values (verification,
+    capacity) never replace newer ones already here."""
+    values = {name: value for name, (value, _) in found.values.items()}
+    changed = False
+
+    def put(name: str, value: Any) -> None:
+        nonlocal changed
+        if getattr(service, name) != value:
+            setattr(service, name, value)
+            changed = True
+
+    verified = values.get("last_verified_on")
+    if verified is not None and (
+        service.last_verified_on is None or verified > service.last_verified_on
+    ):
+        put("last_verified_on", verified)
+        put("verified_by_id", None)  # a person on another Beacon, or in another tool
+        put("verified_by_name", values.get("verified_by_name", ""))
+    capacity = values.get("capacity_status")
+    if capacity is not None:
+        dated = values.get("capacity_updated_on")
+        older = dated and service.capacity_updated_on and dated < service.capacity_updated_on
+        if not older and (capacity != service.capacity_status or dated):
+            put("capacity_status", capacity)
+            put("capacity_updated_on", dated)
+    for name in (*_YES_NO, "recovery_residence_level"):
+        if name in values:
+            put(name, values[name])
+    if found.populations:
+        put("populations_served", sorted({value for value, _ in found.populations}))
+    return changed
+
+
+def _write_peer_fields(
+    peer: dict[str, _PeerValues],
+    pks: dict[str, dict[str, Any]],
+    *,
+    in_batch: set[str],
+    written: set,
+    report: ImportReport,
+    touched: dict[str, set],
+    out: _Collector,
+) -> None:
+    """Write the peer fields read from Beacon attributes to their services (in this import or
+    already in the directory). `in_batch`: HSDS ids of the services in the import; `written`:
+    primary keys of those it created or updated (counted already)."""
+    from beacon.directory.models import Service
+
+    if not peer:
+        return
+    service_pks = dict(pks.get("service", {}))
+    service_pks.update(_existing_ids(Service, [h for h in peer if h not in service_pks]))
+    for link, found in peer.items():
+        if link not in service_pks:
+            rows = [row for _, row in found.values.values()] + [r for _, r in found.populations]
+            if not rows:
+                continue  # nothing usable was left of them: reported already
+            row = rows[0]
+            out.warn(
+                row.file,
+                row.row,
+                "link_id",
+                f"no service {link} in this import or the directory; its Beacon peer fields "
+                "were ignored",
+            )
+    wanted = {service_pks[link]: found for link, found in peer.items() if link in service_pks}
+    counts = report.counts["service"]
+    now = timezone.now()
+    ids = list(wanted)
+    for start in range(0, len(ids), CHUNK):
+        changed = []
+        for service in Service.objects.filter(pk__in=ids[start : start + CHUNK]):
+            if not _peer_apply(service, wanted[service.pk]):
+                continue
+            service.updated_at = now
+            changed.append(service)
+            touched["service"].add(service.pk)
+            if service.pk in written:
+                continue
+            if service.hsds_id in in_batch:
+                counts.unchanged -= 1
+            counts.updated += 1
+        Service.objects.bulk_update(changed, list(PEER_WRITTEN))
+
+
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _write(batch, known, *, curator, report: ImportReport, progress: Progress | None) -> None:
+def _write(
+    batch, known, *, curator, report: ImportReport, progress: Progress | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, set], dict[str, set]]:
+    """Create and update the rows. Returns the primary keys by table and HSDS id; what was
+    written (per table, the primary keys of rows added or changed); and what was touched: those
+    rows and what they belonged to before and after (selectors.SHOWN_THROUGH), so the services
+    showing them can be found."""
     tables = hsds.tables()
     pks: dict[str, dict[str, Any]] = {name: dict(ids) for name, ids in known.items()}
+    written: dict[str, set] = defaultdict(set)
+    touched: dict[str, set] = defaultdict(set)
     now = timezone.now()
     for name in hsds.WRITE_ORDER:
         rows = batch.get(name)
@@ -538,11 +747,13 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
         if curator is not None and name in ("organization", "service"):
             fields_written.append("curator_id")
         to_create, to_update = [], []
+        through = selectors.SHOWN_THROUGH.get(name, ())
         for hsds_id, (_, values) in rows.items():
             obj = existing.get(hsds_id)
             new = obj is None
             if new:
                 obj = model(hsds_id=hsds_id)
+            before = [getattr(obj, f"{ref}_id") for ref in through]
             changed = False
             for column, value in values.items():
                 if column == "id":
@@ -570,6 +781,11 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+            if new or changed:
+                written[name].add(obj.pk)
+                touched[name].add(obj.pk)
+                for ref, old in zip(through, before, strict=True):
+                    touched[ref].update((old, getattr(obj, f"{ref}_id")))
             pks.setdefault(name, {})[hsds_id] = obj.pk
         # The writes take the time, so progress is told after each chunk of them.
         done = counts.unchanged
@@ -587,6 +803,7 @@ def _write(batch, known, *, curator, report: ImportReport, progress: Progress | 
                 progress(name, done, len(rows))
         if progress and not to_create and not to_update:
             progress(name, done, len(rows))
+    return pks, written, touched
 
 
 def directory_import(
@@ -629,6 +846,7 @@ def directory_import(
         batch[name] = _merge(checked, out)
     if out.errors:
         raise DirectoryImportRefused(out.errors)
+    peer = _take_peer_attributes(batch, out)
 
     with transaction.atomic():
         known = _resolve_references(batch, out, report.counts)
@@ -636,10 +854,22 @@ def directory_import(
             for name in hsds.WRITE_ORDER:
                 if batch.get(name):
                     progress(name, 0, len(batch[name]))
-        _write(batch, known, curator=curator, report=report, progress=progress)
-        if any(c.created or c.updated for c in report.counts.values()):
-            # Any table may hold what a service shows: everything is re-read (in bulk).
-            services_changed(None)
+        pks, written, touched = _write(
+            batch, known, curator=curator, report=report, progress=progress
+        )
+        _write_peer_fields(
+            peer,
+            pks,
+            in_batch=set(batch.get("service", {})),
+            written=written["service"],
+            report=report,
+            touched=touched,
+            out=out,
+        )
+        # Only the services showing what was added or changed (Find Help re-indexes them).
+        affected = selectors.services_shown_with(touched)
+        if affected:
+            services_changed(sorted(affected, key=str))
         report.warnings = out.warnings
         record_event(
             action="directory.imported",
@@ -676,7 +906,19 @@ def _json_value(value: Any) -> Any:
     return _csv_value(value)
 
 
+def _rows(name: str, peer: dict[str, list[dict]]) -> Iterable[dict[str, Any]]:
+    """Every row of one HSDS table: the directory's, then the rows carrying the peer fields
+    (stored rows never hold the published Beacon ids: an import reads those into the fields)."""
+    added = peer.get(name, [])
+    ids = {row["id"] for row in added}
+    for row in selectors.hsds_rows(name):
+        if row["id"] not in ids:
+            yield row
+    yield from added
+
+
 def _export_csv(directory: Path, report: ExportReport) -> None:
+    peer = selectors.peer_field_rows()
     for name, table in hsds.tables().items():
         columns = list(table.fields)
         target = directory / table.path
@@ -684,7 +926,7 @@ def _export_csv(directory: Path, report: ExportReport) -> None:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             count = 0
-            for row in selectors.hsds_rows(name):
+            for row in _rows(name, peer):
                 writer.writerow([_csv_value(row.get(c)) for c in columns])
                 count += 1
         report.files.append(target)
@@ -702,8 +944,9 @@ class _Index:
     def __init__(self) -> None:
         self.by_id: dict[str, dict[str, dict]] = {}
         self.children: dict[tuple[str, str], dict[str, list[dict]]] = {}
+        peer = selectors.peer_field_rows()
         for name in hsds.tables():
-            self.by_id[name] = {row["id"]: row for row in selectors.hsds_rows(name)}
+            self.by_id[name] = {row["id"]: row for row in _rows(name, peer)}
 
     def children_of(self, table: str, column: str, parent_id: str) -> list[dict]:
         key = (table, column)

@@ -316,6 +316,7 @@ PAGES: dict[str, Page] = {
     "directory_imports:new": Page(IMPORTS, "GET POST"),
     "directory_imports:detail": Page(IMPORT),
     "directory_imports:progress": Page(IMPORT),
+    "directory_imports:retry": Page(IMPORT, "POST"),
     # Groups (issue 6, docs/groups.md).
     "groups:list": Page(STAFF),
     "groups:new": Page(STAFF, "GET POST"),
@@ -424,6 +425,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/directory/reverify-queue"): ADMIN,
     ("POST", "/api/v1/directory/imports"): ADMIN,
     ("GET", "/api/v1/directory/imports/{import_id}"): IMPORT,
+    ("POST", "/api/v1/directory/imports/{import_id}/retry"): IMPORT,
     # Issue 6.
     ("GET", "/api/v1/groups"): MEMBER,  # a participant-role member: an empty list
     ("POST", "/api/v1/groups"): STAFF,

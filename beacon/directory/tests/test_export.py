@@ -10,9 +10,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from beacon.audit.models import AuditEvent
-from beacon.directory import hsds
+from beacon.directory import hsds, peer_fields
+from beacon.directory.models import Service
 from beacon.directory.services import directory_export, directory_import
-from beacon.directory.tests.conftest import HSDS_STANDARD, snapshot, wipe
+from beacon.directory.tests.conftest import HSDS_STANDARD, give_peer_fields, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,14 @@ def _schema_errors(services: list[dict]) -> list[str]:
     ]
 
 
-def test_the_csv_export_passes_frictionless_validate(examples, tmp_path):
+def _with_peer_fields(verifier) -> None:
+    for service in Service.objects.all():
+        give_peer_fields(service, verifier=verifier)
+
+
+def test_the_csv_export_passes_frictionless_validate(examples, tmp_path, ada):
     directory_import(examples / "csv")
+    _with_peer_fields(ada)
 
     report = directory_export(tmp_path / "out", format="csv")
 
@@ -50,8 +57,9 @@ def test_the_csv_export_passes_frictionless_validate(examples, tmp_path):
     assert header == (examples / "csv" / "services.csv").read_text().splitlines()[0]
 
 
-def test_the_csv_export_passes_the_frictionless_command_too(examples, tmp_path):
+def test_the_csv_export_passes_the_frictionless_command_too(examples, tmp_path, ada):
     directory_import(examples / "service_full.json")
+    _with_peer_fields(ada)
     directory_export(tmp_path, format="csv")
 
     result = subprocess.run(
@@ -69,9 +77,10 @@ def test_an_empty_directory_exports_a_valid_datapackage(tmp_path):
     assert _frictionless_errors(tmp_path / "datapackage.json") == []
 
 
-def test_the_json_export_validates_against_the_compiled_service_schema(examples, tmp_path):
+def test_the_json_export_validates_against_the_compiled_service_schema(examples, tmp_path, ada):
     directory_import(examples / "csv")
     directory_import(examples / "service_full.json")
+    _with_peer_fields(ada)
 
     directory_export(tmp_path, format="json")
 
@@ -83,10 +92,22 @@ def test_the_json_export_validates_against_the_compiled_service_schema(examples,
     assert service["service_at_locations"][0]["location"]["addresses"][0]["city"] == "MyCity"
     assert service["minimum_age"] == 12  # numbers stay numbers
     assert "latitude" not in service["service_at_locations"][0]["location"]  # empty: left out
+    # The peer fields, as attributes under the Beacon taxonomy, next to the example's own one.
+    peer = {
+        a["taxonomy_term"]["code"]: a["value"]
+        for a in service["attributes"]
+        if a["taxonomy_term"].get("taxonomy_id") == peer_fields.TAXONOMY_ID
+    }
+    assert peer["beacon.capacity_status"] == "waitlist"
+    assert peer["beacon.verified_by"] == "Ada Admin, Harbor Recovery Community"
+    beacon = next(a for a in service["attributes"] if a["value"] == "waitlist")
+    assert beacon["taxonomy_term"]["taxonomy_detail"]["name"] == "Beacon peer fields"
+    assert len(service["attributes"]) == 1 + 12  # two populations: two attributes
 
 
-def test_the_json_export_passes_check_jsonschema(examples, tmp_path):
+def test_the_json_export_passes_check_jsonschema(examples, tmp_path, ada):
     directory_import(examples / "service_full.json")
+    _with_peer_fields(ada)
     directory_export(tmp_path, format="json")
     services = json.loads((tmp_path / "services.json").read_text())
     instances = []
@@ -125,8 +146,9 @@ def test_an_unknown_format_is_refused(tmp_path):
 # Round trips -------------------------------------------------------------------------------------
 
 
-def test_csv_round_trip_keeps_the_content(examples, tmp_path):
+def test_csv_round_trip_keeps_the_content(examples, tmp_path, ada):
     directory_import(examples / "csv")
+    _with_peer_fields(ada)
     first = snapshot()
     directory_export(tmp_path, format="csv")
 
@@ -141,8 +163,9 @@ def test_csv_round_trip_keeps_the_content(examples, tmp_path):
     assert snapshot() == first
 
 
-def test_json_round_trip_keeps_the_content(examples, tmp_path):
+def test_json_round_trip_keeps_the_content(examples, tmp_path, ada):
     directory_import(examples / "service_full.json")
+    _with_peer_fields(ada)
     first = snapshot()
     directory_export(tmp_path, format="json")
 
@@ -152,8 +175,9 @@ def test_json_round_trip_keeps_the_content(examples, tmp_path):
     assert snapshot() == first
 
 
-def test_csv_export_of_json_import_and_back(examples, tmp_path):
+def test_csv_export_of_json_import_and_back(examples, tmp_path, ada):
     directory_import(examples / "organization_full.json")
+    _with_peer_fields(ada)
     first = snapshot()
     directory_export(tmp_path, format="csv")
 

@@ -14,7 +14,15 @@ from beacon.assessments.instruments import (
     barc10_total,
 )
 
-DOMAIN = Path(__file__).resolve().parents[4] / "shared" / "DOMAIN.md"
+# ../shared/DOMAIN.md beside the checkout (or beside the folder holding a git worktree).
+DOMAIN = next(
+    (
+        folder / "shared" / "DOMAIN.md"
+        for folder in Path(__file__).resolve().parents[3].parents
+        if (folder / "shared" / "DOMAIN.md").exists()
+    ),
+    Path(__file__).resolve().parents[4] / "shared" / "DOMAIN.md",
+)
 
 ALL = {str(n): 4 for n in range(1, 11)}
 

@@ -161,6 +161,20 @@ def test_a_peer_who_does_not_facilitate_reads_names_they_may_see_and_cannot_reco
     assert api(quinn).put(url, {"present": []}).status_code == 403
 
 
+def test_participant_role_members_get_403_from_the_groups_api(api, session, riley):
+    caller = api(riley)
+    for path in (
+        "/api/v1/groups",
+        f"/api/v1/groups/{session.group_id}",
+        f"/api/v1/groups/{session.group_id}/sessions",
+        f"/api/v1/sessions/{session.pk}/attendance",
+    ):
+        assert caller.get(path).status_code == 403, path
+    assert (
+        caller.put(f"/api/v1/sessions/{session.pk}/attendance", {"present": []}).status_code == 403
+    )
+
+
 def test_olive_gets_404_on_harbor_groups_sessions_and_attendance(api, group, olive):
     session = past_session(group)
     caller = api(olive)

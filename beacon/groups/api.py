@@ -138,7 +138,7 @@ class AttendeeOut(Schema):
 
 
 class ClaimLineOut(Schema):
-    participant: UUID
+    participant: UUID | None = Field(..., description="Null when you may not see who it is.")
     record_number: int
     service_date: datetime.date
     code: str
@@ -367,7 +367,7 @@ def _attendance(request, session) -> dict:
             "total_units": billing.total_units,
             "lines": [
                 {
-                    "participant": line.participant.pk,
+                    "participant": line.participant.pk if line.named else None,
                     "record_number": line.participant.record_number,
                     "service_date": line.service_date,
                     "code": line.code,

@@ -22,6 +22,7 @@ from beacon.api.schemas import Error
 from beacon.assessments import selectors, services
 from beacon.assessments.models import Instrument, ItemKind
 from beacon.assessments.permissions import can_manage_questionnaires
+from beacon.core.access import staff_member
 from beacon.participants.models import StageOfChange
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
@@ -221,20 +222,24 @@ def _items(items: list[ItemIn]) -> list[dict]:
 
 
 @questionnaires_router.get(
-    "", response={200: list[QuestionnaireOut]}, summary="The organization's questionnaires"
+    "",
+    response={200: list[QuestionnaireOut], 403: Error},
+    summary="The organization's questionnaires",
 )
 def list_questionnaires(request, include_retired: bool = False):
     """Each with its current published version and items (a draft is not shown)."""
-    return selectors.questionnaire_list(member=request.member, active_only=not include_retired)
+    return selectors.questionnaire_list(
+        member=staff_member(request), active_only=not include_retired
+    )
 
 
 @questionnaires_router.get(
     "/{questionnaire_id}",
-    response={200: QuestionnaireOut, 404: Error},
+    response={200: QuestionnaireOut, 403: Error, 404: Error},
     summary="One questionnaire",
 )
 def get_questionnaire(request, questionnaire_id: UUID):
-    return selectors.questionnaire_get_for_member(member=request.member, pk=questionnaire_id)
+    return selectors.questionnaire_get_for_member(member=staff_member(request), pk=questionnaire_id)
 
 
 @questionnaires_router.post(
@@ -267,7 +272,7 @@ def publish_version(request, questionnaire_id: UUID, payload: VersionIn):
     """The new version replaces the current one for new answers; answers already given keep
     the version they answered."""
     questionnaire = selectors.questionnaire_get_for_member(
-        member=request.member, pk=questionnaire_id, for_write=True
+        member=staff_member(request), pk=questionnaire_id, for_write=True
     )
     version = services.questionnaire_version_publish(
         member=request.member, questionnaire=questionnaire, items=_items(payload.items)

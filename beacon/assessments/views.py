@@ -33,7 +33,7 @@ from beacon.assessments.instruments import (
 )
 from beacon.assessments.models import Instrument
 from beacon.assessments.permissions import can_manage_questionnaires, can_record_assessment
-from beacon.core.access import require_role
+from beacon.core.access import require_member, require_role
 from beacon.organizations.models import Role
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
@@ -66,6 +66,7 @@ def _show_errors(form, errors: ValidationError, field_for) -> None:
 # The participant's assessments -----------------------------------------------------------------
 
 
+@require_member
 def participant_assessments(request, participant_id):
     member = request.member
     participant = participant_get_for_member(member=member, pk=participant_id)
@@ -90,6 +91,7 @@ def participant_assessments(request, participant_id):
     )
 
 
+@require_member
 def assessment_detail(request, assessment_id):
     assessment = selectors.assessment_get_for_member(member=request.member, pk=assessment_id)
     participant_viewed(
@@ -124,6 +126,7 @@ def assessment_detail(request, assessment_id):
     )
 
 
+@require_member
 def barc10_new(request, participant_id):
     participant = _participant_for_recording(request, participant_id)
     form = Barc10Form(request.POST if request.method == "POST" else None)
@@ -161,6 +164,7 @@ def barc10_new(request, participant_id):
     )
 
 
+@require_member
 def stage_new(request, participant_id):
     participant = _participant_for_recording(request, participant_id)
     form = StageForm(request.POST if request.method == "POST" else None)
@@ -185,6 +189,7 @@ def stage_new(request, participant_id):
     )
 
 
+@require_member
 def questionnaire_fill(request, participant_id, questionnaire_id):
     participant = _participant_for_recording(request, participant_id)
     questionnaire = selectors.questionnaire_get_for_member(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from beacon.consents import selectors, services
 from beacon.consents.forms import ConsentForm, RevokeForm, recipient_formset
 from beacon.consents.permissions import can_record_consent, can_revoke_consent
+from beacon.core.access import require_member
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 
@@ -51,6 +52,7 @@ def _recipients(formset) -> list[dict]:
     ]
 
 
+@require_member
 def consent_new(request, participant_id):
     participant = participant_get_for_member(member=request.member, pk=participant_id)
     if not can_record_consent(request.member, participant):
@@ -97,6 +99,7 @@ def consent_new(request, participant_id):
     )
 
 
+@require_member
 def consent_detail(request, consent_id):
     consent = selectors.consent_get_for_member(member=request.member, pk=consent_id)
     participant_viewed(
@@ -116,6 +119,7 @@ def consent_detail(request, consent_id):
     )
 
 
+@require_member
 def consent_print(request, consent_id):
     consent = selectors.consent_get_for_member(member=request.member, pk=consent_id)
     participant_viewed(
@@ -133,6 +137,7 @@ def consent_print(request, consent_id):
 
 
 @require_POST
+@require_member
 def consent_revoke(request, consent_id):
     consent = selectors.consent_get_for_member(member=request.member, pk=consent_id, for_write=True)
     form = RevokeForm(request.POST)
@@ -151,6 +156,7 @@ def consent_revoke(request, consent_id):
 
 
 @require_POST
+@require_member
 def consent_recipient_revoke(request, consent_id, recipient_id):
     consent = selectors.consent_get_for_member(member=request.member, pk=consent_id, for_write=True)
     form = RevokeForm(request.POST)

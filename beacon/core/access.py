@@ -84,6 +84,16 @@ def require_role(*roles: str):
     return decorator
 
 
+def staff_member(request):
+    """The membership an API operation acts in, or 403 unless it holds a staff role (organization
+    admin, supervisor, peer). The API's twin of `@require_role(*STAFF_ROLES)`: operations call it
+    first, because a decorator would hide their type hints from django-ninja."""
+    member = getattr(request, "member", None)
+    if member is None or not member.is_staff_role:
+        raise PermissionDenied
+    return member
+
+
 def require_member(view):
     """A view decorator: the person must be acting within an organization (any role)."""
 

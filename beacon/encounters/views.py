@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beacon.core.access import require_member
+from beacon.core.access import require_member, require_role
 from beacon.core.concurrency import StaleVersion
 from beacon.core.forms import apply_validation_error
 from beacon.encounters import selectors, services
@@ -177,11 +177,10 @@ def encounter_edit(request, encounter_id):
 
 
 @require_POST
-@require_member
+@require_role(*STAFF)
 def language_hints_partial(request):
-    """Live hints while a note is typed (htmx). Never blocks anything; no record is read."""
-    if request.member.role not in STAFF:
-        return render(request, "encounters/partials/_language_hints.html", {"hints": []})
+    """Live hints while a note is typed (htmx), for staff. Never blocks anything; no record is
+    read."""
     form = HintsForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return render(

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.schemas import Error, utc
+from beacon.core.access import staff_member
 from beacon.groups import selectors, services
 from beacon.groups.models import GROUP_MODIFIER, GROUP_PROCEDURE_CODE, GroupKind
 from beacon.participants.selectors import participant_get_for_member
@@ -137,7 +138,7 @@ class AttendeeOut(Schema):
 
 
 class ClaimLineOut(Schema):
-    participant: UUID
+    participant: UUID | None = Field(..., description="Null when you may not see who it is.")
     record_number: int
     service_date: datetime.date
     code: str
@@ -223,9 +224,9 @@ def _session_out(session) -> dict:
     }
 
 
-@groups_router.get("", response={200: list[GroupOut]}, summary="Support groups")
+@groups_router.get("", response={200: list[GroupOut], 403: Error}, summary="Support groups")
 def list_groups(request):
-    return [_group_out(g) for g in selectors.group_list(member=request.member)]
+    return [_group_out(g) for g in selectors.group_list(member=staff_member(request))]
 
 
 @groups_router.post(
@@ -234,7 +235,7 @@ def list_groups(request):
 def create_group(request, payload: GroupIn):
     """Creates the group with its recurring schedule and its sessions for the next 8 weeks,
     and enrols `participants`."""
-    member = request.member
+    member = staff_member(request)
     participants = [participant_get_for_member(member=member, pk=pk) for pk in payload.participants]
     data = payload.dict(exclude={"participants"})
     data["kind"] = str(data["kind"])
@@ -249,9 +250,11 @@ def create_group(request, payload: GroupIn):
     return Status(201, _group_out(group))
 
 
-@groups_router.get("/{group_id}", response={200: GroupOut, 404: Error}, summary="One group")
+@groups_router.get(
+    "/{group_id}", response={200: GroupOut, 403: Error, 404: Error}, summary="One group"
+)
 def get_group(request, group_id: UUID):
-    return _group_out(selectors.group_get_for_member(member=request.member, pk=group_id))
+    return _group_out(selectors.group_get_for_member(member=staff_member(request), pk=group_id))
 
 
 @groups_router.patch(
@@ -262,7 +265,7 @@ def get_group(request, group_id: UUID):
 def update_group(request, group_id: UUID, payload: GroupPatch):
     """A new schedule replaces only sessions to come that nobody moved, cancelled or recorded.
     Send `version` as read: 409 if someone changed the group since."""
-    member = request.member
+    member = staff_member(request)
     group = selectors.group_get_for_member(member=member, pk=group_id, for_write=True)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if "kind" in changes and changes["kind"] is not None:
@@ -280,13 +283,13 @@ def update_group(request, group_id: UUID, payload: GroupPatch):
 
 @groups_router.get(
     "/{group_id}/sessions",
-    response={200: list[SessionOut], 404: Error, 422: Error},
+    response={200: list[SessionOut], 403: Error, 404: Error, 422: Error},
     summary="A group's sessions",
 )
 def list_sessions(request, group_id: UUID, q: Query[SessionQuery]):
     """Sessions from `start` to `end` (dates, inclusive), generated from the schedule as far as
     `end` (at most a year ahead)."""
-    group = selectors.group_get_for_member(member=request.member, pk=group_id)
+    group = selectors.group_get_for_member(member=staff_member(request), pk=group_id)
     today = timezone.localdate()
     first = q.start or today - datetime.timedelta(days=30)
     last = q.end or today + datetime.timedelta(weeks=selectors.HORIZON_WEEKS)
@@ -314,7 +317,7 @@ def list_sessions(request, group_id: UUID, q: Query[SessionQuery]):
 def update_session(request, group_id: UUID, session_id: UUID, payload: SessionPatch):
     """`cancel_reason`: cancel it; otherwise `starts_at` (and `duration_minutes`) move it. The
     other sessions stay as they are."""
-    member = request.member
+    member = staff_member(request)
     group = selectors.group_get_for_member(member=member, pk=group_id)
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
     if session.group_id != group.pk:
@@ -364,7 +367,7 @@ def _attendance(request, session) -> dict:
             "total_units": billing.total_units,
             "lines": [
                 {
-                    "participant": line.participant.pk,
+                    "participant": line.participant.pk if line.named else None,
                     "record_number": line.participant.record_number,
                     "service_date": line.service_date,
                     "code": line.code,
@@ -382,11 +385,11 @@ def _attendance(request, session) -> dict:
 
 @sessions_router.get(
     "/{session_id}/attendance",
-    response={200: AttendanceOut, 404: Error},
+    response={200: AttendanceOut, 403: Error, 404: Error},
     summary="Who came to a session, and its claim lines",
 )
 def get_attendance(request, session_id: UUID):
-    session = selectors.session_get_for_member(member=request.member, pk=session_id)
+    session = selectors.session_get_for_member(member=staff_member(request), pk=session_id)
     return _attendance(request, session)
 
 
@@ -399,7 +402,7 @@ def put_attendance(request, session_id: UUID, payload: AttendanceIn):
     """`present`: the keys (from GET) of everyone on the list who came; the others are recorded
     as not there. `walk_ins`: people not on the list, each a participant id or a name.
     Facilitators, supervisors and organization admins only (403 for other peers)."""
-    member = request.member
+    member = staff_member(request)
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
     walk_ins = [
         (

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
+from beacon.core.access import staff_member
 from beacon.participants import permissions, selectors, services
 from beacon.participants.models import (
     DischargeReason,
@@ -202,16 +203,9 @@ def _populations(member, ids: list[UUID] | None):
     return found
 
 
-def _member(request):
-    member = getattr(request, "member", None)
-    if member is None or not member.is_staff_role:
-        raise PermissionDenied
-    return member
-
-
 @router.get("", response={200: ParticipantPage, 403: Error}, summary="Search participants")
 def list_participants(request, q: Query[ParticipantQuery]):
-    member = _member(request)
+    member = staff_member(request)
     qs = selectors.participant_search(member=member, query=q.q, status=q.status, mine_only=q.mine)
     items = list(qs[q.offset : q.offset + q.limit])
     count = qs.count()
@@ -231,7 +225,7 @@ def list_participants(request, q: Query[ParticipantQuery]):
 def create_participant(request, payload: ParticipantCreate):
     """A likely duplicate (similar name and same birth date, or same phone) answers 409 with
     code `possible_duplicate` unless `confirm_not_duplicate` is true."""
-    member = _member(request)
+    member = staff_member(request)
     if not permissions.can_enroll_participants(member):
         raise PermissionDenied
     data = payload.model_dump()
@@ -289,7 +283,9 @@ def create_participant(request, payload: ParticipantCreate):
     "/{participant_id}", response={200: ParticipantOut, 404: Error}, summary="One participant"
 )
 def get_participant(request, participant_id: UUID):
-    member = _member(request)
+    # A participant's record: outside one's caseload (a participant-role member's too) it is
+    # 404, exactly like the page.
+    member = request.member
     participant = selectors.participant_get_for_member(member=member, pk=participant_id)
     services.participant_viewed(member=member, participant=participant, seen="record")
     return participant
@@ -301,7 +297,7 @@ def get_participant(request, participant_id: UUID):
     summary="Change a participant's record (with the version you read)",
 )
 def update_participant(request, participant_id: UUID, payload: ParticipantUpdate):
-    member = _member(request)
+    member = request.member  # outsiders: 404, like GET
     participant = selectors.participant_get_for_member(
         member=member, pk=participant_id, for_write=True
     )
@@ -351,7 +347,7 @@ class DischargeIn(Schema):
     summary="Discharge from the program",
 )
 def discharge_participant(request, participant_id: UUID, payload: DischargeIn):
-    member = _member(request)
+    member = request.member  # outsiders: 404, like GET
     participant = selectors.participant_get_for_member(
         member=member, pk=participant_id, for_write=True
     )

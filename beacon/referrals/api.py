@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -212,12 +213,15 @@ def create_referral(request, payload: ReferralIn):
 
 
 @referrals_router.get(
-    "", response={200: list[ReferralOut], 404: Error, 422: Error}, summary="Referrals"
+    "", response={200: list[ReferralOut], 403: Error, 404: Error, 422: Error}, summary="Referrals"
 )
 def list_referrals(request, q: Query[ReferralQuery]):
     """`box=sent` (default): referrals your organization sent, for participants you can see;
-    `box=inbox`: referrals other organizations sent to yours (only what they shared)."""
+    `box=inbox`: referrals other organizations sent to yours (only what they shared; staff
+    only, like the inbox page)."""
     member = request.member
+    if q.box == "inbox" and not member.is_staff_role:
+        raise PermissionDenied
     participant = None
     if q.participant is not None:
         participant = participant_get_for_member(member=member, pk=q.participant)

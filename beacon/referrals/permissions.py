@@ -3,8 +3,10 @@
 Two sides see a referral:
   * the sending organization's staff, exactly when they can see its participant
     (participants_visible_to);
-  * the receiving organization's staff (an organization on this Beacon that runs the service),
-    who see only what was shared with them (the referral's snapshot), never the record.
+  * the receiving organization's staff (another organization on this Beacon that runs the
+    service), who see only what was shared with them (the referral's snapshot), never the
+    record. A referral to a service the sending organization runs itself has no receiving
+    side: it is seen exactly like the rest of the participant's record.
 Everyone else: 404, the same as for a referral that does not exist. A disclosure is part of
 the participant's record: visible exactly when the participant is, on the sending side.
 """
@@ -28,6 +30,12 @@ def _staff(member: Membership | None) -> bool:
     return member is not None and member.is_active and member.role in STAFF
 
 
+def _received(member: Membership) -> Q:
+    return Q(receiving_organization_id=member.organization_id) & ~Q(
+        organization_id=member.organization_id
+    )
+
+
 def referrals_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
@@ -36,7 +44,7 @@ def referrals_visible_to(member: Membership | None) -> QuerySet[Referral]:
             organization_id=member.organization_id,
             participant__in=participants_visible_to(member).values("pk"),
         )
-        | Q(receiving_organization_id=member.organization_id)
+        | _received(member)
     )
 
 
@@ -50,9 +58,10 @@ def referrals_sent_visible_to(member: Membership | None) -> QuerySet[Referral]:
 
 
 def referrals_received_by(member: Membership | None) -> QuerySet[Referral]:
+    """Referrals other organizations on this Beacon sent to the member's (the inbox)."""
     if not _staff(member):
         return Referral.objects.none()
-    return Referral.objects.filter(receiving_organization_id=member.organization_id)
+    return Referral.objects.filter(_received(member))
 
 
 def disclosures_visible_to(member: Membership | None) -> QuerySet[Disclosure]:
@@ -71,7 +80,7 @@ def is_sender(member: Membership | None, referral: Referral) -> bool:
 def is_receiver(member: Membership | None, referral: Referral) -> bool:
     return (
         member is not None
-        and referral.receiving_organization_id is not None
+        and receiver_on_beacon(referral)
         and referral.receiving_organization_id == member.organization_id
     )
 

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beacon.core.access import require_member
+from beacon.core.access import require_member, require_role
 from beacon.core.concurrency import StaleVersion
 from beacon.core.forms import apply_validation_error
+from beacon.organizations.models import STAFF_ROLES
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 from beacon.referrals import selectors, services
@@ -146,9 +147,9 @@ def referral_status(request, referral_id):
     )
 
 
-@require_member
+@require_role(*STAFF_ROLES)
 def referral_inbox(request):
-    """Referrals addressed to this organization by others on this Beacon."""
+    """Referrals addressed to this organization by others on this Beacon (a staff page)."""
     status = request.GET.get("status") or None
     referrals = selectors.referral_list(member=request.member, box="inbox", status=status)
     return render(request, "referrals/inbox.html", {"referrals": referrals, "status": status})

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
+from beacon.core.access import staff_member
 from beacon.participants.services import participant_viewed
 from beacon.supervision import selectors, services
 from beacon.supervision.models import (
@@ -143,26 +144,27 @@ def create_session(request, payload: SessionIn):
 
 @sessions_router.get(
     "",
-    response={200: list[SupervisionSessionOut]},
+    response={200: list[SupervisionSessionOut], 403: Error},
     exclude_none=True,
     summary="Supervision sessions you may see",
 )
 def list_sessions(request, q: Query[SupervisionSessionQuery]):
     """Supervisors and admins: the organization's sessions; peers: the ones they attended."""
-    member = request.member
+    member = staff_member(request)
     sessions = selectors.session_list(member=member, peer=q.peer, since=q.since, until=q.until)
     return [_session_out(member, s) for s in sessions]
 
 
 @sessions_router.get(
     "/{session_id}",
-    response={200: SupervisionSessionOut, 404: Error},
+    response={200: SupervisionSessionOut, 403: Error, 404: Error},
     exclude_none=True,
     summary="One supervision session",
 )
 def get_session(request, session_id: UUID):
-    session = selectors.session_get_for_member(member=request.member, pk=session_id)
-    return _session_out(request.member, session)
+    member = staff_member(request)
+    session = selectors.session_get_for_member(member=member, pk=session_id)
+    return _session_out(member, session)
 
 
 @sessions_router.patch(
@@ -173,7 +175,7 @@ def get_session(request, session_id: UUID):
 )
 def update_session(request, session_id: UUID, payload: SupervisionSessionPatch):
     """Send `version` as read: 409 with the current version if someone saved since."""
-    member = request.member
+    member = staff_member(request)
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
     services.session_update(
         member=member,
@@ -192,7 +194,7 @@ def update_session(request, session_id: UUID, payload: SupervisionSessionPatch):
 )
 def remove_session(request, session_id: UUID):
     """It leaves every list and the peers' certification hours; the audit trail keeps it."""
-    member = request.member
+    member = staff_member(request)
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
     services.session_remove(member=member, session=session)
     return Status(204, None)
@@ -294,7 +296,7 @@ def _review_out(encounter) -> dict:
 
 
 def _load_review(request, encounter_id):
-    member = request.member
+    member = staff_member(request)
     encounter = selectors.review_encounter_get(member=member, pk=encounter_id)
     participant_viewed(
         member=member, participant=encounter.participant, seen="note_review", target=encounter
@@ -330,7 +332,9 @@ def review_queue(request):
 
 
 @reviews_router.get(
-    "/{encounter_id}", response={200: ReviewOut, 404: Error}, summary="One note and its review"
+    "/{encounter_id}",
+    response={200: ReviewOut, 403: Error, 404: Error},
+    summary="One note and its review",
 )
 def get_review(request, encounter_id: UUID):
     """Supervisors and admins, or the note's own peer. Recorded as a read of the participant's

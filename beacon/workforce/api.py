@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from beacon.api.schemas import Error
+from beacon.core.access import staff_member
 from beacon.workforce import selectors, services
 from beacon.workforce.models import EducationDomain
 
@@ -83,12 +84,14 @@ def _values(payload: dict) -> dict:
 
 
 @trainings_router.get(
-    "", response={200: list[TrainingOut], 404: Error, 422: Error}, summary="Trainings"
+    "",
+    response={200: list[TrainingOut], 403: Error, 404: Error, 422: Error},
+    summary="Trainings",
 )
 def list_trainings(request, q: Query[PersonQuery]):
     """Newest first. Yours, or with ?user= a team member's (supervisors and admins)."""
     person = selectors.person_get_for_member(
-        member=request.member, user_id=q.user or request.user.pk
+        member=staff_member(request), user_id=q.user or request.user.pk
     )
     return list(selectors.trainings_for(member=request.member, user_id=person.user_id))
 
@@ -98,15 +101,17 @@ def list_trainings(request, q: Query[PersonQuery]):
 )
 def create_training(request, payload: TrainingIn):
     """In your own training record."""
-    training = services.training_create(member=request.member, values=_values(payload.dict()))
+    training = services.training_create(
+        member=staff_member(request), values=_values(payload.dict())
+    )
     return Status(201, training)
 
 
 @trainings_router.get(
-    "/{training_id}", response={200: TrainingOut, 404: Error}, summary="One training"
+    "/{training_id}", response={200: TrainingOut, 403: Error, 404: Error}, summary="One training"
 )
 def get_training(request, training_id: UUID):
-    return selectors.training_get_for_member(member=request.member, pk=training_id)
+    return selectors.training_get_for_member(member=staff_member(request), pk=training_id)
 
 
 @trainings_router.patch(
@@ -117,7 +122,7 @@ def get_training(request, training_id: UUID):
 def update_training(request, training_id: UUID, payload: TrainingPatch):
     """Send `version` as read; 409 with the current version when someone saved since."""
     training = selectors.training_get_for_member(
-        member=request.member, pk=training_id, for_write=True
+        member=staff_member(request), pk=training_id, for_write=True
     )
     current = {
         "course": training.course,
@@ -141,7 +146,7 @@ def update_training(request, training_id: UUID, payload: TrainingPatch):
 )
 def delete_training(request, training_id: UUID):
     training = selectors.training_get_for_member(
-        member=request.member, pk=training_id, for_write=True
+        member=staff_member(request), pk=training_id, for_write=True
     )
     services.training_delete(member=request.member, training=training)
     return Status(204, None)
@@ -210,12 +215,14 @@ def _requirement(r) -> dict:
 
 
 @progress_router.get(
-    "", response={200: ProgressOut, 404: Error, 422: Error}, summary="Certification progress"
+    "",
+    response={200: ProgressOut, 403: Error, 404: Error, 422: Error},
+    summary="Certification progress",
 )
 def credential_progress(request, q: Query[PersonQuery]):
     """Yours, or with ?user= a team member's (supervisors and admins of the organization)."""
     person = selectors.person_get_for_member(
-        member=request.member, user_id=q.user or request.user.pk
+        member=staff_member(request), user_id=q.user or request.user.pk
     )
     progress = selectors.progress_for(member=request.member, person=person)
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -16,8 +17,9 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.policy import arguments
-from tests.security.world import World
+from beacon.organizations.models import Organization
+from tests.security.policy import arguments, sees_participant
+from tests.security.world import REFERRAL_RELATIONS, RELATIONS, World
 
 _ARG = re.compile(r"<(?:\w+:)?(\w+)>")
 _API_ARG = re.compile(r"{(\w+)}")
@@ -114,6 +116,53 @@ def minimal_body(schema: dict, method: str, path: str, world: World, relation: s
     return content_type, value
 
 
+def relations(world: World, names) -> tuple[str, ...]:
+    """The relations every one of these arguments has a record for ("own" alone for none)."""
+    names = list(names)
+    if not names:
+        return ("own",)
+    return tuple(
+        relation
+        for relation in RELATIONS + REFERRAL_RELATIONS
+        if all(relation in world.ids[name] for name in names)
+    )
+
+
+def page_arguments(page: Page, query: str = "") -> list[str]:
+    names = arguments(page.name)
+    found = list(page.args) + _API_ARG.findall(query)
+    return [names.get(name, name) for name in found]
+
+
+def api_arguments(path: str) -> list[str]:
+    names = arguments(path)
+    return [names.get(name, name) for name in _API_ARG.findall(path.split("?")[0])]
+
+
+@contextmanager
+def team(world: World, *, open_team: bool):
+    """Harbor's setting "every peer sees every participant", on or off, for the requests sent
+    inside (undone at the end)."""
+    with transaction.atomic():
+        Organization.objects.filter(pk=world.harbor.pk).update(participants_open_to_team=open_team)
+        yield
+        transaction.set_rollback(True)
+
+
+def leaks(world: World, body: bytes, person: str, open_team: bool) -> list[str]:
+    """What the answer shows of participants this person may not see (world.secrets)."""
+    if not body:
+        return []
+    text = body.decode("utf-8", "replace")
+    return [
+        f"{relation}: {secret!r}"
+        for relation, secrets in world.secrets.items()
+        if not sees_participant(person, relation, open_team)
+        for secret in secrets
+        if secret in text
+    ]
+
+
 def page_url(page: Page, world: World, relation: str, query: str = "") -> str:
     names = arguments(page.name)
 
@@ -125,6 +174,7 @@ def page_url(page: Page, world: World, relation: str, query: str = "") -> str:
 
 
 def api_url(path: str, world: World, relation: str) -> str:
+    """The address, with the relation's ids; a policy variant's query ("?box=inbox") kept."""
     names = arguments(path)
     return _API_ARG.sub(lambda m: str(world.ids[names.get(m.group(1), m.group(1))][relation]), path)
 
@@ -158,9 +208,10 @@ def _client() -> Client:
 
 def send(
     method: str, url: str, *, session="", token="", api: bool, body=None, form: tuple = ()
-) -> str:
-    """Send one request in a savepoint that is rolled back; name the answer:
-    ok, login (sign in first: a redirect to the login page or 401), 403, 404, 405, or 5xx."""
+) -> tuple[str, bytes]:
+    """Send one request in a savepoint that is rolled back; name the answer (ok, login: sign
+    in first, a redirect to the login page or 401; 403, 404, 405, or 5xx) and return it with
+    the body of an answer that was let through (to look for what it must not show)."""
     client = _client()
     headers = {}
     if api:
@@ -186,14 +237,16 @@ def send(
             response = client.generic(method, url, headers=headers, **kwargs)
             transaction.set_rollback(True)
     except Exception as error:  # the view crashed: the matrix reports it as a 5xx
-        return f"5xx ({type(error).__name__}: {error})"
+        return f"5xx ({type(error).__name__}: {error})", b""
     status = response.status_code
     if status >= 500:
-        return f"5xx ({status})"
+        return f"5xx ({status})", b""
     if status == 401:
-        return "login"
+        return "login", b""
     if status in (403, 404, 405):
-        return str(status)
+        return str(status), b""
     if status in (301, 302, 303) and response["Location"].startswith(reverse(settings.LOGIN_URL)):
-        return "login"
-    return "ok"
+        return "login", b""
+    if response.streaming:  # a CSV or a file
+        return "ok", b"".join(response.streaming_content)
+    return "ok", response.content

@@ -10,10 +10,24 @@ Quinn (Harbor peers); Sam (Harbor supervisor); Ada (Harbor admin); Olive (Lakesi
 Dale (a Harbor peer whose membership was deactivated); Pia (platform admin, no membership).
 The relations, seen from Pat: own (Jordan, Pat's caseload; Pat's own token and notification),
 team (Casey, Quinn's caseload; Harbor's records; Quinn's own things), other (Morgan at
-Lakeside; Lakeside's records; Olive's own things).
+Lakeside; Lakeside's records; Olive's own things), missing (an id that exists nowhere); for
+referrals also sent, received, internal and between (world.py).
+
+The matrix runs twice where it matters: with Harbor's setting "every peer sees every
+participant" (participants_open_to_team) off, and on (`open_team`).
 
 Answers: ok (let through: 2xx, a redirect elsewhere, or 400/409/422 for an incomplete request),
 login (sign in first: a redirect to the login page, or 401 from the API), 403, 404.
+
+403 or 404, the rule (docs/security-proof.md):
+  * 403 before any record is looked at, the same for every address: a page or operation that is
+    not for this person at all (a role gate; every organization page for someone without an
+    active membership);
+  * 404 for a record outside the person's organization or caseload, exactly like an id that
+    exists nowhere (the relation "missing"). A participant's record and what hangs off it is
+    scoped for every member, participant-role members included (outside for them, until they
+    see their own);
+  * 403 after the record was found: seen, but not theirs to change.
 """
 
 from __future__ import annotations
@@ -31,117 +45,184 @@ GATES = {
     "platform": {"pia"},
     "admin_or_platform": {"ada", "olive", "pia"},
 }
-# Second gates (Access.then), after the record was found: who, for which relation.
-THEN = {
-    # Facilitators: Pat runs the "own" group, Quinn the "team" one, Olive Lakeside's.
-    "facilitator": lambda person, relation: (
-        person in ("sam", "ada", "olive") or OWNER[relation] == person
-    ),
-    "supervisor": lambda person, relation: person in ("sam", "ada", "olive"),
-    "admin": lambda person, relation: person in ("ada", "olive"),
-    # Co-signing a note: supervisors and admins, never their own (Olive wrote Morgan's).
-    "cosigner": lambda person, relation: (
-        person in ("sam", "ada", "olive") and not (person == "olive" and relation == "other")
-    ),
-    "not_author": lambda person, relation: not (person == "olive" and relation == "other"),
-    "owner": lambda person, relation: WORKER[relation] == person,
-    "supervisor_only": lambda person, relation: person == "sam",  # not admins
-}
+STAFF = GATES["staff"]
+WHOLE_ORGANIZATION = GATES["supervisor"]  # see every participant of their organization
+PEERS = {"pat", "quinn"}
 ORGANIZATION = {"riley": "harbor", "pat": "harbor", "quinn": "harbor", "sam": "harbor"}
 ORGANIZATION |= {"ada": "harbor", "olive": "lakeside"}
+# Whose each relation's records are: the organization, and the person (the peer whose caseload
+# the participant is on, the owner of a token, the author of a note...).
 RELATION_ORGANIZATION = {"own": "harbor", "team": "harbor", "other": "lakeside"}
-# Whose caseload / own things each relation is.
+RELATION_ORGANIZATION |= {
+    "sent": "harbor",
+    "received": "lakeside",
+    "internal": "harbor",
+    "between": "northside",
+}
 OWNER = {"own": "pat", "team": "quinn", "other": "olive"}
+OWNER |= {"sent": "pat", "received": "lee", "internal": "pat", "between": "nia"}
+# The organization on this Beacon that runs the service a referral went to (own, team and other
+# went to a clinic that is not on Beacon).
+RECEIVER = {"sent": "lakeside", "received": "harbor", "internal": "harbor", "between": "riverside"}
 # Whose workforce records (check-ins, trainings) each relation is: Lakeside's are Lee's, a
 # peer there who is not among the people sending requests.
 WORKER = {"own": "pat", "team": "quinn", "other": "lee"}
 NO_MEMBERSHIP = {"dale", "pia"}
 
 
+def sees_participant(person: str, relation: str, open_team: bool) -> bool:
+    """May this person see the participant of this relation (their record, and what hangs off
+    it)? Supervisors and admins of the organization; the peer whose caseload it is; with Harbor's
+    participants open to the team, every Harbor peer."""
+    organization = RELATION_ORGANIZATION[relation]
+    if ORGANIZATION.get(person) != organization:
+        return False
+    if person in WHOLE_ORGANIZATION or OWNER[relation] == person:
+        return True
+    return open_team and organization == "harbor" and person in PEERS
+
+
+def receives(person: str, relation: str) -> bool:
+    """Is this person on the receiving side of the relation's referral: staff of another
+    organization on this Beacon that runs the service?"""
+    receiver = RECEIVER.get(relation)
+    return (
+        receiver is not None
+        and receiver != RELATION_ORGANIZATION[relation]
+        and ORGANIZATION.get(person) == receiver
+        and person in STAFF
+    )
+
+
+# Second gates (Access.then), after the record was found: who, for which relation.
+THEN = {
+    # Facilitators: Pat runs the "own" group, Quinn the "team" one, Olive Lakeside's.
+    "facilitator": lambda person, relation: (
+        person in WHOLE_ORGANIZATION or OWNER[relation] == person
+    ),
+    "supervisor": lambda person, relation: person in WHOLE_ORGANIZATION,
+    "admin": lambda person, relation: person in ("ada", "olive"),
+    # Co-signing a note: supervisors and admins, never their own (Olive wrote Morgan's).
+    "cosigner": lambda person, relation: (
+        person in WHOLE_ORGANIZATION and not (person == "olive" and relation == "other")
+    ),
+    "not_author": lambda person, relation: not (person == "olive" and relation == "other"),
+    "owner": lambda person, relation: WORKER[relation] == person,
+    "supervisor_only": lambda person, relation: person == "sam",  # not admins
+    # Changing a participant's record or plans, correcting a note: supervisors, admins and the
+    # caseload's peer (the note's author); a peer who sees the participant only because the
+    # organization opened participants to the team reads it and gets 403 for changes.
+    "assigned": lambda person, relation: person in WHOLE_ORGANIZATION or OWNER[relation] == person,
+    # Accepting a referral: the receiving side when another organization on Beacon runs the
+    # service; otherwise the sending side writes down what the recipient said.
+    "accepts": lambda person, relation: (
+        receives(person, relation)
+        or RECEIVER.get(relation) in (None, RELATION_ORGANIZATION[relation])
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Access:
-    """gate: who gets past the door (GATES); others get `refused` (403).
+    """gate: who gets past the door (GATES); others get 403, whatever the address.
     scope: which records, for those past the door:
       none          no record in the address
-      caseload      a participant's record: the organization's supervisors and admins, and
-                    the peers whose caseload it is; everyone else 404
+      any           a shared record (Find Help submissions, the public directory)
+      participant   a participant's record and what hangs off it: the organization's
+                    supervisors and admins, the peer whose caseload it is, and every peer of
+                    the organization when it opened participants to the team
+      referral      the sending side (as participant) and the receiving side (another
+                    organization on Beacon that runs the service: its staff)
+      person        a person's own record (supervision, note review, workforce): the person,
+                    and the organization's supervisors and admins (the open-team setting is
+                    only about participants)
       organization  a record of an organization: that organization's people (past the gate)
       personal      a person's own thing (token, notification): only them
-      any           a shared record (Find Help submissions, the public directory)
-    outsider: the answer when the record is outside the scope (404: like a missing record).
+      checkin       a wellbeing check-in: its author, and Sam (a supervisor) when shared
+    Outside the scope, or for an id that exists nowhere: 404.
     """
 
     gate: str
     scope: str = "none"
-    refused: str = "403"
-    outsider: str = "404"
     everyone: str = ""  # one answer for everybody, whatever their role
     then: str = ""  # a second gate, after the record was found in scope (403 when refused)
 
-    def expected(self, person: str, relation: str, *, api: bool) -> set[str]:
+    def expected(
+        self, person: str, relation: str, *, api: bool, open_team: bool = False
+    ) -> set[str]:
         if self.everyone:
             return {self.everyone}
-        if self.gate == "public":
-            return {"ok"}
-        if person == "anonymous":
-            return {"login"}
-        if api and person in NO_MEMBERSHIP:
-            # An API token acts in one organization; without an active membership it is no
-            # token at all (beacon/api/auth.py).
-            return {"login"}
-        if person not in GATES[self.gate]:
-            if person in NO_MEMBERSHIP:
-                # Pages refuse people without an active membership: 403 from a role gate, or
-                # 404 when the view loads through an (empty) visibility queryset first. Either
-                # way the same for every record, so nothing about the record shows.
-                return {"403", "404"}
-            return {self.refused}
-        if self._in_scope(person, relation):
-            if self.then and not THEN[self.then](person, relation):
+        if self.gate != "public":
+            if person == "anonymous":
+                return {"login"}
+            if api and person in NO_MEMBERSHIP:
+                # An API token acts in one organization; without an active membership it is no
+                # token at all (beacon/api/auth.py).
+                return {"login"}
+            if person not in GATES[self.gate]:
                 return {"403"}
-            return {"ok"}
-        return {self.outsider}
+        if not self._in_scope(person, relation, open_team):
+            return {"404"}
+        if self.then and not THEN[self.then](person, relation):
+            return {"403"}
+        return {"ok"}
 
-    def _in_scope(self, person: str, relation: str) -> bool:
+    @property
+    def depends_on_team(self) -> bool:
+        """Does Harbor's open-team setting change who is in scope?"""
+        return self.scope in ("participant", "referral")
+
+    def _in_scope(self, person: str, relation: str, open_team: bool) -> bool:
+        if relation == "missing":  # nothing to find: only an address with no record is ok
+            return self.scope == "none"
         if self.scope in ("none", "any"):
             return True
         if person == "pia" and "platform" in self.gate:  # every organization's records
             return True
         if self.scope == "personal":
             return OWNER[relation] == person
+        if self.scope == "participant":
+            return sees_participant(person, relation, open_team)
+        if self.scope == "referral":
+            return sees_participant(person, relation, open_team) or receives(person, relation)
         if ORGANIZATION.get(person) != RELATION_ORGANIZATION[relation]:
             return False
         if self.scope == "organization":
             return True
-        if self.scope == "caseload":
-            return person in ("sam", "ada", "olive") or OWNER[relation] == person
+        if self.scope == "person":
+            return person in WHOLE_ORGANIZATION or OWNER[relation] == person
         if self.scope == "checkin":
             return person == "sam" or WORKER[relation] == person
         raise ValueError(self.scope)
 
 
 PUBLIC = Access("public")
+# A shared record anyone may open (the public directory, a calendar feed's secret address): an
+# id that exists nowhere is 404.
+PUBLIC_RECORD = Access("public", "any")
 SIGNED_IN = Access("signed_in")  # one's own account: security, password, MFA, tokens
 MEMBER = Access("member")  # anyone working in an organization, participants included
-STAFF = Access("staff")
+STAFF_ONLY = Access("staff")
 SUPERVISOR = Access("supervisor")
 ADMIN = Access("admin")
 PLATFORM = Access("platform")
 IMPORTS = Access("admin_or_platform")
 IMPORT = Access("admin_or_platform", "organization")
-# A participant's record and what hangs off it, loaded through participants_visible_to:
-# a participant-role member sees no participant records (404, like any outsider).
-CASELOAD = Access("member", "caseload")
-# The same, behind a staff gate first (a participant-role member gets 403).
-CASELOAD_STAFF = Access("staff", "caseload")
-CASELOAD_SUPERVISOR = Access("supervisor", "caseload")  # caseload assignment, merge
-CASELOAD_ADMIN = Access("admin", "caseload")  # who accessed a participant
+# A participant's record and what hangs off it (consents, encounters, plans, assessments,
+# referrals sent, disclosures), loaded through participants_visible_to: every member past the
+# gate, participant-role members included, gets 404 outside it.
+PARTICIPANT = Access("member", "participant")
+# Changing it (the record, plans; correcting a note): open-team peers read only (403).
+PARTICIPANT_CHANGE = Access("member", "participant", then="assigned")
+CASELOAD_SUPERVISOR = Access("supervisor", "participant")  # caseload assignment, merge
+CASELOAD_ADMIN = Access("admin", "participant")  # who accessed a participant
+# A referral, from either side (the receiving side sees only what was shared).
+REFERRAL = Access("member", "referral")
+REFERRAL_ACCEPT = Access("member", "referral", then="accepts")
 ORG_STAFF = Access("staff", "organization")
 ORG_ADMIN = Access("admin", "organization")
-# Loaded through the organization's (staff-only) visibility first: a participant-role member
-# or another organization's staff gets 404; then only admins may change it (403).
-ORG_RECORD = Access("staff", "organization", refused="404")
-ORG_RECORD_ADMIN_WRITE = Access("staff", "organization", refused="404", then="admin")
+# A questionnaire: the organization's staff see it, its admins publish new versions.
+ORG_STAFF_ADMIN_WRITE = Access("staff", "organization", then="admin")
 OWN = Access("signed_in", "personal")
 OWN_MEMBER = Access("member", "personal")
 ANY_ADMIN = Access("admin", "any")  # any organization's admin: Find Help submissions
@@ -149,27 +230,20 @@ ANY_ADMIN = Access("admin", "any")  # any organization's admin: Find Help submis
 # supervisors and the group's facilitators run them (peers who do not facilitate: 403).
 GROUP = Access("staff", "organization")
 GROUP_RUN = Access("staff", "organization", then="facilitator")
-# The API loads a group through the staff's visibility first: a participant-role member 404.
-GROUP_API = Access("staff", "organization", refused="404")
-GROUP_API_RUN = Access("staff", "organization", refused="404", then="facilitator")
 # A supervision session: supervisors and admins of the organization; a peer, the sessions they
 # attended (others 404). Pages to change one are for supervisors and admins (403 first).
-SUPERVISION = Access("staff", "caseload")
+SUPERVISION = Access("staff", "person")
 SUPERVISION_CHANGE = Access("supervisor", "organization")
-SUPERVISION_API = Access("staff", "caseload", refused="404")
-SUPERVISION_API_CHANGE = Access("staff", "caseload", refused="404", then="supervisor")
+SUPERVISION_API_CHANGE = Access("staff", "person", then="supervisor")
 # Note review: with the encounter (the note's peer, supervisors, admins); co-signing is for
 # supervisors and admins, never on their own note (Olive wrote Lakeside's note: 403).
-REVIEW = Access("staff", "caseload")
-REVIEW_API = Access("staff", "caseload", refused="404")
+REVIEW = Access("staff", "person")
 COSIGN = Access("supervisor", "organization", then="not_author")
-COSIGN_API = Access("staff", "caseload", refused="404", then="cosigner")
+COSIGN_API = Access("staff", "person", then="cosigner")
 # A peer's own workforce record (hours, progress, credentials, trainings): the person, and
 # the organization's supervisors and admins. Trainings are changed by the person only.
-PERSON = Access("staff", "caseload")
-PERSON_OWN_WRITE = Access("staff", "caseload", then="owner")
-PERSON_API = Access("staff", "caseload", refused="404")
-PERSON_API_OWN_WRITE = Access("staff", "caseload", refused="404", then="owner")
+PERSON = Access("staff", "person")
+PERSON_OWN_WRITE = Access("staff", "person", then="owner")
 # A wellbeing check-in: its author; the organization's supervisors when shared (all are, in
 # the world); organization admins and everyone else 404. Changed by its author only (403).
 CHECKIN = Access("staff", "checkin")
@@ -218,7 +292,7 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(PUBLIC, "GET POST"),
     "accounts:password_reset_complete": Page(PUBLIC),
     "findhelp:search": Page(PUBLIC),
-    "findhelp:report": Page(PUBLIC, "GET POST"),
+    "findhelp:report": Page(PUBLIC_RECORD, "GET POST"),
     "findhelp:submit": Page(PUBLIC, "GET POST"),
     # One's own account.
     # Signing out ends on the login page, for everyone.
@@ -246,60 +320,60 @@ PAGES: dict[str, Page] = {
     "participants:populations": Page(ADMIN),
     "participants:access_log": Page(CASELOAD_ADMIN),
     # Whoever holds the link (the token is the secret).
-    "organizations:invitation_accept": Page(PUBLIC, "GET POST"),
+    "organizations:invitation_accept": Page(PUBLIC_RECORD, "GET POST"),
     # Work in an organization.
-    "myday:my_day": Page(STAFF),
+    "myday:my_day": Page(STAFF_ONLY),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
     "notifications:read": Page(OWN_MEMBER, "POST"),
-    "participants:list": Page(STAFF),
-    "participants:new": Page(STAFF, "GET POST"),
-    "participants:detail": Page(CASELOAD),
-    "participants:timeline": Page(CASELOAD),
-    "participants:edit": Page(CASELOAD, "GET POST"),
-    "participants:discharge": Page(CASELOAD, "GET POST"),
+    "participants:list": Page(STAFF_ONLY),
+    "participants:new": Page(STAFF_ONLY, "GET POST"),
+    "participants:detail": Page(PARTICIPANT),
+    "participants:timeline": Page(PARTICIPANT),
+    "participants:edit": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "participants:discharge": Page(PARTICIPANT_CHANGE, "GET POST"),
     "participants:caseload": Page(CASELOAD_SUPERVISOR, "GET POST"),
     "participants:caseload_end": Page(CASELOAD_SUPERVISOR, "POST"),
     "participants:merge": Page(CASELOAD_SUPERVISOR, "GET POST"),
-    "consents:new": Page(CASELOAD, "GET POST"),
-    "consents:detail": Page(CASELOAD),
-    "consents:print": Page(CASELOAD),
-    "consents:revoke": Page(CASELOAD, "POST"),
-    "consents:recipient_revoke": Page(CASELOAD, "POST"),
-    "encounters:new": Page(CASELOAD, "GET POST", query="?participant={participant_id}"),
-    "encounters:language_hints": Page(MEMBER, "POST"),
-    "encounters:detail": Page(CASELOAD),
-    "encounters:edit": Page(CASELOAD, "GET POST"),
-    "plans:new": Page(CASELOAD, "GET POST"),
-    "plans:wellness_print": Page(CASELOAD),
-    "plans:wellness_edit": Page(CASELOAD, "GET POST"),
-    "plans:detail": Page(CASELOAD),
-    "plans:edit": Page(CASELOAD, "GET POST"),
-    "plans:goal_new": Page(CASELOAD, "GET POST"),
-    "plans:goal_edit": Page(CASELOAD, "GET POST"),
-    "plans:step_new": Page(CASELOAD, "GET POST"),
-    "plans:note_new": Page(CASELOAD, "GET POST"),
-    "plans:step_done": Page(CASELOAD, "POST"),
-    "plans:history": Page(CASELOAD),
-    "plans:version": Page(CASELOAD),
-    "plans:review": Page(CASELOAD, "GET POST"),
-    "assessments:participant": Page(CASELOAD),
-    "assessments:barc10_new": Page(CASELOAD, "GET POST"),
-    "assessments:stage_new": Page(CASELOAD, "GET POST"),
-    "assessments:questionnaire_fill": Page(CASELOAD, "GET POST"),
-    "assessments:detail": Page(CASELOAD),
-    "assessments:questionnaire_list": Page(STAFF),
+    "consents:new": Page(PARTICIPANT, "GET POST"),
+    "consents:detail": Page(PARTICIPANT),
+    "consents:print": Page(PARTICIPANT),
+    "consents:revoke": Page(PARTICIPANT, "POST"),
+    "consents:recipient_revoke": Page(PARTICIPANT, "POST"),
+    "encounters:new": Page(PARTICIPANT, "GET POST", query="?participant={participant_id}"),
+    "encounters:language_hints": Page(STAFF_ONLY, "POST"),
+    "encounters:detail": Page(PARTICIPANT),
+    "encounters:edit": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:new": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:wellness_print": Page(PARTICIPANT),
+    "plans:wellness_edit": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:detail": Page(PARTICIPANT),
+    "plans:edit": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:goal_new": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:goal_edit": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:step_new": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:note_new": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "plans:step_done": Page(PARTICIPANT_CHANGE, "POST"),
+    "plans:history": Page(PARTICIPANT),
+    "plans:version": Page(PARTICIPANT),
+    "plans:review": Page(PARTICIPANT_CHANGE, "GET POST"),
+    "assessments:participant": Page(PARTICIPANT),
+    "assessments:barc10_new": Page(PARTICIPANT, "GET POST"),
+    "assessments:stage_new": Page(PARTICIPANT, "GET POST"),
+    "assessments:questionnaire_fill": Page(PARTICIPANT, "GET POST"),
+    "assessments:detail": Page(PARTICIPANT),
+    "assessments:questionnaire_list": Page(STAFF_ONLY),
     "assessments:questionnaire_new": Page(ADMIN, "GET POST"),
     "assessments:questionnaire_detail": Page(ORG_STAFF),
     "assessments:questionnaire_edit": Page(ORG_ADMIN, "GET POST"),
     "assessments:questionnaire_publish": Page(ORG_ADMIN, "POST"),
     "assessments:questionnaire_retire": Page(ORG_ADMIN, "POST"),
-    "referrals:inbox": Page(MEMBER),
-    "referrals:new": Page(CASELOAD, "GET POST"),
-    "referrals:disclosures": Page(CASELOAD),
-    "referrals:detail": Page(CASELOAD),
-    "referrals:status": Page(CASELOAD, "POST"),
+    "referrals:inbox": Page(STAFF_ONLY),
+    "referrals:new": Page(PARTICIPANT, "GET POST"),
+    "referrals:disclosures": Page(PARTICIPANT),
+    "referrals:detail": Page(REFERRAL),
+    "referrals:status": Page(REFERRAL, "POST"),
     # Find Help moderation and directory curation: organization admins.
     "findhelp:moderation": Page(ADMIN),
     "findhelp:report_resolve": Page(ORG_ADMIN, "POST"),
@@ -318,11 +392,11 @@ PAGES: dict[str, Page] = {
     "directory_imports:progress": Page(IMPORT),
     "directory_imports:retry": Page(IMPORT, "POST"),
     # Groups (issue 6, docs/groups.md).
-    "groups:list": Page(STAFF),
-    "groups:new": Page(STAFF, "GET POST"),
-    "groups:calendar": Page(STAFF, "GET POST"),
+    "groups:list": Page(STAFF_ONLY),
+    "groups:new": Page(STAFF_ONLY, "GET POST"),
+    "groups:calendar": Page(STAFF_ONLY, "GET POST"),
     # The feed's address is its secret (revocable, no names in it): no sign-in.
-    "groups:calendar_ics": Page(PUBLIC),
+    "groups:calendar_ics": Page(PUBLIC_RECORD),
     "groups:detail": Page(GROUP),
     "groups:edit": Page(GROUP_RUN, "GET POST"),
     "groups:enroll": Page(GROUP_RUN, "POST"),
@@ -334,7 +408,7 @@ PAGES: dict[str, Page] = {
     "groups:session_move": Page(GROUP_RUN, "POST"),
     "groups:session_cancel": Page(GROUP_RUN, "POST"),
     # Supervision (docs/supervision.md).
-    "supervision:sessions": Page(STAFF),
+    "supervision:sessions": Page(STAFF_ONLY),
     "supervision:session_new": Page(SUPERVISOR, "GET POST"),
     "supervision:session_detail": Page(SUPERVISION),
     "supervision:session_edit": Page(SUPERVISION_CHANGE, "GET POST"),
@@ -345,24 +419,24 @@ PAGES: dict[str, Page] = {
     "supervision:review_cosign": Page(COSIGN, "POST", data=(("version", "1"),)),
     "supervision:workload": Page(SUPERVISOR),
     # Workforce (docs/workforce.md).
-    "workforce:progress": Page(STAFF),
+    "workforce:progress": Page(STAFF_ONLY),
     "workforce:team": Page(SUPERVISOR),
     "workforce:progress_for": Page(PERSON),
     "workforce:credential_new": Page(PERSON, "GET POST"),
     "workforce:credential_edit": Page(PERSON, "GET POST"),
-    "workforce:hours_log": Page(STAFF),
+    "workforce:hours_log": Page(STAFF_ONLY),
     "workforce:hours_log_for": Page(PERSON),
-    "workforce:hours_csv": Page(STAFF),
+    "workforce:hours_csv": Page(STAFF_ONLY),
     "workforce:hours_csv_for": Page(PERSON),
-    "workforce:definitions": Page(STAFF),
+    "workforce:definitions": Page(STAFF_ONLY),
     "workforce:definition_new": Page(ADMIN, "GET POST"),
     "workforce:definition_edit": Page(ORG_ADMIN, "GET POST"),
-    "workforce:trainings": Page(STAFF),
-    "workforce:training_new": Page(STAFF, "GET POST"),
+    "workforce:trainings": Page(STAFF_ONLY),
+    "workforce:training_new": Page(STAFF_ONLY, "GET POST"),
     "workforce:training_edit": Page(PERSON, "GET POST"),
     "workforce:training_delete": Page(PERSON_OWN_WRITE, "GET POST"),
     "workforce:certificate": Page(PERSON),
-    "workforce:wellbeing": Page(STAFF, "GET POST"),
+    "workforce:wellbeing": Page(STAFF_ONLY, "GET POST"),
     "workforce:shared_checkins": Page(Access("staff", then="supervisor_only")),
     "workforce:checkin_detail": Page(CHECKIN),
     "workforce:checkin_share": Page(CHECKIN_OWN_WRITE, "POST"),
@@ -379,45 +453,48 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
     ("GET", "/api/v1/audit-events"): ADMIN,
-    ("GET", "/api/v1/participants"): STAFF,
-    ("POST", "/api/v1/participants"): STAFF,
-    ("GET", "/api/v1/participants/{participant_id}"): CASELOAD_STAFF,
-    ("PATCH", "/api/v1/participants/{participant_id}"): CASELOAD_STAFF,
-    ("POST", "/api/v1/participants/{participant_id}/discharge"): CASELOAD_STAFF,
-    ("GET", "/api/v1/participants/{participant_id}/consents"): CASELOAD,
-    ("POST", "/api/v1/participants/{participant_id}/consents"): CASELOAD,
-    ("GET", "/api/v1/participants/{participant_id}/consents/{consent_id}"): CASELOAD,
-    ("POST", "/api/v1/participants/{participant_id}/consents/{consent_id}/revoke"): CASELOAD,
-    ("GET", "/api/v1/participants/{participant_id}/disclosures"): CASELOAD,
+    ("GET", "/api/v1/participants"): STAFF_ONLY,
+    ("POST", "/api/v1/participants"): STAFF_ONLY,
+    ("GET", "/api/v1/participants/{participant_id}"): PARTICIPANT,
+    ("PATCH", "/api/v1/participants/{participant_id}"): PARTICIPANT_CHANGE,
+    ("POST", "/api/v1/participants/{participant_id}/discharge"): PARTICIPANT_CHANGE,
+    ("GET", "/api/v1/participants/{participant_id}/consents"): PARTICIPANT,
+    ("POST", "/api/v1/participants/{participant_id}/consents"): PARTICIPANT,
+    ("GET", "/api/v1/participants/{participant_id}/consents/{consent_id}"): PARTICIPANT,
+    ("POST", "/api/v1/participants/{participant_id}/consents/{consent_id}/revoke"): PARTICIPANT,
+    ("GET", "/api/v1/participants/{participant_id}/disclosures"): PARTICIPANT,
     ("GET", "/api/v1/encounters"): MEMBER,
-    ("POST", "/api/v1/encounters"): CASELOAD,
-    ("GET", "/api/v1/encounters/{encounter_id}"): CASELOAD,
-    ("PATCH", "/api/v1/encounters/{encounter_id}"): CASELOAD,
+    ("POST", "/api/v1/encounters"): PARTICIPANT,
+    ("GET", "/api/v1/encounters/{encounter_id}"): PARTICIPANT,
+    ("PATCH", "/api/v1/encounters/{encounter_id}"): PARTICIPANT_CHANGE,
     ("GET", "/api/v1/notifications"): MEMBER,
     ("POST", "/api/v1/notifications/{notification_id}/read"): OWN_MEMBER,
     ("GET", "/api/v1/plans"): MEMBER,
-    ("POST", "/api/v1/plans"): CASELOAD,
-    ("GET", "/api/v1/plans/{plan_id}"): CASELOAD,
-    ("PATCH", "/api/v1/plans/{plan_id}"): CASELOAD,
-    ("GET", "/api/v1/plans/{plan_id}/goals"): CASELOAD,
-    ("POST", "/api/v1/plans/{plan_id}/goals"): CASELOAD,
-    ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): CASELOAD,
+    ("POST", "/api/v1/plans"): PARTICIPANT_CHANGE,
+    ("GET", "/api/v1/plans/{plan_id}"): PARTICIPANT,
+    ("PATCH", "/api/v1/plans/{plan_id}"): PARTICIPANT_CHANGE,
+    ("GET", "/api/v1/plans/{plan_id}/goals"): PARTICIPANT,
+    ("POST", "/api/v1/plans/{plan_id}/goals"): PARTICIPANT_CHANGE,
+    ("PATCH", "/api/v1/plans/{plan_id}/goals/{goal_id}"): PARTICIPANT_CHANGE,
     ("GET", "/api/v1/assessments"): MEMBER,
-    ("POST", "/api/v1/assessments"): CASELOAD,
-    ("GET", "/api/v1/assessments/{assessment_id}"): CASELOAD,
-    ("GET", "/api/v1/questionnaires"): MEMBER,
+    ("POST", "/api/v1/assessments"): PARTICIPANT,
+    ("GET", "/api/v1/assessments/{assessment_id}"): PARTICIPANT,
+    ("GET", "/api/v1/questionnaires"): STAFF_ONLY,
     ("POST", "/api/v1/questionnaires"): ADMIN,
-    ("GET", "/api/v1/questionnaires/{questionnaire_id}"): ORG_RECORD,
-    ("POST", "/api/v1/questionnaires/{questionnaire_id}/versions"): ORG_RECORD_ADMIN_WRITE,
+    ("GET", "/api/v1/questionnaires/{questionnaire_id}"): ORG_STAFF,
+    ("POST", "/api/v1/questionnaires/{questionnaire_id}/versions"): ORG_STAFF_ADMIN_WRITE,
+    # A participant-role member: the referrals of participants they may see (none).
     ("GET", "/api/v1/referrals"): MEMBER,
-    ("POST", "/api/v1/referrals"): CASELOAD,
-    ("GET", "/api/v1/referrals/{referral_id}"): CASELOAD,
-    ("PATCH", "/api/v1/referrals/{referral_id}/status"): CASELOAD,
+    # The inbox, like its page, is for staff.
+    ("GET", "/api/v1/referrals?box=inbox"): STAFF_ONLY,
+    ("POST", "/api/v1/referrals"): PARTICIPANT,
+    ("GET", "/api/v1/referrals/{referral_id}"): REFERRAL,
+    ("PATCH", "/api/v1/referrals/{referral_id}/status"): REFERRAL_ACCEPT,
     # The public directory (Find Help) and its curation.
     ("GET", "/api/v1/directory/services"): PUBLIC,
-    ("GET", "/api/v1/directory/services/{service_id}"): PUBLIC,
-    ("GET", "/api/v1/directory/organizations/{organization_id}"): PUBLIC,
-    ("GET", "/api/v1/directory/locations/{location_id}"): PUBLIC,
+    ("GET", "/api/v1/directory/services/{service_id}"): PUBLIC_RECORD,
+    ("GET", "/api/v1/directory/organizations/{organization_id}"): PUBLIC_RECORD,
+    ("GET", "/api/v1/directory/locations/{location_id}"): PUBLIC_RECORD,
     ("PATCH", "/api/v1/directory/services/{service_id}"): ORG_ADMIN,
     ("GET", "/api/v1/directory/services/{service_id}/curation"): ORG_ADMIN,
     ("POST", "/api/v1/directory/services/{service_id}/verify"): ORG_ADMIN,
@@ -427,28 +504,27 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/directory/imports/{import_id}"): IMPORT,
     ("POST", "/api/v1/directory/imports/{import_id}/retry"): IMPORT,
     # Issue 6.
-    ("GET", "/api/v1/groups"): MEMBER,  # a participant-role member: an empty list
-    ("POST", "/api/v1/groups"): STAFF,
-    ("GET", "/api/v1/groups/{group_id}"): GROUP_API,
-    ("PATCH", "/api/v1/groups/{group_id}"): GROUP_API_RUN,
-    ("GET", "/api/v1/groups/{group_id}/sessions"): GROUP_API,
-    ("PATCH", "/api/v1/groups/{group_id}/sessions/{session_id}"): GROUP_API_RUN,
-    ("GET", "/api/v1/sessions/{session_id}/attendance"): GROUP_API,
-    ("PUT", "/api/v1/sessions/{session_id}/attendance"): GROUP_API_RUN,
-    ("GET", "/api/v1/supervision-sessions"): MEMBER,  # a peer: the sessions they attended
+    ("GET", "/api/v1/groups"): STAFF_ONLY,
+    ("POST", "/api/v1/groups"): STAFF_ONLY,
+    ("GET", "/api/v1/groups/{group_id}"): GROUP,
+    ("PATCH", "/api/v1/groups/{group_id}"): GROUP_RUN,
+    ("GET", "/api/v1/groups/{group_id}/sessions"): GROUP,
+    ("PATCH", "/api/v1/groups/{group_id}/sessions/{session_id}"): GROUP_RUN,
+    ("GET", "/api/v1/sessions/{session_id}/attendance"): GROUP,
+    ("PUT", "/api/v1/sessions/{session_id}/attendance"): GROUP_RUN,
+    ("GET", "/api/v1/supervision-sessions"): STAFF_ONLY,
     ("POST", "/api/v1/supervision-sessions"): SUPERVISOR,
-    ("GET", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API,
+    ("GET", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION,
     ("PATCH", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API_CHANGE,
     ("DELETE", "/api/v1/supervision-sessions/{session_id}"): SUPERVISION_API_CHANGE,
     ("GET", "/api/v1/reviews"): SUPERVISOR,
-    ("GET", "/api/v1/reviews/{encounter_id}"): REVIEW_API,
-    ("POST", "/api/v1/reviews/{encounter_id}/comments"): REVIEW_API,
+    ("GET", "/api/v1/reviews/{encounter_id}"): REVIEW,
+    ("POST", "/api/v1/reviews/{encounter_id}/comments"): REVIEW,
     ("POST", "/api/v1/reviews/{encounter_id}/cosign"): COSIGN_API,
-    # A participant-role member gets 404 from these lists (reported; a 403 would be clearer).
-    ("GET", "/api/v1/workforce/credential-progress"): Access("staff", refused="404"),
-    ("GET", "/api/v1/workforce/trainings"): Access("staff", refused="404"),
-    ("POST", "/api/v1/workforce/trainings"): STAFF,
-    ("GET", "/api/v1/workforce/trainings/{training_id}"): PERSON_API,
-    ("PATCH", "/api/v1/workforce/trainings/{training_id}"): PERSON_API_OWN_WRITE,
-    ("DELETE", "/api/v1/workforce/trainings/{training_id}"): PERSON_API_OWN_WRITE,
+    ("GET", "/api/v1/workforce/credential-progress"): STAFF_ONLY,
+    ("GET", "/api/v1/workforce/trainings"): STAFF_ONLY,
+    ("POST", "/api/v1/workforce/trainings"): STAFF_ONLY,
+    ("GET", "/api/v1/workforce/trainings/{training_id}"): PERSON,
+    ("PATCH", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
+    ("DELETE", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
 }

@@ -2,11 +2,23 @@
 deactivated peer and a platform admin), and one record of every kind for each relation.
 
 Relations, seen from Pat (a Harbor peer):
-  own    Jordan, on Pat's caseload, and what hangs off Jordan; for people's own things
-         (API tokens, notifications) Pat's own
-  team   Casey, on Quinn's caseload in Harbor; Harbor's organization-level records
-         (questionnaires, invitations, imports, curated directory entries); Quinn's own things
-  other  Morgan at Lakeside, and Lakeside's records; Olive's own things
+  own      Jordan, on Pat's caseload, and what hangs off Jordan; for people's own things
+           (API tokens, notifications) Pat's own
+  team     Casey, on Quinn's caseload in Harbor; Harbor's organization-level records
+           (questionnaires, invitations, imports, curated directory entries); Quinn's own things
+  other    Morgan at Lakeside, and Lakeside's records; Olive's own things
+  missing  an id (or token) that exists nowhere: whoever may use the page at all must get
+           exactly the answer a record outside their organization or caseload gets
+Referrals have four more, each a referral to a service an organization on this Beacon runs:
+  sent     Jordan (Harbor) to a Lakeside service: Lakeside receives it
+  received Avery (Lakeside) to a Harbor service: Harbor receives it (name and contact shared,
+           the reason not)
+  internal Jordan to a service Harbor runs itself: no receiving side
+  between  Drew (Northside) to a Riverside service: two organizations nobody here belongs to
+
+`secrets` holds, for each participant, strings only those who may see their record may ever
+read (the record's id, the family name, an encounter note; for Avery, whose name Harbor was
+sent, the reason that was not shared): the matrix looks for them in every answer.
 
 Everything is written once per module through services and factories, then every request runs
 in a savepoint that is rolled back (tests/security/test_matrix.py), so a refused or accepted
@@ -17,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +48,7 @@ from beacon.groups import services as groups
 from beacon.notifications.tests.factories import NotificationFactory
 from beacon.organizations.models import Invitation, Membership, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
+from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services as plans
 from beacon.referrals.services import SendReferral
@@ -43,7 +57,10 @@ from beacon.workforce import services as workforce
 from beacon.workforce.models import CredentialDefinition
 
 PASSWORD = "correct horse battery staple"
-RELATIONS = ("own", "team", "other")
+RELATIONS = ("own", "team", "other", "missing")
+REFERRAL_RELATIONS = ("sent", "received", "internal", "between")
+# An id that exists nowhere, for every argument of the "missing" relation.
+MISSING_ID = uuid.UUID("00000000-0000-4000-8000-00000000beac")
 
 
 @dataclass
@@ -59,6 +76,9 @@ class World:
     people: dict[str, Person] = field(default_factory=dict)
     # ids[kwarg name][relation] -> the URL argument (a record's id, a token string...)
     ids: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # secrets[participant's relation] -> strings only those who see the participant may read
+    secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    harbor: Any = None
 
     def put(self, name: str, relation: str, value: Any) -> None:
         self.ids.setdefault(name, {})[relation] = getattr(value, "pk", value)
@@ -79,8 +99,12 @@ def _participant(org, peer, given, family):
     return participant, assignment
 
 
-def _service(name: str, curator) -> Service:
-    org = DirectoryOrganization.objects.create(hsds_id=f"org-{name}", name=f"{name} org")
+def _service(name: str, curator, runs_it=None) -> Service:
+    """A directory service; `runs_it`: the organization on this Beacon that runs it (it
+    receives referrals to it in its inbox)."""
+    org = DirectoryOrganization.objects.create(
+        hsds_id=f"org-{name}", name=f"{name} org", beacon_organization=runs_it
+    )
     Location.objects.create(hsds_id=f"loc-{name}", organization=org, name=f"{name} site")
     return Service.objects.create(
         hsds_id=f"svc-{name}", organization=org, name=f"{name} service", curator=curator
@@ -103,6 +127,8 @@ def _issue6(world, relation, participant, encounter, person, supervisor, facilit
     )
     groups.group_enroll(member=supervisor, group=group, participant=participant)
     session = group.sessions.filter(starts_at__lt=timezone.now()).order_by("starts_at").first()
+    # Held, with the participant there: the roster and the claim lines name them.
+    groups.attendance_record(member=supervisor, session=session, present=[str(participant.pk)])
     world.put("group_id", relation, group)
     world.put("group_session_id", relation, session)
     world.put("key", relation, str(participant.pk))
@@ -210,12 +236,14 @@ def build_world() -> World:
     # Lakeside's other member: whose membership Olive manages (never her own).
     lee = _member(lakeside, Role.PEER, "lee@lakeside.test", "Lee Lakeside")
 
-    for relation, (given, peer, org) in {
-        "own": ("Jordan", pat, harbor),
-        "team": ("Casey", quinn, harbor),
-        "other": ("Morgan", olive, lakeside),
+    for relation, (given, family, peer, org) in {
+        "own": ("Jordan", "Fernsby", pat, harbor),
+        "team": ("Casey", "Calloway", quinn, harbor),
+        "other": ("Morgan", "Marchetti", olive, lakeside),
     }.items():
-        participant, assignment = _participant(org, peer.user, given, "Test")
+        participant, assignment = _participant(org, peer.user, given, family)
+        note = f"Walked to the library together (secret note {relation})."
+        world.secrets[relation] = (str(participant.pk), family, note)
         world.put("participant_id", relation, participant)
         world.put("assignment_id", relation, assignment)
         consent = ConsentFactory(participant=participant, recipients=["Mercy org"])
@@ -228,6 +256,7 @@ def build_world() -> World:
             modality="in_person",
             setting="community",
             kind="one_on_one",
+            note=note,
         )
         world.put("encounter_id", relation, encounter)
         plan = plans.plan_create(member=peer, participant=participant, recovery_means="Work.")
@@ -236,6 +265,7 @@ def build_world() -> World:
         )
         step = plans.step_add(member=peer, goal=goal, what="Call", who="Me")
         world.put("plan_id", relation, plan)
+        plans.wellness_plan_save(member=peer, participant=participant, triggers="Payday.")
         world.put("goal_id", relation, goal)
         world.put("step_id", relation, step)
         world.put("number", relation, plan.versions.order_by("number").first().number)
@@ -330,4 +360,73 @@ def build_world() -> World:
         # An invitation link (as a password-reset token it is simply not valid).
         world.put("token", relation, f"invite-{relation}")
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
+    _referrals_between_organizations(world, harbor, lakeside, pat, lee)
+    _missing(world)
+    world.harbor = harbor
     return world
+
+
+def _referrals_between_organizations(world, harbor, lakeside, pat, lee) -> None:
+    """The referral relations sent, received, internal and between (module docstring)."""
+    northside = OrganizationFactory(name="Northside Recovery Hub")
+    riverside = OrganizationFactory(name="Riverside Recovery House")
+    nia = _member(northside, Role.PEER, "nia@northside.test", "Nia Northside")
+    runs = {
+        "harbor": _service("harbor-run", harbor, runs_it=harbor),
+        "lakeside": _service("lakeside-run", lakeside, runs_it=lakeside),
+        "riverside": _service("riverside-run", riverside, runs_it=riverside),
+    }
+    jordan = Participant.objects.get(pk=world.ids["participant_id"]["own"])
+    avery, _ = _participant(lakeside, lee.user, "Avery", "Okonkwo")
+    drew, _ = _participant(northside, nia.user, "Drew", "Lindqvist")
+    for relation, participant, peer in (("received", avery, lee), ("between", drew, nia)):
+        note = f"Walked to the library together (secret note {relation})."
+        encounter_log(
+            member=peer,
+            participant=participant,
+            duration_minutes=30,
+            modality="in_person",
+            setting="community",
+            kind="one_on_one",
+            note=note,
+        )
+        world.secrets[relation] = (str(participant.pk), participant.family_name, note)
+    # Avery's name and contact details go to Harbor (under a consent naming it); the reason
+    # stays at Lakeside.
+    ConsentFactory(participant=avery, recipients=[runs["harbor"].organization.name])
+    hidden_reason = "Wants a sponsor (secret reason received)."
+    uuid_, _name, note = world.secrets["received"]
+    world.secrets["received"] = (uuid_, note, hidden_reason)
+    for relation, member, participant, service, shared, reason in (
+        ("sent", pat, jordan, runs["lakeside"], ["reason"], "Looking for recovery housing."),
+        ("received", lee, avery, runs["harbor"], ["name_contact"], hidden_reason),
+        ("internal", pat, jordan, runs["harbor"], ["name_contact", "reason"], "Housing."),
+        ("between", nia, drew, runs["riverside"], ["reason"], "Wants a sponsor."),
+    ):
+        referral = SendReferral(
+            member=member,
+            participant=participant,
+            reason=reason,
+            to_service=service,
+            shared_items=shared,
+        ).execute()
+        world.put("referral_id", relation, referral)
+        # Accepting belongs to the receiving side when it is another organization on Beacon.
+        world.put("status", relation, "accepted")
+
+
+def _missing(world) -> None:
+    """For every argument, a value that exists nowhere (relation "missing")."""
+    for name, values in world.ids.items():
+        own = values["own"]
+        if isinstance(own, int):
+            missing = 999_999
+        elif name == "status":
+            missing = own
+        elif name == "uidb64":
+            missing = urlsafe_base64_encode(force_bytes(MISSING_ID))
+        elif isinstance(own, uuid.UUID) or name == "key":
+            missing = MISSING_ID
+        else:
+            missing = "missing-token"
+        world.put(name, "missing", missing)

@@ -217,3 +217,16 @@ def test_the_schema_lists_the_endpoints():
         "/api/v1/questionnaires",
         "/api/v1/questionnaires/{questionnaire_id}/versions",
     } <= set(paths)
+
+
+def test_participant_role_members_get_403_from_the_questionnaires_api(api, riley, checkin):
+    """Questionnaires are the organization's staff's, as on the pages."""
+    caller = api(riley)
+    for path in (
+        QUESTIONNAIRES,
+        f"{QUESTIONNAIRES}/{checkin.pk}",
+        f"{QUESTIONNAIRES}/{uuid.uuid4()}",
+    ):
+        assert caller.get(path).status_code == 403, path
+    versions = caller.post(f"{QUESTIONNAIRES}/{checkin.pk}/versions", {"items": ITEMS})
+    assert versions.status_code == 403

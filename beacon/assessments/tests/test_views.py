@@ -14,6 +14,7 @@ from django.urls import reverse
 from beacon.assessments.models import Assessment, Questionnaire
 from beacon.assessments.tests.conftest import ITEMS, answers_totalling
 from beacon.audit.models import AuditEvent
+from beacon.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +497,21 @@ def test_publishing_the_builder_untouched_keeps_the_questions(client_for, ada, c
     v1, v2 = checkin.versions.order_by("number")
     assert [i["key"] for i in v2.items] == ["note", "sleep", "mood", "meeting"]
     assert sorted(v2.items, key=lambda i: i["key"]) == sorted(v1.items, key=lambda i: i["key"])
+
+
+def test_without_an_active_membership_every_assessment_page_is_403_whatever_the_id(
+    client_for, pat, jordan, history
+):
+    """Decided before any record is looked at, like every other organization page."""
+    assessment = Assessment.objects.filter(participant=jordan).first()
+    Membership.objects.filter(user=pat).update(is_active=False)
+    client = client_for(pat)
+    for url in (
+        reverse("assessments:participant", args=[jordan.pk]),
+        reverse("assessments:participant", args=[uuid.uuid4()]),
+        reverse("assessments:barc10_new", args=[jordan.pk]),
+        reverse("assessments:stage_new", args=[jordan.pk]),
+        reverse("assessments:detail", args=[assessment.pk]),
+        reverse("assessments:detail", args=[uuid.uuid4()]),
+    ):
+        assert client.get(url).status_code == 403, url

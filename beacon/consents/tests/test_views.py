@@ -17,6 +17,7 @@ from beacon.consents import selectors
 from beacon.consents.models import Consent, ConsentStatus
 from beacon.consents.tests.conftest import member
 from beacon.consents.tests.factories import ConsentFactory
+from beacon.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +296,21 @@ def test_summary_without_consents_says_so(jordan):
         "consents/partials/_summary.html", {"consents": [], "participant": jordan}
     )
     assert "No consent recorded yet." in html
+
+
+def test_without_an_active_membership_every_consent_page_is_403_whatever_the_id(
+    client_for, pat, jordan
+):
+    """Decided before any record is looked at, like every other organization page."""
+    consent = ConsentFactory(participant=jordan)
+    Membership.objects.filter(user=pat).update(is_active=False)
+    client = client_for(pat)
+    for url in (
+        reverse("consents:new", args=[jordan.pk]),
+        reverse("consents:new", args=[uuid.uuid4()]),
+        reverse("consents:detail", args=[consent.pk]),
+        reverse("consents:print", args=[consent.pk]),
+        reverse("consents:detail", args=[uuid.uuid4()]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("consents:revoke", args=[consent.pk])).status_code == 403

@@ -170,6 +170,11 @@ def test_the_hints_partial(client_for, pat):
     assert not AuditEvent.objects.filter(action="participant.viewed").exists()
 
 
+def test_the_hints_partial_is_for_staff(client_for, riley):
+    response = client_for(riley).post(reverse("encounters:language_hints"), {"note": "addict"})
+    assert response.status_code == 403
+
+
 def test_quinn_olive_and_riley_cannot_open_the_form_for_jordan(
     client_for, quinn, olive, riley, jordan
 ):

@@ -161,6 +161,41 @@ def test_a_peer_who_does_not_facilitate_reads_names_they_may_see_and_cannot_reco
     assert api(quinn).put(url, {"present": []}).status_code == 403
 
 
+def test_attendance_never_names_by_id_someone_the_caller_may_not_see(
+    api, session, pat, quinn, jordan, casey
+):
+    """Quinn (no facilitator) sees Jordan neither by name nor by record id: not in the
+    attendees, not in the claim lines (which keep only the record number)."""
+    services.attendance_record(
+        member=member(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
+    )
+    answer = api(quinn).get(f"/api/v1/sessions/{session.pk}/attendance")
+    assert answer.status_code == 200
+    assert str(jordan.pk) not in answer.content.decode()
+    lines = {line["record_number"]: line for line in answer.json()["billing"]["lines"]}
+    assert lines[jordan.record_number]["participant"] is None
+    assert lines[casey.record_number]["participant"] == str(casey.pk)
+    seen_by_pat = api(pat).get(f"/api/v1/sessions/{session.pk}/attendance").json()
+    assert {line["participant"] for line in seen_by_pat["billing"]["lines"]} == {
+        str(jordan.pk),
+        str(casey.pk),
+    }
+
+
+def test_participant_role_members_get_403_from_the_groups_api(api, session, riley):
+    caller = api(riley)
+    for path in (
+        "/api/v1/groups",
+        f"/api/v1/groups/{session.group_id}",
+        f"/api/v1/groups/{session.group_id}/sessions",
+        f"/api/v1/sessions/{session.pk}/attendance",
+    ):
+        assert caller.get(path).status_code == 403, path
+    assert (
+        caller.put(f"/api/v1/sessions/{session.pk}/attendance", {"present": []}).status_code == 403
+    )
+
+
 def test_olive_gets_404_on_harbor_groups_sessions_and_attendance(api, group, olive):
     session = past_session(group)
     caller = api(olive)

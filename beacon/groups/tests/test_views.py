@@ -91,6 +91,19 @@ def test_a_peer_who_does_not_facilitate_sees_only_their_own_names(
     assert reverse("groups:edit", args=[group.pk]) not in html
 
 
+def test_the_attendance_page_never_carries_the_id_of_someone_hidden(
+    client_for, session, pat, quinn, jordan, casey
+):
+    services.attendance_record(
+        member=member(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
+    )
+    html = client_for(quinn).get(session_url(session)).content.decode()
+    assert "Someone not on your caseload" in html and "Casey" in html
+    assert str(jordan.pk) not in html
+    assert f"#{jordan.record_number}" in html  # the claim line keeps the record number
+    assert str(jordan.pk) in client_for(pat).get(session_url(session)).content.decode()
+
+
 def test_enrol_and_end_enrolment(client_for, make_group, pat, jordan):
     group = make_group(pat)
     client = client_for(pat)

@@ -141,3 +141,23 @@ def test_list_query_count_is_flat(client, sam, harbor, django_assert_max_num_que
         response = client.get(URL, {"limit": 200}, **headers)
     assert len(response.json()["items"]) == 40
     assert Participant.objects.count() == 40
+
+
+def test_a_participant_role_member_gets_404_for_a_record_like_any_outsider(
+    client, riley, harbor, jordan
+):
+    """A participant's record is outside a participant-role member's scope: 404, exactly as
+    for an id that exists nowhere (like the page and every other record hanging off it)."""
+    headers = auth(riley, harbor)
+    for method, suffix, body in (
+        ("get", "", None),
+        ("patch", "", {"version": 1}),
+        ("post", "/discharge", {"discharged_on": "2026-01-05", "reason": "completed"}),
+    ):
+        send = getattr(client, method)
+        kwargs = {"content_type": "application/json", "data": body} if body else {}
+        hidden = send(f"{URL}/{jordan.pk}{suffix}", **kwargs, **headers)
+        missing = send(f"{URL}/{uuid.uuid4()}{suffix}", **kwargs, **headers)
+        assert hidden.status_code == missing.status_code == 404, (method, suffix)
+        assert hidden.json() == missing.json()
+    assert client.get(URL, **headers).status_code == 403  # the caseload list is for staff

@@ -71,3 +71,14 @@ def send():
         ).execute()
 
     return make
+
+
+@pytest.fixture
+def harbor_service(harbor):
+    """A service Harbor itself runs: a referral to it stays inside Harbor."""
+    org = DirectoryOrganization.objects.create(
+        hsds_id="org-harbor", name="Harbor Recovery Community", beacon_organization=harbor
+    )
+    return Service.objects.create(
+        hsds_id="svc-harbor-housing", organization=org, name="Harbor recovery housing"
+    )

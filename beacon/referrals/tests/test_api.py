@@ -182,3 +182,23 @@ def test_list_query_counts_are_flat(api, send, consent_for, pat, olive, jordan, 
     for _ in range(5):
         send(pat, jordan, to_service=lakeside_service)
     assert (_count(sender, URL), _count(receiver, URL, {"box": "inbox"})) == before
+
+
+def test_a_referral_inside_the_organization_is_not_in_the_inbox(
+    api, send, pat, quinn, jordan, harbor_service
+):
+    referral = send(pat, jordan, to_service=harbor_service)
+    assert api(quinn).get(f"{URL}/{referral.pk}").status_code == 404
+    assert (
+        api(quinn).patch(f"{URL}/{referral.pk}/status", {"status": "accepted", "version": 1})
+    ).status_code == 404
+    assert api(quinn).get(URL, {"box": "inbox"}).json() == []
+    assert api(pat).get(URL, {"box": "inbox"}).json() == []
+    sent = api(pat).get(f"{URL}/{referral.pk}").json()
+    assert sent["side"] == "sent" and sent["participant"] == str(jordan.pk)
+
+
+def test_only_staff_have_an_inbox(api, riley, olive):
+    assert api(riley).get(URL, {"box": "inbox"}).status_code == 403
+    assert api(riley).get(URL).json() == []  # a participant's referrals: none they may see
+    assert api(olive).get(URL, {"box": "inbox"}).status_code == 200

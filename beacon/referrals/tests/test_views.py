@@ -220,6 +220,35 @@ def test_visibility_matrix(
     assert "Mercy" not in olive_client.get(reverse("referrals:inbox")).content.decode()
 
 
+def test_a_referral_inside_the_organization_is_seen_only_through_the_participant(
+    client_for, send, pat, quinn, sam, jordan, harbor_service
+):
+    """A referral to a service Harbor runs itself has no separate receiving side: only those
+    who see Jordan see it (it once showed in every Harbor peer's inbox, name and all)."""
+    referral = send(pat, jordan, to_service=harbor_service, reason="Private reason.")
+    status = reverse("referrals:status", args=[referral.pk])
+    quinn_client = client_for(quinn)
+    assert quinn_client.get(detail(referral)).status_code == 404
+    assert (
+        quinn_client.post(status, {"status": "declined", "note": "x", "version": 1}).status_code
+        == 404
+    )
+    for user in (pat, quinn, sam):
+        inbox = client_for(user).get(reverse("referrals:inbox")).content.decode()
+        assert "Jordan" not in inbox and "Harbor recovery housing" not in inbox
+    html = client_for(pat).get(detail(referral)).content.decode()
+    assert "Private reason." in html
+    response = client_for(sam).post(status, {"status": "accepted", "version": 1})
+    assert response.status_code == 302  # no receiving side on Beacon: the sender records it
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+
+
+def test_the_inbox_is_for_staff(client_for, riley, olive):
+    assert client_for(riley).get(reverse("referrals:inbox")).status_code == 403
+    assert client_for(olive).get(reverse("referrals:inbox")).status_code == 200
+
+
 # The accounting of disclosures
 
 

@@ -1,6 +1,7 @@
 """/api/v1/supervision-sessions and /api/v1/reviews."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -180,3 +181,22 @@ def test_lists_do_not_grow(api, harbor, sam, pat, quinn, jordan):
     small = [count(REVIEWS), count(SESSIONS)]
     grow(10)
     assert [count(REVIEWS), count(SESSIONS)] == small
+
+
+def test_participant_role_members_get_403_from_supervision_and_note_review(
+    api, sam, pat, riley, jordan
+):
+    session = record(sam, [pat])
+    encounter = log(pat, jordan)
+    caller = api(riley)
+    for path in (
+        SESSIONS,
+        f"{SESSIONS}/{session.pk}",
+        f"{SESSIONS}/{uuid.uuid4()}",
+        f"/api/v1/reviews/{encounter.pk}",
+    ):
+        assert caller.get(path).status_code == 403, path
+    assert caller.patch(f"{SESSIONS}/{session.pk}", {"version": 1}).status_code == 403
+    assert caller.delete(f"{SESSIONS}/{session.pk}").status_code == 403
+    comment = caller.post(f"/api/v1/reviews/{encounter.pk}/comments", {"body": "Hello"})
+    assert comment.status_code == 403

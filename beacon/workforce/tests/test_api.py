@@ -134,3 +134,15 @@ def test_a_supervisor_reads_a_peers_trainings_but_cannot_change_them(
         f"{TRAININGS}/{t.pk}", {"version": 1, "course": "X"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_participant_role_members_get_403_from_every_workforce_operation(
+    client_for, riley, pat_member
+):
+    """Workforce records are staff records: the role decides first, whatever the id."""
+    done = training(pat_member, on=YESTERDAY, hours={"ethics": 2})
+    client = client_for(riley)
+    for path in (PROGRESS, TRAININGS, f"{TRAININGS}/{done.pk}", f"{TRAININGS}/{uuid.uuid4()}"):
+        assert client.get(path).status_code == 403, path
+    assert client.delete(f"{TRAININGS}/{done.pk}").status_code == 403
+    assert Training.objects.filter(pk=done.pk).exists()

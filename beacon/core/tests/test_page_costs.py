@@ -1,0 +1,34 @@
+"""What every signed-in page pays, and the shapes of the busiest pages' queries (issue 7).
+
+Counts that stay flat as data grows are asserted beside each page's own tests; these catch work a
+page repeats (the same row loaded twice) or queries that read more than the page shows.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _from(table, queries):
+    """The queries that read `table` as their main table."""
+    pattern = re.compile(rf'^SELECT .*? FROM "{table}"(?: WHERE|$| LIMIT| ORDER)', re.S)
+    return [sql for sql in queries if pattern.match(sql)]
+
+
+def test_a_page_loads_the_signed_in_person_once(client_for, pat, jordan):
+    """The membership's user is the person signed in: recording the read of a participant's
+    record (its actor) does not load them again."""
+    queries = _queries(client_for(pat), reverse("participants:detail", args=[jordan.pk]))
+    assert len(_from("accounts_user", queries)) == 1

@@ -29,15 +29,22 @@ def on_caseload(member: Membership, participant_ref) -> Exists:
 
 
 def caseload_participant_ids(member: Membership) -> QuerySet:
-    """A subquery of the ids of the participants this member is currently assigned to.
+    """A subquery of the ids of the current (not merged) participants of the member's
+    organization this member is currently assigned to.
 
     Filters use it as `pk__in=...` rather than a correlated EXISTS per participant: the
     database then starts from the peer's few current assignments (index assignment_peer_current)
-    instead of probing every participant the organization ever had (bench/RESULTS.md).
+    instead of probing every participant the organization ever had (bench/RESULTS.md). The
+    organization is checked here, on each assigned participant, for the same reason: beside
+    `organization_id = ...` on the outer query, SQLite lists the whole organization's
+    participants through its index before it looks at the caseload.
     """
-    return CaseloadAssignment.objects.filter(peer_id=member.user_id, ended_at__isnull=True).values(
-        "participant_id"
-    )
+    return CaseloadAssignment.objects.filter(
+        peer_id=member.user_id,
+        ended_at__isnull=True,
+        participant__organization_id=member.organization_id,
+        participant__merged_into__isnull=True,
+    ).values("participant_id")
 
 
 def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
@@ -45,10 +52,9 @@ def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
     or the whole organization where it opened participants to the team. Anyone else: nobody."""
     if not _active(member) or member.role not in STAFF:
         return Participant.objects.none()
-    qs = Participant.objects.current().filter(organization_id=member.organization_id)
     if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
-        return qs
-    return qs.filter(pk__in=caseload_participant_ids(member))
+        return Participant.objects.current().filter(organization_id=member.organization_id)
+    return Participant.objects.filter(pk__in=caseload_participant_ids(member))
 
 
 def is_assigned(member: Membership | None, participant: Participant) -> bool:

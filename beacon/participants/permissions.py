@@ -60,6 +60,9 @@ def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
 def is_assigned(member: Membership | None, participant: Participant) -> bool:
     if not _active(member):
         return False
+    current = getattr(participant, "current_assignments", None)
+    if current is not None:  # loaded with the participant (selectors.current_assignments)
+        return any(a.peer_id == member.user_id for a in current)
     return CaseloadAssignment.objects.filter(
         participant=participant, peer_id=member.user_id, ended_at__isnull=True
     ).exists()

@@ -51,10 +51,18 @@ def referral_list(
 def referral_list_for_participant(
     *, member: Membership, participant: Participant
 ) -> list[Referral]:
-    """The participant's referrals for the participant page, newest first: one query."""
-    return list(
-        _listed(referrals_sent_visible_to(member).filter(participant=participant))[:MAX_PAGE]
+    """The participant's referrals for the participant page, newest first: one query, of the
+    referrals' own columns (the participant and the sending organization are known)."""
+    referrals = list(
+        referrals_sent_visible_to(member)
+        .filter(participant=participant)
+        .select_related("receiving_organization", "made_by")
+        .order_by("-created_at", "pk")[:MAX_PAGE]
     )
+    for referral in referrals:
+        referral.participant = participant
+        referral.organization = member.organization
+    return referrals
 
 
 def referral_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Referral:

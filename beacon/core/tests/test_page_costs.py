@@ -59,3 +59,18 @@ def test_a_peers_records_are_checked_against_their_caseload_not_the_organization
     plan = _plan(query.sql_with_params())
     assert "assignment_peer_current" in plan
     assert "INDEX participant_org" not in plan
+
+
+def test_whether_a_peer_may_edit_uses_the_assignments_loaded_with_the_participant(
+    pat, quinn, jordan, django_assert_num_queries
+):
+    from beacon.organizations.models import Membership
+    from beacon.participants.permissions import can_edit_participant
+    from beacon.participants.selectors import participant_get_for_member
+
+    member = Membership.objects.select_related("organization").get(user=pat)
+    participant = participant_get_for_member(member=member, pk=jordan.pk)
+    quinn_member = Membership.objects.select_related("organization").get(user=quinn)
+    with django_assert_num_queries(0):
+        assert can_edit_participant(member, participant)
+        assert not can_edit_participant(quinn_member, participant)

@@ -38,13 +38,12 @@ def participant_list(request):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    results = selectors.participant_search(
-        member=member, query=query, status=status, mine_only=mine
+    rows, has_next = selectors.participant_list_page(
+        member=member, query=query, status=status, mine_only=mine, page=page, page_size=PAGE_SIZE
     )
-    rows = list(results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     context = {
-        "participants": rows[:PAGE_SIZE],
-        "has_next": len(rows) > PAGE_SIZE,
+        "participants": rows,
+        "has_next": has_next,
         "page": page,
         "q": query,
         "status": status,

@@ -74,3 +74,19 @@ def test_whether_a_peer_may_edit_uses_the_assignments_loaded_with_the_participan
     with django_assert_num_queries(0):
         assert can_edit_participant(member, participant)
         assert not can_edit_participant(quinn_member, participant)
+
+
+def test_the_participant_list_reads_the_columns_it_shows(client_for, pat, jordan, quinn):
+    """Fifty rows of every participant column and each assigned peer's whole account (password
+    hash included) were read and converted for four columns of names and dates."""
+    from beacon.participants.tests.factories import AssignmentFactory
+
+    AssignmentFactory(participant=jordan, peer=quinn, role="secondary")
+    client = client_for(pat)
+    response = client.get(reverse("participants:list"))
+    assert "Quinn Peer (secondary)" in response.content.decode()
+    queries = _queries(client, reverse("participants:list"))
+    (page,) = _from("participants_participant", queries)
+    assert '"participants_participant"."phone"' not in page
+    # Only the signed-in person's own row is read whole (by the session).
+    assert sum('"accounts_user"."password"' in sql for sql in queries) == 1

@@ -90,3 +90,20 @@ def test_the_participant_list_reads_the_columns_it_shows(client_for, pat, jordan
     assert '"participants_participant"."phone"' not in page
     # Only the signed-in person's own row is read whole (by the session).
     assert sum('"accounts_user"."password"' in sql for sql in queries) == 1
+
+
+def test_logging_an_encounter_does_not_look_up_what_it_was_given(pat, jordan):
+    """full_clean() checked that the organization, participant and peer (just loaded through
+    the access check) exist and that the new id is unused: five queries of every encounter."""
+    from beacon.encounters.tests.factories import log
+
+    log(pat, jordan)  # warm: the first write of a test may set up more
+    with CaptureQueriesContext(connection) as captured:
+        log(pat, jordan)
+    checked = {
+        re.search(r'AS "a" FROM "(\w+)"', q["sql"]).group(1)
+        for q in captured.captured_queries
+        if ' AS "a" FROM ' in q["sql"]
+    }
+    # (whether the peer is on the participant's caseload is the access check itself)
+    assert checked <= {"participants_caseloadassignment"}

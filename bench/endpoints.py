@@ -74,37 +74,113 @@ def print_header(bench, *, markdown: bool) -> None:
         "page",
         "p50 ms",
         "p95 ms",
+        "CPU p50",
+        "CPU p95",
         "queries",
-        "floor p50 ms",
-        "ratio",
-        "CPU p50 ms",
-        "CPU p95 ms",
+        "data p50",
+        "floor p50",
+        "data/floor",
+        "page/floor",
     )
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("| " + " | ".join("---" for _ in header) + " |", flush=True)
     else:
-        print("  ".join(f"{h:>14}" for h in header), flush=True)
+        print("  ".join(f"{h:>10}" for h in header), flush=True)
 
 
 def print_row(row, *, markdown: bool) -> None:
-    name, times, queries, floor, cpu = row
+    name, times, queries, floor, cpu, data = row
     p50, p95 = statistics.median(times), _pct(times, 0.95)
-    f50 = statistics.median(floor)
+    f50, d50 = statistics.median(floor), statistics.median(data)
     cells = (
         name,
         f"{p50:.1f}",
         f"{p95:.1f}",
-        str(queries),
-        f"{f50:.2f}",
-        f"{p50 / f50:.1f}x",
         f"{statistics.median(cpu):.1f}",
         f"{_pct(cpu, 0.95):.1f}",
+        str(queries),
+        f"{d50:.2f}",
+        f"{f50:.2f}",
+        f"{d50 / f50:.1f}x",
+        f"{p50 / f50:.0f}x",
     )
     if markdown:
         print("| " + " | ".join(cells) + " |", flush=True)
     else:
-        print("  ".join(f"{c:>14}" for c in cells), flush=True)
+        print("  ".join(f"{c:>10}" for c in cells), flush=True)
+
+
+def _delegate(name):
+    def method(self, *args, **kwargs):
+        return getattr(self.cursor, name)(*args, **kwargs)
+
+    return method
+
+
+class DataTimer:
+    """Time spent fetching and writing data through the framework while a page is served: the
+    ORM's query building, the database's work and the building of model instances (querysets
+    evaluated anywhere, counts, inserts, updates, raw cursors), outermost call only. Compared
+    with the floor, it shows what Django's ORM costs over hand-written SQL for the same data;
+    the rest of a page's time is middleware, access checks, audit and rendering."""
+
+    def __init__(self):
+        self.total = 0.0
+        self._depth = 0
+        self._patched = []
+        self._added = []
+
+    def _wrap(self, owner, name):
+        original = getattr(owner, name)
+        timer = self
+
+        def timed(*args, **kwargs):
+            if timer._depth:
+                return original(*args, **kwargs)
+            timer._depth = 1
+            t0 = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                timer.total += time.perf_counter() - t0
+                timer._depth = 0
+
+        setattr(owner, name, timed)
+        self._patched.append((owner, name, original))
+
+    def __enter__(self):
+        from django.db.backends import utils
+        from django.db.models import query
+        from django.db.models.sql import compiler
+
+        for name in ("_fetch_all", "count", "exists", "aggregate", "update", "_insert"):
+            self._wrap(query.QuerySet, name)
+        for cls in (
+            compiler.SQLCompiler,
+            compiler.SQLInsertCompiler,
+            compiler.SQLUpdateCompiler,
+            compiler.SQLDeleteCompiler,
+            compiler.SQLAggregateCompiler,
+        ):
+            if "execute_sql" in vars(cls):
+                self._wrap(cls, "execute_sql")
+        for name in ("execute", "executemany"):
+            self._wrap(utils.CursorWrapper, name)
+        # Django's cursor hands fetches to the driver's cursor through __getattr__: give them
+        # a method of their own while timing, removed afterwards.
+        for name in ("fetchone", "fetchmany", "fetchall"):
+            setattr(utils.CursorWrapper, name, _delegate(name))
+            self._added.append((utils.CursorWrapper, name))
+            self._wrap(utils.CursorWrapper, name)
+        return self
+
+    def __exit__(self, *exc):
+        for owner, name, original in reversed(self._patched):
+            setattr(owner, name, original)
+        for owner, name in self._added:
+            delattr(owner, name)
+        self._patched, self._added = [], []
 
 
 class Bench:
@@ -247,9 +323,10 @@ class Bench:
             yield "workload", sup, "get", url, None, self.floor_workload
 
     def run(self, *, runs: int, names=None):
-        """Yields (page, times in ms, query count, floor times in ms, CPU times in ms) page by
-        page. CPU time is this process's (Python and, on SQLite, the database; not the
-        PostgreSQL server's): on a busy machine it shows the work where wall time shows waiting."""
+        """Yields (page, times in ms, query count, floor times in ms, CPU times in ms, data
+        times in ms: see DataTimer) page by page. CPU time is this process's (Python and, on
+        SQLite, the database; not the PostgreSQL server's): on a busy machine it shows the work
+        where wall time shows waiting."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -263,7 +340,7 @@ class Bench:
                 response = call(url, data) if data else call(url)
                 assert response.status_code == expected, (name, response.status_code)
                 floor()
-            times, floor_times, cpu_times = [], [], []
+            times, floor_times, cpu_times, data_times = [], [], [], []
             with CaptureQueriesContext(connection) as captured:
                 call(url, data) if data else call(url)
             queries = len(captured)
@@ -271,14 +348,17 @@ class Bench:
             for _ in range(runs):
                 if times and time.perf_counter() > budget:
                     break
-                t0, c0 = time.perf_counter(), time.process_time()
-                response = call(url, data) if data else call(url)
-                times.append((time.perf_counter() - t0) * 1000)
-                cpu_times.append((time.process_time() - c0) * 1000)
+                data_timer = DataTimer()
+                with data_timer:
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    response = call(url, data) if data else call(url)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    cpu_times.append((time.process_time() - c0) * 1000)
+                data_times.append(data_timer.total * 1000)
                 t0 = time.perf_counter()
                 floor()
                 floor_times.append((time.perf_counter() - t0) * 1000)
-            yield name, times, queries, floor_times, cpu_times
+            yield name, times, queries, floor_times, cpu_times, data_times
 
     # floors: the data each page shows, fetched by hand ----------------------------------------
 

@@ -23,9 +23,8 @@ def _queries(client, url):
 
 def _from(table, queries):
     """The queries that read `table` as their main table."""
-    main_table = rf'^SELECT .*? FROM "{table}"(?: WHERE|$| LIMIT| ORDER)'  # noqa: S608 - a regex
-    pattern = re.compile(main_table, re.S)
-    return [sql for sql in queries if pattern.match(sql)]
+    first_from = re.compile(r'^SELECT .*? FROM "(\w+)"', re.S)
+    return [sql for sql in queries if (m := first_from.match(sql)) and m.group(1) == table]
 
 
 def test_a_page_loads_the_signed_in_person_once(client_for, pat, jordan):
@@ -107,3 +106,28 @@ def test_logging_an_encounter_does_not_look_up_what_it_was_given(pat, jordan):
     }
     # (whether the peer is on the participant's caseload is the access check itself)
     assert checked <= {"participants_caseloadassignment"}
+
+
+def test_the_participant_page_reads_each_thing_once(client_for, pat, jordan):
+    """Its consents were read twice (the table and the recent history), its two plans one query
+    each after the participant."""
+    from beacon.consents.tests.factories import ConsentFactory
+    from beacon.plans.tests.factories import make_plan
+
+    ConsentFactory(participant=jordan, recipients=["Mercy Clinic"])
+    make_plan(pat, jordan)
+    client = client_for(pat)
+    html = client.get(reverse("participants:detail", args=[jordan.pk])).content.decode()
+    assert "Open the recovery plan" in html
+    assert html.count("Mercy Clinic") == 2  # in the consents table and the recent history
+    queries = _queries(client, reverse("participants:detail", args=[jordan.pk]))
+    assert len(_from("consents_consent", queries)) == 1
+    assert _from("plans_recoveryplan", queries) == []
+    assert _from("plans_wellnessplan", queries) == []
+
+
+def test_the_timeline_page_does_not_load_what_it_does_not_show(client_for, pat, jordan):
+    queries = _queries(client_for(pat), reverse("participants:timeline", args=[jordan.pk]))
+    assert not any("participants_participant_priority_populations" in sql for sql in queries)
+    # Its two sources of caseload changes (joined and left), not the current peers as well.
+    assert len(_from("participants_caseloadassignment", queries)) == 2

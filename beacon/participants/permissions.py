@@ -6,7 +6,7 @@ the participant is: other apps build their `*_visible_to` on `participants_visib
 
 from __future__ import annotations
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, Participant
@@ -55,6 +55,27 @@ def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
     if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
         return Participant.objects.current().filter(organization_id=member.organization_id)
     return Participant.objects.filter(pk__in=caseload_participant_ids(member))
+
+
+def visible_participant_q(member: Membership | None, field: str = "participant") -> Q:
+    """A filter for records whose participant (through `field`) the member may see: exactly
+    participants_visible_to(member), written so the database checks each record's participant
+    instead of first listing the participants. Other apps' `*_visible_to` use it.
+
+    `field__in=participants_visible_to(member)` listed every participant of the organization
+    for supervisors and admins (2,500 index and row reads, 10-30 ms on SQLite, before one
+    consent of one participant was found); here it is a join on the record's participant, and
+    for a peer their few current assignments, as before."""
+    if not _active(member) or member.role not in STAFF:
+        return Q(pk__in=[])
+    if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
+        return Q(
+            **{
+                f"{field}__organization_id": member.organization_id,
+                f"{field}__merged_into__isnull": True,
+            }
+        )
+    return Q(**{f"{field}__in": caseload_participant_ids(member)})
 
 
 def is_assigned(member: Membership | None, participant: Participant) -> bool:

@@ -15,7 +15,11 @@ from django.db.models import Q, QuerySet
 
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
-from beacon.participants.permissions import STAFF, participants_visible_to
+from beacon.participants.permissions import (
+    STAFF,
+    participants_visible_to,
+    visible_participant_q,
+)
 from beacon.referrals.models import (
     OUTCOME_STATUSES,
     Disclosure,
@@ -32,10 +36,7 @@ def referrals_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
     return Referral.objects.filter(
-        Q(
-            organization_id=member.organization_id,
-            participant__in=participants_visible_to(member).values("pk"),
-        )
+        Q(visible_participant_q(member), organization_id=member.organization_id)
         | Q(receiving_organization_id=member.organization_id)
     )
 
@@ -44,8 +45,7 @@ def referrals_sent_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
     return Referral.objects.filter(
-        organization_id=member.organization_id,
-        participant__in=participants_visible_to(member).values("pk"),
+        visible_participant_q(member), organization_id=member.organization_id
     )
 
 
@@ -59,8 +59,7 @@ def disclosures_visible_to(member: Membership | None) -> QuerySet[Disclosure]:
     if not _staff(member):
         return Disclosure.objects.none()
     return Disclosure.objects.filter(
-        organization_id=member.organization_id,
-        participant__in=participants_visible_to(member).values("pk"),
+        visible_participant_q(member), organization_id=member.organization_id
     )
 
 

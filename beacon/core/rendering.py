@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -26,9 +26,11 @@ def _value(value) -> str:
 
 
 def _stringformat(value) -> str:
-    """{{ value|stringformat:'s' }}: the filter keeps a value already marked safe safe."""
+    """{{ value|stringformat:'s' }}"""
     text = str(value) if isinstance(value, tuple) else "%s" % value  # noqa: UP031 - as Django
-    return _value(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
+    if isinstance(value, SafeData):  # the filter keeps a value marked safe as it is
+        return text
+    return _value(text)
 
 
 def _attrs(attrs: dict) -> str:

@@ -10,7 +10,13 @@ from beacon.core.rendering import FormRenderer, render_select
 
 class Choices(forms.Form):
     plain = forms.ChoiceField(
-        choices=[("", "Any"), ("a<b", 'A & "B"'), (3, 3), ("safe", mark_safe("<b>x</b>"))],
+        choices=[
+            ("", "Any"),
+            ("a<b", 'A & "B"'),
+            (3, 3),
+            ("safe", mark_safe("<b>x</b>")),
+            (mark_safe("a&amp;b"), "safe value"),
+        ],
         required=False,
         help_text="Pick one",
     )

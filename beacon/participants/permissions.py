@@ -63,9 +63,9 @@ def visible_participant_q(member: Membership | None, field: str = "participant")
     instead of first listing the participants. Other apps' `*_visible_to` use it.
 
     `field__in=participants_visible_to(member)` listed every participant of the organization
-    for supervisors and admins (2,500 index and row reads, 10-30 ms on SQLite, before one
-    consent of one participant was found); here it is a join on the record's participant, and
-    for a peer their few current assignments, as before."""
+    for supervisors and admins before one consent of one participant was found (3.1 ms of CPU
+    per query on SQLite at 2,500 participants, against 0.7 ms); here it is a join on the
+    record's participant, and for a peer the list of their few current assignments."""
     if not _active(member) or member.role not in STAFF:
         return Q(pk__in=[])
     if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:

@@ -75,8 +75,8 @@ def participant_search(
     return qs.prefetch_related(current_assignments()).order_by("family_name", "given_name", "pk")
 
 
-# What the participant list shows (participants/partials/_results.html): a page of 50 rows of
-# every column and every assigned peer's whole account cost about 4 ms of conversions alone.
+# What the participant list shows (participants/partials/_results.html), rather than every
+# column of 50 participants and the whole account (password hash included) of each peer named.
 LIST_FIELDS = (
     "id",
     "record_number",

@@ -155,6 +155,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with drop-down lists written out in Python (the same HTML, faster).
+FORM_RENDERER = "beacon.core.rendering.FormRenderer"
 
 # Database: SQLite in the data directory unless DATABASE_URL names another (PostgreSQL).
 DATABASE_URL = env_str("DATABASE_URL")

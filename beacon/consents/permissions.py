@@ -12,7 +12,11 @@ from django.db.models import QuerySet
 from beacon.consents.models import Consent
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
-from beacon.participants.permissions import STAFF, participants_visible_to
+from beacon.participants.permissions import (
+    STAFF,
+    participants_visible_to,
+    visible_participant_q,
+)
 
 
 def _active_staff(member: Membership | None) -> bool:
@@ -23,8 +27,7 @@ def consents_visible_to(member: Membership | None) -> QuerySet[Consent]:
     if not _active_staff(member):
         return Consent.objects.none()
     return Consent.objects.filter(
-        organization_id=member.organization_id,
-        participant__in=participants_visible_to(member).values("pk"),
+        visible_participant_q(member), organization_id=member.organization_id
     )
 
 

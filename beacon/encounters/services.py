@@ -116,6 +116,9 @@ def _check_follow_up(follow_up_on: date | None, occurred_at: datetime) -> None:
         )
 
 
+LOADED_RELATIONS = ("organization", "participant", "peer", "created_by")
+
+
 def encounter_log(
     *,
     member: Membership,
@@ -170,7 +173,10 @@ def encounter_log(
         ),
         **values,
     )
-    encounter.full_clean()
+    # The related records were just loaded (through the access check) and the id is new:
+    # checking that they exist and that the id is unused took five queries, the database
+    # enforces both anyway.
+    encounter.full_clean(exclude=LOADED_RELATIONS, validate_unique=False)
     with transaction.atomic():
         encounter.save()
         details = {

@@ -15,5 +15,9 @@ class CurrentMembershipMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             request.memberships = list(memberships_of_user(user))
+            for membership in request.memberships:
+                # The person signed in is each membership's user: pages reading member.user
+                # (the audit trail's actor, above all) must not load them again.
+                membership.user = user
             request.member = current_membership(user, request.memberships)
         return self.get_response(request)

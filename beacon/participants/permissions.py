@@ -6,7 +6,7 @@ the participant is: other apps build their `*_visible_to` on `participants_visib
 
 from __future__ import annotations
 
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, Participant
@@ -29,15 +29,22 @@ def on_caseload(member: Membership, participant_ref) -> Exists:
 
 
 def caseload_participant_ids(member: Membership) -> QuerySet:
-    """A subquery of the ids of the participants this member is currently assigned to.
+    """A subquery of the ids of the current (not merged) participants of the member's
+    organization this member is currently assigned to.
 
     Filters use it as `pk__in=...` rather than a correlated EXISTS per participant: the
     database then starts from the peer's few current assignments (index assignment_peer_current)
-    instead of probing every participant the organization ever had (bench/RESULTS.md).
+    instead of probing every participant the organization ever had (bench/RESULTS.md). The
+    organization is checked here, on each assigned participant, for the same reason: beside
+    `organization_id = ...` on the outer query, SQLite lists the whole organization's
+    participants through its index before it looks at the caseload.
     """
-    return CaseloadAssignment.objects.filter(peer_id=member.user_id, ended_at__isnull=True).values(
-        "participant_id"
-    )
+    return CaseloadAssignment.objects.filter(
+        peer_id=member.user_id,
+        ended_at__isnull=True,
+        participant__organization_id=member.organization_id,
+        participant__merged_into__isnull=True,
+    ).values("participant_id")
 
 
 def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
@@ -45,15 +52,38 @@ def participants_visible_to(member: Membership | None) -> QuerySet[Participant]:
     or the whole organization where it opened participants to the team. Anyone else: nobody."""
     if not _active(member) or member.role not in STAFF:
         return Participant.objects.none()
-    qs = Participant.objects.current().filter(organization_id=member.organization_id)
     if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
-        return qs
-    return qs.filter(pk__in=caseload_participant_ids(member))
+        return Participant.objects.current().filter(organization_id=member.organization_id)
+    return Participant.objects.filter(pk__in=caseload_participant_ids(member))
+
+
+def visible_participant_q(member: Membership | None, field: str = "participant") -> Q:
+    """A filter for records whose participant (through `field`) the member may see: exactly
+    participants_visible_to(member), written so the database checks each record's participant
+    instead of first listing the participants. Other apps' `*_visible_to` use it.
+
+    `field__in=participants_visible_to(member)` listed every participant of the organization
+    for supervisors and admins before one consent of one participant was found (3.1 ms of CPU
+    per query on SQLite at 2,500 participants, against 0.7 ms); here it is a join on the
+    record's participant, and for a peer the list of their few current assignments."""
+    if not _active(member) or member.role not in STAFF:
+        return Q(pk__in=[])
+    if member.role in SEES_WHOLE_ORGANIZATION or member.organization.participants_open_to_team:
+        return Q(
+            **{
+                f"{field}__organization_id": member.organization_id,
+                f"{field}__merged_into__isnull": True,
+            }
+        )
+    return Q(**{f"{field}__in": caseload_participant_ids(member)})
 
 
 def is_assigned(member: Membership | None, participant: Participant) -> bool:
     if not _active(member):
         return False
+    current = getattr(participant, "current_assignments", None)
+    if current is not None:  # loaded with the participant (selectors.current_assignments)
+        return any(a.peer_id == member.user_id for a in current)
     return CaseloadAssignment.objects.filter(
         participant=participant, peer_id=member.user_id, ended_at__isnull=True
     ).exists()

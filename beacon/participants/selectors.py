@@ -75,16 +75,77 @@ def participant_search(
     return qs.prefetch_related(current_assignments()).order_by("family_name", "given_name", "pk")
 
 
-def participant_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Participant:
+# What the participant list shows (participants/partials/_results.html), rather than every
+# column of 50 participants and the whole account (password hash included) of each peer named.
+LIST_FIELDS = (
+    "id",
+    "record_number",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "discharged_on",
+    "last_contact_at",
+)
+
+
+def participant_list_page(
+    *,
+    member: Membership,
+    query: str = "",
+    status: str = "active",
+    mine_only: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[Participant], bool]:
+    """One page of participant_search() with the columns the list shows, and whether there is
+    a next page. Two queries (the page, its current peers)."""
+    results = (
+        participant_search(member=member, query=query, status=status, mine_only=mine_only)
+        .only(*LIST_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseloadAssignment.objects.filter(ended_at__isnull=True)
+                .select_related("peer")
+                .only("participant_id", "role", "peer_id", "peer__name"),
+                to_attr="current_assignments",
+            )
+        )
+    )
+    rows = list(results[(page - 1) * page_size : page * page_size + 1])
+    return rows[:page_size], len(rows) > page_size
+
+
+def participant_get_for_member(
+    *, member: Membership, pk, for_write: bool = False, details: bool = True
+) -> Participant:
     """One participant the member may see (404 otherwise); 403 when asked for writing by a
-    member who may only read it."""
+    member who may only read it. With `details` (for pages showing the record) their priority
+    populations and current peers come with them (two more queries); pages that only name the
+    participant (the timeline) or act on them (logging an encounter) go without."""
+    visible = participants_visible_to(member).select_related("organization", "created_by")
+    if details:
+        visible = visible.prefetch_related("priority_populations", current_assignments())
+    return load_visible(
+        member=member,
+        visible=visible,
+        pk=pk,
+        for_write=for_write,
+        can_write=can_edit_participant,
+    )
+
+
+def participant_get_for_page(*, member: Membership, pk) -> Participant:
+    """participant_get_for_member() for the participant's own page: also their recovery and
+    wellness plans (the page summarizes both), in the same query."""
     return load_visible(
         member=member,
         visible=participants_visible_to(member)
-        .select_related("organization", "created_by")
+        .select_related("organization", "created_by", "recovery_plan", "wellness_plan")
         .prefetch_related("priority_populations", current_assignments()),
         pk=pk,
-        for_write=for_write,
         can_write=can_edit_participant,
     )
 
@@ -189,12 +250,18 @@ class TimelinePage:
 
 
 def participant_timeline(
-    *, participant: Participant, before: datetime | None = None, limit: int = 25
+    *,
+    participant: Participant,
+    before: datetime | None = None,
+    limit: int = 25,
+    consents: list | None = None,
 ) -> TimelinePage:
     """Encounters, consents and caseload changes, newest first, a page at a time.
 
     Each source gives at most `limit + 1` rows older than `before`, so a page costs a fixed
-    number of queries however long the history.
+    number of queries however long the history. `consents`: all the participant's consents with
+    their recipients, when the caller has them already (the participant's page lists them), so
+    they are not read again.
     """
     from beacon.consents.models import Consent
     from beacon.encounters.models import Encounter
@@ -205,10 +272,17 @@ def participant_timeline(
     encounters = older(
         Encounter.objects.filter(participant=participant).select_related("peer"), "occurred_at"
     ).order_by("-occurred_at")[: limit + 1]
-    consents = older(
-        Consent.objects.filter(participant=participant).prefetch_related("recipients"),
-        "created_at",
-    ).order_by("-created_at")[: limit + 1]
+    if consents is None:
+        consents = older(
+            Consent.objects.filter(participant=participant).prefetch_related("recipients"),
+            "created_at",
+        ).order_by("-created_at")[: limit + 1]
+    else:
+        consents = sorted(
+            (c for c in consents if before is None or c.created_at < before),
+            key=lambda c: c.created_at,
+            reverse=True,
+        )[: limit + 1]
     started = older(
         CaseloadAssignment.objects.filter(participant=participant).select_related(
             "peer", "assigned_by"

@@ -38,13 +38,12 @@ def participant_list(request):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    results = selectors.participant_search(
-        member=member, query=query, status=status, mine_only=mine
+    rows, has_next = selectors.participant_list_page(
+        member=member, query=query, status=status, mine_only=mine, page=page, page_size=PAGE_SIZE
     )
-    rows = list(results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     context = {
-        "participants": rows[:PAGE_SIZE],
-        "has_next": len(rows) > PAGE_SIZE,
+        "participants": rows,
+        "has_next": has_next,
         "page": page,
         "q": query,
         "status": status,
@@ -114,17 +113,20 @@ def participant_new(request):
 @require_member
 def participant_detail(request, participant_id):
     member = request.member
-    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    participant = selectors.participant_get_for_page(member=member, pk=participant_id)
     services.participant_viewed(member=member, participant=participant, seen="record")
     from beacon.consents.selectors import consent_list_for_participant
 
+    consents = consent_list_for_participant(member=member, participant=participant)
     return render(
         request,
         "participants/detail.html",
         {
             "participant": participant,
-            "consents": consent_list_for_participant(member=member, participant=participant),
-            "timeline": selectors.participant_timeline(participant=participant, limit=10),
+            "consents": consents,
+            "timeline": selectors.participant_timeline(
+                participant=participant, limit=10, consents=consents
+            ),
             "can_edit": permissions.can_edit_participant(member, participant),
             "can_manage_caseload": permissions.can_manage_caseloads(member),
             "can_merge": permissions.can_merge_participants(member),
@@ -136,7 +138,9 @@ def participant_detail(request, participant_id):
 @require_member
 def participant_timeline(request, participant_id):
     member = request.member
-    participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    participant = selectors.participant_get_for_member(
+        member=member, pk=participant_id, details=False
+    )
     before = _parse_before(request.GET.get("before"))
     services.participant_viewed(member=member, participant=participant, seen="timeline")
     page = selectors.participant_timeline(participant=participant, before=before)

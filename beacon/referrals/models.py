@@ -106,6 +106,12 @@ class Referral(BaseModel, VersionedModel):
         indexes = [
             models.Index(fields=["participant", "-created_at"], name="referral_participant"),
             models.Index(fields=["receiving_organization", "status"], name="referral_inbox"),
+            # The inbox, newest first, a page at a time (without it every page sorted all the
+            # referrals the organization ever received).
+            models.Index(
+                fields=["receiving_organization", "-created_at", "-id"],
+                name="referral_inbox_recent",
+            ),
             models.Index(
                 fields=["organization", "status", "follow_up_due_on"], name="referral_due"
             ),

@@ -17,7 +17,11 @@ from django.db.models import Q, QuerySet
 
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
-from beacon.participants.permissions import STAFF, participants_visible_to
+from beacon.participants.permissions import (
+    STAFF,
+    participants_visible_to,
+    visible_participant_q,
+)
 from beacon.referrals.models import (
     OUTCOME_STATUSES,
     Disclosure,
@@ -40,10 +44,7 @@ def referrals_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
     return Referral.objects.filter(
-        Q(
-            organization_id=member.organization_id,
-            participant__in=participants_visible_to(member).values("pk"),
-        )
+        Q(visible_participant_q(member), organization_id=member.organization_id)
         | _received(member)
     )
 
@@ -52,8 +53,7 @@ def referrals_sent_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
     return Referral.objects.filter(
-        organization_id=member.organization_id,
-        participant__in=participants_visible_to(member).values("pk"),
+        visible_participant_q(member), organization_id=member.organization_id
     )
 
 
@@ -68,8 +68,7 @@ def disclosures_visible_to(member: Membership | None) -> QuerySet[Disclosure]:
     if not _staff(member):
         return Disclosure.objects.none()
     return Disclosure.objects.filter(
-        organization_id=member.organization_id,
-        participant__in=participants_visible_to(member).values("pk"),
+        visible_participant_q(member), organization_id=member.organization_id
     )
 
 

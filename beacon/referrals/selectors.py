@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from beacon.core.access import load_visible
@@ -48,13 +50,72 @@ def referral_list(
     return list(_listed(qs)[:limit])
 
 
+INBOX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    referrals: list[Referral]
+    next_before: str | None  # the cursor of the next (older) page: "<created_at>,<id>"
+
+
+def referral_inbox_page(
+    *, member: Membership, status: str | None = None, before: str | None = None
+) -> InboxPage:
+    """A page of the referrals addressed to the member's organization, newest first: one query
+    of what the inbox shows (the sender's name and what was shared, never the record), paged by
+    position (`before`, the cursor of the last one seen) so it costs the same however many
+    came before. A cursor that cannot be read starts from the newest."""
+    qs = referrals_received_by(member)
+    if status:
+        qs = qs.filter(status=status)
+    after = _inbox_cursor(before)
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    referrals = list(
+        qs.select_related("organization")
+        .only(
+            "id",
+            "created_at",
+            "status",
+            "urgency",
+            "recipient_name",
+            "shared_snapshot",
+            "organization__name",
+        )
+        .order_by("-created_at", "-pk")[: INBOX_PAGE + 1]
+    )
+    more = len(referrals) > INBOX_PAGE
+    referrals = referrals[:INBOX_PAGE]
+    last = referrals[-1] if more else None
+    return InboxPage(referrals, f"{last.created_at.isoformat()},{last.pk}" if last else None)
+
+
+def _inbox_cursor(raw: str | None) -> tuple[datetime.datetime, uuid.UUID] | None:
+    at, _, pk = (raw or "").partition(",")
+    try:
+        at, pk = datetime.datetime.fromisoformat(at), uuid.UUID(pk)
+    except ValueError:
+        return None
+    return (at, pk) if timezone.is_aware(at) else None
+
+
 def referral_list_for_participant(
     *, member: Membership, participant: Participant
 ) -> list[Referral]:
-    """The participant's referrals for the participant page, newest first: one query."""
-    return list(
-        _listed(referrals_sent_visible_to(member).filter(participant=participant))[:MAX_PAGE]
+    """The participant's referrals for the participant page, newest first: one query, of the
+    referrals' own columns (the participant and the sending organization are known)."""
+    referrals = list(
+        referrals_sent_visible_to(member)
+        .filter(participant=participant)
+        .select_related("receiving_organization", "made_by")
+        .order_by("-created_at", "pk")[:MAX_PAGE]
     )
+    for referral in referrals:
+        referral.participant = participant
+        referral.organization = member.organization
+    return referrals
 
 
 def referral_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Referral:

@@ -151,8 +151,14 @@ def referral_status(request, referral_id):
 def referral_inbox(request):
     """Referrals addressed to this organization by others on this Beacon (a staff page)."""
     status = request.GET.get("status") or None
-    referrals = selectors.referral_list(member=request.member, box="inbox", status=status)
-    return render(request, "referrals/inbox.html", {"referrals": referrals, "status": status})
+    page = selectors.referral_inbox_page(
+        member=request.member, status=status, before=request.GET.get("before")
+    )
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"referrals": page.referrals, "next_before": page.next_before, "status": status},
+    )
 
 
 @require_member

@@ -370,3 +370,47 @@ def test_timeline_queries_do_not_grow_with_referrals(client_for, send, pat, jord
     for _ in range(5):
         send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
     assert _queries(client, path) == one
+
+
+def test_the_inbox_is_paged_by_position_newest_first(
+    client_for, send, consent_for, pat, olive, jordan, lakeside_service, monkeypatch
+):
+    from beacon.referrals import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_PAGE", 2)
+    consent_for(jordan, ["Lakeside Recovery Center"])
+    sent = [send(pat, jordan, to_service=lakeside_service, reason=f"r{i}") for i in range(5)]
+    Referral.objects.filter(pk=sent[3].pk).update(created_at=sent[4].created_at)  # a tie
+    sent[3].refresh_from_db()
+    client = client_for(olive)
+    seen, path = [], reverse("referrals:inbox")
+    for _ in range(4):
+        response = client.get(path)
+        page = response.context["referrals"]
+        assert len(page) <= 2
+        seen += page
+        link = re.search(r'href="(\?before=[^"]+)">Older referrals', response.content.decode())
+        if response.context["next_before"] is None:
+            assert link is None
+            break
+        path = reverse("referrals:inbox") + link.group(1).replace("&amp;", "&")
+    assert [r.pk for r in seen] == [
+        r.pk for r in sorted(sent, key=lambda r: (r.created_at, r.pk), reverse=True)
+    ]
+    # A cursor that cannot be read starts from the newest.
+    assert client.get(reverse("referrals:inbox") + "?before=nonsense").status_code == 200
+
+
+def test_the_inbox_reads_what_it_shows_not_the_record(
+    client_for, send, consent_for, pat, olive, jordan, lakeside_service
+):
+    consent_for(jordan, ["Lakeside Recovery Center"])
+    send(pat, jordan, to_service=lakeside_service)
+    with CaptureQueriesContext(connection) as captured:
+        html = client_for(olive).get(reverse("referrals:inbox")).content.decode()
+    assert "Jordan Rivers" in html and "Harbor Recovery Community" in html
+    (inbox,) = [
+        q["sql"] for q in captured.captured_queries if 'FROM "referrals_referral"' in q["sql"]
+    ]
+    assert "participants_participant" not in inbox
+    assert '"referrals_referral"."reason"' not in inbox

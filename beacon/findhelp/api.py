@@ -55,14 +55,6 @@ class LocationOut(Schema):
     addresses: list[AddressOut]
     phones: list[PhoneOut]
 
-    @staticmethod
-    def resolve_addresses(obj):
-        return list(obj.addresses.all())
-
-    @staticmethod
-    def resolve_phones(obj):
-        return list(obj.phones.all())
-
 
 class OrganizationBrief(Schema):
     id: UUID
@@ -173,19 +165,11 @@ def _service_out(result: selectors.Result) -> dict:
         },
         "populations_served": list(s.populations_served or []),
         "organization": {"id": org.pk, "name": org.name, "website": org.website} if org else None,
-        "locations": [sal.location for sal in s.service_at_locations.all() if sal.location],
-        "phones": list(s.phones.all()),
-        "schedules": list(s.schedules.all()),
+        "locations": result.locations,
+        "phones": result.service_phones,
+        "schedules": result.schedules,
         "languages": result.languages,
-        "taxonomy_terms": [
-            {
-                "code": a.taxonomy_term.code,
-                "name": a.taxonomy_term.name,
-                "taxonomy": a.taxonomy_term.taxonomy,
-            }
-            for a in s.attributes.all()
-            if a.taxonomy_term
-        ],
+        "taxonomy_terms": result.terms,
         "open_now": result.open_now,
         "hours": result.hours,
         "distance_miles": result.distance,
@@ -283,4 +267,9 @@ def get_organization(request, organization_id: UUID):
     summary="One directory location",
 )
 def get_location(request, location_id: UUID):
-    return selectors.location_get_public(pk=location_id)
+    location = selectors.location_get_public(pk=location_id)
+    return {
+        **{f: getattr(location, f) for f in ("id", "name", "description", "latitude", "longitude")},
+        "addresses": list(location.addresses.all()),
+        "phones": list(location.phones.all()),
+    }

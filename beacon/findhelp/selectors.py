@@ -18,25 +18,29 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.access import load_visible
 from beacon.directory.models import (
+    Address,
     Attribute,
     Language,
     Location,
+    Phone,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -114,16 +118,77 @@ class SearchQuery:
     moud: bool = False
 
 
+# What a result shows of a service's related records: plain rows read with values_list() (the
+# page and the API read nothing else), so a page of results costs a fixed handful of queries and
+# no model instances beyond the services themselves.
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneRow:
+    number: str
+    extension: float | None
+    type: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRow:
+    address_1: str
+    address_2: str
+    city: str
+    state_province: str
+    postal_code: str
+    country: str
+    address_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    freq: str
+    byday: str
+    opens_at: time | None
+    closes_at: time | None
+    valid_from: date | None
+    valid_to: date | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    code: str
+    name: str
+    taxonomy: str
+
+
+@dataclass(slots=True)
+class LocationRow:
+    id: uuid.UUID
+    name: str
+    description: str
+    latitude: float | None
+    longitude: float | None
+    addresses: list[AddressRow] = field(default_factory=list)
+    phones: list[PhoneRow] = field(default_factory=list)
+
+
 @dataclass
 class Result:
     service: Service
     distance: float | None
     open_now: bool
-    location: Location | None
+    # The location shown: the one nearest the ZIP code, else the service's first by name.
+    location: LocationRow | None
     hours: list[str] = field(default_factory=list)
-    phones: list = field(default_factory=list)
+    # Numbers to call: the service's own, else its location's, else its organization's.
+    phones: list[PhoneRow] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    address: object | None = None
+    address: AddressRow | None = None
+    # For the API: every location of the service (by name), its own phones and schedules, and
+    # its taxonomy terms (by name).
+    locations: list[LocationRow] = field(default_factory=list)
+    service_phones: list[PhoneRow] = field(default_factory=list)
+    schedules: list[ScheduleRow] = field(default_factory=list)
+    terms: list[TermRow] = field(default_factory=list)
 
 
 @dataclass
@@ -204,7 +269,7 @@ def week_second(now: datetime) -> int:
     return now.weekday() * 86_400 + now.hour * 3600 + now.minute * 60 + now.second
 
 
-def schedule_is_open(schedule: Schedule, now: datetime) -> bool:
+def schedule_is_open(schedule: Schedule | ScheduleRow, now: datetime) -> bool:
     """Whether one loaded schedule says "open" at `now`: the rule the index stores for the
     "open now" filter (index.schedule_openings), so badge and filter cannot disagree."""
     now = local_now(now)
@@ -223,17 +288,29 @@ def schedule_is_open(schedule: Schedule, now: datetime) -> bool:
     return any(starts <= second < ends for starts, ends in openings)
 
 
-def schedule_text(schedule: Schedule) -> str:
+def schedule_text(schedule: Schedule | ScheduleRow) -> str:
     """One line of hours a person can read: "Mon, Tue, Wed 9:00 a.m.-5:00 p.m."."""
     if schedule.opens_at and schedule.closes_at:
-        hours = f"{time_format(schedule.opens_at)}\u2013{time_format(schedule.closes_at)}"
-        if schedule.freq.lower() == "daily":
-            return f"{_('Every day')} {hours}"
-        codes = [d.strip().upper() for d in schedule.byday.split(",") if d.strip()]
-        names = [str(DAY_NAMES[DAY_CODES.index(c)]) for c in codes if c in DAY_CODES]
-        if names:
-            return f"{', '.join(names)} {hours}"
+        text = _hours_text(
+            schedule.freq, schedule.byday, schedule.opens_at, schedule.closes_at, get_language()
+        )
+        if text:
+            return text
     return schedule.description
+
+
+@lru_cache(maxsize=4096)
+def _hours_text(freq: str, byday: str, opens_at: time, closes_at: time, language: str) -> str:
+    """schedule_text() of weekly or daily hours ("" when no day is understood). Cached: a
+    directory repeats a few hours on thousands of services, and formatting times and day names
+    in the active language cost about a tenth of a page of results. `language` is the active
+    one, part of the key because day names and time formats are translated."""
+    hours = f"{time_format(opens_at)}\u2013{time_format(closes_at)}"
+    if freq.lower() == "daily":
+        return f"{_('Every day')} {hours}"
+    codes = [d.strip().upper() for d in byday.split(",") if d.strip()]
+    names = [str(DAY_NAMES[DAY_CODES.index(c)]) for c in codes if c in DAY_CODES]
+    return f"{', '.join(names)} {hours}" if names else ""
 
 
 # The search --------------------------------------------------------------------------------------
@@ -460,12 +537,12 @@ def service_search(
     else:
         count, page_ids = _documents_page(query, now, start, end)
         capped = count > COUNT_CAP
-    services = {s.pk: s for s in _with_details(Service.objects.filter(pk__in=page_ids))}
-    results = [
-        _result(services[pk], distances.get(pk), nearest_location.get(pk), now)
-        for pk in page_ids
-        if pk in services
-    ]
+    services = {
+        s.pk: s for s in Service.objects.filter(pk__in=page_ids).select_related("organization")
+    }
+    results = _results(
+        [services[pk] for pk in page_ids if pk in services], distances, nearest_location, now
+    )
     return SearchPage(
         results=results,
         count=min(count, COUNT_CAP) if capped else count,
@@ -476,55 +553,163 @@ def service_search(
     )
 
 
-def _with_details(qs: QuerySet[Service]) -> QuerySet[Service]:
-    return qs.select_related("organization").prefetch_related(
-        "phones",
-        "schedules",
-        "languages",
-        "organization__phones",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location")
-            .prefetch_related("location__addresses", "location__phones", "schedules")
-            .order_by("location__name", "pk"),
-        ),
-        Prefetch(
-            "attributes",
-            queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                "taxonomy_term__name"
-            ),
-        ),
-    )
+# Loading the page of results ---------------------------------------------------------------------
+
+ADDRESS_FIELDS = (
+    "address_1",
+    "address_2",
+    "city",
+    "state_province",
+    "postal_code",
+    "country",
+    "address_type",
+)
+PHONE_FIELDS = ("number", "extension", "type", "description")
+SCHEDULE_FIELDS = (
+    "freq",
+    "byday",
+    "opens_at",
+    "closes_at",
+    "valid_from",
+    "valid_to",
+    "description",
+)
+# Related rows without an order of their own (phones, addresses, schedules) come in the order
+# they were added.
+ADDED = ("created_at", "pk")
 
 
-def _result(service: Service, distance, location_id, now: datetime) -> Result:
-    sals = [sal for sal in service.service_at_locations.all() if sal.location is not None]
-    chosen = next((sal for sal in sals if sal.location_id == location_id), None) or (
-        sals[0] if sals else None
-    )
-    location = chosen.location if chosen else None
-    schedules = list(service.schedules.all()) + [
-        s for sal in ([chosen] if chosen else []) for s in sal.schedules.all()
-    ]
-    phones = (
-        list(service.phones.all())
-        or (list(location.phones.all()) if location else [])
-        or (list(service.organization.phones.all()) if service.organization else [])
-    )
-    addresses = list(location.addresses.all()) if location else []
-    address = next((a for a in addresses if a.address_type != "postal"), None) or (
-        addresses[0] if addresses else None
-    )
-    return Result(
-        service=service,
-        distance=round(distance, 1) if distance is not None else None,
-        open_now=any(schedule_is_open(s, now) for s in schedules),
-        location=location,
-        hours=[text for text in (schedule_text(s) for s in schedules) if text],
-        phones=[p for p in phones if p.number],
-        languages=sorted({lang.name for lang in service.languages.all() if lang.name}),
-        address=address,
-    )
+def _results(
+    services: list[Service], distances: dict, nearest_location: dict, now: datetime
+) -> list[Result]:
+    """A Result for each of `services` (loaded with their organization), in their order.
+
+    Six queries whatever the number of services: locations (with their services-at-location),
+    addresses, phones (of the services, their locations and organizations), schedules (of the
+    services and their services-at-location), languages, taxonomy terms.
+    """
+    if not services:
+        return []
+    service_ids = [s.pk for s in services]
+    organization_ids = {s.organization_id for s in services if s.organization_id}
+
+    # (service-at-location id, location) of each service, ordered by location name.
+    sals: dict = defaultdict(list)
+    locations: dict = {}
+    for sal_id, service_id, location_id, name, description, lat, lon in (
+        ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
+        .order_by("location__name", "pk")
+        .values_list(
+            "pk",
+            "service_id",
+            "location_id",
+            "location__name",
+            "location__description",
+            "location__latitude",
+            "location__longitude",
+        )
+    ):
+        if location_id not in locations:
+            locations[location_id] = LocationRow(location_id, name, description, lat, lon)
+        sals[service_id].append((sal_id, locations[location_id]))
+
+    if locations:
+        for location_id, *values in (
+            Address.objects.filter(location_id__in=list(locations))
+            .order_by(*ADDED)
+            .values_list("location_id", *ADDRESS_FIELDS)
+        ):
+            locations[location_id].addresses.append(AddressRow(*values))
+
+    service_phones: dict = defaultdict(list)
+    organization_phones: dict = defaultdict(list)
+    phones_of = Q(service_id__in=service_ids)
+    if locations:
+        phones_of |= Q(location_id__in=list(locations))
+    if organization_ids:
+        phones_of |= Q(organization_id__in=list(organization_ids))
+    for service_id, location_id, organization_id, *values in (
+        Phone.objects.filter(phones_of)
+        .order_by(*ADDED)
+        .values_list("service_id", "location_id", "organization_id", *PHONE_FIELDS)
+    ):
+        phone = PhoneRow(*values)
+        # One phone may belong to a service, a location and an organization at once.
+        if service_id is not None:
+            service_phones[service_id].append(phone)
+        if location_id in locations:
+            locations[location_id].phones.append(phone)
+        if organization_id in organization_ids:
+            organization_phones[organization_id].append(phone)
+
+    service_schedules: dict = defaultdict(list)
+    sal_schedules: dict = defaultdict(list)
+    sal_ids = [sal_id for pairs in sals.values() for sal_id, _loc in pairs]
+    schedules_of = Q(service_id__in=service_ids)
+    if sal_ids:
+        schedules_of |= Q(service_at_location_id__in=sal_ids)
+    for service_id, sal_id, *values in (
+        Schedule.objects.filter(schedules_of)
+        .order_by(*ADDED)
+        .values_list("service_id", "service_at_location_id", *SCHEDULE_FIELDS)
+    ):
+        schedule = ScheduleRow(*values)
+        if service_id is not None:
+            service_schedules[service_id].append(schedule)
+        if sal_id is not None:
+            sal_schedules[sal_id].append(schedule)
+
+    languages: dict = defaultdict(set)
+    for service_id, name in Language.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "name"
+    ):
+        if name:
+            languages[service_id].add(name)
+
+    terms: dict = defaultdict(list)
+    for service_id, *values in (
+        Attribute.objects.filter(service_id__in=service_ids, taxonomy_term__isnull=False)
+        .order_by("taxonomy_term__name", "pk")
+        .values_list(
+            "service_id", "taxonomy_term__code", "taxonomy_term__name", "taxonomy_term__taxonomy"
+        )
+    ):
+        terms[service_id].append(TermRow(*values))
+
+    results = []
+    for service in services:
+        pairs = sals[service.pk]
+        location_id = nearest_location.get(service.pk)
+        chosen = next((pair for pair in pairs if pair[1].id == location_id), None) or (
+            pairs[0] if pairs else None
+        )
+        location = chosen[1] if chosen else None
+        schedules = service_schedules[service.pk] + (sal_schedules[chosen[0]] if chosen else [])
+        phones = (
+            service_phones[service.pk]
+            or (location.phones if location else [])
+            or organization_phones[service.organization_id]
+        )
+        addresses = location.addresses if location else []
+        distance = distances.get(service.pk)
+        results.append(
+            Result(
+                service=service,
+                distance=round(distance, 1) if distance is not None else None,
+                open_now=any(schedule_is_open(s, now) for s in schedules),
+                location=location,
+                hours=[text for text in (schedule_text(s) for s in schedules) if text],
+                phones=[p for p in phones if p.number],
+                languages=sorted(languages[service.pk]),
+                address=next((a for a in addresses if a.address_type != "postal"), None)
+                or (addresses[0] if addresses else None),
+                locations=[loc for _sal_id, loc in pairs],
+                service_phones=service_phones[service.pk],
+                schedules=service_schedules[service.pk],
+                terms=terms[service.pk],
+            )
+        )
+    return results
 
 
 def _public_get(visible: QuerySet, pk):
@@ -536,13 +721,10 @@ def _public_get(visible: QuerySet, pk):
         raise Http404 from None
 
 
-def service_get_public(*, pk) -> Service:
-    """One public service with what a result shows, or 404."""
-    return _public_get(_with_details(public_services()), pk)
-
-
 def service_result_public(*, pk, now: datetime | None = None) -> Result:
-    return _result(service_get_public(pk=pk), None, None, local_now(now))
+    """One public service with what a result shows, or 404."""
+    service = _public_get(public_services().select_related("organization"), pk)
+    return _results([service], {}, {}, local_now(now))[0]
 
 
 def service_type_choices() -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beacon.directory.changes import services_changed
-from beacon.directory.models import CapacityStatus, Schedule
+from beacon.directory.models import CapacityStatus, Phone, Schedule
 from beacon.findhelp import selectors
 from beacon.findhelp.selectors import SearchQuery, service_search
 from beacon.findhelp.tests.factories import WORCESTER, service, term
@@ -190,6 +190,16 @@ def test_hours_are_written_for_people():
     assert result.hours == ["Mon, Tue, Wed, Thu, Fri 9 a.m.\u20135 p.m."]
 
 
+def test_hours_are_written_in_the_language_of_the_page():
+    # The text of each opening is cached: the cache must not leak one language into another.
+    from django.utils import translation
+
+    svc = service("Office", hours=(("MO", time(9), time(17)),))
+    with translation.override("de"):
+        assert selectors.service_result_public(pk=svc.pk).hours == ["Mo 09:00\u201317:00"]
+    assert selectors.service_result_public(pk=svc.pk).hours == ["Mon 9 a.m.\u20135 p.m."]
+
+
 # Paging and query counts ------------------------------------------------------------------------
 
 
@@ -227,6 +237,108 @@ def test_query_count_stays_flat_as_results_grow(query):
         )
     with CaptureQueriesContext(connection) as many:
         assert len(service_search(query=query).results) == 20
+    assert len(many) == len(few)
+
+
+def _two_site_service(name: str, *, near: float = 1, far: float = 9):
+    """A service whose result reads every related table: no phone of its own; two locations,
+    "A far site" (first by name) and "B near site", each with hours of its own (a
+    service-at-location schedule), a phone and a postal then a physical address; its own hours,
+    languages and two taxonomy terms; an organization phone."""
+    from beacon.directory.models import Address, Location, Phone, ServiceAtLocation
+
+    svc = service(
+        name,
+        at=None,
+        phone="",
+        languages=("Spanish", "English"),
+        terms=(term(f"{name}-z", "Zumba"), term(f"{name}-a", "Art")),
+        hours=(("MO", time(9), time(12)),),
+    )
+    Phone.objects.create(hsds_id=f"{name}-org-phone", organization=svc.organization, number="1")
+    for site, miles in (("A far site", far), ("B near site", near)):
+        loc = Location.objects.create(
+            hsds_id=f"{name}-{site}", name=site, latitude=north(miles)[0], longitude=WORCESTER[1]
+        )
+        sal = ServiceAtLocation.objects.create(
+            hsds_id=f"{name}-{site}-sal", service=svc, location=loc
+        )
+        for kind in ("postal", "physical"):
+            Address.objects.create(
+                hsds_id=f"{name}-{site}-{kind}",
+                location=loc,
+                address_1=f"{kind} {site}",
+                city="Worcester",
+                address_type=kind,
+            )
+        Phone.objects.create(hsds_id=f"{name}-{site}-phone", location=loc, number=f"{site} phone")
+        Schedule.objects.create(
+            hsds_id=f"{name}-{site}-hours",
+            service_at_location=sal,
+            freq="WEEKLY",
+            byday="TU" if site.startswith("A") else "WE",
+            opens_at=time(10),
+            closes_at=time(11),
+        )
+    services_changed([svc.pk])
+    return svc
+
+
+def test_a_result_shows_the_nearest_location_and_what_its_records_say(client):
+    _two_site_service("Clinic")
+    near = service_search(query=SearchQuery(zip_code="01602", miles=10)).results[0]
+    # The location nearest the ZIP code, its physical address, its phone (the service has
+    # none), the service's hours and that location's.
+    assert (near.location.name, near.address.address_1) == ("B near site", "physical B near site")
+    assert [p.number for p in near.phones] == ["B near site phone"]
+    assert near.hours == ["Mon 9 a.m.\u2013noon", "Wed 10 a.m.\u201311 a.m."]
+    assert near.languages == ["English", "Spanish"]
+    # Without a ZIP code: the first location by name.
+    anywhere = service_search(query=SearchQuery(words="clinic")).results[0]
+    assert (anywhere.location.name, anywhere.address.address_1) == (
+        "A far site",
+        "physical A far site",
+    )
+    assert anywhere.hours == ["Mon 9 a.m.\u2013noon", "Tue 10 a.m.\u201311 a.m."]
+    # The API lists every location by name with its addresses and phones, the service's own
+    # phones and schedules, and its terms by name.
+    item = client.get("/api/v1/directory/services", {"q": "clinic"}).json()["items"][0]
+    assert [loc["name"] for loc in item["locations"]] == ["A far site", "B near site"]
+    assert [a["address_1"] for a in item["locations"][1]["addresses"]] == [
+        "postal B near site",
+        "physical B near site",
+    ]
+    assert [p["number"] for p in item["locations"][0]["phones"]] == ["A far site phone"]
+    assert item["phones"] == []
+    assert [s["byday"] for s in item["schedules"]] == ["MO"]
+    assert [t["name"] for t in item["taxonomy_terms"]] == ["Art", "Zumba"]
+
+
+def test_a_result_falls_back_to_the_organization_phone():
+    svc = service("Helpline", phone="")
+    Phone.objects.create(hsds_id="org-phone", organization=svc.organization, number="508-555-0199")
+    result = selectors.service_result_public(pk=svc.pk)
+    assert [p.number for p in result.phones] == ["508-555-0199"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/find-help/", {"q": "clinic"}),
+        ("/find-help/", {"zip": "01602", "miles": "25", "open_now": "on"}),
+        ("/api/v1/directory/services", {"q": "clinic", "page_size": "100"}),
+        ("/api/v1/directory/services", {"zip": "01602", "miles": "25"}),
+    ],
+)
+def test_page_and_api_queries_stay_flat_however_much_each_result_holds(client, url, params):
+    _two_site_service("Clinic 0", near=0.1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, params).status_code == 200
+    for i in range(1, 25):
+        _two_site_service(f"Clinic {i}", near=i / 10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, params)
+    assert response.status_code == 200 and "Clinic 19" in response.content.decode()
     assert len(many) == len(few)
 
 

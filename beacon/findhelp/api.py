@@ -124,7 +124,12 @@ class OrganizationOut(Schema):
 class SearchParams(Schema):
     q: str = Field("", max_length=200, description="Words in names, descriptions, terms.")
     zip: str = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
-    miles: float = Field(selectors.DEFAULT_MILES, gt=0, le=250)
+    miles: float = Field(
+        selectors.DEFAULT_MILES,
+        gt=0,
+        le=250,
+        description="With `zip`: the radius. Beyond 25 miles only the nearest 1,000 are counted.",
+    )
     service_type: str = Field("", description="A taxonomy term's code or id.")
     payment: str = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
     language: str = Field("", description="A language name or code.")

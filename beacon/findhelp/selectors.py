@@ -68,8 +68,14 @@ MAX_WORDS = 8
 FTS_MATCH = "SELECT rowid FROM findhelp_search_fts WHERE findhelp_search_fts MATCH %s"
 # Beyond this radius a search near a ZIP code finds its words through FTS5 rather than LIKE.
 FTS_BEYOND_MILES = 50
-# Without a ZIP code, counting stops here: "more than 1,000 places" (50 pages of 20).
+# Without a ZIP code, or beyond RANK_ALL_WITHIN_MILES of one, counting stops here: "more than
+# 1,000 places" (50 pages of 20).
 COUNT_CAP = 1000
+# Up to this radius every match is counted and ranked (the box holds a region's places). Beyond
+# it (the API allows 250 miles: most of the directory) the database ranks, ring by ring, and
+# only the nearest COUNT_CAP + 1 are found (docs/findhelp.md).
+RANK_ALL_WITHIN_MILES = 25
+RINGS_MILES = (25, 50, 100)
 EARTH_RADIUS_MILES = 3958.8
 # HSDS byday codes (RFC 5545), indexed by datetime.weekday().
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -443,43 +449,98 @@ def _documents_page(query: SearchQuery, now: datetime, start: int, end: int) -> 
     return count, list(matching.order_by(*by_name).values_list("service_id", flat=True)[start:end])
 
 
-def _nearest(query: SearchQuery, origin: dict, now: datetime) -> list[tuple[float, int, int]]:
-    """Documents within the radius, nearest first, each with its nearest place:
-    [(closeness, document id, place id)], ties in no particular order (see _near_page).
-
-    One query on the places, which carry the facets the filters read; what it returns are
-    integers and floats straight from the bounding-box index, ranked here.
-    """
+def _places(
+    query: SearchQuery, origin: dict, now: datetime, *, within: float, beyond: float = 0
+) -> QuerySet | None:
+    """(closeness, document id, place id) of the places matching `query` within `within`
+    miles of `origin` and farther than `beyond`: integers and floats straight from the
+    bounding-box index. None when nothing can match."""
     lat0, lon0 = origin["latitude"], origin["longitude"]
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, query.miles)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, within)
     x0, y0, z0 = unit_vector(lat0, lon0)
     q = _filters(query, now, doc="document_id")
     if q is None:
-        return []
+        return None
     words = [fold(w) for w in _words(query.words)]
     fts = _fts_query(words) if connection.vendor == "sqlite" else ""
-    if fts and query.miles > FTS_BEYOND_MILES:
+    if fts and within > FTS_BEYOND_MILES:
         # Far and wide, most places are in the box: the FTS5 index finds the words faster.
         fts_ids = RawSQL(FTS_MATCH, [fts])  # noqa: S611 - constant SQL, one parameter
         q &= Q(document_id__in=fts_ids) & _contains([w for w in words if len(w) < 3], "text")
     else:
         q &= _contains(words, "document__text")
     dot = F("x") * x0 + F("y") * y0 + F("z") * z0
-    rows = (
+    places = (
         SearchPlace.objects.filter(
             q, latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
         )
         .alias(dot=dot)
-        .filter(dot__gte=math.cos(min(query.miles / EARTH_RADIUS_MILES, math.pi)))
-        .annotate(closeness=dot)
-        .values_list("closeness", "document_id", "id")
+        .filter(dot__gte=_cos_miles(within))
     )
+    if beyond:
+        places = places.filter(dot__lt=_cos_miles(beyond))
+    return places.annotate(closeness=dot).values_list("closeness", "document_id", "id")
+
+
+def _cos_miles(miles: float) -> float:
+    """The dot product of two unit vectors `miles` apart on the Earth's surface."""
+    return math.cos(min(miles / EARTH_RADIUS_MILES, math.pi))
+
+
+def _nearest(query: SearchQuery, origin: dict, now: datetime) -> list[tuple[float, int, int]]:
+    """Every document within the radius, nearest first, each with its nearest place:
+    [(closeness, document id, place id)], ties in no particular order (see _near_page).
+
+    One query (radius up to RANK_ALL_WITHIN_MILES); Python ranks what it returns.
+    """
+    places = _places(query, origin, now, within=query.miles)
+    if places is None:
+        return []
     best: dict = {}
-    for row in rows:
+    for row in places:
         current = best.get(row[1])
         if current is None or row[0] > current[0]:
             best[row[1]] = row
     return sorted(best.values(), key=lambda row: (-row[0], row[1]))
+
+
+def _nearest_few(
+    query: SearchQuery, origin: dict, now: datetime, needed: int
+) -> list[tuple[float, int, int]]:
+    """The `needed` nearest documents within a large radius (or all, when fewer), as
+    _nearest() gives them. The database ranks: it returns `needed` rows, not every place in a
+    box that may hold most of the directory.
+
+    Searched ring by ring (RINGS_MILES, then the radius asked for), nearest first, each ring
+    farther than the one before, until `needed` documents are found: a common search stops at
+    the first ring, and only a rare one reads places as far as the radius. One query per ring;
+    another when places of services already found (services at several locations) leave a ring
+    short.
+    """
+    ranked: list = []
+    seen: set = set()
+    inner = 0.0
+    for outer in [*(r for r in RINGS_MILES if r < query.miles), query.miles]:
+        ring = _places(query, origin, now, within=outer, beyond=inner)
+        if ring is None:
+            return []
+        ring = ring.order_by("-closeness", "document_id")
+        limit = needed - len(ranked)
+        while True:
+            rows = list(ring[:limit])
+            found: dict = {}
+            for row in rows:
+                if row[1] not in seen and row[1] not in found:
+                    found[row[1]] = row
+            if len(ranked) + len(found) >= needed or len(rows) < limit:
+                break
+            limit *= 2
+        ranked += found.values()
+        seen |= found.keys()
+        if len(ranked) >= needed:
+            return ranked
+        inner = outer
+    return ranked
 
 
 def _near_page(ranked: list, start: int, end: int) -> list[tuple]:
@@ -525,7 +586,12 @@ def service_search(
         origin = zip_place(query.zip_code)
         if origin is None:
             raise UnknownZip(query.zip_code)
-        ranked = _nearest(query, origin, now)
+        if query.miles <= RANK_ALL_WITHIN_MILES:
+            ranked = _nearest(query, origin, now)
+        else:
+            # Counting stops at COUNT_CAP here too: the nearest COUNT_CAP + 1 (or the page).
+            ranked = _nearest_few(query, origin, now, max(end, COUNT_CAP) + 1)
+            capped = len(ranked) > COUNT_CAP
         count = len(ranked)
         page_ids = []
         for service_id, location_id, lat, lon in _near_page(ranked, start, end):

@@ -79,6 +79,72 @@ def test_distance_uses_the_nearest_location_of_a_service():
     assert round(page.results[0].distance) == 2
 
 
+def test_beyond_25_miles_the_nearest_are_found_ring_by_ring_and_counting_stops(monkeypatch, client):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for miles in (3, 30, 45, 70, 140, 240):
+        service(f"At {miles} miles", at=north(miles))
+    # Within 25 miles every match is counted.
+    assert names(SearchQuery(zip_code="01602", miles=25)) == ["At 3 miles"]
+    # Beyond, nearest first across the rings (25, 50, 100 miles, then the radius), and the
+    # count stops at the cap: "more than 3".
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250))
+    assert [r.service.name for r in page.results] == [
+        f"At {miles} miles" for miles in (3, 30, 45, 70, 140, 240)
+    ]
+    assert (page.count, page.count_capped) == (3, True)
+    assert [round(r.distance) for r in page.results] == [3, 30, 45, 70, 140, 240]
+    assert (
+        "More than 3 places found near 01602"
+        in client.get("/find-help/", {"zip": "01602", "miles": "100"}).content.decode()
+    )
+    body = client.get("/api/v1/directory/services", {"zip": "01602", "miles": 250}).json()
+    assert (body["count"], body["count_capped"], len(body["items"])) == (3, True, 6)
+
+
+def test_a_rare_match_far_away_is_found_beyond_the_rings_and_counted_exactly():
+    service("Near, no MOUD", at=north(2))
+    service("Far clinic", at=north(200), offers_moud=True)
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250, moud=True))
+    assert [r.service.name for r in page.results] == ["Far clinic"]
+    assert (page.count, page.count_capped) == (1, False)
+
+
+def test_beyond_25_miles_a_service_at_several_locations_counts_once_at_its_nearest():
+    from beacon.directory.models import Location, ServiceAtLocation
+
+    svc = service("Statewide line", at=north(60))
+    for i, miles in enumerate((30, 90, 95, 120)):
+        loc = Location.objects.create(
+            hsds_id=f"site-{i}", latitude=north(miles)[0], longitude=WORCESTER[1]
+        )
+        ServiceAtLocation.objects.create(hsds_id=f"site-{i}-sal", service=svc, location=loc)
+    services_changed([svc.pk])
+    service("Other", at=north(40))
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250), page_size=1)
+    assert (page.count, page.count_capped) == (2, False)
+    assert [(r.service.name, round(r.distance)) for r in page.results] == [("Statewide line", 30)]
+    second = service_search(query=SearchQuery(zip_code="01602", miles=250), page_size=1, page=2)
+    assert [r.service.name for r in second.results] == ["Other"]
+
+
+def test_a_large_radius_costs_a_few_queries_however_many_match():
+    def search():
+        with CaptureQueriesContext(connection) as queries:
+            page = service_search(query=SearchQuery(zip_code="01602", miles=250))
+        return page, len(queries)
+
+    for i in range(3):
+        service(f"Group {i}", at=north(10 + 40 * i))
+    few, few_queries = search()
+    assert few.count == 3
+    for i in range(3, 30):
+        service(f"Group {i}", at=north(i))
+    many, many_queries = search()
+    assert len(many.results) == 20
+    # Fewer rings to read when the nearest ones hold enough: never more queries.
+    assert many_queries <= few_queries
+
+
 def test_unknown_zip_is_refused():
     with pytest.raises(selectors.UnknownZip):
         service_search(query=SearchQuery(zip_code="00000"))

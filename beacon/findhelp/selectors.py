@@ -52,6 +52,7 @@ from beacon.findhelp.models import (
     ReportStatus,
     SearchDocument,
     SearchHours,
+    SearchLanguage,
     SearchPlace,
     ServiceProblemReport,
     SubmissionStatus,
@@ -806,14 +807,22 @@ def service_type_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[str]:
-    names = (
-        Language.objects.exclude(name="")
-        .filter(Q(service__isnull=False) | Q(location__isnull=False))
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
+    """The languages some service in Find Help offers (itself or at one of its locations), by
+    name. A walk of the name index from one name to the next (a recursive query, the same on
+    both databases): one probe per language, where DISTINCT read every directory language row
+    (29 ms of every search page at 50,000 services)."""
+    table = connection.ops.quote_name(SearchLanguage._meta.db_table)
+    sql = (
+        "WITH RECURSIVE names(name) AS ("  # noqa: S608 - a table name, no input
+        f"SELECT MIN(name) FROM {table} "
+        "UNION ALL "
+        f"SELECT (SELECT MIN(name) FROM {table} WHERE name > names.name) "
+        "FROM names WHERE names.name IS NOT NULL"
+        ") SELECT name FROM names WHERE name IS NOT NULL ORDER BY name"
     )
-    return list(names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
 
 
 # Public read of organizations and locations -----------------------------------------------------

@@ -12,7 +12,7 @@ from beacon.directory.models import Location, Schedule, Service, ServiceAtLocati
 from beacon.directory.services import directory_import
 from beacon.findhelp import selectors, services
 from beacon.findhelp.index import schedule_openings, search_index_build
-from beacon.findhelp.models import SearchDocument, SearchHours, SearchPlace
+from beacon.findhelp.models import SearchDocument, SearchHours, SearchLanguage, SearchPlace
 from beacon.findhelp.selectors import SearchQuery, service_search
 from beacon.findhelp.tests.factories import WORCESTER, service, term
 
@@ -129,6 +129,7 @@ def test_rebuilding_everything_gives_the_same_index():
         return (
             sorted(SearchDocument.objects.values_list("service_id", "text", "languages")),
             sorted(SearchHours.objects.values_list("document__service_id", "starts", "ends")),
+            sorted(SearchLanguage.objects.values_list("document__service_id", "name")),
         )
 
     before = rows()

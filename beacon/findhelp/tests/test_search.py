@@ -193,6 +193,31 @@ def test_language_filter_by_name_or_code():
     assert names(SearchQuery(language="es")) == ["Bilingual"]
 
 
+def test_language_choices_are_the_languages_services_in_find_help_offer(client):
+    from beacon.directory.models import Language, Location
+
+    clinic = service("Clinic", languages=("Spanish", "English"))
+    service("Pantry", languages=("Spanish",))
+    service("Closed program", status="inactive", languages=("Albanian",))
+    site = clinic.service_at_locations.get().location
+    Language.objects.create(hsds_id="pt-at-site", location=site, name="Portuguese", code="pt")
+    nowhere = Location.objects.create(hsds_id="no-service-here")
+    Language.objects.create(hsds_id="ar-nowhere", location=nowhere, name="Arabic", code="ar")
+    services_changed([clinic.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.language_choices() == ["English", "Portuguese", "Spanish"]
+    assert len(queries) == 1
+    html = client.get(SEARCH).content.decode()
+    assert '<option value="Portuguese">Portuguese</option>' in html
+    assert "Albanian" not in html and "Arabic" not in html
+    # Each offered language finds someone.
+    assert names(SearchQuery(language="Portuguese")) == ["Clinic"]
+    # Kept current with the services.
+    Language.objects.filter(location=site).delete()
+    services_changed([clinic.pk])
+    assert selectors.language_choices() == ["English", "Spanish"]
+
+
 def test_population_filter():
     service("Veterans program", populations_served=["veterans", "adults"])
     service("Youth program", populations_served=["youth"])

@@ -405,6 +405,25 @@ def test_a_result_shows_the_nearest_location_and_what_its_records_say(client):
     assert [t["name"] for t in item["taxonomy_terms"]] == ["Art", "Zumba"]
 
 
+def test_a_location_several_services_share_shows_its_addresses_once_for_each(client):
+    from beacon.directory.models import Address, ServiceAtLocation
+
+    first = service("Art group", at=north(1))
+    site = first.service_at_locations.get().location
+    street = site.addresses.get().address_1
+    Address.objects.create(
+        hsds_id="mail", location=site, address_1="PO Box 9", address_type="postal"
+    )
+    second = service("Men's group", at=None)
+    ServiceAtLocation.objects.create(hsds_id="shared", service=second, location=site)
+    services_changed([second.pk])
+    items = client.get("/api/v1/directory/services", {"zip": "01602"}).json()["items"]
+    assert [i["name"] for i in items] == ["Art group", "Men's group"]
+    for item in items:
+        [location] = item["locations"]
+        assert [a["address_1"] for a in location["addresses"]] == [street, "PO Box 9"]
+
+
 def test_a_result_falls_back_to_the_organization_phone():
     svc = service("Helpline", phone="")
     Phone.objects.create(hsds_id="org-phone", organization=svc.organization, number="508-555-0199")
@@ -458,6 +477,15 @@ def test_search_page_works_without_sign_in_or_javascript(client):
     assert "Last checked Nov 1, 2026" in html
     assert "Report a problem with this listing" in html
     assert "We don't track you" in html
+
+
+def test_each_result_links_to_its_problem_report(client):
+    clinic, pantry = service("Clinic", at=north(1)), service("Pantry", at=north(2))
+    html = client.get(SEARCH, {"zip": "01602"}).content.decode()
+    for svc in (clinic, pantry):
+        url = reverse("findhelp:report", args=[svc.pk])
+        assert f'<a href="{url}">Report a problem with this listing</a>' in html
+        assert client.get(url).status_code == 200
 
 
 def test_anonymous_search_sets_no_cookie(client):

@@ -209,7 +209,9 @@ def search_services(request, params: Query[SearchParams]):
         moud=params.moud,
     )
     try:
-        page = selectors.service_search(query=query, page=params.page, page_size=params.page_size)
+        page = selectors.service_search(
+            query=query, page=params.page, page_size=params.page_size, with_terms=True
+        )
     except selectors.UnknownZip as exc:
         raise ApiError(
             422,

@@ -36,7 +36,6 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.core.access import load_visible
 from beacon.directory.models import (
-    Address,
     Attribute,
     Language,
     Location,
@@ -125,6 +124,9 @@ class SearchQuery:
     moud: bool = False
 
 
+TEL_DROPS = str.maketrans("", "", " ()-.")
+
+
 # What a result shows of a service's related records: plain rows read with values_list() (the
 # page and the API read nothing else), so a page of results costs a fixed handful of queries and
 # no model instances beyond the services themselves.
@@ -136,6 +138,11 @@ class PhoneRow:
     extension: float | None
     type: str
     description: str
+
+    @property
+    def tel(self) -> str:
+        """The number for a tel: link: without spaces, brackets, dashes or dots."""
+        return self.number.translate(TEL_DROPS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,12 +576,15 @@ def service_search(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     now: datetime | None = None,
+    with_terms: bool = False,
 ) -> SearchPage:
     """One page of Find Help results. Nearest first when a ZIP code is given, else by name.
 
-    Raises UnknownZip for a ZIP code the shipped data does not know. Without a ZIP code the
-    count stops at COUNT_CAP (`count_capped` says so). A fixed number of queries whatever the
-    page size and the number of matches (query counts are tested).
+    Raises UnknownZip for a ZIP code the shipped data does not know. Without a ZIP code, or
+    beyond RANK_ALL_WITHIN_MILES, the count stops at COUNT_CAP (`count_capped` says so). A fixed
+    number of queries whatever the page size and the number of matches (query counts are
+    tested; beyond RANK_ALL_WITHIN_MILES one per ring read). `with_terms` loads each result's
+    taxonomy terms (one more query), which the API shows and the page does not.
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     now = local_now(now)
@@ -608,7 +618,11 @@ def service_search(
         s.pk: s for s in Service.objects.filter(pk__in=page_ids).select_related("organization")
     }
     results = _results(
-        [services[pk] for pk in page_ids if pk in services], distances, nearest_location, now
+        [services[pk] for pk in page_ids if pk in services],
+        distances,
+        nearest_location,
+        now,
+        with_terms=with_terms,
     )
     return SearchPage(
         results=results,
@@ -647,25 +661,36 @@ ADDED = ("created_at", "pk")
 
 
 def _results(
-    services: list[Service], distances: dict, nearest_location: dict, now: datetime
+    services: list[Service],
+    distances: dict,
+    nearest_location: dict,
+    now: datetime,
+    *,
+    with_terms: bool,
 ) -> list[Result]:
     """A Result for each of `services` (loaded with their organization), in their order.
 
-    Six queries whatever the number of services: locations (with their services-at-location),
+    Four queries whatever the number of services, five `with_terms`: locations with their
     addresses, phones (of the services, their locations and organizations), schedules (of the
-    services and their services-at-location), languages, taxonomy terms.
+    services and their services-at-location), languages; taxonomy terms.
     """
     if not services:
         return []
     service_ids = [s.pk for s in services]
     organization_ids = {s.organization_id for s in services if s.organization_id}
 
-    # (service-at-location id, location) of each service, ordered by location name.
+    # (service-at-location id, location) of each service, ordered by location name; each row
+    # one address of the location (or none).
     sals: dict = defaultdict(list)
     locations: dict = {}
-    for sal_id, service_id, location_id, name, description, lat, lon in (
+    addressed_by: dict = {}  # location id: the service-at-location whose rows list its addresses
+    for sal_id, service_id, location_id, name, description, lat, lon, address_id, *address in (
         ServiceAtLocation.objects.filter(service_id__in=service_ids, location__isnull=False)
-        .order_by("location__name", "pk")
+        .order_by(
+            "location__name",
+            "pk",
+            *(f"location__addresses__{f}" for f in ADDED),
+        )
         .values_list(
             "pk",
             "service_id",
@@ -674,19 +699,21 @@ def _results(
             "location__description",
             "location__latitude",
             "location__longitude",
+            "location__addresses__pk",
+            *(f"location__addresses__{f}" for f in ADDRESS_FIELDS),
         )
     ):
-        if location_id not in locations:
-            locations[location_id] = LocationRow(location_id, name, description, lat, lon)
-        sals[service_id].append((sal_id, locations[location_id]))
-
-    if locations:
-        for location_id, *values in (
-            Address.objects.filter(location_id__in=list(locations))
-            .order_by(*ADDED)
-            .values_list("location_id", *ADDRESS_FIELDS)
-        ):
-            locations[location_id].addresses.append(AddressRow(*values))
+        location = locations.get(location_id)
+        if location is None:
+            location = locations[location_id] = LocationRow(
+                location_id, name, description, lat, lon
+            )
+            addressed_by[location_id] = sal_id
+        if not sals[service_id] or sals[service_id][-1][0] != sal_id:
+            sals[service_id].append((sal_id, location))
+        # A location several services share comes back once per service: its addresses once.
+        if address_id is not None and addressed_by[location_id] == sal_id:
+            location.addresses.append(AddressRow(*address))
 
     service_phones: dict = defaultdict(list)
     organization_phones: dict = defaultdict(list)
@@ -740,6 +767,8 @@ def _results(
         .values_list(
             "service_id", "taxonomy_term__code", "taxonomy_term__name", "taxonomy_term__taxonomy"
         )
+        if with_terms
+        else ()
     ):
         terms[service_id].append(TermRow(*values))
 
@@ -791,7 +820,7 @@ def _public_get(visible: QuerySet, pk):
 def service_result_public(*, pk, now: datetime | None = None) -> Result:
     """One public service with what a result shows, or 404."""
     service = _public_get(public_services().select_related("organization"), pk)
-    return _results([service], {}, {}, local_now(now))[0]
+    return _results([service], {}, {}, local_now(now), with_terms=True)[0]
 
 
 def service_type_choices() -> list[tuple[str, str]]:

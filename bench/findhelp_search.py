@@ -165,10 +165,12 @@ def _searches(count: int, zips: list[str], rng: random.Random):
     return [(shapes[i % len(shapes)][0], shapes[i % len(shapes)][1]()) for i in range(count)]
 
 
-def _figures(timings: list[float]) -> str:
+def _figures(timings: list[float], *, short: bool = False) -> str:
     timings = sorted(timings)
     p50 = statistics.median(timings)
     p95 = timings[max(0, math.ceil(len(timings) * 0.95) - 1)]
+    if short:
+        return f"p50 {p50:6.1f}  p95 {p95:6.1f}"
     under = sum(t < 50 for t in timings) / len(timings) * 100
     return f"p50 {p50:6.1f}  p95 {p95:6.1f}  max {timings[-1]:6.1f}  {under:3.0f}% < 50"
 
@@ -270,16 +272,16 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
             with CaptureQueriesContext(connection) as captured:
                 call(query)
             queries_per_request[way].add(len(captured))
-    timings: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
-    cpu: dict[str, list[float]] = {way: [] for way in ways}
+    wall: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
+    cpu: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
     found = []
     load = os.getloadavg()[0]
     for shape, query in queries:
         for way, call in ways.items():
             t0, c0 = time.perf_counter(), time.process_time()
             result = call(query)
-            timings[way].setdefault(shape, []).append((time.perf_counter() - t0) * 1000)
-            cpu[way].append((time.process_time() - c0) * 1000)
+            wall[way].setdefault(shape, []).append((time.perf_counter() - t0) * 1000)
+            cpu[way].setdefault(shape, []).append((time.process_time() - c0) * 1000)
             if way == "selector":
                 found.append(result.count)
     print(
@@ -287,19 +289,24 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
         f"{statistics.median(found):.0f}; load average {load:.2f} before, "
         f"{os.getloadavg()[0]:.2f} after ({os.cpu_count()} CPUs); times in ms"
     )
+    # On a shared machine wall time is mostly waiting for a core; the benchmark's own CPU time
+    # (Python and, on SQLite, the database too; not the PostgreSQL server's) shows the work.
+    print(f"  {'':<22} {'':<8} {'wall':<45} CPU")
     for way in ways:
-        every = [t for ts in timings[way].values() for t in ts]
+        every = [t for ts in wall[way].values() for t in ts]
+        every_cpu = [t for ts in cpu[way].values() for t in ts]
         counts = ", ".join(str(n) for n in sorted(queries_per_request[way]))
-        print(f"  {way:<8} wall {_figures(every)}   ({counts} queries)")
-        # On a shared machine wall time is mostly waiting for a core; the benchmark's own CPU
-        # time (Python and, on SQLite, the database too; not the PostgreSQL server's) shows
-        # the work.
-        print(f"  {way:<8} CPU  {_figures(cpu[way])}")
-    print("  per shape, wall:")
-    for shape in timings["selector"]:
+        print(
+            f"  {'all (' + counts + ' queries)':<22} {way:<8} {_figures(every)}   "
+            f"{_figures(every_cpu, short=True)}"
+        )
+    for shape in wall["selector"]:
         for way in ways:
             label = shape if way == "selector" else ""
-            print(f"    {label:<22} {way:<8} {_figures(timings[way][shape])}")
+            print(
+                f"  {label:<22} {way:<8} {_figures(wall[way][shape])}   "
+                f"{_figures(cpu[way][shape], short=True)}"
+            )
 
 
 if __name__ == "__main__":

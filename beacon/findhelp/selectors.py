@@ -19,13 +19,14 @@ from __future__ import annotations
 import math
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -432,7 +433,7 @@ def _fts_count(documents: QuerySet, fts: str, cap: int) -> int:
 
 def _documents_page(query: SearchQuery, now: datetime, start: int, end: int) -> tuple[int, list]:
     """Without a ZIP code: (matches counted up to COUNT_CAP + 1, service ids of the page by
-    name). Two queries; three on PostgreSQL with words and filters."""
+    name). Two queries; on PostgreSQL with words, two to six (_postgres_words)."""
     q = _filters(query, now, doc="pk")
     if q is None:
         return 0, []
@@ -451,32 +452,77 @@ def _documents_page(query: SearchQuery, now: datetime, start: int, end: int) -> 
             fts_ids = RawSQL(FTS_MATCH, [fts])  # noqa: S611 - constant SQL, one parameter
             matching = filtered.filter(_contains(short, "text"), pk__in=fts_ids)
     elif words:
-        # PostgreSQL (trigram index, no FTS table to drive a capped count): the words alone, up
-        # to the cap, from the index when they are rare (the planner's choice), so that filters
-        # and order then apply to those few ids; walking every name in order for a rare word,
-        # or every document for a rare word with a filter, read the whole table (125 ms).
-        word_ids = list(
-            SearchDocument.objects.filter(_contains(words, "text")).values_list("pk", flat=True)[
-                : COUNT_CAP + 1
-            ]
-        )
-        if len(word_ids) > COUNT_CAP:
-            # Common words: walking the names in order meets the page's matches soon.
-            matching = filtered.filter(_contains(words, "text"))
-            count = matching[: COUNT_CAP + 1].count() if q else len(word_ids)
-        else:
-            matching = filtered.filter(pk__in=word_ids)
-            count = matching.count() if q else len(word_ids)
-            # The few sorted by an expression no index has: PostgreSQL would otherwise walk the
-            # name index to them, and a rare word's matches may all sort late ("smart": 37,000
-            # names read for 20). CONCAT with '' orders exactly as the name does.
-            by_name = (Concat("sort_name", Value("")), "pk")
+        matching, count, by_name = _postgres_words(filtered, words, has_filters=bool(q))
     else:
         matching = filtered
         count = matching[: COUNT_CAP + 1].count()
     if count <= start:
         return count, []
     return count, list(matching.order_by(*by_name).values_list("service_id", flat=True)[start:end])
+
+
+# Planner settings for one query on PostgreSQL: driven from the trigram index, the other
+# tables probed row by row through their indexes (_postgres_words).
+INDEX_DRIVEN = ("enable_seqscan", "enable_indexscan", "enable_mergejoin", "enable_hashjoin")
+
+
+def _ids_within_cap(documents: QuerySet) -> list | None:
+    """The ids of `documents` when there are COUNT_CAP or fewer, else None."""
+    ids = list(documents.values_list("pk", flat=True)[: COUNT_CAP + 1])
+    return ids if len(ids) <= COUNT_CAP else None
+
+
+def _postgres_words(
+    filtered: QuerySet, words: list[str], *, has_filters: bool
+) -> tuple[QuerySet, int, tuple]:
+    """(documents matching, their count up to COUNT_CAP + 1, order by name) on PostgreSQL.
+
+    The trigram index serves LIKE, but the planner costs LIKE as nearly free: left alone it
+    walks every document testing the words wherever it can stop early in theory, reading the
+    whole table for a rare word's page ("smart": 37,000 names read for 20, 85 ms) or for a word
+    in a few thousand documents with "open now" (90-170 ms). So:
+    - the words alone, up to the cap, as the planner likes: the index for rare words, a scan
+      that stops soon for common ones;
+    - when they are fewer, filters and order apply to those ids;
+    - when more and there are filters, words and filters together up to the cap, with the plan
+      driven from the trigram index (bitmap scan, index probes; settings for that one query);
+    - past the cap, the page walks the names in order, which meets its matches soon.
+    """
+    has_words = _contains(words, "text")
+    few = _ids_within_cap(SearchDocument.objects.filter(has_words))
+    if few is not None and has_filters:
+        few = list(filtered.filter(pk__in=few).values_list("pk", flat=True))
+    elif few is None and has_filters:
+        with _index_driven_plan():
+            few = _ids_within_cap(filtered.filter(has_words))
+    if few is None:
+        return filtered.filter(has_words), COUNT_CAP + 1, ("sort_name", "pk")
+    # The few sorted by an expression no index has: PostgreSQL would otherwise walk the name
+    # index to them, and a rare word's matches may all sort late. CONCAT with '' orders exactly
+    # as the name does.
+    return (
+        SearchDocument.objects.filter(pk__in=few),
+        len(few),
+        (Concat("sort_name", Value("")), "pk"),
+    )
+
+
+@contextmanager
+def _index_driven_plan():
+    """PostgreSQL planner settings INDEX_DRIVEN off for the queries inside (in a transaction,
+    set back afterwards)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{s}')" for s in INDEX_DRIVEN))
+        before = cursor.fetchone()
+        cursor.execute(
+            "SELECT " + ", ".join(f"set_config('{s}', 'off', true)" for s in INDEX_DRIVEN)
+        )
+        yield
+        # On an error the transaction (or savepoint) rolls back, and the settings with it.
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in INDEX_DRIVEN),
+            [value for pair in zip(INDEX_DRIVEN, before, strict=True) for value in pair],
+        )
 
 
 def _places(

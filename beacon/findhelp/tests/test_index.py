@@ -275,3 +275,25 @@ def test_query_count_stays_flat_with_filters(query):
     with CaptureQueriesContext(connection) as many:
         assert len(service_search(query=query).results) == 20
     assert len(many) == len(few)
+
+
+def test_words_with_filters_count_and_order_alike_below_and_above_the_cap(monkeypatch):
+    # On PostgreSQL, common words with filters are matched under planner settings driving the
+    # query from the trigram index (selectors._postgres_words); rare ones through their ids.
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for i in range(6):
+        service(f"Group {i}", offers_moud=i % 2 == 0, same_day_intake=i < 3)
+    service("Group 9", offers_moud=True, description="Tuesdays in Quincy")
+    page = service_search(query=SearchQuery(words="group", moud=True))
+    assert (page.count, page.count_capped) == (3, True)
+    assert [r.service.name for r in page.results] == ["Group 0", "Group 2", "Group 4", "Group 9"]
+    page = service_search(query=SearchQuery(words="group", moud=True, same_day=True))
+    assert (page.count, page.count_capped) == (2, False)
+    assert [r.service.name for r in page.results] == ["Group 0", "Group 2"]
+    # Rare words (fewer than the cap), with a filter.
+    page = service_search(query=SearchQuery(words="group quincy", moud=True))
+    assert [r.service.name for r in page.results] == ["Group 9"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone() == ("on",)

@@ -13,14 +13,6 @@ from beacon.findhelp.models import ProblemKind
 ZIP_RE = r"^\d{5}$"
 
 
-class Select(forms.Select):
-    """Django's select, rendered by one template (findhelp/widgets/select.html) instead of one
-    more per option and attribute: the same HTML. The search page renders 43 options on every
-    search, which took a fifth of the page's time."""
-
-    template_name = "findhelp/widgets/select.html"
-
-
 class SearchForm(forms.Form):
     """The Find Help search: a plain GET form, so it works without JavaScript."""
 
@@ -39,21 +31,18 @@ class SearchForm(forms.Form):
         empty_value=selectors.DEFAULT_MILES,
         choices=[(m, _("%(miles)s miles") % {"miles": m}) for m in selectors.MILES_CHOICES],
         initial=selectors.DEFAULT_MILES,
-        widget=Select,
     )
-    service_type = forms.ChoiceField(label=_("Type of help"), required=False, widget=Select)
+    service_type = forms.ChoiceField(label=_("Type of help"), required=False)
     payment = forms.ChoiceField(
         label=_("Payment"),
         required=False,
         choices=[("", _("Any"))] + [(k, v[0]) for k, v in selectors.PAYMENTS.items()],
-        widget=Select,
     )
-    language = forms.ChoiceField(label=_("Language"), required=False, widget=Select)
+    language = forms.ChoiceField(label=_("Language"), required=False)
     population = forms.ChoiceField(
         label=_("Who it is for"),
         required=False,
         choices=[("", _("Anyone")), *list(selectors.POPULATIONS.items())],
-        widget=Select,
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     same_day = forms.BooleanField(label=_("Same-day intake"), required=False)

@@ -149,22 +149,3 @@ def test_form_pages_render_the_trap_hidden_from_people(client):
     html = client.get(SUBMIT).content.decode()
     assert 'class="findhelp-trap" aria-hidden="true"' in html
     assert 'tabindex="-1"' in html
-
-
-def test_the_search_forms_selects_render_as_djangos_own():
-    # findhelp/widgets/select.html writes Django's select, option and attribute templates in
-    # one: the HTML must stay Django's (check it after upgrading Django).
-    from django import forms
-
-    from beacon.findhelp.forms import SearchForm
-
-    service("Clinic", languages=("Kreyòl & <Creole>", "Spanish"))
-    form = SearchForm({"miles": "25", "language": "Kreyòl & <Creole>", "payment": "medicaid"})
-    assert form.is_valid(), form.errors
-    for name in ("miles", "service_type", "payment", "language", "population"):
-        bound = form[name]
-        django_select = forms.Select(choices=bound.field.widget.choices)
-        expected = django_select.render(bound.html_name, bound.value(), {"id": bound.auto_id})
-        assert str(bound) == expected
-        assert bound.field.widget.template_name == "findhelp/widgets/select.html"
-    assert "Kreyòl &amp; &lt;Creole&gt;</option>" in str(form["language"])

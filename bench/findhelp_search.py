@@ -9,9 +9,18 @@ Each database is a fresh, temporary one (a temporary directory for SQLite; a dat
 beacon_bench_<pid> on the PostgreSQL server, dropped afterwards), unless --sqlite-dir or
 --pg-database names one to keep: it is built on the first run and searched again on later runs
 (migrations run each time; `--reindex` rebuilds the Find Help search index first). The directory
-is spread over the standard ZIP codes of New England, the searches run through the same selector
-the page uses (beacon.findhelp.selectors.service_search), first page of 20 results with its count.
-Figures are printed for all searches and for each of the 12 shapes.
+is spread over the standard ZIP codes of New England. Each search (first page of 20 results with
+its count) is timed three ways, one after the other:
+
+  * selector: beacon.findhelp.selectors.service_search, the one search the page and API call;
+  * page: what a visitor waits for, the anonymous GET /find-help/?... request through Django's
+    test client (every middleware, the form, the search, the template);
+  * api: GET /api/v1/directory/services?... with the same parameters (the schema's output).
+
+Figures (wall p50, p95, max, share under 50 ms; CPU p50 and p95) are printed for all searches
+and for each of the 12 shapes, with the load average before and after. CPU is this process's
+and, on PostgreSQL running on this machine, the server process's too (from /proc): on a shared
+machine wall time is mostly waiting for a core, CPU time is the work.
 """
 
 from __future__ import annotations
@@ -65,6 +74,9 @@ def main() -> None:
             env["DATABASE_URL"], cleanup = _pg_database(
                 os.environ["DATABASE_URL"], args.pg_database
             )
+            # One server connection for the whole run, as a long-lived server process keeps
+            # (and so one server process whose CPU time can be read).
+            env.setdefault("BEACON_DB_CONN_MAX_AGE", "86400")
         try:
             subprocess.run(  # noqa: S603 - our own script, with our own arguments
                 [
@@ -158,12 +170,55 @@ def _searches(count: int, zips: list[str], rng: random.Random):
     return [(shapes[i % len(shapes)][0], shapes[i % len(shapes)][1]()) for i in range(count)]
 
 
-def _figures(timings: list[float]) -> str:
+def _figures(timings: list[float], *, short: bool = False) -> str:
     timings = sorted(timings)
     p50 = statistics.median(timings)
     p95 = timings[max(0, math.ceil(len(timings) * 0.95) - 1)]
     under = sum(t < 50 for t in timings) / len(timings) * 100
-    return f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {timings[-1]:6.1f} ms  {under:3.0f}% < 50 ms"
+    if short:
+        return f"p50 {p50:6.1f}  p95 {p95:6.1f}  {under:3.0f}% < 50"
+    return f"p50 {p50:6.1f}  p95 {p95:6.1f}  max {timings[-1]:6.1f}  {under:3.0f}% < 50"
+
+
+def _params(query) -> dict[str, str]:
+    """What the search form sends for `query`: every field (empty ones too), ticked boxes."""
+    params = {
+        "q": query.words,
+        "zip": query.zip_code,
+        "miles": str(int(query.miles)),
+        "service_type": query.service_type,
+        "payment": query.payment,
+        "language": query.language,
+        "population": query.population,
+    }
+    for flag in ("open_now", "same_day", "moud"):
+        if getattr(query, flag):
+            params[flag] = "on"
+    return params
+
+
+def _api_params(query) -> dict[str, str]:
+    return {k: ("true" if v == "on" else v) for k, v in _params(query).items() if v}
+
+
+def _server_cpu_reader(connection):
+    """A function giving the CPU time (ms) used so far by the PostgreSQL server process serving
+    `connection`, read from /proc when the server runs on this machine; 0 otherwise (SQLite
+    runs in this process, whose CPU time is counted already). `.reads` says which."""
+
+    def read() -> float:
+        if connection.connection is None:
+            return 0.0
+        try:
+            pid = connection.connection.info.backend_pid
+            with open(f"/proc/{pid}/schedstat") as stat:
+                return int(stat.read().split()[0]) / 1e6
+        except (OSError, ValueError, AttributeError):
+            return 0.0
+
+    connection.ensure_connection()
+    read.reads = connection.vendor == "postgresql" and read() > 0
+    return read
 
 
 def run(services: int, searches: int, *, reindex: bool = False) -> None:
@@ -175,6 +230,8 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
     import zipcodes
     from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from beacon.directory.models import Service
     from beacon.findhelp.demo import directory_generate
@@ -214,31 +271,75 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
     rng = random.Random(2026)  # noqa: S311 - benchmark inputs, not secrets
     # Searches near where people are: ZIPs of the places in the directory.
     queries = _searches(searches, zips, rng)
-    for _shape, query in queries[:12]:  # warm up caches and connections
-        service_search(query=query)
-    timings: dict[str, list[float]] = {}
-    cpu: list[float] = []
+    client = Client()
+
+    def page_request(query):
+        response = client.get("/find-help/", _params(query))
+        if response.status_code != 200 or b'id="findhelp-results"' not in response.content:
+            raise SystemExit(f"the page did not show results for {_params(query)}")
+        return response
+
+    def api_request(query):
+        response = client.get("/api/v1/directory/services", _api_params(query))
+        if response.status_code != 200:
+            raise SystemExit(f"the API answered {response.status_code} for {_api_params(query)}")
+        return response
+
+    ways = {
+        "selector": lambda query: service_search(query=query),
+        "page": page_request,
+        "api": api_request,
+    }
+    # Warm up caches and connections; count each way's queries once (not timed).
+    queries_per_request: dict[str, set[int]] = {way: set() for way in ways}
+    for _shape, query in queries[:24]:
+        for way, call in ways.items():
+            with CaptureQueriesContext(connection) as captured:
+                call(query)
+            queries_per_request[way].add(len(captured))
+    wall: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
+    cpu: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
     found = []
     load = os.getloadavg()[0]
+    server_cpu = _server_cpu_reader(connection)
     for shape, query in queries:
-        t0, c0 = time.perf_counter(), time.process_time()
-        page = service_search(query=query)
-        timings.setdefault(shape, []).append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        found.append(page.count)
-    every = [t for ts in timings.values() for t in ts]
+        for way, call in ways.items():
+            connection.ensure_connection()
+            t0, c0, s0 = time.perf_counter(), time.process_time(), server_cpu()
+            result = call(query)
+            wall[way].setdefault(shape, []).append((time.perf_counter() - t0) * 1000)
+            cpu[way].setdefault(shape, []).append(
+                (time.process_time() - c0) * 1000 + server_cpu() - s0
+            )
+            if way == "selector":
+                found.append(result.count)
     print(
-        f"{connection.vendor}: {len(every)} searches: {_figures(every)}; "
-        f"median count {statistics.median(found):.0f}"
+        f"{connection.vendor}: {len(queries)} searches, median count "
+        f"{statistics.median(found):.0f}; load average {load:.2f} before, "
+        f"{os.getloadavg()[0]:.2f} after ({os.cpu_count()} CPUs); times in ms"
     )
-    for shape, ts in timings.items():
-        print(f"  {shape:<22} {_figures(ts)}")
-    # On a shared machine wall time is mostly waiting for a core; the benchmark's own CPU time
-    # (Python and, on SQLite, the database too; not the PostgreSQL server's) shows the work.
-    print(
-        f"  CPU of this process     {_figures(cpu)}; "
-        f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} CPUs)"
-    )
+    # On a shared machine wall time is mostly waiting for a core; CPU time shows the work: the
+    # benchmark's own (Python and, on SQLite, the database too) plus, on PostgreSQL, the server
+    # process serving it when the server runs on this machine.
+    what = "CPU"
+    if connection.vendor == "postgresql":
+        what += " (this process + server)" if server_cpu.reads else " (this process only)"
+    print(f"  {'':<22} {'':<8} {'wall':<45} {what}")
+    for way in ways:
+        every = [t for ts in wall[way].values() for t in ts]
+        every_cpu = [t for ts in cpu[way].values() for t in ts]
+        counts = ", ".join(str(n) for n in sorted(queries_per_request[way]))
+        print(
+            f"  {'all (' + counts + ' queries)':<22} {way:<8} {_figures(every)}   "
+            f"{_figures(every_cpu, short=True)}"
+        )
+    for shape in wall["selector"]:
+        for way in ways:
+            label = shape if way == "selector" else ""
+            print(
+                f"  {label:<22} {way:<8} {_figures(wall[way][shape])}   "
+                f"{_figures(cpu[way][shape], short=True)}"
+            )
 
 
 if __name__ == "__main__":

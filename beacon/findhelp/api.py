@@ -55,14 +55,6 @@ class LocationOut(Schema):
     addresses: list[AddressOut]
     phones: list[PhoneOut]
 
-    @staticmethod
-    def resolve_addresses(obj):
-        return list(obj.addresses.all())
-
-    @staticmethod
-    def resolve_phones(obj):
-        return list(obj.phones.all())
-
 
 class OrganizationBrief(Schema):
     id: UUID
@@ -132,7 +124,12 @@ class OrganizationOut(Schema):
 class SearchParams(Schema):
     q: str = Field("", max_length=200, description="Words in names, descriptions, terms.")
     zip: str = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
-    miles: float = Field(selectors.DEFAULT_MILES, gt=0, le=250)
+    miles: float = Field(
+        selectors.DEFAULT_MILES,
+        gt=0,
+        le=250,
+        description="With `zip`: the radius. Beyond 25 miles only the nearest 1,000 are counted.",
+    )
     service_type: str = Field("", description="A taxonomy term's code or id.")
     payment: str = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
     language: str = Field("", description="A language name or code.")
@@ -173,19 +170,11 @@ def _service_out(result: selectors.Result) -> dict:
         },
         "populations_served": list(s.populations_served or []),
         "organization": {"id": org.pk, "name": org.name, "website": org.website} if org else None,
-        "locations": [sal.location for sal in s.service_at_locations.all() if sal.location],
-        "phones": list(s.phones.all()),
-        "schedules": list(s.schedules.all()),
+        "locations": result.locations,
+        "phones": result.service_phones,
+        "schedules": result.schedules,
         "languages": result.languages,
-        "taxonomy_terms": [
-            {
-                "code": a.taxonomy_term.code,
-                "name": a.taxonomy_term.name,
-                "taxonomy": a.taxonomy_term.taxonomy,
-            }
-            for a in s.attributes.all()
-            if a.taxonomy_term
-        ],
+        "taxonomy_terms": result.terms,
         "open_now": result.open_now,
         "hours": result.hours,
         "distance_miles": result.distance,
@@ -220,7 +209,9 @@ def search_services(request, params: Query[SearchParams]):
         moud=params.moud,
     )
     try:
-        page = selectors.service_search(query=query, page=params.page, page_size=params.page_size)
+        page = selectors.service_search(
+            query=query, page=params.page, page_size=params.page_size, with_terms=True
+        )
     except selectors.UnknownZip as exc:
         raise ApiError(
             422,
@@ -283,4 +274,9 @@ def get_organization(request, organization_id: UUID):
     summary="One directory location",
 )
 def get_location(request, location_id: UUID):
-    return selectors.location_get_public(pk=location_id)
+    location = selectors.location_get_public(pk=location_id)
+    return {
+        **{f: getattr(location, f) for f in ("id", "name", "description", "latitude", "longitude")},
+        "addresses": list(location.addresses.all()),
+        "phones": list(location.phones.all()),
+    }

@@ -41,6 +41,7 @@ def _default_models() -> dict[str, Any]:
         "SearchDocument": findhelp.SearchDocument,
         "SearchPlace": findhelp.SearchPlace,
         "SearchHours": findhelp.SearchHours,
+        "SearchLanguage": findhelp.SearchLanguage,
     }
 
 
@@ -134,14 +135,18 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
         .objects.filter(service_id__in=ids, location__isnull=False)
         .values_list("service_id", "location_id", "location__latitude", "location__longitude")
     )
-    # Languages spoken for the service itself or at one of its locations: names and codes.
+    # Languages spoken for the service itself or at one of its locations: names and codes
+    # folded (the filter's facet), and names as written (the filter's choices).
     languages: dict = defaultdict(set)
+    language_names: dict = defaultdict(set)
     for service_id, name, code in (
         m["Language"].objects.filter(service_id__in=ids).values_list("service_id", "name", "code")
     ):
         languages[service_id] |= {fold(name or "").strip(), fold(code or "").strip()}
+        language_names[service_id].add((name or "").strip())
     location_ids = list({sal[1] for sal in sals})
     by_location: dict = defaultdict(set)
+    names_by_location: dict = defaultdict(set)
     if location_ids:
         for location_id, name, code in (
             m["Language"]
@@ -149,8 +154,10 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
             .values_list("location_id", "name", "code")
         ):
             by_location[location_id] |= {fold(name or "").strip(), fold(code or "").strip()}
+            names_by_location[location_id].add((name or "").strip())
     for service_id, location_id, _lat, _lon in sals:
         languages[service_id] |= by_location.get(location_id, set())
+        language_names[service_id] |= names_by_location.get(location_id, set())
     hours: dict = defaultdict(list)
     schedule_fields = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
     own = (
@@ -168,6 +175,7 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
             hours[service_id].append((starts, ends, valid_from, valid_to))
 
     Document, Place, Hours = m["SearchDocument"], m["SearchPlace"], m["SearchHours"]
+    SpokenLanguage = m["SearchLanguage"]
     documents, facets = [], {}
     for (
         pk,
@@ -239,10 +247,20 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
         ],
         batch_size=BATCH,
     )
+    SpokenLanguage.objects.bulk_create(
+        [
+            SpokenLanguage(document_id=keys[service_id], name=name)
+            for service_id, names in language_names.items()
+            for name in sorted(names)
+            if name
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _delete(m: dict[str, Any], ids: list | None) -> None:
     Document, Place, Hours = m["SearchDocument"], m["SearchPlace"], m["SearchHours"]
+    SpokenLanguage = m["SearchLanguage"]
     if ids is None:
         documents = Document.objects.all()
     else:
@@ -250,6 +268,9 @@ def _delete(m: dict[str, Any], ids: list | None) -> None:
     # Children first, each one DELETE; then the documents (their FTS5 rows go by trigger).
     Hours.objects.filter(document__in=documents.values("pk"))._raw_delete(Hours.objects.db)
     Place.objects.filter(document__in=documents.values("pk"))._raw_delete(Place.objects.db)
+    SpokenLanguage.objects.filter(document__in=documents.values("pk"))._raw_delete(
+        SpokenLanguage.objects.db
+    )
     documents._raw_delete(Document.objects.db)
 
 

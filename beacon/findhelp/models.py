@@ -126,9 +126,10 @@ class PublicFormThrottle(models.Model):
 # Derived from the directory and rebuilt from it at will (beacon/findhelp/index.py): never edited
 # by hand, never audited, not records. One document per public service with its words; one place
 # per location of the service that has coordinates; the service's weekly openings as ranges of
-# seconds in the week. Documents and places both carry the facets the filters read, so a search
-# near a ZIP code filters places without reading documents. Integer keys: SQLite joins and FTS5
-# rowids on integers are several times faster than on the directory's UUIDs (bench/RESULTS.md).
+# seconds in the week; the names of the languages it offers. Documents and places both carry the
+# facets the filters read, so a search near a ZIP code filters places without reading documents.
+# Integer keys: SQLite joins and FTS5 rowids on integers are several times faster than on the
+# directory's UUIDs (bench/RESULTS.md).
 
 
 class SearchFacets(models.Model):
@@ -215,3 +216,19 @@ class SearchHours(models.Model):
 
     def __str__(self):
         return f"{self.starts}-{self.ends}"
+
+
+class SearchLanguage(models.Model):
+    """A language a service in Find Help offers, for itself or at one of its locations, named as
+    the directory names it. The language filter offers the distinct names, read from the name
+    index one language at a time (selectors.language_choices), not from 90,000 directory rows."""
+
+    id = models.BigAutoField(primary_key=True)
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
+    name = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="findhelp_language_name_idx")]
+
+    def __str__(self):
+        return self.name

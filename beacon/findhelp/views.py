@@ -1,9 +1,12 @@
 """Find Help: public pages (no sign-in, no cookies on search) and the admins' moderation page."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,8 +49,21 @@ def search(request):
     return render(
         request,
         "findhelp/search.html",
-        {"form": form, "page": page, "query_string": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "results": _with_report_urls(page.results) if page else [],
+            "query_string": params.urlencode(),
+        },
     )
+
+
+def _with_report_urls(results: list) -> list[tuple]:
+    """Each result with its "Report a problem" link: one URL reversal for the page, not one per
+    result."""
+    placeholder = str(uuid.UUID(int=0))
+    url = reverse("findhelp:report", args=[placeholder])
+    return [(result, url.replace(placeholder, str(result.service.pk))) for result in results]
 
 
 @login_not_required

@@ -72,27 +72,8 @@ def drop_full_text(apps, schema_editor):
 
 
 def build_index(apps, schema_editor):
-    """The index for services already in the directory (an upgraded installation), built with
-    the models as they are at this migration. Should the builder ever need fields that do not
-    exist yet here, make this a no-op: `beacon directory reindex` does the same job."""
-    from beacon.findhelp.index import search_index_build
-
-    search_index_build(
-        None,
-        models={
-            name: apps.get_model(app, name)
-            for app, name in (
-                ("directory", "Service"),
-                ("directory", "Attribute"),
-                ("directory", "Language"),
-                ("directory", "ServiceAtLocation"),
-                ("directory", "Schedule"),
-                ("findhelp", "SearchDocument"),
-                ("findhelp", "SearchPlace"),
-                ("findhelp", "SearchHours"),
-            )
-        },
-    )
+    """Built the index for services already in the directory; now a no-op, since the builder
+    needs the languages table of 0005, which builds the index instead (0005_search_languages)."""
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beacon.directory.changes import services_changed
-from beacon.directory.models import CapacityStatus, Schedule
+from beacon.directory.models import CapacityStatus, Phone, Schedule
 from beacon.findhelp import selectors
 from beacon.findhelp.selectors import SearchQuery, service_search
 from beacon.findhelp.tests.factories import WORCESTER, service, term
@@ -79,6 +79,72 @@ def test_distance_uses_the_nearest_location_of_a_service():
     assert round(page.results[0].distance) == 2
 
 
+def test_beyond_25_miles_the_nearest_are_found_ring_by_ring_and_counting_stops(monkeypatch, client):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for miles in (3, 30, 45, 70, 140, 240):
+        service(f"At {miles} miles", at=north(miles))
+    # Within 25 miles every match is counted.
+    assert names(SearchQuery(zip_code="01602", miles=25)) == ["At 3 miles"]
+    # Beyond, nearest first across the rings (25, 50, 100 miles, then the radius), and the
+    # count stops at the cap: "more than 3".
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250))
+    assert [r.service.name for r in page.results] == [
+        f"At {miles} miles" for miles in (3, 30, 45, 70, 140, 240)
+    ]
+    assert (page.count, page.count_capped) == (3, True)
+    assert [round(r.distance) for r in page.results] == [3, 30, 45, 70, 140, 240]
+    assert (
+        "More than 3 places found near 01602"
+        in client.get("/find-help/", {"zip": "01602", "miles": "100"}).content.decode()
+    )
+    body = client.get("/api/v1/directory/services", {"zip": "01602", "miles": 250}).json()
+    assert (body["count"], body["count_capped"], len(body["items"])) == (3, True, 6)
+
+
+def test_a_rare_match_far_away_is_found_beyond_the_rings_and_counted_exactly():
+    service("Near, no MOUD", at=north(2))
+    service("Far clinic", at=north(200), offers_moud=True)
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250, moud=True))
+    assert [r.service.name for r in page.results] == ["Far clinic"]
+    assert (page.count, page.count_capped) == (1, False)
+
+
+def test_beyond_25_miles_a_service_at_several_locations_counts_once_at_its_nearest():
+    from beacon.directory.models import Location, ServiceAtLocation
+
+    svc = service("Statewide line", at=north(60))
+    for i, miles in enumerate((30, 90, 95, 120)):
+        loc = Location.objects.create(
+            hsds_id=f"site-{i}", latitude=north(miles)[0], longitude=WORCESTER[1]
+        )
+        ServiceAtLocation.objects.create(hsds_id=f"site-{i}-sal", service=svc, location=loc)
+    services_changed([svc.pk])
+    service("Other", at=north(40))
+    page = service_search(query=SearchQuery(zip_code="01602", miles=250), page_size=1)
+    assert (page.count, page.count_capped) == (2, False)
+    assert [(r.service.name, round(r.distance)) for r in page.results] == [("Statewide line", 30)]
+    second = service_search(query=SearchQuery(zip_code="01602", miles=250), page_size=1, page=2)
+    assert [r.service.name for r in second.results] == ["Other"]
+
+
+def test_a_large_radius_costs_a_few_queries_however_many_match():
+    def search():
+        with CaptureQueriesContext(connection) as queries:
+            page = service_search(query=SearchQuery(zip_code="01602", miles=250))
+        return page, len(queries)
+
+    for i in range(3):
+        service(f"Group {i}", at=north(10 + 40 * i))
+    few, few_queries = search()
+    assert few.count == 3
+    for i in range(3, 30):
+        service(f"Group {i}", at=north(i))
+    many, many_queries = search()
+    assert len(many.results) == 20
+    # Fewer rings to read when the nearest ones hold enough: never more queries.
+    assert many_queries <= few_queries
+
+
 def test_unknown_zip_is_refused():
     with pytest.raises(selectors.UnknownZip):
         service_search(query=SearchQuery(zip_code="00000"))
@@ -125,6 +191,31 @@ def test_language_filter_by_name_or_code():
     service("English only", languages=("English",))
     assert names(SearchQuery(language="Spanish")) == ["Bilingual"]
     assert names(SearchQuery(language="es")) == ["Bilingual"]
+
+
+def test_language_choices_are_the_languages_services_in_find_help_offer(client):
+    from beacon.directory.models import Language, Location
+
+    clinic = service("Clinic", languages=("Spanish", "English"))
+    service("Pantry", languages=("Spanish",))
+    service("Closed program", status="inactive", languages=("Albanian",))
+    site = clinic.service_at_locations.get().location
+    Language.objects.create(hsds_id="pt-at-site", location=site, name="Portuguese", code="pt")
+    nowhere = Location.objects.create(hsds_id="no-service-here")
+    Language.objects.create(hsds_id="ar-nowhere", location=nowhere, name="Arabic", code="ar")
+    services_changed([clinic.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.language_choices() == ["English", "Portuguese", "Spanish"]
+    assert len(queries) == 1
+    html = client.get(SEARCH).content.decode()
+    assert '<option value="Portuguese">Portuguese</option>' in html
+    assert "Albanian" not in html and "Arabic" not in html
+    # Each offered language finds someone.
+    assert names(SearchQuery(language="Portuguese")) == ["Clinic"]
+    # Kept current with the services.
+    Language.objects.filter(location=site).delete()
+    services_changed([clinic.pk])
+    assert selectors.language_choices() == ["English", "Spanish"]
 
 
 def test_population_filter():
@@ -190,6 +281,16 @@ def test_hours_are_written_for_people():
     assert result.hours == ["Mon, Tue, Wed, Thu, Fri 9 a.m.\u20135 p.m."]
 
 
+def test_hours_are_written_in_the_language_of_the_page():
+    # The text of each opening is cached: the cache must not leak one language into another.
+    from django.utils import translation
+
+    svc = service("Office", hours=(("MO", time(9), time(17)),))
+    with translation.override("de"):
+        assert selectors.service_result_public(pk=svc.pk).hours == ["Mo 09:00\u201317:00"]
+    assert selectors.service_result_public(pk=svc.pk).hours == ["Mon 9 a.m.\u20135 p.m."]
+
+
 # Paging and query counts ------------------------------------------------------------------------
 
 
@@ -230,6 +331,127 @@ def test_query_count_stays_flat_as_results_grow(query):
     assert len(many) == len(few)
 
 
+def _two_site_service(name: str, *, near: float = 1, far: float = 9):
+    """A service whose result reads every related table: no phone of its own; two locations,
+    "A far site" (first by name) and "B near site", each with hours of its own (a
+    service-at-location schedule), a phone and a postal then a physical address; its own hours,
+    languages and two taxonomy terms; an organization phone."""
+    from beacon.directory.models import Address, Location, Phone, ServiceAtLocation
+
+    svc = service(
+        name,
+        at=None,
+        phone="",
+        languages=("Spanish", "English"),
+        terms=(term(f"{name}-z", "Zumba"), term(f"{name}-a", "Art")),
+        hours=(("MO", time(9), time(12)),),
+    )
+    Phone.objects.create(hsds_id=f"{name}-org-phone", organization=svc.organization, number="1")
+    for site, miles in (("A far site", far), ("B near site", near)):
+        loc = Location.objects.create(
+            hsds_id=f"{name}-{site}", name=site, latitude=north(miles)[0], longitude=WORCESTER[1]
+        )
+        sal = ServiceAtLocation.objects.create(
+            hsds_id=f"{name}-{site}-sal", service=svc, location=loc
+        )
+        for kind in ("postal", "physical"):
+            Address.objects.create(
+                hsds_id=f"{name}-{site}-{kind}",
+                location=loc,
+                address_1=f"{kind} {site}",
+                city="Worcester",
+                address_type=kind,
+            )
+        Phone.objects.create(hsds_id=f"{name}-{site}-phone", location=loc, number=f"{site} phone")
+        Schedule.objects.create(
+            hsds_id=f"{name}-{site}-hours",
+            service_at_location=sal,
+            freq="WEEKLY",
+            byday="TU" if site.startswith("A") else "WE",
+            opens_at=time(10),
+            closes_at=time(11),
+        )
+    services_changed([svc.pk])
+    return svc
+
+
+def test_a_result_shows_the_nearest_location_and_what_its_records_say(client):
+    _two_site_service("Clinic")
+    near = service_search(query=SearchQuery(zip_code="01602", miles=10)).results[0]
+    # The location nearest the ZIP code, its physical address, its phone (the service has
+    # none), the service's hours and that location's.
+    assert (near.location.name, near.address.address_1) == ("B near site", "physical B near site")
+    assert [p.number for p in near.phones] == ["B near site phone"]
+    assert near.hours == ["Mon 9 a.m.\u2013noon", "Wed 10 a.m.\u201311 a.m."]
+    assert near.languages == ["English", "Spanish"]
+    # Without a ZIP code: the first location by name.
+    anywhere = service_search(query=SearchQuery(words="clinic")).results[0]
+    assert (anywhere.location.name, anywhere.address.address_1) == (
+        "A far site",
+        "physical A far site",
+    )
+    assert anywhere.hours == ["Mon 9 a.m.\u2013noon", "Tue 10 a.m.\u201311 a.m."]
+    # The API lists every location by name with its addresses and phones, the service's own
+    # phones and schedules, and its terms by name.
+    item = client.get("/api/v1/directory/services", {"q": "clinic"}).json()["items"][0]
+    assert [loc["name"] for loc in item["locations"]] == ["A far site", "B near site"]
+    assert [a["address_1"] for a in item["locations"][1]["addresses"]] == [
+        "postal B near site",
+        "physical B near site",
+    ]
+    assert [p["number"] for p in item["locations"][0]["phones"]] == ["A far site phone"]
+    assert item["phones"] == []
+    assert [s["byday"] for s in item["schedules"]] == ["MO"]
+    assert [t["name"] for t in item["taxonomy_terms"]] == ["Art", "Zumba"]
+
+
+def test_a_location_several_services_share_shows_its_addresses_once_for_each(client):
+    from beacon.directory.models import Address, ServiceAtLocation
+
+    first = service("Art group", at=north(1))
+    site = first.service_at_locations.get().location
+    street = site.addresses.get().address_1
+    Address.objects.create(
+        hsds_id="mail", location=site, address_1="PO Box 9", address_type="postal"
+    )
+    second = service("Men's group", at=None)
+    ServiceAtLocation.objects.create(hsds_id="shared", service=second, location=site)
+    services_changed([second.pk])
+    items = client.get("/api/v1/directory/services", {"zip": "01602"}).json()["items"]
+    assert [i["name"] for i in items] == ["Art group", "Men's group"]
+    for item in items:
+        [location] = item["locations"]
+        assert [a["address_1"] for a in location["addresses"]] == [street, "PO Box 9"]
+
+
+def test_a_result_falls_back_to_the_organization_phone():
+    svc = service("Helpline", phone="")
+    Phone.objects.create(hsds_id="org-phone", organization=svc.organization, number="508-555-0199")
+    result = selectors.service_result_public(pk=svc.pk)
+    assert [p.number for p in result.phones] == ["508-555-0199"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/find-help/", {"q": "clinic"}),
+        ("/find-help/", {"zip": "01602", "miles": "25", "open_now": "on"}),
+        ("/api/v1/directory/services", {"q": "clinic", "page_size": "100"}),
+        ("/api/v1/directory/services", {"zip": "01602", "miles": "25"}),
+    ],
+)
+def test_page_and_api_queries_stay_flat_however_much_each_result_holds(client, url, params):
+    _two_site_service("Clinic 0", near=0.1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, params).status_code == 200
+    for i in range(1, 25):
+        _two_site_service(f"Clinic {i}", near=i / 10)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, params)
+    assert response.status_code == 200 and "Clinic 19" in response.content.decode()
+    assert len(many) == len(few)
+
+
 # The page ---------------------------------------------------------------------------------------
 
 SEARCH = "/find-help/"
@@ -255,6 +477,15 @@ def test_search_page_works_without_sign_in_or_javascript(client):
     assert "Last checked Nov 1, 2026" in html
     assert "Report a problem with this listing" in html
     assert "We don't track you" in html
+
+
+def test_each_result_links_to_its_problem_report(client):
+    clinic, pantry = service("Clinic", at=north(1)), service("Pantry", at=north(2))
+    html = client.get(SEARCH, {"zip": "01602"}).content.decode()
+    for svc in (clinic, pantry):
+        url = reverse("findhelp:report", args=[svc.pk])
+        assert f'<a href="{url}">Report a problem with this listing</a>' in html
+        assert client.get(url).status_code == 200
 
 
 def test_anonymous_search_sets_no_cookie(client):

@@ -361,6 +361,11 @@ class Bench:
             yield name, times, queries, floor_times, cpu_times, data_times
 
     # floors: the data each page shows, fetched by hand ----------------------------------------
+    #
+    # Each floor reads what its page shows, with the columns and row limits the page uses, and
+    # writes what the page must write (the audit entry of a read of a participant's record),
+    # plus what every signed-in page reads to know who is asking (`_signed_in`). No ORM, no
+    # templates: the least a hand-written page would have to ask the database.
 
     def _q(self, sql, params=()):
         from django.db import connection
@@ -369,10 +374,407 @@ class Bench:
             cursor.execute(sql, [self.p(v) for v in params])
             return cursor.fetchall()
 
+    def _signed_in(self, user_id, *, notifications: bool = True):
+        """The session, the person with their memberships, and the unread-notifications badge."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        cookie = self.clients[user_id].cookies[settings.SESSION_COOKIE_NAME].value
+        self._q(
+            "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
+            [cookie, timezone.now()],
+        )
+        self._q(
+            "SELECT u.id, u.email, u.name, u.is_active, m.id, m.role, m.organization_id, "
+            "o.name, o.part2_applies, o.mfa_required, o.idle_timeout_minutes, "
+            "o.participants_open_to_team, o.overdue_after_days "
+            "FROM accounts_user u JOIN organizations_membership m ON m.user_id = u.id "
+            "JOIN organizations_organization o ON o.id = m.organization_id "
+            "WHERE u.id = %s AND m.is_active",
+            [user_id],
+        )
+        if notifications:
+            self._q(
+                "SELECT COUNT(*) FROM notifications_notification WHERE recipient_id = %s "
+                "AND organization_id = %s AND read_at IS NULL",
+                [user_id, self.org.pk],
+            )
+
+    def _audit(self, user, action, object_type, object_id, details):
+        """Append one entry to the audit chain, as every audited read and write does."""
+        import json
+
+        from django.utils import timezone
+
+        from beacon.audit.chain import entry_hash
+        from beacon.audit.services import _lock_chain
+
+        now = timezone.now()
+        _lock_chain()
+        last_id, last_hash = self._q(
+            "SELECT id, hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"
+        )[0]
+        content = {
+            "id": last_id + 1,
+            "occurred_at": now,
+            "actor_id": user.pk,
+            "actor_email": user.email,
+            "organization_id": self.org.pk,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "ip_address": "127.0.0.1",
+            "details": details,
+            "prev_hash": last_hash,
+        }
+        self._q(
+            "INSERT INTO audit_auditevent (id, occurred_at, actor_id, actor_email, "
+            "organization_id, action, object_type, object_id, ip_address, details, prev_hash, "
+            "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [
+                content["id"],
+                now,
+                user.pk,
+                user.email,
+                self.org.pk,
+                action,
+                object_type,
+                content["object_id"],
+                "127.0.0.1",
+                json.dumps(details),
+                last_hash,
+                entry_hash(**content),
+            ],
+        )
+
+    def _viewed(self, seen):
+        from django.db import transaction
+
+        with transaction.atomic():
+            self._audit(
+                self.peer,
+                "participant.viewed",
+                "participants.participant",
+                self.participant.pk,
+                {"seen": seen},
+            )
+
     CASELOAD = (
         "SELECT a.participant_id FROM participants_caseloadassignment a "
         "WHERE a.peer_id = %s AND a.ended_at IS NULL"
     )
+    PARTICIPANT = (
+        "SELECT p.id, p.version, p.record_number, p.given_name, p.family_name, "
+        "p.preferred_name, p.pronouns, p.date_of_birth, p.phone, p.email, p.enrolled_on, "
+        "p.discharged_on, p.last_contact_at, p.next_follow_up_on, p.organization_id "
+        "FROM participants_participant p WHERE p.id = %s "
+        f"AND p.organization_id = %s AND p.id IN ({CASELOAD})"
+    )
+
+    def _participant_head(self, pid):
+        """The participant, through the peer's caseload, with their current peers."""
+        self._q(self.PARTICIPANT, [pid, self.org.pk, self.peer.pk])
+        self._q(
+            "SELECT a.id, a.role, a.started_at, u.id, u.name FROM participants_caseloadassignment "
+            "a JOIN accounts_user u ON u.id = a.peer_id WHERE a.participant_id = %s "
+            "AND a.ended_at IS NULL",
+            [pid],
+        )
+
+    def _history(self, pid, limit):
+        """The newest `limit` + 1 of each kind of timeline entry."""
+        n = limit + 1
+        self._q(
+            "SELECT e.id, e.occurred_at, e.kind, e.modality, e.duration_minutes, e.note, "
+            "e.crisis_flag, u.name FROM encounters_encounter e JOIN accounts_user u "
+            "ON u.id = e.peer_id WHERE e.participant_id = %s ORDER BY e.occurred_at DESC LIMIT %s",
+            [pid, n],
+        )
+        self._q(
+            "SELECT a.id, a.role, a.started_at, a.ended_at, u.name FROM "
+            "participants_caseloadassignment a JOIN accounts_user u ON u.id = a.peer_id "
+            "WHERE a.participant_id = %s ORDER BY a.started_at DESC LIMIT %s",
+            [pid, n],
+        )
+        self._q(
+            "SELECT a.id, a.role, a.ended_at, u.name FROM participants_caseloadassignment a "
+            "JOIN accounts_user u ON u.id = a.peer_id WHERE a.participant_id = %s "
+            "AND a.ended_at IS NOT NULL ORDER BY a.ended_at DESC LIMIT %s",
+            [pid, n],
+        )
+        self._q(
+            "SELECT v.id, v.status, v.at, v.note, r.id, r.recipient_name FROM "
+            "referrals_referralevent v JOIN referrals_referral r ON r.id = v.referral_id "
+            "WHERE r.participant_id = %s ORDER BY v.at DESC LIMIT %s",
+            [pid, n],
+        )
+        self._q(
+            "SELECT t.id, t.present, s.starts_at, g.name FROM groups_attendance t "
+            "JOIN groups_groupsession s ON s.id = t.session_id JOIN groups_group g "
+            "ON g.id = s.group_id WHERE t.participant_id = %s ORDER BY s.starts_at DESC LIMIT %s",
+            [pid, n],
+        )
+
+    def _consents(self, pid):
+        consents = self._q(
+            "SELECT id, kind, purpose, signed_on, expiry_kind, expires_on, revoked_at, "
+            "ended_at, created_at FROM consents_consent WHERE participant_id = %s "
+            "ORDER BY created_at DESC",
+            [pid],
+        )
+        if consents:
+            marks = ", ".join(["%s"] * len(consents))
+            self._q(
+                "SELECT consent_id, name, revoked_at FROM consents_consentrecipient "
+                f"WHERE consent_id IN ({marks}) ORDER BY name",
+                [row[0] for row in consents],
+            )
+
+    def floor_caseload(self):
+        self._signed_in(self.peer.pk)
+        sql = (
+            "FROM participants_participant p WHERE p.organization_id = %s "
+            f"AND p.discharged_on IS NULL AND p.id IN ({self.CASELOAD})"
+        )
+        params = [self.org.pk, self.peer.pk]
+        rows = self._q(
+            "SELECT p.id, p.record_number, p.given_name, p.family_name, p.preferred_name, "
+            f"p.pronouns, p.last_contact_at {sql} ORDER BY p.family_name, p.given_name LIMIT 50",
+            params,
+        )
+        marks = ", ".join(["%s"] * len(rows))
+        self._q(
+            "SELECT a.participant_id, a.role, u.id, u.name FROM participants_caseloadassignment "
+            "a JOIN accounts_user u ON u.id = a.peer_id "
+            f"WHERE a.ended_at IS NULL AND a.participant_id IN ({marks})",
+            [row[0] for row in rows],
+        )
+        self._q(f"SELECT COUNT(*) {sql}", params)
+
+    def floor_participant(self):
+        pid = self.participant.pk
+        self._signed_in(self.peer.pk)
+        self._participant_head(pid)
+        self._q(
+            "SELECT pp.name FROM participants_prioritypopulation pp JOIN "
+            "participants_participant_priority_populations x ON x.prioritypopulation_id = pp.id "
+            "WHERE x.participant_id = %s",
+            [pid],
+        )
+        self._q(
+            "SELECT (SELECT id FROM plans_recoveryplan WHERE participant_id = %s), "
+            "(SELECT id FROM plans_wellnessplan WHERE participant_id = %s)",
+            [pid, pid],
+        )
+        self._viewed("record")
+        self._consents(pid)
+        self._history(pid, 10)
+        self._q(
+            "SELECT id, administered_on, total FROM assessments_assessment "
+            "WHERE participant_id = %s AND instrument = 'barc10' "
+            "ORDER BY administered_on DESC, created_at DESC LIMIT 1",
+            [pid],
+        )
+        self._q(
+            "SELECT stage, administered_on FROM assessments_assessment "
+            "WHERE participant_id = %s AND instrument = 'stage_of_change' "
+            "ORDER BY administered_on DESC, created_at DESC LIMIT 1",
+            [pid],
+        )
+        self._q(
+            "SELECT id, created_at, recipient_name, external_organization, urgency, status, "
+            "to_service_id FROM referrals_referral WHERE participant_id = %s "
+            "ORDER BY created_at DESC",
+            [pid],
+        )
+
+    def floor_timeline(self):
+        pid = self.participant.pk
+        self._signed_in(self.peer.pk)
+        self._q(self.PARTICIPANT, [pid, self.org.pk, self.peer.pk])
+        self._viewed("timeline")
+        self._consents(pid)
+        self._history(pid, 25)
+
+    def floor_encounter_create(self):
+        import uuid
+
+        from django.db import transaction
+        from django.utils import timezone
+
+        pid = self.participant.pk
+        now = timezone.now()
+        self._signed_in(self.peer.pk, notifications=False)
+        self._participant_head(pid)
+        self._q(
+            "SELECT g.id, g.description, g.domain FROM plans_goal g JOIN plans_recoveryplan r "
+            "ON r.id = g.plan_id WHERE r.participant_id = %s "
+            "AND g.status IN ('not_started', 'in_progress') ORDER BY g.position, g.created_at",
+            [pid],
+        )
+        eid = uuid.uuid4()
+        with transaction.atomic():
+            self._q(
+                "INSERT INTO encounters_encounter (id, created_at, updated_at, version, "
+                "organization_id, participant_id, peer_id, occurred_at, duration_minutes, "
+                "modality, setting, kind, topics, note, naloxone_provided, crisis_flag, "
+                "billable_units, created_by_id) VALUES (%s, %s, %s, 1, %s, %s, %s, %s, 30, "
+                "'phone', 'community', 'check_in', '[]', '', false, false, 2, %s) RETURNING id",
+                [eid, now, now, self.org.pk, pid, self.peer.pk, now, self.peer.pk],
+            )
+            self._audit(
+                self.peer,
+                "encounter.logged",
+                "encounters.encounter",
+                eid,
+                {"participant": str(pid), "kind": "check_in", "minutes": 30, "units": 2},
+            )
+            self._q(
+                "UPDATE participants_participant SET last_contact_at = %s, "
+                "next_follow_up_on = NULL WHERE id = %s RETURNING id",
+                [now, pid],
+            )
+
+    def floor_plan(self):
+        plan = self.plan.pk
+        self._signed_in(self.peer.pk)
+        self._q(
+            "SELECT r.id, r.version, r.recovery_means, r.strengths, r.needs, r.barriers, "
+            "r.started_on, r.last_reviewed_on, r.next_review_on, p.id, p.given_name, "
+            "p.family_name, p.preferred_name, p.record_number FROM plans_recoveryplan r "
+            "JOIN participants_participant p ON p.id = r.participant_id WHERE r.id = %s "
+            f"AND p.id IN ({self.CASELOAD})",
+            [plan, self.peer.pk],
+        )
+        from django.db import transaction
+
+        with transaction.atomic():
+            self._audit(
+                self.peer,
+                "participant.viewed",
+                "participants.participant",
+                self.plan.participant_id,
+                {"seen": "plan", "id": str(plan)},
+            )
+        goals = self._q(
+            "SELECT g.id, g.domain, g.area, g.description, g.status, g.target_date, "
+            "(SELECT COUNT(*) FROM encounters_encounter_goals x WHERE x.goal_id = g.id) "
+            "FROM plans_goal g WHERE g.plan_id = %s ORDER BY g.position",
+            [plan],
+        )
+        if goals:
+            marks = ", ".join(["%s"] * len(goals))
+            ids = [row[0] for row in goals]
+            self._q(
+                "SELECT goal_id, what, who, due_on, done_on FROM plans_actionstep "
+                f"WHERE goal_id IN ({marks}) ORDER BY done_on, due_on, created_at",
+                ids,
+            )
+            self._q(
+                "SELECT n.goal_id, n.noted_on, n.text, u.name FROM plans_progressnote n "
+                f"JOIN accounts_user u ON u.id = n.author_id WHERE n.goal_id IN ({marks}) "
+                "ORDER BY n.noted_on DESC",
+                ids,
+            )
+
+    def floor_findhelp(self):
+        """The search the page makes (10 miles around 01604, "housing"), on the same index."""
+        import math
+
+        from beacon.findhelp.index import unit_vector
+        from beacon.findhelp.selectors import EARTH_RADIUS_MILES, bounding_box, zip_place
+
+        self._signed_in(self.peer.pk, notifications=False)
+        self._q(
+            "SELECT t.code, t.id, t.name FROM directory_taxonomyterm t WHERE EXISTS (SELECT 1 "
+            "FROM directory_attribute a WHERE a.taxonomy_term_id = t.id AND a.service_id IS NOT "
+            "NULL) AND t.name <> '' ORDER BY t.name"
+        )
+        # Distinct names by walking the name index, one language at a time.
+        self._q(
+            "WITH RECURSIVE names(name) AS (SELECT MIN(name) FROM findhelp_searchlanguage "
+            "UNION ALL SELECT (SELECT MIN(name) FROM findhelp_searchlanguage "
+            "WHERE name > names.name) FROM names WHERE names.name IS NOT NULL) "
+            "SELECT name FROM names WHERE name IS NOT NULL"
+        )
+        origin = zip_place("01604")
+        lat, lon = origin["latitude"], origin["longitude"]
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 10)
+        x, y, z = unit_vector(lat, lon)
+        within = math.cos(10 / EARTH_RADIUS_MILES)
+        places = self._q(
+            "SELECT pl.x * %s + pl.y * %s + pl.z * %s AS c, pl.document_id, pl.id "
+            "FROM findhelp_searchplace pl JOIN findhelp_searchdocument d "
+            "ON d.id = pl.document_id WHERE d.text LIKE %s "
+            "AND pl.latitude BETWEEN %s AND %s AND pl.longitude BETWEEN %s AND %s "
+            "AND pl.x * %s + pl.y * %s + pl.z * %s >= %s",
+            [x, y, z, "%housing%", min_lat, max_lat, min_lon, max_lon, x, y, z, within],
+        )
+        best = {}
+        for row in places:
+            if row[1] not in best or row[0] > best[row[1]][0]:
+                best[row[1]] = row
+        page = sorted(best.values(), key=lambda r: -r[0])[:20]
+        if not page:
+            return
+        marks = ", ".join(["%s"] * len(page))
+        rows = self._q(
+            "SELECT pl.id, d.service_id, pl.location_id FROM findhelp_searchplace pl "
+            f"JOIN findhelp_searchdocument d ON d.id = pl.document_id WHERE pl.id IN ({marks})",
+            [row[2] for row in page],
+        )
+        services = [row[1] for row in rows]
+        marks = ", ".join(["%s"] * len(services))
+        self._q(
+            "SELECT s.id, s.name, s.description, s.url, s.status, s.fees_description, "
+            "s.capacity_status, s.capacity_updated_on, s.same_day_intake, s.accepts_medicaid, "
+            "s.accepts_uninsured, s.sliding_fee, s.offers_moud, s.last_verified_on, o.id, "
+            "o.name, o.website FROM directory_service s LEFT JOIN directory_directoryorganization o "
+            f"ON o.id = s.organization_id WHERE s.id IN ({marks})",
+            services,
+        )
+        self._q(
+            "SELECT sal.service_id, l.id, l.name, l.latitude, l.longitude, a.address_1, "
+            "a.address_2, a.city, a.state_province, a.postal_code, a.address_type "
+            "FROM directory_serviceatlocation sal JOIN directory_location l "
+            "ON l.id = sal.location_id LEFT JOIN directory_address a ON a.location_id = l.id "
+            f"WHERE sal.service_id IN ({marks})",
+            services,
+        )
+        self._q(
+            "SELECT service_id, location_id, organization_id, number, extension, type "
+            f"FROM directory_phone WHERE service_id IN ({marks})",
+            services,
+        )
+        self._q(
+            "SELECT service_id, service_at_location_id, freq, byday, opens_at, closes_at, "
+            f"valid_from, valid_to, description FROM directory_schedule WHERE service_id IN "
+            f"({marks})",
+            services,
+        )
+        self._q(
+            f"SELECT service_id, name FROM directory_language WHERE service_id IN ({marks})",
+            services,
+        )
+
+    def floor_inbox(self):
+        self._signed_in(self.admin.pk)
+        self._q(
+            "SELECT r.id, r.status, r.created_at, r.recipient_name, r.urgency, "
+            "r.shared_snapshot, o.id, o.name FROM referrals_referral r "
+            "JOIN organizations_organization o ON o.id = r.organization_id "
+            "WHERE r.receiving_organization_id = %s AND r.organization_id <> %s "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT 51",
+            [self.receiving.pk, self.receiving.pk],
+        )
+
+    def floor_audit(self):
+        self._signed_in(self.admin.pk)
+        self._q(
+            "SELECT id, occurred_at, actor_email, action, object_type, object_id, ip_address, "
+            "details FROM audit_auditevent WHERE organization_id = %s ORDER BY id DESC LIMIT 51",
+            [self.org.pk],
+        )
 
     def floor_my_day(self, peer=None):
         from django.utils import timezone
@@ -405,157 +807,6 @@ class Bench:
             "JOIN participants_participant p ON p.id = r.participant_id "
             f"WHERE r.organization_id = %s AND r.next_review_on <= %s AND {where} LIMIT 50",
             [self.org.pk, today, peer],
-        )
-
-    def floor_caseload(self):
-        sql = (
-            "FROM participants_participant p WHERE p.organization_id = %s "
-            f"AND p.discharged_on IS NULL AND p.id IN ({self.CASELOAD})"
-        )
-        params = [self.org.pk, self.peer.pk]
-        self._q(
-            "SELECT p.id, p.record_number, p.given_name, p.family_name, p.preferred_name, "
-            f"p.last_contact_at, p.next_follow_up_on {sql} "
-            "ORDER BY p.family_name, p.given_name LIMIT 50",
-            params,
-        )
-        self._q(f"SELECT COUNT(*) {sql}", params)
-
-    def floor_participant(self):
-        pid = self.participant.pk
-        self._q("SELECT * FROM participants_participant WHERE id = %s", [pid])
-        self._q(
-            "SELECT a.role, u.name FROM participants_caseloadassignment a "
-            "JOIN accounts_user u ON u.id = a.peer_id "
-            "WHERE a.participant_id = %s AND a.ended_at IS NULL",
-            [pid],
-        )
-        self._q(
-            "SELECT id, kind, signed_on, expiry_kind, expires_on, revoked_at, ended_at "
-            "FROM consents_consent WHERE participant_id = %s",
-            [pid],
-        )
-        self._q(
-            "SELECT id, occurred_at, kind, duration_minutes, note FROM encounters_encounter "
-            "WHERE participant_id = %s ORDER BY occurred_at DESC LIMIT 5",
-            [pid],
-        )
-        self._q("SELECT id FROM plans_recoveryplan WHERE participant_id = %s", [pid])
-
-    def floor_timeline(self):
-        pid = self.participant.pk
-        self._q(
-            "SELECT e.id, e.occurred_at, e.kind, e.duration_minutes, e.note, u.name "
-            "FROM encounters_encounter e JOIN accounts_user u ON u.id = e.peer_id "
-            "WHERE e.participant_id = %s ORDER BY e.occurred_at DESC LIMIT 26",
-            [pid],
-        )
-        self._q(
-            "SELECT id, created_at, recipient_name, status FROM referrals_referral "
-            "WHERE participant_id = %s ORDER BY created_at DESC LIMIT 26",
-            [pid],
-        )
-        self._q(
-            "SELECT id, administered_on, instrument, total FROM assessments_assessment "
-            "WHERE participant_id = %s ORDER BY administered_on DESC LIMIT 26",
-            [pid],
-        )
-
-    def floor_encounter_create(self):
-        from django.db import transaction
-        from django.utils import timezone
-
-        from beacon.audit.chain import entry_hash
-        from beacon.audit.services import _lock_chain
-
-        pid = self.participant.pk
-        now = timezone.now()
-        import uuid
-
-        eid = uuid.uuid4()
-        with transaction.atomic():
-            self._q(
-                "SELECT p.id FROM participants_participant p WHERE p.id = %s "
-                f"AND p.id IN ({self.CASELOAD})",
-                [pid, self.peer.pk],
-            )
-            self._q(
-                "INSERT INTO encounters_encounter (id, created_at, updated_at, version, "
-                "organization_id, participant_id, peer_id, occurred_at, duration_minutes, "
-                "modality, setting, kind, topics, note, naloxone_provided, crisis_flag, "
-                "billable_units, created_by_id) VALUES (%s, %s, %s, 1, %s, %s, %s, %s, 30, "
-                "'phone', 'community', 'check_in', '[]', '', false, false, 2, %s) RETURNING id",
-                [eid, now, now, self.org.pk, pid, self.peer.pk, now, self.peer.pk],
-            )
-            _lock_chain()
-            last_id, last_hash = self._q(
-                "SELECT id, hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"
-            )[0]
-            content = {
-                "id": last_id + 1,
-                "occurred_at": now,
-                "actor_id": self.peer.pk,
-                "actor_email": self.peer.email,
-                "organization_id": self.org.pk,
-                "action": "encounter.logged",
-                "object_type": "encounters.encounter",
-                "object_id": str(eid),
-                "ip_address": None,
-                "details": {},
-                "prev_hash": last_hash,
-            }
-            digest = entry_hash(**content)
-            self._q(
-                "INSERT INTO audit_auditevent (id, occurred_at, actor_id, actor_email, "
-                "organization_id, action, object_type, object_id, details, prev_hash, hash) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '{}', %s, %s) RETURNING id",
-                [
-                    content["id"],
-                    now,
-                    self.peer.pk,
-                    self.peer.email,
-                    self.org.pk,
-                    content["action"],
-                    content["object_type"],
-                    content["object_id"],
-                    last_hash,
-                    digest,
-                ],
-            )
-            self._q(
-                "UPDATE participants_participant SET last_contact_at = %s WHERE id = %s "
-                "RETURNING id",
-                [now, pid],
-            )
-
-    def floor_plan(self):
-        plan = self.plan.pk
-        self._q("SELECT * FROM plans_recoveryplan WHERE id = %s", [plan])
-        self._q("SELECT * FROM plans_goal WHERE plan_id = %s ORDER BY position", [plan])
-        self._q(
-            "SELECT s.* FROM plans_actionstep s JOIN plans_goal g ON g.id = s.goal_id "
-            "WHERE g.plan_id = %s",
-            [plan],
-        )
-
-    def floor_findhelp(self):
-        where = (
-            "FROM directory_service s WHERE s.status = 'active' "
-            "AND (s.name LIKE %s OR s.description LIKE %s)"
-        )
-        self._q(
-            f"SELECT s.id, s.name, s.description {where} ORDER BY s.name LIMIT 20",
-            ["%housing%"] * 2,
-        )
-        self._q(f"SELECT COUNT(*) {where}", ["%housing%"] * 2)
-
-    def floor_inbox(self):
-        self._q(
-            "SELECT r.id, r.status, r.created_at, r.urgency, r.shared_snapshot, o.name "
-            "FROM referrals_referral r JOIN organizations_organization o "
-            "ON o.id = r.organization_id WHERE r.receiving_organization_id = %s "
-            "ORDER BY r.created_at DESC LIMIT 50",
-            [self.receiving.pk],
         )
 
     def floor_supervisor(self):
@@ -623,13 +874,6 @@ class Bench:
             local = timezone.localtime(at)
             if local.isoweekday() >= 6 or not 8 <= local.hour < 18:
                 outside[peer] = outside.get(peer, 0) + minutes
-
-    def floor_audit(self):
-        self._q(
-            "SELECT id, occurred_at, actor_email, action, object_type, object_id, details "
-            "FROM audit_auditevent WHERE organization_id = %s ORDER BY id DESC LIMIT 51",
-            [self.org.pk],
-        )
 
 
 if __name__ == "__main__":

@@ -110,13 +110,14 @@ class Encounter(BaseModel, VersionedModel):
                 fields=["peer", "organization", "-occurred_at"], name="encounter_peer_org"
             ),
             # The organization's encounters by time; the columns after the time make it cover
-            # the workload page's count of each peer's month outside working hours, which then
-            # reads no table row (bench/RESULTS.md).
+            # the workload signals' count of each peer's crisis flags and encounters outside
+            # working hours, which then reads no table row (bench/RESULTS.md).
             models.Index(
                 fields=[
                     "organization",
                     "-occurred_at",
                     "peer",
+                    "crisis_flag",
                     "duration_minutes",
                     "week_minute_utc",
                 ],

@@ -4,13 +4,20 @@ Every list is capped and carries its full count, and each is one query (the coun
 as a window function), so the page costs the same number of queries for 5 participants or 500
 and never scans encounter history beyond the crisis window. `Participant.last_contact_at` and
 `next_follow_up_on` are kept current by the encounter services for exactly this page.
+
+Whom the day covers is worked out once (`Scope`): for a peer, the ids of their current
+caseload (one query from their own assignments); each list then looks those ids up on its own
+table's participant index. Written as a subquery instead, SQLite (which plans without
+statistics) starts from the organization's index and reads every participant the organization
+has for every list (bench/RESULTS.md). For supervisors and admins the lists filter on the
+organization.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import (
     Count,
@@ -30,12 +37,7 @@ from beacon.encounters.models import Encounter
 from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
-from beacon.participants.permissions import (
-    SEES_WHOLE_ORGANIZATION,
-    STAFF,
-    caseload_participant_ids,
-    participants_visible_to,
-)
+from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
 from beacon.plans.models import RecoveryPlan
 from beacon.plans.selectors import plans_review_due
 from beacon.referrals.models import Referral
@@ -45,6 +47,19 @@ from beacon.referrals.selectors import referrals_awaiting_outcome
 ROW_LIMIT = 50
 # "New" assignments and "recent" crisis flags: the last week.
 RECENT_DAYS = 7
+
+# What the page shows of a participant (the rest of the record is not read).
+PARTICIPANT_FIELDS = (
+    "id",
+    "record_number",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "enrolled_on",
+    "last_contact_at",
+    "next_follow_up_on",
+)
 
 T = TypeVar("T")
 
@@ -126,33 +141,95 @@ class MyDay:
     workload_flagged: list | None = None
 
 
-def _capped(qs: QuerySet, limit: int) -> tuple[list, int]:
-    """The first `limit` rows and the total, in one query: COUNT(*) OVER () is computed before
-    LIMIT applies."""
-    rows = list(qs.annotate(myday_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].myday_total if rows else 0)
+@dataclass(frozen=True)
+class Scope:
+    """Whom a day covers, worked out once per page.
+
+    A peer: the active participants on their current caseload in the organization, as a list
+    of ids (even where the organization opens records to the whole team: My day is about
+    one's own caseload). Supervisors and organization admins: the organization's active
+    participants (`participant_ids` is None)."""
+
+    member: Membership
+    participant_ids: list | None
+
+    @property
+    def whole_organization(self) -> bool:
+        return self.participant_ids is None
+
+    @property
+    def organization_id(self) -> Any:
+        return self.member.organization_id
+
+    def participants(self) -> QuerySet[Participant]:
+        if self.participant_ids is None:
+            return Participant.objects.filter(
+                organization_id=self.organization_id,
+                merged_into__isnull=True,
+                discharged_on__isnull=True,
+            )
+        return Participant.objects.filter(pk__in=self.participant_ids)
+
+    def on_participants(self, qs: QuerySet) -> QuerySet:
+        """Rows of a table with a `participant` (and an `organization`) that this day covers:
+        by the caseload's ids, or by the organization and the participant's own state."""
+        if self.participant_ids is not None:
+            return qs.filter(participant_id__in=self.participant_ids)
+        return qs.filter(
+            participant__organization_id=self.organization_id,
+            participant__merged_into__isnull=True,
+            participant__discharged_on__isnull=True,
+        )
 
 
 def _sees_whole_organization(member: Membership) -> bool:
     return member.role in SEES_WHOLE_ORGANIZATION
 
 
+def scope_for(member: Membership) -> Scope:
+    """One query for a peer (their current assignments, joined to the participants), none for
+    the whole organization."""
+    if _sees_whole_organization(member):
+        return Scope(member=member, participant_ids=None)
+    ids = CaseloadAssignment.objects.filter(
+        peer_id=member.user_id,
+        ended_at__isnull=True,
+        participant__organization_id=member.organization_id,
+        participant__merged_into__isnull=True,
+        participant__discharged_on__isnull=True,
+    ).values_list("participant_id", flat=True)
+    return Scope(member=member, participant_ids=list(ids))
+
+
 def myday_participants(*, member: Membership) -> QuerySet[Participant]:
     """Active participants My day is about: a peer's own caseload (primary or secondary, even
     where the organization opens records to the whole team), or the whole organization for
     supervisors and organization admins. Discharged and merged records are left out."""
-    qs = participants_visible_to(member).filter(discharged_on__isnull=True)
-    if not _sees_whole_organization(member) and member.organization.participants_open_to_team:
-        # Otherwise participants_visible_to() has kept the peer's caseload already.
-        qs = qs.filter(pk__in=caseload_participant_ids(member))
+    return scope_for(member).participants()
+
+
+def _capped(qs: QuerySet, limit: int, offset: int = 0) -> tuple[list, int]:
+    """`limit` rows from `offset` on, and the total, in one query: COUNT(*) OVER () is
+    computed before LIMIT applies."""
+    rows = list(qs.annotate(myday_total=Window(Count("pk")))[offset : offset + limit])
+    return rows, (rows[0].myday_total if rows else 0)
+
+
+def _primary_peer_name(participant_ref: str) -> Subquery:
+    return Subquery(
+        CaseloadAssignment.objects.filter(
+            participant=OuterRef(participant_ref), ended_at__isnull=True, role=CaseloadRole.PRIMARY
+        ).values("peer__name")[:1]
+    )
+
+
+def _participant_rows(scope: Scope, qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The participants' fields the page shows and, on the organization-wide day (the only
+    one that shows it), the name of each one's primary peer."""
+    qs = qs.only(*PARTICIPANT_FIELDS)
+    if scope.whole_organization:
+        qs = qs.annotate(primary_peer_name=_primary_peer_name("pk"))
     return qs
-
-
-def _with_primary_peer(qs: QuerySet[Participant]) -> QuerySet[Participant]:
-    primary = CaseloadAssignment.objects.filter(
-        participant=OuterRef("pk"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
-    ).values("peer__name")[:1]
-    return qs.annotate(primary_peer_name=Subquery(primary))
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -160,16 +237,19 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def follow_ups_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ParticipantRow]:
     """Participants whose next follow-up is today or already past, the longest overdue first."""
-    qs = _with_primary_peer(
-        myday_participants(member=member).filter(next_follow_up_on__lte=today)
+    qs = _participant_rows(
+        scope, scope.participants().filter(next_follow_up_on__lte=today)
     ).order_by("next_follow_up_on", "family_name", "given_name", "pk")
-    rows, total = _capped(qs, limit)
+    rows, total = _capped(qs, limit, offset)
     return Section(
         rows=[
-            ParticipantRow(p, p.primary_peer_name, (today - p.next_follow_up_on).days) for p in rows
+            ParticipantRow(
+                p, getattr(p, "primary_peer_name", None), (today - p.next_follow_up_on).days
+            )
+            for p in rows
         ],
         total=total,
     )
@@ -181,27 +261,28 @@ def contact_cutoff(*, organization, today: datetime.date) -> datetime.date:
 
 
 def participants_without_contact(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ParticipantRow]:
     """No contact for more than the organization's overdue_after_days: the last contact was
     before the cutoff day, or there has been none and they enrolled before it. Counted in
     whole local days, so the list does not change through the day. Longest without contact
     first (never contacted before anyone)."""
-    cutoff = contact_cutoff(organization=member.organization, today=today)
-    qs = _with_primary_peer(
-        myday_participants(member=member).filter(
+    cutoff = contact_cutoff(organization=scope.member.organization, today=today)
+    qs = _participant_rows(
+        scope,
+        scope.participants().filter(
             Q(last_contact_at__lt=_start_of_day(cutoff))
             | Q(last_contact_at__isnull=True, enrolled_on__lt=cutoff)
-        )
+        ),
     ).order_by(
         F("last_contact_at").asc(nulls_first=True), "enrolled_on", "family_name", "given_name", "pk"
     )
-    rows, total = _capped(qs, limit)
+    rows, total = _capped(qs, limit, offset)
     return Section(
         rows=[
             ParticipantRow(
                 p,
-                p.primary_peer_name,
+                getattr(p, "primary_peer_name", None),
                 (today - timezone.localdate(p.last_contact_at)).days if p.last_contact_at else None,
             )
             for p in rows
@@ -210,67 +291,89 @@ def participants_without_contact(
     )
 
 
+def _participant_only(prefix: str = "participant") -> list[str]:
+    return [f"{prefix}__{name}" for name in PARTICIPANT_FIELDS]
+
+
 def assignments_new(
     *,
-    member: Membership,
+    scope: Scope,
     now: datetime.datetime,
     days: int = RECENT_DAYS,
     limit: int = ROW_LIMIT,
+    offset: int = 0,
 ) -> Section[CaseloadAssignment]:
     """Current assignments that started in the last `days` days: to this peer, or to anyone in
     the organization for supervisors and organization admins. Newest first."""
-    qs = CaseloadAssignment.objects.filter(
-        participant__in=myday_participants(member=member),
-        ended_at__isnull=True,
-        started_at__gte=now - datetime.timedelta(days=days),
+    qs = scope.on_participants(
+        CaseloadAssignment.objects.filter(
+            ended_at__isnull=True, started_at__gte=now - datetime.timedelta(days=days)
+        )
     )
-    if not _sees_whole_organization(member):
-        qs = qs.filter(peer_id=member.user_id)
-    qs = qs.select_related("participant", "peer", "assigned_by").order_by("-started_at", "pk")
-    rows, total = _capped(qs, limit)
+    if not scope.whole_organization:
+        qs = qs.filter(peer_id=scope.member.user_id)
+    qs = (
+        qs.select_related("participant", "peer", "assigned_by")
+        .only(
+            "role",
+            "started_at",
+            "participant_id",
+            "peer__name",
+            "assigned_by__name",
+            *_participant_only(),
+        )
+        .order_by("-started_at", "pk")
+    )
+    rows, total = _capped(qs, limit, offset)
     return Section(rows=rows, total=total)
 
 
 def crisis_flags_recent(
     *,
-    member: Membership,
+    scope: Scope,
     now: datetime.datetime,
     days: int = RECENT_DAYS,
     limit: int = ROW_LIMIT,
+    offset: int = 0,
 ) -> Section[Encounter]:
     """Encounters flagged for a crisis or safety concern in the last `days` days, on the
     participants this day covers (whoever logged them). Newest first."""
+    qs = Encounter.objects.filter(
+        # `in [True]`, not `=True`: Django writes the latter as the bare column, which SQLite
+        # cannot match to the index encounter_org_crisis (3.7 ms against 0.04 at org scale).
+        crisis_flag__in=[True],
+        occurred_at__gte=now - datetime.timedelta(days=days),
+    )
+    if scope.whole_organization:
+        qs = qs.filter(organization_id=scope.organization_id)
     qs = (
-        Encounter.objects.filter(
-            organization_id=member.organization_id,
-            crisis_flag=True,
-            occurred_at__gte=now - datetime.timedelta(days=days),
-            participant__in=myday_participants(member=member),
-        )
+        scope.on_participants(qs)
         .select_related("participant", "peer")
+        .only("kind", "occurred_at", "participant_id", "peer__name", *_participant_only())
         .order_by("-occurred_at", "pk")
     )
-    rows, total = _capped(qs, limit)
+    rows, total = _capped(qs, limit, offset)
     return Section(rows=rows, total=total)
 
 
 def plan_reviews_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[PlanReviewRow]:
     """Recovery plans of the participants this day covers whose review is due today or
     overdue (the organization's review interval after the last review or the plan's start),
     the longest overdue first. One query."""
-    qs = plans_review_due(participants=myday_participants(member=member), today=today)
-    primary = CaseloadAssignment.objects.filter(
-        participant=OuterRef("participant_id"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
-    ).values("peer__name")[:1]
-    rows, total = _capped(qs.annotate(primary_peer_name=Subquery(primary)), limit)
+    qs = plans_review_due(participants=scope.participants(), today=today).only(
+        "next_review_on", "participant_id", *_participant_only()
+    )
+    if scope.whole_organization:
+        qs = qs.annotate(primary_peer_name=_primary_peer_name("participant_id"))
+    rows, total = _capped(qs, limit, offset)
     return Section(
         rows=[
             PlanReviewRow(
                 plan=plan,
                 participant=plan.participant,
-                peer_name=plan.primary_peer_name,
+                peer_name=getattr(plan, "primary_peer_name", None),
                 days=(today - plan.next_review_on).days,
             )
             for plan in rows
@@ -280,13 +383,20 @@ def plan_reviews_due(
 
 
 def referral_follow_ups_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ReferralRow]:
     """Referrals of the participants this day covers still waiting for an outcome on their
     follow-up date (the organization's referral_follow_up_days after sending, unless the peer
     chose a date), the longest overdue first. One query."""
-    qs = referrals_awaiting_outcome(participants=myday_participants(member=member), today=today)
-    rows, total = _capped(qs, limit)
+    qs = referrals_awaiting_outcome(participants=scope.participants(), today=today).only(
+        "recipient_name",
+        "status",
+        "created_at",
+        "follow_up_due_on",
+        "participant_id",
+        *_participant_only(),
+    )
+    rows, total = _capped(qs, limit, offset)
     return Section(
         rows=[ReferralRow(r, r.participant, (today - r.follow_up_due_on).days) for r in rows],
         total=total,
@@ -311,7 +421,9 @@ def _assignment_count(role: str, organization_id) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def caseload_sizes(*, member: Membership, limit: int = ROW_LIMIT) -> Section[PeerCaseload]:
+def caseload_sizes(
+    *, member: Membership, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[PeerCaseload]:
     """Active participants per person, as primary and as secondary peer, largest first. Every
     active peer appears, even with nobody on their caseload; supervisors and people no longer
     active appear while they still hold a caseload. Organization-wide days only."""
@@ -328,12 +440,33 @@ def caseload_sizes(*, member: Membership, limit: int = ROW_LIMIT) -> Section[Pee
             Q(role=Role.PEER, is_active=True) | Q(primary_count__gt=0) | Q(secondary_count__gt=0)
         )
         .select_related("user")
+        .only("role", "is_active", "user__name")
         .order_by("-primary_count", "-secondary_count", "user__name", "pk")
     )
-    rows, total = _capped(qs, limit)
+    rows, total = _capped(qs, limit, offset)
     return Section(
         rows=[PeerCaseload(m, m.primary_count, m.secondary_count) for m in rows], total=total
     )
+
+
+def _active_counts(scope: Scope) -> tuple[int, int]:
+    """Active participants and, on the organization-wide day, how many have no primary peer."""
+    if not scope.whole_organization:
+        return len(scope.participant_ids), 0
+    counts = scope.participants().aggregate(
+        active=Count("pk"),
+        without_primary=Count(
+            "pk",
+            filter=~Q(
+                pk__in=CaseloadAssignment.objects.filter(
+                    participant__organization_id=scope.organization_id,
+                    ended_at__isnull=True,
+                    role=CaseloadRole.PRIMARY,
+                ).values("participant_id")
+            ),
+        ),
+    )
+    return counts["active"], counts["without_primary"]
 
 
 def my_day(
@@ -347,26 +480,9 @@ def my_day(
         raise ValueError("My day is for the staff of an organization.")
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    whole = _sees_whole_organization(member)
-    participants = myday_participants(member=member)
-    without_primary = 0
-    if whole:
-        counts = participants.aggregate(
-            active=Count("pk"),
-            without_primary=Count(
-                "pk",
-                filter=~Q(
-                    pk__in=CaseloadAssignment.objects.filter(
-                        participant__organization_id=member.organization_id,
-                        ended_at__isnull=True,
-                        role=CaseloadRole.PRIMARY,
-                    ).values("participant_id")
-                ),
-            ),
-        )
-        active, without_primary = counts["active"], counts["without_primary"]
-    else:
-        active = participants.count()
+    scope = scope_for(member)
+    whole = scope.whole_organization
+    active, without_primary = _active_counts(scope)
     from beacon.supervision import selectors as supervision
 
     review_comments = None
@@ -383,12 +499,12 @@ def my_day(
         overdue_after_days=member.organization.overdue_after_days,
         recent_days=RECENT_DAYS,
         active_participants=active,
-        follow_ups=follow_ups_due(member=member, today=today),
-        no_contact=participants_without_contact(member=member, today=today),
-        new_assignments=assignments_new(member=member, now=now),
-        crisis_flags=crisis_flags_recent(member=member, now=now),
-        plan_reviews=plan_reviews_due(member=member, today=today),
-        referral_follow_ups=referral_follow_ups_due(member=member, today=today),
+        follow_ups=follow_ups_due(scope=scope, today=today),
+        no_contact=participants_without_contact(scope=scope, today=today),
+        new_assignments=assignments_new(scope=scope, now=now),
+        crisis_flags=crisis_flags_recent(scope=scope, now=now),
+        plan_reviews=plan_reviews_due(scope=scope, today=today),
+        referral_follow_ups=referral_follow_ups_due(scope=scope, today=today),
         group_sessions=sessions_today(member=member, today=today),
         caseloads=caseload_sizes(member=member) if whole else None,
         without_primary_peer=without_primary,

@@ -39,7 +39,6 @@ from django.utils.translation import ngettext
 from beacon.core.access import load_visible
 from beacon.core.weekminutes import (
     MINUTES_PER_DAY,
-    MINUTES_PER_WEEK,
     offset_stretches,
     to_utc_ranges,
 )
@@ -406,12 +405,12 @@ def outside_working_hours(organization: Organization, local: datetime.datetime) 
     return False
 
 
-def _outside_local_minutes(organization: Organization) -> list[tuple[int, int]]:
-    """The local minutes of the week outside the organization's working hours, as half-open
-    ranges (Monday 00:00 = 0): the same rule as outside_working_hours()."""
+def _working_local_minutes(organization: Organization) -> list[tuple[int, int]]:
+    """The local minutes of the week inside the organization's working hours, as half-open
+    ranges (Monday 00:00 = 0): the complement of outside_working_hours()."""
     start, end = _minutes(organization.workday_starts), _minutes(organization.workday_ends)
     working: list[tuple[int, int]] = []
-    for day in range(5):  # Monday to Friday
+    for day in range(5):  # Monday to Friday; weekends are outside all day
         base = day * MINUTES_PER_DAY
         if start < end:
             working.append((base + start, base + end))
@@ -419,14 +418,7 @@ def _outside_local_minutes(organization: Organization) -> list[tuple[int, int]]:
             working += [(base, base + end), (base + start, base + MINUTES_PER_DAY)]
         else:  # around the clock
             working.append((base, base + MINUTES_PER_DAY))
-    outside, here = [], 0
-    for lo, hi in working:
-        if lo > here:
-            outside.append((here, lo))
-        here = max(here, hi)
-    if here < MINUTES_PER_WEEK:
-        outside.append((here, MINUTES_PER_WEEK))
-    return outside
+    return working
 
 
 def outside_hours_filter(
@@ -434,58 +426,73 @@ def outside_hours_filter(
 ) -> Q:
     """Encounters from `since` on that started outside the organization's working hours, as
     conditions on their stored UTC minute of the week: for each stretch of time with one UTC
-    offset (a daylight saving change in the window splits it), a few ranges of minutes. The
-    last stretch has no end (an encounter may be logged a few minutes ahead of `now`)."""
+    offset (a daylight saving change in the window splits it), not in the few ranges of
+    minutes the working hours are at that offset. The last stretch has no end (an encounter may
+    be logged a few minutes ahead of `now`)."""
     local_tz = timezone.get_current_timezone()
-    outside = _outside_local_minutes(organization)
+    working = _working_local_minutes(organization)
     stretches = offset_stretches(local_tz, since, max(now, since) + datetime.timedelta(days=1))
     condition = Q()
     for number, (start, stop, offset) in enumerate(stretches):
-        minutes = Q()
-        for lo, hi in to_utc_ranges(outside, offset):
-            minutes |= Q(week_minute_utc__gte=lo, week_minute_utc__lt=hi)
-        if not minutes:
-            continue
+        inside = Q()
+        for lo, hi in to_utc_ranges(working, offset):
+            inside |= Q(week_minute_utc__range=(lo, hi - 1))
         when = Q(occurred_at__gte=start)
         if number < len(stretches) - 1:
             when &= Q(occurred_at__lt=stop)
-        condition |= when & minutes
-    return condition if condition else Q(pk__in=[])
+        condition |= when & ~inside if inside else when
+    return condition
 
 
-def _outside_hours(
-    organization: Organization, peer_ids: list, since: datetime.datetime, now: datetime.datetime
-) -> dict[Any, tuple[int, int]]:
-    """Per peer: (encounters started outside working hours, their minutes) since `since`.
+def _encounter_signals(
+    organization: Organization, peer_ids: list, now: datetime.datetime
+) -> dict[Any, tuple[int, int, int]]:
+    """Per peer: (crisis-flagged encounters in the last CRISIS_DAYS days, encounters started
+    outside working hours in the last OUTSIDE_DAYS days, their minutes).
 
-    One query that counts on the stored minute of the week (`Encounter.week_minute_utc`) in
-    the covering index `encounter_org`: no encounter is read into Python and no local time is
+    One query of two aggregates, each read from an index alone: the crisis flags from
+    `encounter_org_crisis`, the encounters outside working hours from the covering
+    `encounter_org`, as a condition on the stored minute of the week
+    (`Encounter.week_minute_utc`). No encounter is read into Python and no local time is
     worked out per row (in SQL, SQLite runs a Python function per row and field for that; in
     Python it took 60 ms for the month of 12,000 encounters at org scale). It counts whoever
-    logged encounters in the organization (a peer's own index would be a range per peer, which
-    SQLite, without statistics, passes over for the organization's); `peer_ids` keeps the
-    ones asked for."""
-    rows = (
-        Encounter.objects.filter(organization_id=organization.pk, occurred_at__gte=since)
-        .filter(outside_hours_filter(organization, since, now))
-        .order_by()
+    logged encounters in the organization (per peer, each would be a range of its own index,
+    which SQLite, planning without statistics, passes over); `peer_ids` keeps the ones asked
+    for."""
+    outside_since = now - datetime.timedelta(days=OUTSIDE_DAYS)
+    in_organization = Encounter.objects.filter(organization_id=organization.pk).order_by()
+    outside = (
+        in_organization.filter(occurred_at__gte=outside_since)
+        .filter(outside_hours_filter(organization, outside_since, now))
         .values("peer_id")
-        .annotate(n=Count("*"), minutes=Sum("duration_minutes"))
-        .values_list("peer_id", "n", "minutes")
+        .annotate(
+            crisis=Value(0, output_field=IntegerField()),
+            outside=Count("peer_id"),
+            minutes=Sum("duration_minutes"),
+        )
+        .values_list("peer_id", "crisis", "outside", "minutes")
+    )
+    crisis = (
+        # `in [True]`, not `=True`: Django writes the latter as the bare column, which SQLite
+        # cannot match to the index encounter_org_crisis.
+        in_organization.filter(
+            crisis_flag__in=[True], occurred_at__gte=now - datetime.timedelta(days=CRISIS_DAYS)
+        )
+        .values("peer_id")
+        .annotate(
+            crisis=Count("peer_id"),
+            outside=Value(0, output_field=IntegerField()),
+            minutes=Value(0, output_field=IntegerField()),
+        )
+        .values_list("peer_id", "crisis", "outside", "minutes")
     )
     wanted = set(peer_ids)
-    return {peer: (n, minutes or 0) for peer, n, minutes in rows if peer in wanted}
-
-
-def _count(qs: QuerySet, expression=None) -> Coalesce:
-    aggregate = Sum(expression) if expression is not None else Count("pk")
-    return Coalesce(
-        Subquery(
-            qs.order_by().values("peer_id").annotate(n=aggregate).values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    counts: dict[Any, tuple[int, int, int]] = {}
+    for peer, crisis_n, outside_n, minutes in outside.union(crisis, all=True):
+        if peer in wanted:
+            before = counts.get(peer, (0, 0, 0))
+            counts[peer] = (before[0] + crisis_n, before[1] + outside_n, before[2] + (minutes or 0))
+    return counts
 
 
 def _signals(row, organization: Organization, today: datetime.date) -> list[Signal]:
@@ -550,7 +557,6 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
     today = timezone.localdate(now)
     organization = member.organization
     org_id = organization.pk
-    peer_encounters = Encounter.objects.filter(organization_id=org_id, peer_id=OuterRef("user_id"))
     caseload = CaseloadAssignment.objects.filter(
         peer_id=OuterRef("user_id"),
         ended_at__isnull=True,
@@ -576,26 +582,17 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
                 ),
                 Value(0),
             ),
-            crisis_recent=_count(
-                peer_encounters.filter(
-                    crisis_flag=True,
-                    occurred_at__gte=now - datetime.timedelta(days=CRISIS_DAYS),
-                )
-            ),
             last_supervision=Subquery(last_session),
         )
         .order_by("user__name", "user__email", "pk")
     )
     rows = list(rows)
-    outside = _outside_hours(
-        organization,
-        [row.user_id for row in rows],
-        now - datetime.timedelta(days=OUTSIDE_DAYS),
-        now,
-    )
+    counts = _encounter_signals(organization, [row.user_id for row in rows], now)
     result = []
     for row in rows:
-        row.outside_hours, row.outside_minutes = outside.get(row.user_id, (0, 0))
+        row.crisis_recent, row.outside_hours, row.outside_minutes = counts.get(
+            row.user_id, (0, 0, 0)
+        )
         signals = _signals(row, organization, today)
         result.append(
             PeerWorkload(

@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='encounter',
-            index=models.Index(fields=['organization', '-occurred_at', 'peer', 'duration_minutes', 'week_minute_utc'], name='encounter_org'),
+            index=models.Index(fields=['organization', '-occurred_at', 'peer', 'crisis_flag', 'duration_minutes', 'week_minute_utc'], name='encounter_org'),
         ),
     ]

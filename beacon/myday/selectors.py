@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db.models import (
     Count,
+    Exists,
     F,
-    IntegerField,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.encounters.models import Encounter
@@ -43,8 +43,11 @@ from beacon.plans.selectors import plans_review_due
 from beacon.referrals.models import Referral
 from beacon.referrals.selectors import referrals_awaiting_outcome
 
-# Enough to act on today; the count says when there is more.
-ROW_LIMIT = 50
+# Each list on My day shows its first FIRST_ROWS rows and its total; "See all" opens the whole
+# list, PAGE_ROWS at a time (docs/myday.md). ROW_LIMIT is the selectors' default.
+FIRST_ROWS = 20
+PAGE_ROWS = 50
+ROW_LIMIT = PAGE_ROWS
 # "New" assignments and "recent" crisis flags: the last week.
 RECENT_DAYS = 7
 
@@ -140,6 +143,13 @@ class MyDay:
     reviews_waiting: int = 0
     workload_flagged: list | None = None
 
+    @cached_property
+    def lists(self) -> dict:
+        """The rows of the participant lists, ready to print (beacon.myday.display)."""
+        from beacon.myday.display import day_items
+
+        return day_items(self)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -216,10 +226,13 @@ def _capped(qs: QuerySet, limit: int, offset: int = 0) -> tuple[list, int]:
 
 
 def _primary_peer_name(participant_ref: str) -> Subquery:
+    # At most one current primary peer (constraint one_current_primary_peer): no ordering.
     return Subquery(
         CaseloadAssignment.objects.filter(
             participant=OuterRef(participant_ref), ended_at__isnull=True, role=CaseloadRole.PRIMARY
-        ).values("peer__name")[:1]
+        )
+        .order_by()
+        .values("peer__name")[:1]
     )
 
 
@@ -403,38 +416,36 @@ def referral_follow_ups_due(
     )
 
 
-def _assignment_count(role: str, organization_id) -> Coalesce:
-    counted = (
-        CaseloadAssignment.objects.filter(
-            peer_id=OuterRef("user_id"),
-            role=role,
-            ended_at__isnull=True,
-            participant__organization_id=organization_id,
-            participant__merged_into__isnull=True,
-            participant__discharged_on__isnull=True,
-        )
-        .order_by()
-        .values("peer_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def caseload_sizes(
     *, member: Membership, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[PeerCaseload]:
     """Active participants per person, as primary and as secondary peer, largest first. Every
     active peer appears, even with nobody on their caseload; supervisors and people no longer
-    active appear while they still hold a caseload. Organization-wide days only."""
+    active appear while they still hold a caseload. Organization-wide days only.
+
+    One grouped query over the members' current assignments (a correlated count per member and
+    role made PostgreSQL hash the participants table again for each: 36 ms at org scale)."""
     if not _sees_whole_organization(member) or not member.is_active:
         return Section(rows=[], total=0)
     org_id = member.organization_id
+    active = Q(
+        current__participant__organization_id=org_id,
+        current__participant__merged_into__isnull=True,
+        current__participant__discharged_on__isnull=True,
+    )
     qs = (
         Membership.objects.filter(organization_id=org_id)
         .annotate(
-            primary_count=_assignment_count(CaseloadRole.PRIMARY, org_id),
-            secondary_count=_assignment_count(CaseloadRole.SECONDARY, org_id),
+            current=FilteredRelation(
+                "user__caseload_assignments",
+                condition=Q(user__caseload_assignments__ended_at__isnull=True),
+            )
+        )
+        .annotate(
+            primary_count=Count("current", filter=active & Q(current__role=CaseloadRole.PRIMARY)),
+            secondary_count=Count(
+                "current", filter=active & Q(current__role=CaseloadRole.SECONDARY)
+            ),
         )
         .filter(
             Q(role=Role.PEER, is_active=True) | Q(primary_count__gt=0) | Q(secondary_count__gt=0)
@@ -453,18 +464,15 @@ def _active_counts(scope: Scope) -> tuple[int, int]:
     """Active participants and, on the organization-wide day, how many have no primary peer."""
     if not scope.whole_organization:
         return len(scope.participant_ids), 0
+    # NOT EXISTS probes the unique index one_current_primary_peer per participant; NOT IN a
+    # list of the organization's primary assignments cost SQLite three times as much.
+    has_primary = Exists(
+        CaseloadAssignment.objects.filter(
+            participant=OuterRef("pk"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
+        )
+    )
     counts = scope.participants().aggregate(
-        active=Count("pk"),
-        without_primary=Count(
-            "pk",
-            filter=~Q(
-                pk__in=CaseloadAssignment.objects.filter(
-                    participant__organization_id=scope.organization_id,
-                    ended_at__isnull=True,
-                    role=CaseloadRole.PRIMARY,
-                ).values("participant_id")
-            ),
-        ),
+        active=Count("pk"), without_primary=Count("pk", filter=~has_primary)
     )
     return counts["active"], counts["without_primary"]
 
@@ -475,9 +483,9 @@ def my_day(
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> MyDay:
-    """Everything on a staff member's My day, in a fixed number of queries."""
-    if member is None or not member.is_active or member.role not in STAFF:
-        raise ValueError("My day is for the staff of an organization.")
+    """Everything on a staff member's My day, in a fixed number of queries: the first
+    FIRST_ROWS of each list and its total."""
+    _check(member)
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     scope = scope_for(member)
@@ -487,8 +495,9 @@ def my_day(
 
     review_comments = None
     if member.role == Role.PEER:
-        rows, total = supervision.comments_unseen(member=member, limit=ROW_LIMIT)
+        rows, total = supervision.comments_unseen(member=member, limit=FIRST_ROWS)
         review_comments = Section(rows=rows, total=total)
+    first = {"limit": FIRST_ROWS}
     return MyDay(
         review_comments=review_comments,
         reviews_waiting=supervision.review_count(member=member) if whole else 0,
@@ -499,13 +508,91 @@ def my_day(
         overdue_after_days=member.organization.overdue_after_days,
         recent_days=RECENT_DAYS,
         active_participants=active,
-        follow_ups=follow_ups_due(scope=scope, today=today),
-        no_contact=participants_without_contact(scope=scope, today=today),
-        new_assignments=assignments_new(scope=scope, now=now),
-        crisis_flags=crisis_flags_recent(scope=scope, now=now),
-        plan_reviews=plan_reviews_due(scope=scope, today=today),
-        referral_follow_ups=referral_follow_ups_due(scope=scope, today=today),
+        follow_ups=follow_ups_due(scope=scope, today=today, **first),
+        no_contact=participants_without_contact(scope=scope, today=today, **first),
+        new_assignments=assignments_new(scope=scope, now=now, **first),
+        crisis_flags=crisis_flags_recent(scope=scope, now=now, **first),
+        plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
+        referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
         group_sessions=sessions_today(member=member, today=today),
-        caseloads=caseload_sizes(member=member) if whole else None,
+        caseloads=caseload_sizes(member=member, **first) if whole else None,
         without_primary_peer=without_primary,
+    )
+
+
+def _check(member: Membership | None) -> None:
+    if member is None or not member.is_active or member.role not in STAFF:
+        raise ValueError("My day is for the staff of an organization.")
+
+
+# The lists "See all" opens, by the name of their MyDay field.
+LISTS = (
+    "follow_ups",
+    "plan_reviews",
+    "referral_follow_ups",
+    "no_contact",
+    "new_assignments",
+    "crisis_flags",
+    "caseloads",
+    "review_comments",
+)
+
+
+def my_day_list(
+    *,
+    member: Membership,
+    name: str,
+    page: int = 1,
+    per_page: int = PAGE_ROWS,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> MyDay:
+    """One list of My day in full, a page at a time ("See all"): a MyDay with that list read
+    from row (page - 1) * per_page on, and the others empty. Two queries for a peer (their
+    caseload, the list), one for the whole organization. LookupError for a list this
+    member's day does not have (the caseload table is organization-wide; comments on one's
+    notes are a peer's)."""
+    _check(member)
+    if name not in LISTS:
+        raise LookupError(name)
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    whole = _sees_whole_organization(member)
+    if (name == "caseloads" and not whole) or (name == "review_comments" and whole):
+        raise LookupError(name)
+    rows = {"limit": per_page, "offset": (max(page, 1) - 1) * per_page}
+    empty = Section(rows=[], total=0)
+    lists: dict[str, Section | None] = {
+        "follow_ups": empty,
+        "no_contact": empty,
+        "new_assignments": empty,
+        "crisis_flags": empty,
+    }
+    if name == "caseloads":
+        lists[name] = caseload_sizes(member=member, **rows)
+    elif name == "review_comments":
+        from beacon.supervision import selectors as supervision
+
+        found, total = supervision.comments_unseen(member=member, **rows)
+        lists[name] = Section(rows=found, total=total)
+    else:
+        scope = scope_for(member)
+        when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
+        read = {
+            "follow_ups": follow_ups_due,
+            "no_contact": participants_without_contact,
+            "new_assignments": assignments_new,
+            "crisis_flags": crisis_flags_recent,
+            "plan_reviews": plan_reviews_due,
+            "referral_follow_ups": referral_follow_ups_due,
+        }[name]
+        lists[name] = read(scope=scope, **when, **rows)
+    return MyDay(
+        member=member,
+        today=today,
+        whole_organization=whole,
+        overdue_after_days=member.organization.overdue_after_days,
+        recent_days=RECENT_DAYS,
+        active_participants=0,
+        **lists,
     )

@@ -12,14 +12,15 @@ translated sentence around them is not, as `{% blocktranslate %}` does.
 from __future__ import annotations
 
 import datetime
+import html
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from beacon.myday.selectors import MyDay, Section
@@ -51,19 +52,14 @@ class Words:
             return text
 
     def fill(self, pattern: str, **values) -> SafeString:
-        """The translated sentence as it stands, the values escaped (numbers localized)."""
-        return mark_safe(  # noqa: S308 - a translation of our own message; values escaped
-            pattern % {name: conditional_escape(self._value(v)) for name, v in values.items()}
-        )
+        """The translated sentence as it stands, the values escaped (numbers localized), as
+        `{% blocktranslate %}` prints it."""
+        return SafeString(pattern % {name: _escape(self._value(v)) for name, v in values.items()})
 
     def _value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            key = ("number", value)
-            try:
-                return self._texts[key]
-            except KeyError:
-                text = self._texts[key] = formats.localize(value)
-                return text
+            # What formats.localize() gives a whole number without a thousands separator.
+            return formats.localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
         return value
 
     def choice(self, instance, field: str) -> str:
@@ -95,6 +91,13 @@ class Words:
         except KeyError:
             text = self._dates[value] = formats.date_format(value, "DATE_FORMAT")
             return text
+
+
+def _escape(value) -> str:
+    """conditional_escape() without its lazy-string wrapper (a third of the rows' time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,9 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -36,7 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beacon.accounts.models import User
 from beacon.core.access import load_visible
+from beacon.core.sql import Columns, fetch, instance, param
 from beacon.core.weekminutes import (
     MINUTES_PER_DAY,
     offset_stretches,
@@ -44,6 +42,7 @@ from beacon.core.weekminutes import (
 )
 from beacon.encounters.models import Encounter
 from beacon.organizations.models import Membership, Organization, Role
+from beacon.participants.models import CaseloadRole
 from beacon.supervision.models import NoteCosign, ReviewComment, SupervisionSession
 from beacon.supervision.permissions import (
     SUPERVISES,
@@ -393,7 +392,7 @@ def outside_working_hours(organization: Organization, local: datetime.datetime) 
     """Whether an encounter starting at `local` (local time, settings.TIME_ZONE) is outside the
     organization's working hours; weekends (Saturday and Sunday) all day. Working hours that end
     before they start run overnight; the same time twice counts as around the clock. The rule
-    itself, for one encounter; the workload count applies it in SQL (outside_hours_filter),
+    itself, for one encounter; the workload count applies it in SQL (_outside_hours_sql),
     and the tests hold the two to the same answers."""
     if local.isoweekday() >= 6:
         return True
@@ -422,27 +421,38 @@ def _working_local_minutes(organization: Organization) -> list[tuple[int, int]]:
     return working
 
 
-def outside_hours_filter(
+def _outside_hours_sql(
     organization: Organization, since: datetime.datetime, now: datetime.datetime
-) -> Q:
-    """Encounters from `since` on that started outside the organization's working hours, as
-    conditions on their stored UTC minute of the week: for each stretch of time with one UTC
-    offset (a daylight saving change in the window splits it), not in the few ranges of
-    minutes the working hours are at that offset. The last stretch has no end (an encounter may
-    be logged a few minutes ahead of `now`)."""
+) -> tuple[str, list]:
+    """SQL for "encounter `e` started outside the organization's working hours" from `since`
+    on, on its stored UTC minute of the week: for each stretch of time with one UTC offset (a
+    daylight saving change in the window splits it), not in the few ranges of minutes the
+    working hours are at that offset. The last stretch has no end (an encounter may be
+    logged a few minutes ahead of `now`)."""
     local_tz = timezone.get_current_timezone()
     working = _working_local_minutes(organization)
     stretches = offset_stretches(local_tz, since, max(now, since) + datetime.timedelta(days=1))
-    condition = Q()
+    occurred_at = Encounter._meta.get_field("occurred_at")
+    parts, params = [], []
     for number, (start, stop, offset) in enumerate(stretches):
-        inside = Q()
-        for lo, hi in to_utc_ranges(working, offset):
-            inside |= Q(week_minute_utc__range=(lo, hi - 1))
-        when = Q(occurred_at__gte=start)
+        when = "e.occurred_at >= %s"
+        params.append(param(occurred_at, start))
         if number < len(stretches) - 1:
-            when &= Q(occurred_at__lt=stop)
-        condition |= when & ~inside if inside else when
-    return condition
+            when += " AND e.occurred_at < %s"
+            params.append(param(occurred_at, stop))
+        inside = to_utc_ranges(working, offset)
+        if inside:
+            when += " AND NOT (" + " OR ".join(
+                ["e.week_minute_utc BETWEEN %s AND %s"] * len(inside)
+            )
+            when += ")"
+            for lo, hi in inside:
+                params += [lo, hi - 1]
+        parts.append(f"({when})")
+    return "(" + " OR ".join(parts) + ")", params
+
+
+_SIGNAL_COLUMNS = Columns(Encounter._meta.get_field("peer"), None, None, None)
 
 
 def _encounter_signals(
@@ -451,45 +461,39 @@ def _encounter_signals(
     """Per peer: (crisis-flagged encounters in the last CRISIS_DAYS days, encounters started
     outside working hours in the last OUTSIDE_DAYS days, their minutes).
 
-    One query of two aggregates, each read from an index alone: the crisis flags from
-    `encounter_org_crisis`, the encounters outside working hours from the covering
-    `encounter_org`, as a condition on the stored minute of the week
-    (`Encounter.week_minute_utc`). No encounter is read into Python and no local time is
+    One query of two aggregates, each read from the covering index encounter_org alone:
+    outside working hours is a condition on the stored minute of the week
+    (`Encounter.week_minute_utc`), so no encounter is read into Python and no local time is
     worked out per row (in SQL, SQLite runs a Python function per row and field for that; in
     Python it took 60 ms for the month of 12,000 encounters at org scale). It counts whoever
     logged encounters in the organization (per peer, each would be a range of its own index,
     which SQLite, planning without statistics, passes over); `peer_ids` keeps the ones asked
-    for."""
+    for. SQL written out (docs/decisions/0005-myday-sql.md)."""
     outside_since = now - datetime.timedelta(days=OUTSIDE_DAYS)
-    in_organization = Encounter.objects.filter(organization_id=organization.pk).order_by()
-    outside = (
-        in_organization.filter(occurred_at__gte=outside_since)
-        .filter(outside_hours_filter(organization, outside_since, now))
-        .values("peer_id")
-        .annotate(
-            crisis=Value(0, output_field=IntegerField()),
-            outside=Count("peer_id"),
-            minutes=Sum("duration_minutes"),
-        )
-        .values_list("peer_id", "crisis", "outside", "minutes")
-    )
-    crisis = (
-        # `in [True]`, not `=True`: Django writes the latter as the bare column, which SQLite
-        # cannot match to the index encounter_org_crisis.
-        in_organization.filter(
-            crisis_flag__in=[True], occurred_at__gte=now - datetime.timedelta(days=CRISIS_DAYS)
-        )
-        .values("peer_id")
-        .annotate(
-            crisis=Count("peer_id"),
-            outside=Value(0, output_field=IntegerField()),
-            minutes=Value(0, output_field=IntegerField()),
-        )
-        .values_list("peer_id", "crisis", "outside", "minutes")
+    outside_sql, outside_params = _outside_hours_sql(organization, outside_since, now)
+    fields = Encounter._meta
+    org = param(fields.get_field("organization"), organization.pk)
+    rows = fetch(
+        "SELECT e.peer_id, 0, COUNT(*), SUM(e.duration_minutes) FROM encounters_encounter e"  # noqa: S608 - fixed SQL, values are parameters
+        f" WHERE e.organization_id = %s AND e.occurred_at >= %s AND {outside_sql}"
+        " GROUP BY e.peer_id"
+        " UNION ALL"
+        " SELECT e.peer_id, COUNT(*), 0, 0 FROM encounters_encounter e"
+        " WHERE e.organization_id = %s AND e.crisis_flag = %s AND e.occurred_at >= %s"
+        " GROUP BY e.peer_id",
+        [
+            org,
+            param(fields.get_field("occurred_at"), outside_since),
+            *outside_params,
+            org,
+            param(fields.get_field("crisis_flag"), True),
+            param(fields.get_field("occurred_at"), now - datetime.timedelta(days=CRISIS_DAYS)),
+        ],
+        _SIGNAL_COLUMNS,
     )
     wanted = set(peer_ids)
     counts: dict[Any, tuple[int, int, int]] = {}
-    for peer, crisis_n, outside_n, minutes in outside.union(crisis, all=True):
+    for peer, crisis_n, outside_n, minutes in rows:
         if peer in wanted:
             before = counts.get(peer, (0, 0, 0))
             counts[peer] = (before[0] + crisis_n, before[1] + outside_n, before[2] + (minutes or 0))
@@ -549,48 +553,93 @@ def _signals(row, organization: Organization, today: datetime.date) -> list[Sign
     ]
 
 
-def workload(*, member: Membership, now: datetime.datetime | None = None) -> list[PeerWorkload]:
+_MEMBER_COLUMNS = Columns(
+    Membership._meta.pk,
+    Membership._meta.get_field("role"),
+    Membership._meta.get_field("is_active"),
+    Membership._meta.get_field("created_at"),
+    Membership._meta.get_field("user"),
+    None,
+    None,
+    None,
+    None,
+    SupervisionSession._meta.get_field("held_on"),
+)
+
+
+def members_with_caseloads(*, organization_id) -> list[Membership]:
+    """Every membership of the organization with its user, ordered by name, email and id, and
+    on each: `primary_count` and `secondary_count`, the active, not merged participants on the
+    person's current caseload in each role, and `last_supervision`, the day of their last
+    supervision session (or None). One query; the supervisor's My day reads it once for both
+    its caseload table and the workload signals. SQL written out
+    (docs/decisions/0005-myday-sql.md).
+
+    The caseloads are one aggregate over the organization's current assignments, joined to
+    the members: as a correlated count per member, PostgreSQL hashed the participants table
+    again for each (41 ms at org scale)."""
+    org = param(Membership._meta.get_field("organization"), organization_id)
+    rows = fetch(
+        "SELECT m.id, m.role, m.is_active, m.created_at, m.user_id, u.name, u.email,"
+        " COALESCE(c.primary_count, 0), COALESCE(c.secondary_count, 0),"
+        " (SELECT s.held_on FROM supervision_supervisionsession s"
+        " JOIN supervision_supervisionsession_peers sp ON sp.supervisionsession_id = s.id"
+        " WHERE s.organization_id = %s AND s.removed_at IS NULL AND sp.user_id = m.user_id"
+        " ORDER BY s.held_on DESC LIMIT 1)"
+        " FROM organizations_membership m JOIN accounts_user u ON u.id = m.user_id"
+        " LEFT JOIN (SELECT a.peer_id,"
+        " SUM(CASE WHEN a.role = %s THEN 1 ELSE 0 END) AS primary_count,"
+        " SUM(CASE WHEN a.role = %s THEN 1 ELSE 0 END) AS secondary_count"
+        " FROM participants_caseloadassignment a"
+        " JOIN participants_participant p ON p.id = a.participant_id"
+        " WHERE a.ended_at IS NULL AND p.organization_id = %s"
+        " AND p.merged_into_id IS NULL AND p.discharged_on IS NULL"
+        " GROUP BY a.peer_id) c ON c.peer_id = m.user_id"
+        " WHERE m.organization_id = %s"
+        " ORDER BY u.name, u.email, m.id",
+        [org, CaseloadRole.PRIMARY.value, CaseloadRole.SECONDARY.value, org, org],
+        _MEMBER_COLUMNS,
+    )
+    members = []
+    for pk, role, is_active, created_at, user_id, name, email, primary, secondary, last in rows:
+        membership = instance(
+            Membership,
+            {
+                "id": pk,
+                "role": role,
+                "is_active": is_active,
+                "created_at": created_at,
+                "user_id": user_id,
+                "organization_id": organization_id,
+            },
+        )
+        membership.user = instance(User, {"id": user_id, "name": name, "email": email})
+        membership.primary_count = primary
+        membership.secondary_count = secondary
+        membership.last_supervision = last
+        members.append(membership)
+    return members
+
+
+def workload(
+    *,
+    member: Membership,
+    now: datetime.datetime | None = None,
+    members: list[Membership] | None = None,
+) -> list[PeerWorkload]:
     """Each active peer's workload signals, in two queries however many peers and encounters
-    there are. Supervisors and organization admins only (empty for anyone else)."""
+    there are (one when `members`, from members_with_caseloads(), is given). Supervisors and
+    organization admins only (empty for anyone else)."""
     if not supervises(member):
         return []
     now = now or timezone.now()
     today = timezone.localdate(now)
     organization = member.organization
-    org_id = organization.pk
-    last_session = (
-        SupervisionSession.objects.filter(
-            organization_id=org_id, removed_at__isnull=True, peers=OuterRef("user_id")
-        )
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
-    rows = (
-        Membership.objects.filter(organization_id=org_id, role=Role.PEER, is_active=True)
-        .select_related("user")
-        # Current assignments of active, not merged participants: a count over a join of the
-        # peers' current assignments (as a correlated subquery per peer, PostgreSQL hashed the
-        # participants table again for each: 41 ms at org scale).
-        .annotate(
-            current=FilteredRelation(
-                "user__caseload_assignments",
-                condition=Q(user__caseload_assignments__ended_at__isnull=True),
-            )
-        )
-        .annotate(
-            caseload=Count(
-                "current",
-                filter=Q(
-                    current__participant__organization_id=org_id,
-                    current__participant__merged_into__isnull=True,
-                    current__participant__discharged_on__isnull=True,
-                ),
-            ),
-            last_supervision=Subquery(last_session),
-        )
-        .order_by("user__name", "user__email", "pk")
-    )
-    rows = list(rows)
+    if members is None:
+        members = members_with_caseloads(organization_id=organization.pk)
+    rows = [m for m in members if m.role == Role.PEER and m.is_active]
+    for row in rows:
+        row.caseload = row.primary_count + row.secondary_count
     counts = _encounter_signals(organization, [row.user_id for row in rows], now)
     result = []
     for row in rows:
@@ -613,6 +662,11 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
     return result
 
 
-def workload_flagged(*, member: Membership, now: datetime.datetime | None = None):
+def workload_flagged(
+    *,
+    member: Membership,
+    now: datetime.datetime | None = None,
+    members: list[Membership] | None = None,
+):
     """The flagged peers only (My day's summary)."""
-    return [w for w in workload(member=member, now=now) if w.flagged]
+    return [w for w in workload(member=member, now=now, members=members) if w.flagged]

@@ -118,3 +118,20 @@ def test_workload_counts_outside_hours_in_sql_on_the_stored_minute(sam, pat, jor
     assert sql.count("GROUP BY") == 2
     for part in sql.split(" UNION ALL "):
         assert "OCCURRED_AT" not in part.split(" FROM ")[0]
+
+
+def test_the_organization_wide_lists_read_only_active_participants(sam, jordan):
+    """Through participant_org_followup each organization-wide list also read the discharged
+    participants' rows (two thirds of the organization at org scale); the partial indexes
+    hold only the active ones (supervisor's My day: 27 -> 21 ms of CPU at org scale)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans from statistics; the indexes are there for both")
+    scope = myday.scope_for(Membership.objects.select_related("organization").get(user=sam))
+    with CaptureQueriesContext(connection) as captured:
+        myday.follow_ups_due(scope=scope, today=timezone.localdate())
+        myday.participants_without_contact(scope=scope, today=timezone.localdate())
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " ".join(str(row[3]) for row in cursor.fetchall())
+        assert "participant_active_" in plan, plan

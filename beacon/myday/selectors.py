@@ -9,8 +9,11 @@ Whom the day covers is worked out once (`Scope`): for a peer, the ids of their c
 caseload (one query from their own assignments); each list then looks those ids up on its own
 table's participant index. Written as a subquery instead, SQLite (which plans without
 statistics) starts from the organization's index and reads every participant the organization
-has for every list (bench/RESULTS.md). For supervisors and admins the lists filter on the
-organization.
+has for every list. For supervisors and admins the lists filter on the organization's active
+participants (partial indexes `participant_active_*`).
+
+The lists and counts are SQL written out, through beacon.core.sql: building and compiling the
+querysets cost more than running them (docs/decisions/0005-myday-sql.md).
 """
 
 from __future__ import annotations
@@ -20,9 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from beacon.accounts.models import User

@@ -5,14 +5,14 @@ Through the template language a row cost 150-200 µs at org scale: three `{% inc
 message, finding the active language and translating). Here each message is translated once
 per page, each kind of link reversed once per page, each date formatted once, and the row
 templates print ready strings (markup stays in the templates). The messages are the ones the
-templates had, word for word, so translations carry over; values are escaped and the
-translated sentence around them is not, as `{% blocktranslate %}` does.
+templates had, word for word, so translations carry over. The sentences are plain text and the
+templates escape them whole (`{% blocktranslate %}` escaped the values only: the same HTML for
+words without `<`, `>`, `&` or quotes, and no less safe for those with).
 """
 
 from __future__ import annotations
 
 import datetime
-import html
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from beacon.myday.selectors import MyDay, Section
@@ -51,10 +50,10 @@ class Words:
             text = self._texts[key] = ngettext(singular, plural, count)
             return text
 
-    def fill(self, pattern: str, **values) -> SafeString:
-        """The translated sentence as it stands, the values escaped (numbers localized), as
-        `{% blocktranslate %}` prints it."""
-        return SafeString(pattern % {name: _escape(self._value(v)) for name, v in values.items()})
+    def fill(self, pattern: str, **values) -> str:
+        """The translated sentence with its values (numbers localized). Plain text: the
+        template escapes it whole, the values and the words around them alike."""
+        return pattern % {name: self._value(v) for name, v in values.items()}
 
     def _value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
@@ -91,13 +90,6 @@ class Words:
         except KeyError:
             text = self._dates[value] = formats.date_format(value, "DATE_FORMAT")
             return text
-
-
-def _escape(value) -> str:
-    """conditional_escape(), without the lazy-string check Django wraps it in (per value)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 @dataclass(frozen=True)

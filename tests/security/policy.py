@@ -189,6 +189,7 @@ class Page:
 # page name's or API path's beginning.
 ARGUMENTS = {
     "groups:calendar_ics": {"token": "calendar_token"},
+    "myday:list": {"slug": "myday_list"},
     "groups:": {"session_id": "group_session_id"},
     "supervision:": {"session_id": "supervision_session_id"},
     "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
@@ -249,6 +250,7 @@ PAGES: dict[str, Page] = {
     "organizations:invitation_accept": Page(PUBLIC, "GET POST"),
     # Work in an organization.
     "myday:my_day": Page(STAFF),
+    "myday:list": Page(STAFF),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),

@@ -196,10 +196,11 @@ def bulk_insert(model, objs: list) -> None:
         return
     key = (model, connection.vendor)
     if key not in _PLANS:
+        # Generated columns (the encounter's minute of the week) are the database's to fill.
         fields = [
             f
             for f in model._meta.concrete_fields
-            if not (f.primary_key and isinstance(f, AutoFieldMixin))
+            if not (f.primary_key and isinstance(f, AutoFieldMixin)) and not f.generated
         ]
         quote = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model

@@ -4,47 +4,58 @@ Every list is capped and carries its full count, and each is one query (the coun
 as a window function), so the page costs the same number of queries for 5 participants or 500
 and never scans encounter history beyond the crisis window. `Participant.last_contact_at` and
 `next_follow_up_on` are kept current by the encounter services for exactly this page.
+
+Whom the day covers is worked out once (`Scope`): for a peer, the ids of their current
+caseload (one query from their own assignments); each list then looks those ids up on its own
+table's participant index. Written as a subquery instead, SQLite (which plans without
+statistics) starts from the organization's index and reads every participant the organization
+has for every list. For supervisors and admins the lists filter on the organization's active
+participants (partial indexes `participant_active_*`).
+
+The lists and counts are SQL written out, through beacon.core.sql: building and compiling the
+querysets cost more than running them (docs/decisions/0006-myday-sql.md).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    Window,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from beacon.accounts.models import User
+from beacon.core.sql import Columns, fetch, instance, param, placeholders
 from beacon.encounters.models import Encounter
 from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
-from beacon.participants.permissions import (
-    SEES_WHOLE_ORGANIZATION,
-    STAFF,
-    caseload_participant_ids,
-    participants_visible_to,
-)
+from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
 from beacon.plans.models import RecoveryPlan
-from beacon.plans.selectors import plans_review_due
-from beacon.referrals.models import Referral
-from beacon.referrals.selectors import referrals_awaiting_outcome
+from beacon.referrals.models import OUTCOME_STATUSES, Referral
 
-# Enough to act on today; the count says when there is more.
-ROW_LIMIT = 50
+# Each list on My day shows its first FIRST_ROWS rows and its total; "See all" opens the whole
+# list, PAGE_ROWS at a time (docs/myday.md). ROW_LIMIT is the selectors' default.
+FIRST_ROWS = 20
+PAGE_ROWS = 50
+ROW_LIMIT = PAGE_ROWS
 # "New" assignments and "recent" crisis flags: the last week.
 RECENT_DAYS = 7
+
+# What the page shows of a participant (the rest of the record is not read).
+PARTICIPANT_FIELDS = (
+    "id",
+    "record_number",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "enrolled_on",
+    "last_contact_at",
+    "next_follow_up_on",
+)
 
 T = TypeVar("T")
 
@@ -125,51 +136,165 @@ class MyDay:
     reviews_waiting: int = 0
     workload_flagged: list | None = None
 
+    @cached_property
+    def lists(self) -> dict:
+        """The rows of the participant lists, ready to print (beacon.myday.display)."""
+        from beacon.myday.display import day_items
 
-def _capped(qs: QuerySet, limit: int) -> tuple[list, int]:
-    """The first `limit` rows and the total, in one query: COUNT(*) OVER () is computed before
-    LIMIT applies."""
-    rows = list(qs.annotate(myday_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].myday_total if rows else 0)
+        return day_items(self)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a day covers, worked out once per page.
+
+    A peer: the active participants on their current caseload in the organization, as a list
+    of ids (even where the organization opens records to the whole team: My day is about
+    one's own caseload). Supervisors and organization admins: the organization's active
+    participants (`participant_ids` is None)."""
+
+    member: Membership
+    participant_ids: list | None
+
+    @property
+    def whole_organization(self) -> bool:
+        return self.participant_ids is None
+
+    @property
+    def organization_id(self) -> Any:
+        return self.member.organization_id
+
+    def participants(self) -> QuerySet[Participant]:
+        if self.participant_ids is None:
+            return Participant.objects.filter(
+                organization_id=self.organization_id,
+                merged_into__isnull=True,
+                discharged_on__isnull=True,
+            )
+        return Participant.objects.filter(pk__in=self.participant_ids)
+
+    def where(self, id_column: str) -> tuple[str, list]:
+        """SQL for "the participant `id_column` names is on this day" (the participants
+        table joined as `p` on the organization-wide day), and its parameters."""
+        if self.participant_ids is None:
+            return (
+                "p.organization_id = %s AND p.merged_into_id IS NULL AND p.discharged_on IS NULL",
+                [param(_PARTICIPANT.get_field("organization"), self.organization_id)],
+            )
+        if not self.participant_ids:
+            return "1 = 0", []  # `IN ()` is not SQL to PostgreSQL
+        return (
+            f"{id_column} IN ({placeholders(len(self.participant_ids))})",
+            [param(_PARTICIPANT.pk, pk) for pk in self.participant_ids],
+        )
 
 
 def _sees_whole_organization(member: Membership) -> bool:
     return member.role in SEES_WHOLE_ORGANIZATION
 
 
+_PARTICIPANT = Participant._meta
+_ASSIGNMENT = CaseloadAssignment._meta
+_ENCOUNTER = Encounter._meta
+_PLAN = RecoveryPlan._meta
+_REFERRAL = Referral._meta
+_USER = User._meta
+
+
+def scope_for(member: Membership) -> Scope:
+    """One query for a peer (their current assignments, joined to the participants), none for
+    the whole organization."""
+    if _sees_whole_organization(member):
+        return Scope(member=member, participant_ids=None)
+    rows = fetch(
+        "SELECT a.participant_id FROM participants_caseloadassignment a"
+        " JOIN participants_participant p ON p.id = a.participant_id"
+        " WHERE a.peer_id = %s AND a.ended_at IS NULL AND p.organization_id = %s"
+        " AND p.merged_into_id IS NULL AND p.discharged_on IS NULL",
+        [
+            param(_ASSIGNMENT.get_field("peer"), member.user_id),
+            param(_PARTICIPANT.get_field("organization"), member.organization_id),
+        ],
+        Columns(_ASSIGNMENT.get_field("participant")),
+    )
+    return Scope(member=member, participant_ids=[row[0] for row in rows])
+
+
 def myday_participants(*, member: Membership) -> QuerySet[Participant]:
     """Active participants My day is about: a peer's own caseload (primary or secondary, even
     where the organization opens records to the whole team), or the whole organization for
     supervisors and organization admins. Discharged and merged records are left out."""
-    qs = participants_visible_to(member).filter(discharged_on__isnull=True)
-    if not _sees_whole_organization(member) and member.organization.participants_open_to_team:
-        # Otherwise participants_visible_to() has kept the peer's caseload already.
-        qs = qs.filter(pk__in=caseload_participant_ids(member))
-    return qs
+    return scope_for(member).participants()
 
 
-def _with_primary_peer(qs: QuerySet[Participant]) -> QuerySet[Participant]:
-    primary = CaseloadAssignment.objects.filter(
-        participant=OuterRef("pk"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
-    ).values("peer__name")[:1]
-    return qs.annotate(primary_peer_name=Subquery(primary))
+# The lists, in SQL written out (docs/decisions/0006-myday-sql.md) ----------------------------
+#
+# Each list is one query: its rows from `offset`, `limit` of them, and its total as a window
+# function (COUNT(*) OVER () is computed before LIMIT applies). A peer's lists look the
+# caseload's ids up on each table's participant index; the organization-wide ones filter on the
+# organization and the participant's state.
+
+_P_COLUMNS = ", ".join(f"p.{_PARTICIPANT.get_field(name).column}" for name in PARTICIPANT_FIELDS)
+_P_FIELDS = tuple(_PARTICIPANT.get_field(name) for name in PARTICIPANT_FIELDS)
+_P_NAMES = tuple(field.attname for field in _P_FIELDS)
+# The current primary peer's name (at most one: constraint one_current_primary_peer).
+_PRIMARY_PEER = (
+    "(SELECT pu.name FROM participants_caseloadassignment pa"
+    " JOIN accounts_user pu ON pu.id = pa.peer_id"
+    " WHERE pa.participant_id = p.id AND pa.ended_at IS NULL AND pa.role = %s LIMIT 1)"
+)
+
+
+def _participant(values) -> Participant:
+    return instance(Participant, dict(zip(_P_NAMES, values, strict=True)))
+
+
+def _user(pk, name) -> User:
+    return instance(User, {"id": pk, "name": name})
+
+
+def _primary_peer(scope: Scope) -> tuple[str, list]:
+    """The primary peer's name, read on the organization-wide day only (the only one that
+    shows it)."""
+    if scope.whole_organization:
+        return _PRIMARY_PEER, [CaseloadRole.PRIMARY.value]
+    return "NULL", []
+
+
+def _page(sql: str, params: list, columns: Columns, limit: int, offset: int):
+    """The rows (without their last column, the total) and the total."""
+    rows = fetch(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset], columns)
+    return [row[:-1] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+_FOLLOW_UP_COLUMNS = Columns(*_P_FIELDS, None, None)
+
+
 def follow_ups_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ParticipantRow]:
     """Participants whose next follow-up is today or already past, the longest overdue first."""
-    qs = _with_primary_peer(
-        myday_participants(member=member).filter(next_follow_up_on__lte=today)
-    ).order_by("next_follow_up_on", "family_name", "given_name", "pk")
-    rows, total = _capped(qs, limit)
+    peer_sql, peer_params = _primary_peer(scope)
+    where, where_params = scope.where("p.id")
+    rows, total = _page(
+        f"SELECT {_P_COLUMNS}, {peer_sql}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM participants_participant p"
+        f" WHERE {where} AND p.next_follow_up_on <= %s"
+        " ORDER BY p.next_follow_up_on, p.family_name, p.given_name, p.id",
+        [*peer_params, *where_params, param(_PARTICIPANT.get_field("next_follow_up_on"), today)],
+        _FOLLOW_UP_COLUMNS,
+        limit,
+        offset,
+    )
+    participants = [(_participant(row[:-1]), row[-1]) for row in rows]
     return Section(
         rows=[
-            ParticipantRow(p, p.primary_peer_name, (today - p.next_follow_up_on).days) for p in rows
+            ParticipantRow(p, peer_name, (today - p.next_follow_up_on).days)
+            for p, peer_name in participants
         ],
         total=total,
     )
@@ -181,159 +306,317 @@ def contact_cutoff(*, organization, today: datetime.date) -> datetime.date:
 
 
 def participants_without_contact(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ParticipantRow]:
     """No contact for more than the organization's overdue_after_days: the last contact was
     before the cutoff day, or there has been none and they enrolled before it. Counted in
     whole local days, so the list does not change through the day. Longest without contact
     first (never contacted before anyone)."""
-    cutoff = contact_cutoff(organization=member.organization, today=today)
-    qs = _with_primary_peer(
-        myday_participants(member=member).filter(
-            Q(last_contact_at__lt=_start_of_day(cutoff))
-            | Q(last_contact_at__isnull=True, enrolled_on__lt=cutoff)
-        )
-    ).order_by(
-        F("last_contact_at").asc(nulls_first=True), "enrolled_on", "family_name", "given_name", "pk"
+    cutoff = contact_cutoff(organization=scope.member.organization, today=today)
+    peer_sql, peer_params = _primary_peer(scope)
+    where, where_params = scope.where("p.id")
+    rows, total = _page(
+        f"SELECT {_P_COLUMNS}, {peer_sql}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM participants_participant p"
+        f" WHERE {where} AND (p.last_contact_at < %s"
+        " OR (p.last_contact_at IS NULL AND p.enrolled_on < %s))"
+        " ORDER BY p.last_contact_at ASC NULLS FIRST, p.enrolled_on, p.family_name,"
+        " p.given_name, p.id",
+        [
+            *peer_params,
+            *where_params,
+            param(_PARTICIPANT.get_field("last_contact_at"), _start_of_day(cutoff)),
+            param(_PARTICIPANT.get_field("enrolled_on"), cutoff),
+        ],
+        _FOLLOW_UP_COLUMNS,
+        limit,
+        offset,
     )
-    rows, total = _capped(qs, limit)
+    participants = [(_participant(row[:-1]), row[-1]) for row in rows]
     return Section(
         rows=[
             ParticipantRow(
                 p,
-                p.primary_peer_name,
+                peer_name,
                 (today - timezone.localdate(p.last_contact_at)).days if p.last_contact_at else None,
             )
-            for p in rows
+            for p, peer_name in participants
         ],
         total=total,
     )
+
+
+_NEW_ASSIGNMENT_COLUMNS = Columns(
+    _ASSIGNMENT.pk,
+    _ASSIGNMENT.get_field("role"),
+    _ASSIGNMENT.get_field("started_at"),
+    _ASSIGNMENT.get_field("peer"),
+    _ASSIGNMENT.get_field("assigned_by"),
+    None,
+    None,
+    *_P_FIELDS,
+    None,
+)
 
 
 def assignments_new(
     *,
-    member: Membership,
+    scope: Scope,
     now: datetime.datetime,
     days: int = RECENT_DAYS,
     limit: int = ROW_LIMIT,
+    offset: int = 0,
 ) -> Section[CaseloadAssignment]:
     """Current assignments that started in the last `days` days: to this peer, or to anyone in
     the organization for supervisors and organization admins. Newest first."""
-    qs = CaseloadAssignment.objects.filter(
-        participant__in=myday_participants(member=member),
-        ended_at__isnull=True,
-        started_at__gte=now - datetime.timedelta(days=days),
+    where, where_params = scope.where("a.participant_id")
+    params = [param(_ASSIGNMENT.get_field("started_at"), now - datetime.timedelta(days=days))]
+    if not scope.whole_organization:
+        where += " AND a.peer_id = %s"
+        where_params = [*where_params, param(_ASSIGNMENT.get_field("peer"), scope.member.user_id)]
+    rows, total = _page(
+        f"SELECT a.id, a.role, a.started_at, a.peer_id, a.assigned_by_id, pe.name, ab.name,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
+        " FROM participants_caseloadassignment a"
+        " JOIN participants_participant p ON p.id = a.participant_id"
+        " JOIN accounts_user pe ON pe.id = a.peer_id"
+        " JOIN accounts_user ab ON ab.id = a.assigned_by_id"
+        f" WHERE a.ended_at IS NULL AND a.started_at >= %s AND {where}"
+        " ORDER BY a.started_at DESC, a.id",
+        [*params, *where_params],
+        _NEW_ASSIGNMENT_COLUMNS,
+        limit,
+        offset,
     )
-    if not _sees_whole_organization(member):
-        qs = qs.filter(peer_id=member.user_id)
-    qs = qs.select_related("participant", "peer", "assigned_by").order_by("-started_at", "pk")
-    rows, total = _capped(qs, limit)
-    return Section(rows=rows, total=total)
+    assignments = []
+    for pk, role, started_at, peer_id, by_id, peer_name, by_name, *participant in rows:
+        participant = _participant(participant)
+        assignment = instance(
+            CaseloadAssignment,
+            {
+                "id": pk,
+                "role": role,
+                "started_at": started_at,
+                "participant_id": participant.pk,
+                "peer_id": peer_id,
+                "assigned_by_id": by_id,
+            },
+        )
+        assignment.participant = participant
+        assignment.peer = _user(peer_id, peer_name)
+        assignment.assigned_by = _user(by_id, by_name)
+        assignments.append(assignment)
+    return Section(rows=assignments, total=total)
+
+
+_CRISIS_COLUMNS = Columns(
+    _ENCOUNTER.pk,
+    _ENCOUNTER.get_field("kind"),
+    _ENCOUNTER.get_field("occurred_at"),
+    _ENCOUNTER.get_field("peer"),
+    None,
+    *_P_FIELDS,
+    None,
+)
 
 
 def crisis_flags_recent(
     *,
-    member: Membership,
+    scope: Scope,
     now: datetime.datetime,
     days: int = RECENT_DAYS,
     limit: int = ROW_LIMIT,
+    offset: int = 0,
 ) -> Section[Encounter]:
     """Encounters flagged for a crisis or safety concern in the last `days` days, on the
     participants this day covers (whoever logged them). Newest first."""
-    qs = (
-        Encounter.objects.filter(
-            organization_id=member.organization_id,
-            crisis_flag=True,
-            occurred_at__gte=now - datetime.timedelta(days=days),
-            participant__in=myday_participants(member=member),
-        )
-        .select_related("participant", "peer")
-        .order_by("-occurred_at", "pk")
+    where, where_params = scope.where("e.participant_id")
+    if scope.whole_organization:
+        where += " AND e.organization_id = %s"
+        where_params = [
+            *where_params,
+            param(_ENCOUNTER.get_field("organization"), scope.organization_id),
+        ]
+    rows, total = _page(
+        f"SELECT e.id, e.kind, e.occurred_at, e.peer_id, u.name, {_P_COLUMNS}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM encounters_encounter e"
+        " JOIN participants_participant p ON p.id = e.participant_id"
+        " JOIN accounts_user u ON u.id = e.peer_id"
+        f" WHERE e.crisis_flag = %s AND e.occurred_at >= %s AND {where}"
+        " ORDER BY e.occurred_at DESC, e.id",
+        [
+            param(_ENCOUNTER.get_field("crisis_flag"), True),
+            param(_ENCOUNTER.get_field("occurred_at"), now - datetime.timedelta(days=days)),
+            *where_params,
+        ],
+        _CRISIS_COLUMNS,
+        limit,
+        offset,
     )
-    rows, total = _capped(qs, limit)
-    return Section(rows=rows, total=total)
+    encounters = []
+    for pk, kind, occurred_at, peer_id, peer_name, *participant in rows:
+        participant = _participant(participant)
+        encounter = instance(
+            Encounter,
+            {
+                "id": pk,
+                "kind": kind,
+                "occurred_at": occurred_at,
+                "participant_id": participant.pk,
+                "peer_id": peer_id,
+            },
+        )
+        encounter.participant = participant
+        encounter.peer = _user(peer_id, peer_name)
+        encounters.append(encounter)
+    return Section(rows=encounters, total=total)
+
+
+_PLAN_COLUMNS = Columns(_PLAN.pk, _PLAN.get_field("next_review_on"), *_P_FIELDS, None, None)
 
 
 def plan_reviews_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[PlanReviewRow]:
     """Recovery plans of the participants this day covers whose review is due today or
-    overdue (the organization's review interval after the last review or the plan's start),
-    the longest overdue first. One query."""
-    qs = plans_review_due(participants=myday_participants(member=member), today=today)
-    primary = CaseloadAssignment.objects.filter(
-        participant=OuterRef("participant_id"), ended_at__isnull=True, role=CaseloadRole.PRIMARY
-    ).values("peer__name")[:1]
-    rows, total = _capped(qs.annotate(primary_peer_name=Subquery(primary)), limit)
-    return Section(
-        rows=[
+    overdue, the longest overdue first: the rule of beacon.plans.selectors.plans_review_due()
+    (the organization's review interval after the last review or the plan's start is kept in
+    `next_review_on`), which the tests hold this to. One query."""
+    peer_sql, peer_params = _primary_peer(scope)
+    where, where_params = scope.where("r.participant_id")
+    rows, total = _page(
+        f"SELECT r.id, r.next_review_on, {_P_COLUMNS}, {peer_sql}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM plans_recoveryplan r"
+        " JOIN participants_participant p ON p.id = r.participant_id"
+        f" WHERE r.next_review_on <= %s AND {where}"
+        " ORDER BY r.next_review_on, p.family_name, p.given_name, r.id",
+        [*peer_params, param(_PLAN.get_field("next_review_on"), today), *where_params],
+        _PLAN_COLUMNS,
+        limit,
+        offset,
+    )
+    reviews = []
+    for pk, next_review_on, *rest in rows:
+        participant = _participant(rest[:-1])
+        plan = instance(
+            RecoveryPlan,
+            {"id": pk, "next_review_on": next_review_on, "participant_id": participant.pk},
+        )
+        plan.participant = participant
+        reviews.append(
             PlanReviewRow(
                 plan=plan,
-                participant=plan.participant,
-                peer_name=plan.primary_peer_name,
-                days=(today - plan.next_review_on).days,
+                participant=participant,
+                peer_name=rest[-1],
+                days=(today - next_review_on).days,
             )
-            for plan in rows
-        ],
-        total=total,
-    )
+        )
+    return Section(rows=reviews, total=total)
+
+
+_REFERRAL_COLUMNS = Columns(
+    _REFERRAL.pk,
+    _REFERRAL.get_field("recipient_name"),
+    _REFERRAL.get_field("status"),
+    _REFERRAL.get_field("created_at"),
+    _REFERRAL.get_field("follow_up_due_on"),
+    *_P_FIELDS,
+    None,
+)
 
 
 def referral_follow_ups_due(
-    *, member: Membership, today: datetime.date, limit: int = ROW_LIMIT
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
 ) -> Section[ReferralRow]:
     """Referrals of the participants this day covers still waiting for an outcome on their
     follow-up date (the organization's referral_follow_up_days after sending, unless the peer
-    chose a date), the longest overdue first. One query."""
-    qs = referrals_awaiting_outcome(participants=myday_participants(member=member), today=today)
-    rows, total = _capped(qs, limit)
-    return Section(
-        rows=[ReferralRow(r, r.participant, (today - r.follow_up_due_on).days) for r in rows],
-        total=total,
+    chose a date), the longest overdue first: the rule of
+    beacon.referrals.selectors.referrals_awaiting_outcome(), which the tests hold this to. One
+    query."""
+    where, where_params = scope.where("f.participant_id")
+    outcomes = sorted(OUTCOME_STATUSES)
+    rows, total = _page(
+        f"SELECT f.id, f.recipient_name, f.status, f.created_at, f.follow_up_due_on,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
+        " FROM referrals_referral f"
+        " JOIN participants_participant p ON p.id = f.participant_id"
+        f" WHERE f.follow_up_due_on <= %s AND f.status NOT IN ({placeholders(len(outcomes))})"
+        f" AND {where}"
+        " ORDER BY f.follow_up_due_on, f.created_at, f.id",
+        [param(_REFERRAL.get_field("follow_up_due_on"), today), *outcomes, *where_params],
+        _REFERRAL_COLUMNS,
+        limit,
+        offset,
     )
-
-
-def _assignment_count(role: str, organization_id) -> Coalesce:
-    counted = (
-        CaseloadAssignment.objects.filter(
-            peer_id=OuterRef("user_id"),
-            role=role,
-            ended_at__isnull=True,
-            participant__organization_id=organization_id,
-            participant__merged_into__isnull=True,
-            participant__discharged_on__isnull=True,
+    referrals = []
+    for pk, recipient_name, status, created_at, due_on, *participant in rows:
+        participant = _participant(participant)
+        referral = instance(
+            Referral,
+            {
+                "id": pk,
+                "recipient_name": recipient_name,
+                "status": status,
+                "created_at": created_at,
+                "follow_up_due_on": due_on,
+                "participant_id": participant.pk,
+            },
         )
-        .order_by()
-        .values("peer_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+        referral.participant = participant
+        referrals.append(ReferralRow(referral, participant, (today - due_on).days))
+    return Section(rows=referrals, total=total)
 
 
-def caseload_sizes(*, member: Membership, limit: int = ROW_LIMIT) -> Section[PeerCaseload]:
-    """Active participants per person, as primary and as secondary peer, largest first. Every
-    active peer appears, even with nobody on their caseload; supervisors and people no longer
-    active appear while they still hold a caseload. Organization-wide days only."""
+def caseload_sizes(
+    *,
+    member: Membership,
+    limit: int = ROW_LIMIT,
+    offset: int = 0,
+    members: list[Membership] | None = None,
+) -> Section[PeerCaseload]:
+    """Active participants per person, as primary and as secondary peer, largest first (then by
+    name). Every active peer appears, even with nobody on their caseload; supervisors and
+    people no longer active appear while they still hold a caseload. Organization-wide days
+    only. From members_with_caseloads() (one query; `members` when already read): an
+    organization's staff is a few dozen people, sorted and cut here."""
     if not _sees_whole_organization(member) or not member.is_active:
         return Section(rows=[], total=0)
-    org_id = member.organization_id
-    qs = (
-        Membership.objects.filter(organization_id=org_id)
-        .annotate(
-            primary_count=_assignment_count(CaseloadRole.PRIMARY, org_id),
-            secondary_count=_assignment_count(CaseloadRole.SECONDARY, org_id),
-        )
-        .filter(
-            Q(role=Role.PEER, is_active=True) | Q(primary_count__gt=0) | Q(secondary_count__gt=0)
-        )
-        .select_related("user")
-        .order_by("-primary_count", "-secondary_count", "user__name", "pk")
-    )
-    rows, total = _capped(qs, limit)
+    from beacon.supervision.selectors import members_with_caseloads
+
+    if members is None:
+        members = members_with_caseloads(organization_id=member.organization_id)
+    shown = [
+        m
+        for m in members
+        if (m.role == Role.PEER and m.is_active) or m.primary_count or m.secondary_count
+    ]
+    # `members` come in the database's order of names (its collation): keep it among equals.
+    rank = {m.pk: position for position, m in enumerate(members)}
+    shown.sort(key=lambda m: (-m.primary_count, -m.secondary_count, rank[m.pk]))
     return Section(
-        rows=[PeerCaseload(m, m.primary_count, m.secondary_count) for m in rows], total=total
+        rows=[
+            PeerCaseload(m, m.primary_count, m.secondary_count)
+            for m in shown[offset : offset + limit]
+        ],
+        total=len(shown),
     )
+
+
+def _active_counts(scope: Scope) -> tuple[int, int]:
+    """Active participants and, on the organization-wide day, how many have no primary peer
+    (NOT EXISTS probes the unique index one_current_primary_peer per participant)."""
+    if not scope.whole_organization:
+        return len(scope.participant_ids), 0
+    where, where_params = scope.where("p.id")
+    ((active, with_primary),) = fetch(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM participants_caseloadassignment a WHERE a.participant_id = p.id"
+        " AND a.ended_at IS NULL AND a.role = %s) THEN 1 ELSE 0 END), 0)"
+        f" FROM participants_participant p WHERE {where}",
+        [CaseloadRole.PRIMARY.value, *where_params],
+        Columns(None, None),
+    )
+    return active, active - with_primary
 
 
 def my_day(
@@ -342,54 +625,124 @@ def my_day(
     today: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> MyDay:
-    """Everything on a staff member's My day, in a fixed number of queries."""
-    if member is None or not member.is_active or member.role not in STAFF:
-        raise ValueError("My day is for the staff of an organization.")
+    """Everything on a staff member's My day, in a fixed number of queries: the first
+    FIRST_ROWS of each list and its total."""
+    _check(member)
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    whole = _sees_whole_organization(member)
-    participants = myday_participants(member=member)
-    without_primary = 0
-    if whole:
-        counts = participants.aggregate(
-            active=Count("pk"),
-            without_primary=Count(
-                "pk",
-                filter=~Q(
-                    pk__in=CaseloadAssignment.objects.filter(
-                        participant__organization_id=member.organization_id,
-                        ended_at__isnull=True,
-                        role=CaseloadRole.PRIMARY,
-                    ).values("participant_id")
-                ),
-            ),
-        )
-        active, without_primary = counts["active"], counts["without_primary"]
-    else:
-        active = participants.count()
+    scope = scope_for(member)
+    whole = scope.whole_organization
+    active, without_primary = _active_counts(scope)
     from beacon.supervision import selectors as supervision
 
     review_comments = None
     if member.role == Role.PEER:
-        rows, total = supervision.comments_unseen(member=member, limit=ROW_LIMIT)
+        rows, total = supervision.comments_unseen(member=member, limit=FIRST_ROWS)
         review_comments = Section(rows=rows, total=total)
+    first = {"limit": FIRST_ROWS}
+    # The caseload table and the workload signals share one read of the members.
+    members = (
+        supervision.members_with_caseloads(organization_id=member.organization_id)
+        if whole
+        else None
+    )
     return MyDay(
         review_comments=review_comments,
         reviews_waiting=supervision.review_count(member=member) if whole else 0,
-        workload_flagged=supervision.workload_flagged(member=member, now=now) if whole else None,
+        workload_flagged=(
+            supervision.workload_flagged(member=member, now=now, members=members) if whole else None
+        ),
         member=member,
         today=today,
         whole_organization=whole,
         overdue_after_days=member.organization.overdue_after_days,
         recent_days=RECENT_DAYS,
         active_participants=active,
-        follow_ups=follow_ups_due(member=member, today=today),
-        no_contact=participants_without_contact(member=member, today=today),
-        new_assignments=assignments_new(member=member, now=now),
-        crisis_flags=crisis_flags_recent(member=member, now=now),
-        plan_reviews=plan_reviews_due(member=member, today=today),
-        referral_follow_ups=referral_follow_ups_due(member=member, today=today),
+        follow_ups=follow_ups_due(scope=scope, today=today, **first),
+        no_contact=participants_without_contact(scope=scope, today=today, **first),
+        new_assignments=assignments_new(scope=scope, now=now, **first),
+        crisis_flags=crisis_flags_recent(scope=scope, now=now, **first),
+        plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
+        referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
         group_sessions=sessions_today(member=member, today=today),
-        caseloads=caseload_sizes(member=member) if whole else None,
+        caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
         without_primary_peer=without_primary,
+    )
+
+
+def _check(member: Membership | None) -> None:
+    if member is None or not member.is_active or member.role not in STAFF:
+        raise ValueError("My day is for the staff of an organization.")
+
+
+# The lists "See all" opens, by the name of their MyDay field.
+LISTS = (
+    "follow_ups",
+    "plan_reviews",
+    "referral_follow_ups",
+    "no_contact",
+    "new_assignments",
+    "crisis_flags",
+    "caseloads",
+    "review_comments",
+)
+
+
+def my_day_list(
+    *,
+    member: Membership,
+    name: str,
+    page: int = 1,
+    per_page: int = PAGE_ROWS,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> MyDay:
+    """One list of My day in full, a page at a time ("See all"): a MyDay with that list read
+    from row (page - 1) * per_page on, and the others empty. Two queries for a peer (their
+    caseload, the list), one for the whole organization. LookupError for a list this
+    member's day does not have (the caseload table is organization-wide; comments on one's
+    notes are a peer's)."""
+    _check(member)
+    if name not in LISTS:
+        raise LookupError(name)
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    whole = _sees_whole_organization(member)
+    if (name == "caseloads" and not whole) or (name == "review_comments" and whole):
+        raise LookupError(name)
+    rows = {"limit": per_page, "offset": (max(page, 1) - 1) * per_page}
+    empty = Section(rows=[], total=0)
+    lists: dict[str, Section | None] = {
+        "follow_ups": empty,
+        "no_contact": empty,
+        "new_assignments": empty,
+        "crisis_flags": empty,
+    }
+    if name == "caseloads":
+        lists[name] = caseload_sizes(member=member, **rows)
+    elif name == "review_comments":
+        from beacon.supervision import selectors as supervision
+
+        found, total = supervision.comments_unseen(member=member, **rows)
+        lists[name] = Section(rows=found, total=total)
+    else:
+        scope = scope_for(member)
+        when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
+        read = {
+            "follow_ups": follow_ups_due,
+            "no_contact": participants_without_contact,
+            "new_assignments": assignments_new,
+            "crisis_flags": crisis_flags_recent,
+            "plan_reviews": plan_reviews_due,
+            "referral_follow_ups": referral_follow_ups_due,
+        }[name]
+        lists[name] = read(scope=scope, **when, **rows)
+    return MyDay(
+        member=member,
+        today=today,
+        whole_organization=whole,
+        overdue_after_days=member.organization.overdue_after_days,
+        recent_days=RECENT_DAYS,
+        active_participants=0,
+        **lists,
     )

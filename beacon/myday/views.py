@@ -1,11 +1,91 @@
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beacon.core.access import require_role
-from beacon.myday.selectors import my_day
+from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
+
+# "See all": the address of each list, its MyDay field and its rows' template.
+LISTS = {
+    "follow-ups": ("follow_ups", "myday/rows/_follow_ups.html"),
+    "plan-reviews": ("plan_reviews", "myday/rows/_plan_reviews.html"),
+    "referrals": ("referral_follow_ups", "myday/rows/_referral_follow_ups.html"),
+    "no-contact": ("no_contact", "myday/rows/_no_contact.html"),
+    "new-assignments": ("new_assignments", "myday/rows/_new_assignments.html"),
+    "crisis-flags": ("crisis_flags", "myday/rows/_crisis_flags.html"),
+    "caseloads": ("caseloads", "myday/rows/_caseloads.html"),
+    "comments": ("review_comments", "myday/rows/_review_comments.html"),
+}
 
 
 @require_role(Role.PEER, Role.SUPERVISOR, Role.ORG_ADMIN)
 def my_day_page(request):
     """The same page staff get at `/`; kept at /my-day/ for bookmarks and links."""
     return render(request, "myday/my_day.html", {"day": my_day(member=request.member)})
+
+
+@require_role(Role.PEER, Role.SUPERVISOR, Role.ORG_ADMIN)
+def my_day_list_page(request, slug):
+    """One list of My day in full, PAGE_ROWS at a time: where "See all" leads."""
+    if slug not in LISTS:
+        raise Http404
+    name, rows_template = LISTS[slug]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    try:
+        day = my_day_list(member=request.member, name=name, page=page)
+    except LookupError:
+        raise Http404 from None
+    section = getattr(day, name)
+    if page > 1 and not section.rows:
+        raise Http404
+    pages = max(1, -(-section.total // PAGE_ROWS))
+    return render(
+        request,
+        "myday/list.html",
+        {
+            "day": day,
+            "section": section,
+            "items": day.lists.get(name, section.rows),
+            "rows_template": rows_template,
+            "title": _title(name, section.total),
+            "help": _help(name, day),
+            "page": page,
+            "pages": pages,
+        },
+    )
+
+
+def _title(name: str, total: int) -> str:
+    # The headings My day gives these lists, word for word.
+    titles = {
+        "follow_ups": _("Follow-ups due (%(total)s)"),
+        "plan_reviews": _("Plan reviews due (%(total)s)"),
+        "referral_follow_ups": _("Referrals waiting for an outcome (%(total)s)"),
+        "no_contact": _("No contact in a while (%(total)s)"),
+        "new_assignments": _("New assignments (%(total)s)"),
+        "crisis_flags": _("Crisis flags (%(total)s)"),
+        "caseloads": _("Caseload sizes (%(total)s)"),
+        "review_comments": _("Comments on your notes (%(total)s)"),
+    }
+    return titles[name] % {"total": total}
+
+
+def _help(name: str, day) -> str:
+    if name == "no_contact":
+        return ngettext(
+            "Participants without contact for more than %(counter)s day.",
+            "Participants without contact for more than %(counter)s days.",
+            day.overdue_after_days,
+        ) % {"counter": day.overdue_after_days}
+    if name == "crisis_flags":
+        return ngettext(
+            "Encounters with a crisis or safety concern in the last day.",
+            "Encounters with a crisis or safety concern in the last %(counter)s days.",
+            day.recent_days,
+        ) % {"counter": day.recent_days}
+    return ""

@@ -201,6 +201,19 @@ class Participant(BaseModel, VersionedModel):
             models.Index(
                 fields=["organization", "next_follow_up_on"], name="participant_org_followup"
             ),
+            # The organization's active participants (My day's lists and counts): without
+            # them each list reads the discharged too, two thirds of an established
+            # organization's records (docs/decisions/0006-myday-sql.md).
+            models.Index(
+                fields=["organization", "next_follow_up_on"],
+                condition=Q(merged_into__isnull=True, discharged_on__isnull=True),
+                name="participant_active_followup",
+            ),
+            models.Index(
+                fields=["organization", "last_contact_at"],
+                condition=Q(merged_into__isnull=True, discharged_on__isnull=True),
+                name="participant_active_contact",
+            ),
         ]
         verbose_name = _("participant")
 

@@ -18,28 +18,31 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
     Window,
 )
 from django.db.models.functions import (
-    Coalesce,
     RowNumber,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beacon.accounts.models import User
 from beacon.core.access import load_visible
+from beacon.core.sql import Columns, fetch, instance, param
+from beacon.core.weekminutes import (
+    MINUTES_PER_DAY,
+    offset_stretches,
+    to_utc_ranges,
+)
 from beacon.encounters.models import Encounter
 from beacon.organizations.models import Membership, Organization, Role
-from beacon.participants.models import CaseloadAssignment
+from beacon.participants.models import CaseloadRole
 from beacon.supervision.models import NoteCosign, ReviewComment, SupervisionSession
 from beacon.supervision.permissions import (
     SUPERVISES,
@@ -320,9 +323,11 @@ def encounter_review_context(*, member: Membership, encounter: Encounter) -> dic
     }
 
 
-def comments_unseen(*, member: Membership, limit: int = 20) -> tuple[list[ReviewComment], int]:
-    """Comments by others on this peer's notes they have not opened yet, newest first, and
-    how many in all (one query)."""
+def comments_unseen(
+    *, member: Membership, limit: int = 20, offset: int = 0
+) -> tuple[list[ReviewComment], int]:
+    """Comments by others on this peer's notes they have not opened yet, newest first (`limit`
+    of them from `offset` on), and how many in all (one query)."""
     if member is None or member.role != Role.PEER or not member.is_active:
         return [], 0
     qs = (
@@ -336,7 +341,7 @@ def comments_unseen(*, member: Membership, limit: int = 20) -> tuple[list[Review
         .annotate(total=Window(Count("pk")))
         .order_by("-created_at", "pk")
     )
-    rows = list(qs[:limit])
+    rows = list(qs[offset : offset + limit])
     return rows, (rows[0].total if rows else 0)
 
 
@@ -386,7 +391,9 @@ def _minutes(t: datetime.time) -> int:
 def outside_working_hours(organization: Organization, local: datetime.datetime) -> bool:
     """Whether an encounter starting at `local` (local time, settings.TIME_ZONE) is outside the
     organization's working hours; weekends (Saturday and Sunday) all day. Working hours that end
-    before they start run overnight; the same time twice counts as around the clock."""
+    before they start run overnight; the same time twice counts as around the clock. The rule
+    itself, for one encounter; the workload count applies it in SQL (_outside_hours_sql),
+    and the tests hold the two to the same answers."""
     if local.isoweekday() >= 6:
         return True
     start, end = _minutes(organization.workday_starts), _minutes(organization.workday_ends)
@@ -398,34 +405,99 @@ def outside_working_hours(organization: Organization, local: datetime.datetime) 
     return False
 
 
-def _outside_hours(
-    organization: Organization, peer_ids: list, since: datetime.datetime
-) -> dict[Any, tuple[int, int]]:
-    """Per peer: (encounters started outside working hours, their minutes) since `since`.
-
-    One query over the month's encounters, local times worked out here: in SQL, SQLite runs a
-    Python function per row and per field, which took seconds at 100,000 encounters
-    (bench/RESULTS.md)."""
-    tally: dict[Any, tuple[int, int]] = {}
-    rows = Encounter.objects.filter(
-        organization_id=organization.pk, peer_id__in=peer_ids, occurred_at__gte=since
-    ).values_list("peer_id", "occurred_at", "duration_minutes")
-    for peer_id, occurred_at, minutes in rows:
-        if outside_working_hours(organization, timezone.localtime(occurred_at)):
-            count, total = tally.get(peer_id, (0, 0))
-            tally[peer_id] = (count + 1, total + minutes)
-    return tally
+def _working_local_minutes(organization: Organization) -> list[tuple[int, int]]:
+    """The local minutes of the week inside the organization's working hours, as half-open
+    ranges (Monday 00:00 = 0): the complement of outside_working_hours()."""
+    start, end = _minutes(organization.workday_starts), _minutes(organization.workday_ends)
+    working: list[tuple[int, int]] = []
+    for day in range(5):  # Monday to Friday; weekends are outside all day
+        base = day * MINUTES_PER_DAY
+        if start < end:
+            working.append((base + start, base + end))
+        elif start > end:  # overnight: the small hours and the evening of the same weekday
+            working += [(base, base + end), (base + start, base + MINUTES_PER_DAY)]
+        else:  # around the clock
+            working.append((base, base + MINUTES_PER_DAY))
+    return working
 
 
-def _count(qs: QuerySet, expression=None) -> Coalesce:
-    aggregate = Sum(expression) if expression is not None else Count("pk")
-    return Coalesce(
-        Subquery(
-            qs.order_by().values("peer_id").annotate(n=aggregate).values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
+def _outside_hours_sql(
+    organization: Organization, since: datetime.datetime, now: datetime.datetime
+) -> tuple[str, list]:
+    """SQL for "encounter `e` started outside the organization's working hours" from `since`
+    on, on its stored UTC minute of the week: for each stretch of time with one UTC offset (a
+    daylight saving change in the window splits it), not in the few ranges of minutes the
+    working hours are at that offset. The last stretch has no end (an encounter may be
+    logged a few minutes ahead of `now`)."""
+    local_tz = timezone.get_current_timezone()
+    working = _working_local_minutes(organization)
+    stretches = offset_stretches(local_tz, since, max(now, since) + datetime.timedelta(days=1))
+    occurred_at = Encounter._meta.get_field("occurred_at")
+    parts, params = [], []
+    for number, (start, stop, offset) in enumerate(stretches):
+        when = "e.occurred_at >= %s"
+        params.append(param(occurred_at, start))
+        if number < len(stretches) - 1:
+            when += " AND e.occurred_at < %s"
+            params.append(param(occurred_at, stop))
+        inside = to_utc_ranges(working, offset)
+        if inside:
+            when += " AND NOT (" + " OR ".join(
+                ["e.week_minute_utc BETWEEN %s AND %s"] * len(inside)
+            )
+            when += ")"
+            for lo, hi in inside:
+                params += [lo, hi - 1]
+        parts.append(f"({when})")
+    return "(" + " OR ".join(parts) + ")", params
+
+
+_SIGNAL_COLUMNS = Columns(Encounter._meta.get_field("peer"), None, None, None)
+
+
+def _encounter_signals(
+    organization: Organization, peer_ids: list, now: datetime.datetime
+) -> dict[Any, tuple[int, int, int]]:
+    """Per peer: (crisis-flagged encounters in the last CRISIS_DAYS days, encounters started
+    outside working hours in the last OUTSIDE_DAYS days, their minutes).
+
+    One query of two aggregates, each read from the covering index encounter_org alone:
+    outside working hours is a condition on the stored minute of the week
+    (`Encounter.week_minute_utc`), so no encounter is read into Python and no local time is
+    worked out per row (in SQL, SQLite runs a Python function per row and field for that; in
+    Python it took 60 ms for the month of 12,000 encounters at org scale). It counts whoever
+    logged encounters in the organization (per peer, each would be a range of its own index,
+    which SQLite, planning without statistics, passes over); `peer_ids` keeps the ones asked
+    for. SQL written out (docs/decisions/0006-myday-sql.md)."""
+    outside_since = now - datetime.timedelta(days=OUTSIDE_DAYS)
+    outside_sql, outside_params = _outside_hours_sql(organization, outside_since, now)
+    fields = Encounter._meta
+    org = param(fields.get_field("organization"), organization.pk)
+    rows = fetch(
+        "SELECT e.peer_id, 0, COUNT(*), SUM(e.duration_minutes) FROM encounters_encounter e"  # noqa: S608 - fixed SQL, values are parameters
+        f" WHERE e.organization_id = %s AND e.occurred_at >= %s AND {outside_sql}"
+        " GROUP BY e.peer_id"
+        " UNION ALL"
+        " SELECT e.peer_id, COUNT(*), 0, 0 FROM encounters_encounter e"
+        " WHERE e.organization_id = %s AND e.crisis_flag = %s AND e.occurred_at >= %s"
+        " GROUP BY e.peer_id",
+        [
+            org,
+            param(fields.get_field("occurred_at"), outside_since),
+            *outside_params,
+            org,
+            param(fields.get_field("crisis_flag"), True),
+            param(fields.get_field("occurred_at"), now - datetime.timedelta(days=CRISIS_DAYS)),
+        ],
+        _SIGNAL_COLUMNS,
     )
+    wanted = set(peer_ids)
+    counts: dict[Any, tuple[int, int, int]] = {}
+    for peer, crisis_n, outside_n, minutes in rows:
+        if peer in wanted:
+            before = counts.get(peer, (0, 0, 0))
+            counts[peer] = (before[0] + crisis_n, before[1] + outside_n, before[2] + (minutes or 0))
+    return counts
 
 
 def _signals(row, organization: Organization, today: datetime.date) -> list[Signal]:
@@ -481,60 +553,99 @@ def _signals(row, organization: Organization, today: datetime.date) -> list[Sign
     ]
 
 
-def workload(*, member: Membership, now: datetime.datetime | None = None) -> list[PeerWorkload]:
+_MEMBER_COLUMNS = Columns(
+    Membership._meta.pk,
+    Membership._meta.get_field("role"),
+    Membership._meta.get_field("is_active"),
+    Membership._meta.get_field("created_at"),
+    Membership._meta.get_field("user"),
+    None,
+    None,
+    None,
+    None,
+    SupervisionSession._meta.get_field("held_on"),
+)
+
+
+def members_with_caseloads(*, organization_id) -> list[Membership]:
+    """Every membership of the organization with its user, ordered by name, email and id, and
+    on each: `primary_count` and `secondary_count`, the active, not merged participants on the
+    person's current caseload in each role, and `last_supervision`, the day of their last
+    supervision session (or None). One query; the supervisor's My day reads it once for both
+    its caseload table and the workload signals. SQL written out
+    (docs/decisions/0006-myday-sql.md).
+
+    The caseloads are one aggregate over the organization's current assignments, joined to
+    the members: as a correlated count per member, PostgreSQL hashed the participants table
+    again for each (41 ms at org scale)."""
+    org = param(Membership._meta.get_field("organization"), organization_id)
+    rows = fetch(
+        "SELECT m.id, m.role, m.is_active, m.created_at, m.user_id, u.name, u.email,"
+        " COALESCE(c.primary_count, 0), COALESCE(c.secondary_count, 0),"
+        " (SELECT s.held_on FROM supervision_supervisionsession s"
+        " JOIN supervision_supervisionsession_peers sp ON sp.supervisionsession_id = s.id"
+        " WHERE s.organization_id = %s AND s.removed_at IS NULL AND sp.user_id = m.user_id"
+        " ORDER BY s.held_on DESC LIMIT 1)"
+        " FROM organizations_membership m JOIN accounts_user u ON u.id = m.user_id"
+        " LEFT JOIN (SELECT a.peer_id,"
+        " SUM(CASE WHEN a.role = %s THEN 1 ELSE 0 END) AS primary_count,"
+        " SUM(CASE WHEN a.role = %s THEN 1 ELSE 0 END) AS secondary_count"
+        " FROM participants_caseloadassignment a"
+        " JOIN participants_participant p ON p.id = a.participant_id"
+        " WHERE a.ended_at IS NULL AND p.organization_id = %s"
+        " AND p.merged_into_id IS NULL AND p.discharged_on IS NULL"
+        " GROUP BY a.peer_id) c ON c.peer_id = m.user_id"
+        " WHERE m.organization_id = %s"
+        " ORDER BY u.name, u.email, m.id",
+        [org, CaseloadRole.PRIMARY.value, CaseloadRole.SECONDARY.value, org, org],
+        _MEMBER_COLUMNS,
+    )
+    members = []
+    for pk, role, is_active, created_at, user_id, name, email, primary, secondary, last in rows:
+        membership = instance(
+            Membership,
+            {
+                "id": pk,
+                "role": role,
+                "is_active": is_active,
+                "created_at": created_at,
+                "user_id": user_id,
+                "organization_id": organization_id,
+            },
+        )
+        membership.user = instance(User, {"id": user_id, "name": name, "email": email})
+        membership.primary_count = primary
+        membership.secondary_count = secondary
+        membership.last_supervision = last
+        members.append(membership)
+    return members
+
+
+def workload(
+    *,
+    member: Membership,
+    now: datetime.datetime | None = None,
+    members: list[Membership] | None = None,
+) -> list[PeerWorkload]:
     """Each active peer's workload signals, in two queries however many peers and encounters
-    there are. Supervisors and organization admins only (empty for anyone else)."""
+    there are (one when `members`, from members_with_caseloads(), is given). Supervisors and
+    organization admins only (empty for anyone else)."""
     if not supervises(member):
         return []
     now = now or timezone.now()
     today = timezone.localdate(now)
     organization = member.organization
-    org_id = organization.pk
-    peer_encounters = Encounter.objects.filter(organization_id=org_id, peer_id=OuterRef("user_id"))
-    caseload = CaseloadAssignment.objects.filter(
-        peer_id=OuterRef("user_id"),
-        ended_at__isnull=True,
-        participant__organization_id=org_id,
-        participant__merged_into__isnull=True,
-        participant__discharged_on__isnull=True,
-    )
-    last_session = (
-        SupervisionSession.objects.filter(
-            organization_id=org_id, removed_at__isnull=True, peers=OuterRef("user_id")
-        )
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
-    rows = (
-        Membership.objects.filter(organization_id=org_id, role=Role.PEER, is_active=True)
-        .select_related("user")
-        .annotate(
-            caseload=Coalesce(
-                Subquery(
-                    caseload.order_by().values("peer_id").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            crisis_recent=_count(
-                peer_encounters.filter(
-                    crisis_flag=True,
-                    occurred_at__gte=now - datetime.timedelta(days=CRISIS_DAYS),
-                )
-            ),
-            last_supervision=Subquery(last_session),
-        )
-        .order_by("user__name", "user__email", "pk")
-    )
-    rows = list(rows)
-    outside = _outside_hours(
-        organization,
-        [row.user_id for row in rows],
-        now - datetime.timedelta(days=OUTSIDE_DAYS),
-    )
+    if members is None:
+        members = members_with_caseloads(organization_id=organization.pk)
+    rows = [m for m in members if m.role == Role.PEER and m.is_active]
+    for row in rows:
+        row.caseload = row.primary_count + row.secondary_count
+    counts = _encounter_signals(organization, [row.user_id for row in rows], now)
     result = []
     for row in rows:
-        row.outside_hours, row.outside_minutes = outside.get(row.user_id, (0, 0))
+        row.crisis_recent, row.outside_hours, row.outside_minutes = counts.get(
+            row.user_id, (0, 0, 0)
+        )
         signals = _signals(row, organization, today)
         result.append(
             PeerWorkload(
@@ -551,6 +662,11 @@ def workload(*, member: Membership, now: datetime.datetime | None = None) -> lis
     return result
 
 
-def workload_flagged(*, member: Membership, now: datetime.datetime | None = None):
+def workload_flagged(
+    *,
+    member: Membership,
+    now: datetime.datetime | None = None,
+    members: list[Membership] | None = None,
+):
     """The flagged peers only (My day's summary)."""
-    return [w for w in workload(member=member, now=now) if w.flagged]
+    return [w for w in workload(member=member, now=now, members=members) if w.flagged]

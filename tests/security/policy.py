@@ -263,6 +263,7 @@ class Page:
 # page name's or API path's beginning.
 ARGUMENTS = {
     "groups:calendar_ics": {"token": "calendar_token"},
+    "myday:list": {"slug": "myday_list"},
     "groups:": {"session_id": "group_session_id"},
     "supervision:": {"session_id": "supervision_session_id"},
     "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
@@ -323,6 +324,7 @@ PAGES: dict[str, Page] = {
     "organizations:invitation_accept": Page(PUBLIC_RECORD, "GET POST"),
     # Work in an organization.
     "myday:my_day": Page(STAFF_ONLY),
+    "myday:list": Page(STAFF_ONLY),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),

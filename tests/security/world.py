@@ -359,6 +359,8 @@ def build_world() -> World:
         )
         # An invitation link (as a password-reset token it is simply not valid).
         world.put("token", relation, f"invite-{relation}")
+        # My day's "See all" names a list, the same for everyone (what it holds is scoped).
+        world.put("myday_list", relation, "follow-ups")
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
     _referrals_between_organizations(world, harbor, lakeside, pat, lee)
     _missing(world)

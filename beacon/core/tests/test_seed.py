@@ -46,6 +46,14 @@ def test_the_audit_chain_verifies_after_the_bulk_seed(seeded):
     assert AuditEvent.objects.filter(action="encounter.logged").count() == Encounter.objects.count()
 
 
+def test_seeded_encounters_have_their_minute_of_the_week(seeded):
+    """A generated column: the bulk insert leaves it to the database, which fills it."""
+    from beacon.core.weekminutes import utc_minute_of_week
+
+    rows = Encounter.objects.values_list("occurred_at", "week_minute_utc")
+    assert rows and all(minute == utc_minute_of_week(at) for at, minute in rows)
+
+
 def test_records_hang_together_like_the_services_keep_them(seeded):
     # Record numbers are unique per organization and start where the service starts.
     for org in Organization.objects.all():

@@ -1,6 +1,7 @@
 """My day: each list's rules, who sees what, and a page that costs the same for any caseload."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from beacon.accounts.tests.factories import UserFactory
 from beacon.encounters.models import Encounter
-from beacon.myday.selectors import ROW_LIMIT, my_day
+from beacon.myday.selectors import FIRST_ROWS, PAGE_ROWS, my_day
 from beacon.organizations.models import Membership, Role
 from beacon.organizations.tests.factories import MembershipFactory
 from beacon.participants.models import CaseloadRole
@@ -342,15 +343,20 @@ def test_caseload_sizes_per_peer_largest_first_including_empty_ones(
     assert "no longer active" in html
 
 
-def test_lists_are_capped_with_the_full_count(client_for, pat):
-    for _ in range(ROW_LIMIT + 5):
+def test_lists_show_their_first_rows_the_full_count_and_a_way_to_all(client_for, pat):
+    for _ in range(FIRST_ROWS + 5):
         participant_for(pat, next_follow_up_on=days_ago(1))
     section = day_for(pat).follow_ups
-    assert len(section.rows) == ROW_LIMIT
-    assert section.total == ROW_LIMIT + 5
+    assert len(section.rows) == FIRST_ROWS
+    assert section.total == FIRST_ROWS + 5
     html = client_for(pat).get("/").content.decode()
-    assert f"Follow-ups due ({ROW_LIMIT + 5})" in html
-    assert f"Showing the first {ROW_LIMIT} of {ROW_LIMIT + 5}." in html
+    assert f"Follow-ups due ({FIRST_ROWS + 5})" in html
+    assert f"Showing the first {FIRST_ROWS} of {FIRST_ROWS + 5}." in html
+    # The link names its list for screen readers through the section's heading.
+    assert (
+        f'<a href="{reverse("myday:list", args=["follow-ups"])}" '
+        f'aria-describedby="myday-follow-ups">See all {FIRST_ROWS + 5}</a>'
+    ) in html
 
 
 def test_preferred_name_comes_first(client_for, pat):
@@ -453,3 +459,146 @@ def test_query_count_does_not_grow_with_the_caseload(client_for, pat, quinn, sam
     # site-wide additions (a notification badge), not for anything per row.
     assert small[pat] == small[quinn] <= 13
     assert small[sam] <= 15
+
+
+# What each row says, and that it stays the same however it is built
+
+
+def test_each_row_says_what_is_due_and_escapes_what_people_typed(client_for, pat, sam, harbor):
+    """The rows are put together in Python (beacon.myday.display) from the templates' own
+    messages: names are escaped wherever they appear, the sentences around them are not."""
+    tricky = participant_for(
+        pat,
+        given_name="<b>Al</b>",
+        family_name="O'Neil & Co",
+        pronouns="he/him",
+        record_number=77,
+        next_follow_up_on=days_ago(3),
+        last_contact_at=at(days_ago(40)),
+    )
+    tricky.assignments.update(assigned_by=sam)
+    encounter(tricky, pat, occurred_at=NOW - datetime.timedelta(hours=2))
+    escaped = "&lt;b&gt;Al&lt;/b&gt; O&#x27;Neil &amp; Co"
+    detail_url = reverse("participants:detail", args=[tricky.pk])
+    log_url = f"{reverse('encounters:new')}?participant={tricky.pk}"
+    for user in (pat, sam):
+        html = client_for(user).get("/").content.decode()
+        assert "<b>Al</b>" not in html
+        assert f'<a href="{detail_url}">{escaped}</a>' in html
+        assert '<span class="myday-pronouns">(he/him)</span>' in html
+        assert '<span class="myday-record">Record 77</span>' in html
+        assert '<strong class="myday-late">3 days overdue</strong> (due March 7, 2026)' in html
+        assert "Last contact 40 days ago (Jan. 29, 2026)" in html
+        assert "Crisis support on March 10, 2026, 10 a.m., logged by Pat Peer" in html
+        assert (
+            f'<a class="button button-secondary myday-action" href="{log_url}">Log encounter'
+            f'<span class="visually-hidden"> with {escaped}</span></a>'
+        ) in html
+    pat_html = client_for(pat).get("/").content.decode()
+    assert "You, Primary peer, since March 10, 2026 (assigned by Sam Supervisor)" in pat_html
+    assert "Primary peer: Pat Peer" not in pat_html
+    sam_html = client_for(sam).get("/").content.decode()
+    assert "Pat Peer, Primary peer, since March 10, 2026 (assigned by Sam Supervisor)" in sam_html
+    assert '<p class="myday-peer">Primary peer: Pat Peer</p>' in sam_html
+
+
+def _reverses(client, path, monkeypatch):
+    import django.urls
+
+    calls = []
+    real = django.urls.reverse
+
+    def counting(*args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("viewname"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("beacon.myday.display.reverse", counting)
+    monkeypatch.setattr("django.urls.reverse", counting)
+    assert client.get(path).status_code == 200
+    return len(calls)
+
+
+@pytest.mark.parametrize("who", ["pat", "sam"])
+def test_links_are_reversed_once_per_kind_not_once_per_row(
+    who, client_for, pat, quinn, sam, monkeypatch
+):
+    """reverse() cost 20-40 µs a call, two calls a row before (bench/RESULTS.md)."""
+    user = {"pat": pat, "sam": sam}[who]
+    client = client_for(user)
+    # Below FIRST_ROWS either way (a "See all" link is one more kind of link).
+    _grow(pat, quinn, 2)
+    few = _reverses(client, "/", monkeypatch)
+    _grow(pat, quinn, 6)
+    assert _reverses(client, "/", monkeypatch) == few
+
+
+# "See all": each list in full, a page at a time
+
+
+def test_see_all_lists_every_row_a_page_at_a_time(client_for, pat):
+    for i in range(PAGE_ROWS + 3):
+        participant_for(pat, given_name=f"P{i:03}", next_follow_up_on=days_ago(1))
+    client = client_for(pat)
+    path = reverse("myday:list", args=["follow-ups"])
+    first = client.get(path).content.decode()
+    second = client.get(path + "?page=2").content.decode()
+    assert f"<h1>Follow-ups due ({PAGE_ROWS + 3})</h1>" in first
+    shown = set(re.findall(r">(P\d{3}) ", first)) | set(re.findall(r">(P\d{3}) ", second))
+    assert shown == {f"P{i:03}" for i in range(PAGE_ROWS + 3)}
+    assert len(re.findall(r">(P\d{3}) ", first)) == PAGE_ROWS
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert "Page 2 of 2" in second and 'href="?page=1" rel="prev"' in second
+    assert client.get(path + "?page=3").status_code == 404
+    assert client.get(path + "?page=x").status_code == 200  # the first page
+
+
+@pytest.mark.parametrize(
+    ("slug", "heading"),
+    [
+        ("follow-ups", "Follow-ups due (1)"),
+        ("plan-reviews", "Plan reviews due (0)"),
+        ("referrals", "Referrals waiting for an outcome (0)"),
+        ("no-contact", "No contact in a while (1)"),
+        ("new-assignments", "New assignments (1)"),
+        ("crisis-flags", "Crisis flags (1)"),
+    ],
+)
+def test_see_all_shows_only_what_my_day_covers(busy, client_for, pat, quinn, slug, heading):
+    html = client_for(pat).get(reverse("myday:list", args=[slug])).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert "Casey" not in html and "Morgan" not in html
+    assert ("Jordan Rivers" in html) == (not heading.endswith("(0)</h1>") and "(0)" not in heading)
+
+
+def test_see_all_for_the_organization_and_who_may_open_which_list(
+    busy, client_for, pat, sam, olive
+):
+    html = client_for(sam).get(reverse("myday:list", args=["crisis-flags"])).content.decode()
+    assert "Jordan Rivers" in html and "Casey Lake" in html and "Morgan" not in html
+    assert "Encounters with a crisis or safety concern in the last 7 days." in html
+    caseloads = client_for(sam).get(reverse("myday:list", args=["caseloads"]))
+    assert caseloads.status_code == 200 and "Pat Peer" in caseloads.content.decode()
+    # The caseload table is the organization's; comments on one's notes are a peer's.
+    assert client_for(pat).get(reverse("myday:list", args=["caseloads"])).status_code == 404
+    assert client_for(sam).get(reverse("myday:list", args=["comments"])).status_code == 404
+    assert client_for(pat).get(reverse("myday:list", args=["comments"])).status_code == 200
+    assert client_for(pat).get("/my-day/everything/").status_code == 404
+    olive_html = (
+        client_for(olive).get(reverse("myday:list", args=["crisis-flags"])).content.decode()
+    )
+    assert "Morgan Hill" in olive_html and "Jordan" not in olive_html
+
+
+def test_see_all_is_for_staff(client_for, riley, client):
+    assert client_for(riley).get(reverse("myday:list", args=["follow-ups"])).status_code == 403
+    assert client.get(reverse("myday:list", args=["follow-ups"])).status_code == 302
+
+
+@pytest.mark.parametrize("slug", ["follow-ups", "plan-reviews", "crisis-flags", "caseloads"])
+def test_see_all_query_count_does_not_grow(client_for, pat, quinn, sam, slug):
+    client = client_for(sam)
+    path = reverse("myday:list", args=[slug])
+    _grow(pat, quinn, 3)
+    small = _queries(client, path)
+    _grow(pat, quinn, 30)
+    assert _queries(client, path) == small

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from beacon.encounters.models import Encounter
 from beacon.encounters.tests.factories import EncounterFactory, member_of
 from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory
@@ -87,6 +88,64 @@ def test_overnight_working_hours(harbor, sam, pat, jordan):
     harbor.save()
     EncounterFactory(participant=jordan, peer=pat, occurred_at=at(-1, 23))
     EncounterFactory(participant=jordan, peer=pat, occurred_at=at(-1, 12))
+    assert signal(row_for(pat, sam), "outside_hours").value == 1
+
+
+@pytest.mark.parametrize(
+    "now",
+    [NOW, datetime.datetime(2026, 11, 4, 12, 0, tzinfo=TZ)],  # spring and autumn changes
+    ids=["spring", "autumn"],
+)
+@pytest.mark.parametrize(
+    "hours",
+    [((8, 0), (18, 0)), ((20, 0), (6, 0)), ((7, 30), (16, 45)), ((9, 0), (9, 0))],
+    ids=["day", "overnight", "odd-minutes", "around-the-clock"],
+)
+def test_the_count_in_sql_follows_the_rule_across_a_daylight_saving_change(
+    harbor, sam, pat, jordan, now, hours
+):
+    """Every 37 minutes of the 30 days (which hold a daylight saving change), and each minute
+    either side of each working day's edges: the SQL count on the stored UTC minute of the
+    week is the rule outside_working_hours() applied to each local time."""
+    harbor.workday_starts, harbor.workday_ends = (datetime.time(*t) for t in hours)
+    harbor.save()
+    since = now - datetime.timedelta(days=selectors.OUTSIDE_DAYS)
+    moments = [since + datetime.timedelta(minutes=37 * k) for k in range(1, 30 * 24 * 60 // 37)]
+    for day in range(1, 30):
+        local_day = (since + datetime.timedelta(days=day)).astimezone(TZ).date()
+        for edge in (harbor.workday_starts, harbor.workday_ends):
+            at_edge = datetime.datetime.combine(local_day, edge, tzinfo=TZ)
+            moments += [at_edge - datetime.timedelta(minutes=1), at_edge]
+    Encounter.objects.bulk_create(
+        Encounter(
+            organization=harbor,
+            participant=jordan,
+            peer=pat,
+            created_by=pat,
+            occurred_at=moment,
+            duration_minutes=1,
+            modality="phone",
+            setting="community",
+            kind="check_in",
+        )
+        for moment in moments
+    )
+    expected = sum(
+        selectors.outside_working_hours(harbor, moment.astimezone(TZ)) for moment in moments
+    )
+    assert 0 < expected < len(moments) or hours[0] == hours[1]
+    row = next(
+        r
+        for r in selectors.workload(member=member_of(sam), now=now)
+        if r.membership.user_id == pat.pk
+    )
+    assert (row.outside_hours, row.outside_minutes) == (expected, expected)
+
+
+def test_a_corrected_time_is_counted_where_it_now_falls(harbor, sam, pat, jordan):
+    encounter = EncounterFactory(participant=jordan, peer=pat, occurred_at=at(-1, 12))
+    assert signal(row_for(pat, sam), "outside_hours").value == 0
+    Encounter.objects.filter(pk=encounter.pk).update(occurred_at=at(-1, 21))
     assert signal(row_for(pat, sam), "outside_hours").value == 1
 
 

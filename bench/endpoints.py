@@ -729,7 +729,8 @@ class Bench:
             "SELECT s.id, s.name, s.description, s.url, s.status, s.fees_description, "
             "s.capacity_status, s.capacity_updated_on, s.same_day_intake, s.accepts_medicaid, "
             "s.accepts_uninsured, s.sliding_fee, s.offers_moud, s.last_verified_on, o.id, "
-            "o.name, o.website FROM directory_service s LEFT JOIN directory_directoryorganization o "
+            "o.name, o.website FROM directory_service s "
+            "LEFT JOIN directory_directoryorganization o "
             f"ON o.id = s.organization_id WHERE s.id IN ({marks})",
             services,
         )

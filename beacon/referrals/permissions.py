@@ -44,8 +44,7 @@ def referrals_visible_to(member: Membership | None) -> QuerySet[Referral]:
     if not _staff(member):
         return Referral.objects.none()
     return Referral.objects.filter(
-        Q(visible_participant_q(member), organization_id=member.organization_id)
-        | _received(member)
+        Q(visible_participant_q(member), organization_id=member.organization_id) | _received(member)
     )
 
 

@@ -203,6 +203,9 @@ PUBLIC_RECORD = Access("public", "any")
 SIGNED_IN = Access("signed_in")  # one's own account: security, password, MFA, tokens
 MEMBER = Access("member")  # anyone working in an organization, participants included
 STAFF_ONLY = Access("staff")
+# A staff page that names one of a fixed set of things (My day's lists): a name that exists
+# nowhere is 404, like a missing record.
+STAFF_NAMED = Access("staff", "any")
 SUPERVISOR = Access("supervisor")
 ADMIN = Access("admin")
 PLATFORM = Access("platform")
@@ -324,7 +327,7 @@ PAGES: dict[str, Page] = {
     "organizations:invitation_accept": Page(PUBLIC_RECORD, "GET POST"),
     # Work in an organization.
     "myday:my_day": Page(STAFF_ONLY),
-    "myday:list": Page(STAFF_ONLY),
+    "myday:list": Page(STAFF_NAMED),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),

@@ -252,6 +252,23 @@ def test_a_conflict_is_409_shows_both_versions_and_keeps_what_was_typed(
     assert jordan_plan.needs == "Sam's words."
 
 
+def test_change_a_goal_from_the_page(client_for, pat, jordan_plan, jordan_goal):
+    response = client_for(pat).post(
+        reverse("plans:goal_edit", args=[jordan_plan.pk, jordan_goal.pk]),
+        {
+            "version": 1,
+            "description": "My own place, by summer.",
+            "domain": "home",
+            "area": "housing",
+            "status": "in_progress",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("plans:detail", args=[jordan_plan.pk])
+    jordan_goal.refresh_from_db()
+    assert (jordan_goal.description, jordan_goal.version) == ("My own place, by summer.", 2)
+
+
 def test_a_goal_conflict_is_409_with_both_versions(client_for, pat, sam, jordan_plan, jordan_goal):
     services.goal_update(
         member=member_of(sam), goal=jordan_goal, expected_version=1, status="achieved"

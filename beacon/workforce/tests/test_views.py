@@ -420,6 +420,32 @@ def test_an_admin_copies_a_standard_definition_and_edits_it(client_for, ada):
     assert client.get(reverse("workforce:definition_edit", args=[icrc.pk])).status_code == 403
 
 
+def test_an_admin_changes_a_definition(client_for, ada, ada_member):
+    ours = services.definition_create(
+        member=ada_member,
+        values={"name": "Harbor PR", "education_hours": 46, "renewal_months": 24},
+    )
+    url = reverse("workforce:definition_edit", args=[ours.pk])
+    client = client_for(ada)
+    page = client.get(url).content.decode()
+    assert 'value="Harbor PR"' in page and 'name="version" value="1"' in page
+    response = client.post(
+        url,
+        {
+            "name": "Harbor PR 2",
+            "education_hours": "46",
+            "experience_hours": "400",
+            "supervision_hours": "25",
+            "renewal_months": "24",
+            "ce_hours": "20",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302 and response.url == reverse("workforce:definitions")
+    ours.refresh_from_db()
+    assert (ours.name, ours.version) == ("Harbor PR 2", 2)
+
+
 def test_a_stale_definition_edit_answers_409_and_keeps_what_was_typed(client_for, ada, ada_member):
     ours = services.definition_create(
         member=ada_member,

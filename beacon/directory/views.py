@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from beacon.core.access import require_role
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.directory import curation, selectors
 from beacon.directory.forms import (
@@ -103,53 +103,50 @@ def edit(request, service_id):
         values["fields"]["status"] = values["fields"]["status"] or "active"
         form = ServiceEditForm.for_service(values, version=service.version, locations=locations)
         return render(request, "directory/edit.html", _edit_context(request, service, form))
-    form = ServiceEditForm(request.POST, locations=locations)
-    if not form.is_valid():
-        return render(
-            request, "directory/edit.html", _edit_context(request, service, form), status=400
-        )
-    typed = form.values()
-    try:
-        service = curation.service_update(
+    edit = save_edit(
+        ServiceEditForm(request.POST, locations=locations),
+        lambda form: curation.service_update(
             member=member,
             service=service,
             expected_version=form.cleaned_data["version"],
-            **typed,
-        )
-    except StaleVersion as exc:
-        # Keep what they typed; show what is saved now; saving again is their choice.
-        current = exc.current
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        form = ServiceEditForm(data, locations=locations)
-        form.is_valid()
-        saved = selectors.service_edit_values(service=current)
+            **form.values(),
+        ),
+        rebind=lambda data: ServiceEditForm(data, locations=locations),
+        invalid=_show_service_errors,
+    )
+    if edit.stale:
+        saved = selectors.service_edit_values(service=edit.current)
         return render(
             request,
             "directory/edit.html",
             _edit_context(
                 request,
-                current,
-                form,
-                conflict=current,
-                conflict_values=compare_rows(saved, typed),
+                edit.current,
+                edit.form,
+                conflict=edit.current,
+                conflict_values=compare_rows(saved, edit.form.values()),
             ),
             status=409,
         )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            form.apply_service_errors(exc)
-        else:
-            apply_validation_error(form, exc)
+    if not edit.saved:
         return render(
-            request, "directory/edit.html", _edit_context(request, service, form), status=400
+            request, "directory/edit.html", _edit_context(request, service, edit.form), status=400
         )
-    if form.cleaned_data["verify"]:
+    service = edit.result
+    if edit.form.cleaned_data["verify"]:
         curation.service_verify(member=member, service=service)
         messages.success(request, _("Entry saved and marked verified today."))
     else:
         messages.success(request, _("Entry saved."))
     return redirect("directory:edit", service_id=service.pk)
+
+
+def _show_service_errors(form: ServiceEditForm, exc: ValidationError) -> None:
+    """Row errors ("phones.0.number") beside their row's field."""
+    if hasattr(exc, "error_dict"):
+        form.apply_service_errors(exc)
+    else:
+        apply_validation_error(form, exc)
 
 
 @admin_only

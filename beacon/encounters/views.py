@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_member, require_role
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.encounters import selectors, services
 from beacon.encounters.forms import EncounterCorrectionForm, EncounterForm, HintsForm
@@ -110,46 +110,36 @@ def encounter_edit(request, encounter_id):
     encounter = selectors.encounter_get_for_member(
         member=request.member, pk=encounter_id, for_write=True
     )
-    conflict = None
-    status = 200
     goals = goals_to_link(participant=encounter.participant, encounter=encounter)
     if request.method == "POST":
-        form = EncounterCorrectionForm(request.POST, goals=goals)
-        if form.is_valid():
-            try:
-                encounter = services.encounter_correct(
-                    member=request.member,
-                    encounter=encounter,
-                    expected_version=form.cleaned_data["version"],
-                    reason=form.cleaned_data.get("reason", ""),
-                    build_url=request.build_absolute_uri,
-                    **form.service_values(),
-                )
-            except StaleVersion as exc:
-                # Keep what they typed; show what is saved now; saving again is a choice.
-                conflict = exc.current
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form = EncounterCorrectionForm(data, goals=goals)
-                form.is_valid()
-                status = 409
-                participant_viewed(
-                    member=request.member,
-                    participant=encounter.participant,
-                    seen="encounter",
-                    target=encounter,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Correction saved. The earlier version is kept."))
-                _gentle_hint_message(request, encounter.note)
-                return redirect("encounters:detail", encounter_id=encounter.pk)
-        if conflict is None:
-            status = 400
+        edit = save_edit(
+            EncounterCorrectionForm(request.POST, goals=goals),
+            lambda form: services.encounter_correct(
+                member=request.member,
+                encounter=encounter,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("reason", ""),
+                build_url=request.build_absolute_uri,
+                **form.service_values(),
+            ),
+            rebind=lambda data: EncounterCorrectionForm(data, goals=goals),
+        )
+        if edit.saved:
+            messages.success(request, _("Correction saved. The earlier version is kept."))
+            _gentle_hint_message(request, edit.result.note)
+            return redirect("encounters:detail", encounter_id=edit.result.pk)
+        if edit.stale:
+            participant_viewed(
+                member=request.member,
+                participant=encounter.participant,
+                seen="encounter",
+                target=encounter,
+            )
     else:
-        form = EncounterCorrectionForm(
-            initial=EncounterCorrectionForm.initial_for(encounter), goals=goals
+        edit = Edit(
+            EncounterCorrectionForm(
+                initial=EncounterCorrectionForm.initial_for(encounter), goals=goals
+            )
         )
         participant_viewed(
             member=request.member,
@@ -157,6 +147,7 @@ def encounter_edit(request, encounter_id):
             seen="encounter",
             target=encounter,
         )
+    form, conflict = edit.form, edit.current
     hints = language_hints(form["note"].value() or "")
     return render(
         request,
@@ -172,7 +163,7 @@ def encounter_edit(request, encounter_id):
             else [],
             "hints": hints,
         },
-        status=status,
+        status=edit.status,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_member, require_role
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.organizations.models import Role
 from beacon.participants import permissions, selectors, services
@@ -168,28 +168,28 @@ def participant_edit(request, participant_id):
     populations = selectors.priority_populations_for(member.organization)
     form = ParticipantForm(request.POST or None, instance=participant, populations=populations)
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or participant.version
-        try:
-            services.participant_update(
+    if request.method == "POST":
+        edit = save_edit(
+            form,
+            lambda form: services.participant_update(
                 member=member,
                 participant=participant,
-                expected_version=expected,
+                expected_version=form.cleaned_data.get("version") or participant.version,
                 priority_populations=list(form.cleaned_data["priority_populations"]),
                 **form.service_values(),
-            )
-        except StaleVersion as exc:
-            conflict = _conflict_rows(form, exc.current)
-            # Sending again means "keep mine": base it on the version now stored.
-            data = request.POST.copy()
-            data["version"] = exc.current.version
-            form = ParticipantForm(data, instance=exc.current, populations=populations)
-            form.is_valid()
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+            ),
+            # A model form writes what was typed into its instance: not into edit.current,
+            # which must stay as saved for the comparison.
+            rebind=lambda data: ParticipantForm(
+                data, instance=participant, populations=populations
+            ),
+        )
+        if edit.saved:
             messages.success(request, _("Changes saved."))
             return redirect("participants:detail", participant_id=participant.pk)
+        form = edit.form
+        if edit.stale:
+            conflict = _conflict_rows(form, edit.current)
     return render(
         request,
         "participants/edit.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_member
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
@@ -50,14 +50,6 @@ def _compare(labels: dict, saved, typed: dict) -> list[dict]:
         }
         for name, label in labels.items()
     ]
-
-
-def _rebind_with_version(form_class, post, version: int, **kwargs):
-    data = post.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
 
 
 # The recovery plan ------------------------------------------------------------------------------
@@ -112,36 +104,30 @@ def plan_detail(request, plan_id):
 @require_member
 def plan_edit(request, plan_id):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    conflict = None
-    status = 200
     if request.method == "POST":
-        form = PlanEditForm(request.POST)
-        if form.is_valid():
-            try:
-                plan = services.plan_update(
-                    member=request.member,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    **form.values(),
-                )
-            except StaleVersion as exc:
-                # Keep what they typed; show what is saved now; saving again is a choice.
-                conflict = exc.current
-                form = _rebind_with_version(PlanEditForm, request.POST, conflict.version)
-                status = 409
-                _viewed(request, plan, "plan")
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Plan saved. The version before is kept."))
-                return _to_plan(plan)
-        if conflict is None:
-            status = 400
+        edit = save_edit(
+            PlanEditForm(request.POST),
+            lambda form: services.plan_update(
+                member=request.member,
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                **form.values(),
+            ),
+            rebind=PlanEditForm,
+        )
+        if edit.saved:
+            messages.success(request, _("Plan saved. The version before is kept."))
+            return _to_plan(edit.result)
+        if edit.stale:
+            _viewed(request, plan, "plan")
     else:
-        form = PlanEditForm(
-            initial={**{f: getattr(plan, f) for f in PlanForm.FIELDS}, "version": plan.version}
+        edit = Edit(
+            PlanEditForm(
+                initial={**{f: getattr(plan, f) for f in PlanForm.FIELDS}, "version": plan.version}
+            )
         )
         _viewed(request, plan, "plan")
+    form, conflict = edit.form, edit.current
     return render(
         request,
         "plans/plan_edit.html",
@@ -156,7 +142,7 @@ def plan_edit(request, plan_id):
             if conflict
             else [],
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -189,42 +175,37 @@ def goal_new(request, plan_id):
 def goal_edit(request, plan_id, goal_id):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
     goal = selectors.goal_get(plan=plan, pk=goal_id)
-    conflict = None
-    status = 200
     if request.method == "POST":
-        form = GoalEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.goal_update(
-                    member=request.member,
-                    goal=goal,
-                    expected_version=form.cleaned_data["version"],
-                    **form.values(),
-                )
-            except StaleVersion as exc:
-                conflict = exc.current
-                form = _rebind_with_version(GoalEditForm, request.POST, conflict.version)
-                status = 409
-                _viewed(request, plan, "plan")
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Goal saved."))
-                return _to_plan(plan)
-        if conflict is None:
-            status = 400
+        edit = save_edit(
+            GoalEditForm(request.POST),
+            lambda form: services.goal_update(
+                member=request.member,
+                goal=goal,
+                expected_version=form.cleaned_data["version"],
+                **form.values(),
+            ),
+            rebind=GoalEditForm,
+        )
+        if edit.saved:
+            messages.success(request, _("Goal saved."))
+            return _to_plan(plan)
+        if edit.stale:
+            _viewed(request, plan, "plan")
     else:
-        form = GoalEditForm(
-            initial={
-                "description": goal.description,
-                "domain": goal.domain,
-                "area": goal.area,
-                "status": goal.status,
-                "target_date": goal.target_date,
-                "version": goal.version,
-            }
+        edit = Edit(
+            GoalEditForm(
+                initial={
+                    "description": goal.description,
+                    "domain": goal.domain,
+                    "area": goal.area,
+                    "status": goal.status,
+                    "target_date": goal.target_date,
+                    "version": goal.version,
+                }
+            )
         )
         _viewed(request, plan, "plan")
+    form, conflict = edit.form, edit.current
     return render(
         request,
         "plans/goal_form.html",
@@ -240,7 +221,7 @@ def goal_edit(request, plan_id, goal_id):
             if conflict
             else [],
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -378,41 +359,33 @@ def wellness_edit(request, participant_id):
     wellness = selectors.wellness_plan_for_participant(
         member=request.member, participant=participant
     )
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        form = WellnessPlanForm(request.POST)
-        if "add_person" in request.POST:
-            # Another row for a person to call; nothing is judged or saved yet.
-            form = WellnessPlanForm(initial=request.POST.dict(), people_rows=form.row_count + 1)
-        elif form.is_valid():
-            try:
-                wellness = services.wellness_plan_save(
-                    member=request.member,
-                    participant=participant,
-                    expected_version=form.cleaned_data.get("version"),
-                    **form.values(),
-                )
-            except StaleVersion as exc:
-                conflict = exc.current
-                form = _rebind_with_version(WellnessPlanForm, request.POST, conflict.version)
-                status = 409
-                participant_viewed(
-                    member=request.member,
-                    participant=participant,
-                    seen="wellness_plan",
-                    target=conflict,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-                status = 400
-            else:
-                messages.success(request, _("Wellness plan saved."))
-                return redirect("plans:wellness_print", participant_id=participant.pk)
-        else:
-            status = 400
+    if request.method == "POST" and "add_person" in request.POST:
+        # Another row for a person to call; nothing is judged or saved yet.
+        rows = WellnessPlanForm(request.POST).row_count + 1
+        edit = Edit(WellnessPlanForm(initial=request.POST.dict(), people_rows=rows))
+    elif request.method == "POST":
+        edit = save_edit(
+            WellnessPlanForm(request.POST),
+            lambda form: services.wellness_plan_save(
+                member=request.member,
+                participant=participant,
+                expected_version=form.cleaned_data.get("version"),
+                **form.values(),
+            ),
+            rebind=WellnessPlanForm,
+        )
+        if edit.saved:
+            messages.success(request, _("Wellness plan saved."))
+            return redirect("plans:wellness_print", participant_id=participant.pk)
+        if edit.stale:
+            participant_viewed(
+                member=request.member,
+                participant=participant,
+                seen="wellness_plan",
+                target=edit.current,
+            )
     else:
-        form = WellnessPlanForm.for_plan(wellness)
+        edit = Edit(WellnessPlanForm.for_plan(wellness))
         participant_viewed(
             member=request.member,
             participant=participant,
@@ -423,12 +396,12 @@ def wellness_edit(request, participant_id):
         request,
         "plans/wellness_edit.html",
         {
-            "form": form,
+            "form": edit.form,
             "participant": participant,
             "wellness": wellness,
-            "conflict": conflict,
+            "conflict": edit.current,
         },
-        status=status,
+        status=edit.status,
     )
 
 

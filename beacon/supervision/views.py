@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_role
 from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.encounters.selectors import encounter_corrections
 from beacon.organizations.models import Role
@@ -108,39 +109,32 @@ def session_edit(request, session_id):
     member = request.member
     session = selectors.session_get_for_member(member=member, pk=session_id, for_write=True)
     conflict = None
-    status = 200
     if request.method == "POST":
-        form = _session_form(member, request.POST, session=session)
-        if form.is_valid():
-            try:
-                session = services.session_update(
-                    member=member,
-                    session=session,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    **form.service_values(),
-                )
-            except StaleVersion:
-                # Keep what they typed; show what is saved now; saving again is a choice.
-                conflict = selectors.session_get_for_member(member=member, pk=session.pk)
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form = _session_form(member, data, session=conflict)
-                form.is_valid()
-                status = 409
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Supervision session saved."))
-                return redirect("supervision:session_detail", session_id=session.pk)
-        if conflict is None:
-            status = 400
+        edit = save_edit(
+            _session_form(member, request.POST, session=session),
+            lambda form: services.session_update(
+                member=member,
+                session=session,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.service_values(),
+            ),
+            rebind=lambda data: _session_form(member, data, session=session),
+        )
+        if edit.saved:
+            messages.success(request, _("Supervision session saved."))
+            return redirect("supervision:session_detail", session_id=session.pk)
+        if edit.stale:
+            # As it is now, through the access check (a session removed meanwhile is 404).
+            conflict = selectors.session_get_for_member(member=member, pk=session.pk)
     else:
-        form = _session_form(member, initial=SessionForm.initial_for(session), session=session)
+        edit = Edit(
+            _session_form(member, initial=SessionForm.initial_for(session), session=session)
+        )
     return render(
         request,
         "supervision/session_form.html",
-        {"form": form, "session": session, "conflict": conflict},
-        status=status,
+        {"form": edit.form, "session": session, "conflict": conflict},
+        status=edit.status,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_role
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import Edit, save_edit
 from beacon.organizations.models import STAFF_ROLES, Role
 from beacon.workforce import permissions, selectors, services
 from beacon.workforce.forms import (
@@ -33,10 +33,7 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
-def _conflict(request, form, version: int, what: str) -> None:
-    data = form.data.copy()
-    data["version"] = str(version)
-    form.data = data
+def _saved_meanwhile(form, what: str) -> None:
     form.add_error(
         None,
         _(
@@ -131,41 +128,37 @@ def credential_edit(request, credential_id):
     credential = selectors.credential_get_for_member(
         member=request.member, pk=credential_id, for_write=True
     )
-    status = 200
     if request.method == "POST":
-        form = CredentialForm(request.POST, editing=True)
-        if form.is_valid():
-            try:
-                services.credential_update(
-                    member=request.member,
-                    credential=credential,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    values=form.values(),
-                )
-            except StaleVersion as exc:
-                _conflict(request, form, exc.current.version, _("credential"))
-                status = 409
-            except ValidationError as exc:
-                from beacon.core.forms import apply_validation_error
-
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Credential saved."))
-                return redirect("workforce:progress_for", user_id=credential.user_id)
-        status = status if status == 409 else 400
+        edit = save_edit(
+            CredentialForm(request.POST, editing=True),
+            lambda form: services.credential_update(
+                member=request.member,
+                credential=credential,
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+            ),
+            rebind=lambda data: CredentialForm(data, editing=True),
+        )
+        if edit.saved:
+            messages.success(request, _("Credential saved."))
+            return redirect("workforce:progress_for", user_id=credential.user_id)
+        if edit.stale:
+            _saved_meanwhile(edit.form, _("credential"))
     else:
-        form = CredentialForm(
-            editing=True,
-            initial={
-                **{f: getattr(credential, f) for f in CredentialForm.FIELDS},
-                "version": credential.version,
-            },
+        edit = Edit(
+            CredentialForm(
+                editing=True,
+                initial={
+                    **{f: getattr(credential, f) for f in CredentialForm.FIELDS},
+                    "version": credential.version,
+                },
+            )
         )
     return render(
         request,
         "workforce/credential_form.html",
-        {"form": form, "credential": credential, "person": None},
-        status=status,
+        {"form": edit.form, "credential": credential, "person": None},
+        status=edit.status,
     )
 
 
@@ -223,33 +216,30 @@ def definition_edit(request, definition_id):
     definition = selectors.definition_get_for_member(
         member=request.member, pk=definition_id, for_write=True
     )
-    status = 200
     if request.method == "POST":
-        form = DefinitionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.definition_update(
-                    member=request.member,
-                    definition=definition,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    values=form.values(),
-                )
-            except StaleVersion as exc:
-                _conflict(request, form, exc.current.version, _("credential definition"))
-                status = 409
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Credential definition saved."))
-                return redirect("workforce:definitions")
-        status = status if status == 409 else 400
+        edit = save_edit(
+            DefinitionForm(request.POST),
+            lambda form: services.definition_update(
+                member=request.member,
+                definition=definition,
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+            ),
+            rebind=DefinitionForm,
+            invalid=DefinitionForm.add_service_errors,
+        )
+        if edit.saved:
+            messages.success(request, _("Credential definition saved."))
+            return redirect("workforce:definitions")
+        if edit.stale:
+            _saved_meanwhile(edit.form, _("credential definition"))
     else:
-        form = DefinitionForm(initial=DefinitionForm.initial_from(definition))
+        edit = Edit(DefinitionForm(initial=DefinitionForm.initial_from(definition)))
     return render(
         request,
         "workforce/definition_form.html",
-        {"form": form, "definition": definition, "based_on": None},
-        status=status,
+        {"form": edit.form, "definition": definition, "based_on": None},
+        status=edit.status,
     )
 
 
@@ -296,35 +286,32 @@ def training_edit(request, training_id):
     if not permissions.can_edit_training(request.member, training):
         # Supervisors and admins read a peer's training; changing it is the peer's.
         return render(request, "workforce/training_detail.html", {"training": training})
-    status = 200
     if request.method == "POST":
-        form = TrainingForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.training_update(
-                    member=request.member,
-                    training=training,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    values=form.values(),
-                    certificate=form.upload(),
-                    remove_certificate=form.cleaned_data["remove_certificate"],
-                )
-            except StaleVersion as exc:
-                _conflict(request, form, exc.current.version, _("training"))
-                status = 409
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Training saved."))
-                return redirect("workforce:trainings")
-        status = status if status == 409 else 400
+        edit = save_edit(
+            TrainingForm(request.POST, request.FILES),
+            lambda form: services.training_update(
+                member=request.member,
+                training=training,
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+                certificate=form.upload(),
+                remove_certificate=form.cleaned_data["remove_certificate"],
+            ),
+            rebind=lambda data: TrainingForm(data, request.FILES),
+            invalid=TrainingForm.add_service_errors,
+        )
+        if edit.saved:
+            messages.success(request, _("Training saved."))
+            return redirect("workforce:trainings")
+        if edit.stale:
+            _saved_meanwhile(edit.form, _("training"))
     else:
-        form = TrainingForm(initial=TrainingForm.initial_from(training))
+        edit = Edit(TrainingForm(initial=TrainingForm.initial_from(training)))
     return render(
         request,
         "workforce/training_form.html",
-        {"form": form, "training": training},
-        status=status,
+        {"form": edit.form, "training": training},
+        status=edit.status,
     )
 
 

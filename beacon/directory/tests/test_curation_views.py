@@ -1,5 +1,6 @@
 """Curation pages: who may open them, editing with a stale version, verify, merge, queue."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,18 @@ def test_a_stale_edit_shows_both_versions_and_keeps_what_was_typed(client_for, a
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.description == "My words"
+
+
+def test_a_stale_edit_keeps_what_was_typed_in_the_form(client_for, ada, entry):
+    client = client_for(ada)
+    stale = form_data(entry, description="My words", name="My name")
+    client.post(edit_url(entry), form_data(entry, description="Someone else's words"))
+    response = client.post(edit_url(entry), stale)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert re.search(r'<textarea name="description"[^>]*>\s*My words</textarea>', html)
+    assert re.search(r'<input type="text" name="name" value="My name"', html)
+    assert re.search(r'<td class="saved">Someone else&#x27;s words</td>', html)
 
 
 def test_bad_input_is_shown_beside_the_field_and_kept(client_for, ada, entry):

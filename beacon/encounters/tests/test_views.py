@@ -343,6 +343,26 @@ def test_a_stale_correction_shows_both_versions_and_keeps_what_was_typed(
     assert EncounterRevision.objects.count() == 2
 
 
+def test_a_stale_correction_records_the_read_of_the_saved_version(
+    client_for, pat, sam, jordan_encounter
+):
+    form_data = _correction(jordan_encounter, note="Pat's wording of the note.")
+    encounter_correct(
+        member=member_of(sam), encounter=jordan_encounter, expected_version=1, note="Sam's."
+    )
+    client = client_for(pat)
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("encounters:edit", args=[jordan_encounter.pk]), form_data)
+    assert response.status_code == 409
+    events = list(AuditEvent.objects.order_by("pk")[before:].values("action", "details"))
+    assert events == [
+        {
+            "action": "participant.viewed",
+            "details": {"seen": "encounter", "id": str(jordan_encounter.pk)},
+        }
+    ]
+
+
 def test_a_crisis_flag_from_the_page_emails_an_absolute_link(
     client_for, django_capture_on_commit_callbacks, sam, pat, jordan
 ):

@@ -141,6 +141,32 @@ def test_edit_the_schedule_from_the_page(client_for, group, pat):
     assert {timezone.localtime(s.starts_at).weekday() for s in upcoming} == {0}
 
 
+def test_a_stale_schedule_edit_overwrites_nothing_and_opens_the_group_as_it_is_now(
+    client_for, group, pat
+):
+    # Unlike the other edit pages, this one does not keep what was typed: it opens the group
+    # as it stands now, with a warning, and the change is made again.
+    stale = group_form(
+        name="Pat's name",
+        kind=group.kind,
+        starts_on=group.starts_on.isoformat(),
+        facilitators=[str(pat.pk)],
+        version=str(group.version),
+    )
+    services.group_update(
+        member=member(pat), group=group, expected_version=group.version, name="Now"
+    )
+    client = client_for(pat)
+    response = client.post(reverse("groups:edit", args=[group.pk]), stale)
+    assert response.status_code == 302
+    assert response.url == reverse("groups:edit", args=[group.pk])
+    page = client.get(response.url).content.decode()
+    assert "Someone changed this group since you opened it" in page
+    assert 'value="Now"' in page and "Pat&#x27;s name" not in page
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Now", 2)
+
+
 # The attendance page ------------------------------------------------------------------------
 
 

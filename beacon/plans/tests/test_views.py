@@ -252,6 +252,23 @@ def test_a_conflict_is_409_shows_both_versions_and_keeps_what_was_typed(
     assert jordan_plan.needs == "Sam's words."
 
 
+def test_change_a_goal_from_the_page(client_for, pat, jordan_plan, jordan_goal):
+    response = client_for(pat).post(
+        reverse("plans:goal_edit", args=[jordan_plan.pk, jordan_goal.pk]),
+        {
+            "version": 1,
+            "description": "My own place, by summer.",
+            "domain": "home",
+            "area": "housing",
+            "status": "in_progress",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("plans:detail", args=[jordan_plan.pk])
+    jordan_goal.refresh_from_db()
+    assert (jordan_goal.description, jordan_goal.version) == ("My own place, by summer.", 2)
+
+
 def test_a_goal_conflict_is_409_with_both_versions(client_for, pat, sam, jordan_plan, jordan_goal):
     services.goal_update(
         member=member_of(sam), goal=jordan_goal, expected_version=1, status="achieved"
@@ -271,6 +288,70 @@ def test_a_goal_conflict_is_409_with_both_versions(client_for, pat, sam, jordan_
     assert "Achieved" in html and "In progress" in html
     assert "My own place, by spring." in html
     assert Goal.objects.get().status == "achieved"
+
+
+def test_a_goal_conflict_keeps_what_was_typed_in_the_form(
+    client_for, pat, sam, jordan_plan, jordan_goal
+):
+    services.goal_update(
+        member=member_of(sam), goal=jordan_goal, expected_version=1, description="Sam's words."
+    )
+    response = client_for(pat).post(
+        reverse("plans:goal_edit", args=[jordan_plan.pk, jordan_goal.pk]),
+        {
+            "version": 1,
+            "description": "Pat's words.",
+            "domain": "home",
+            "area": "housing",
+            "status": "in_progress",
+        },
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert re.search(r"<textarea[^>]*>\s*Pat&#x27;s words.</textarea>", html)
+    assert re.search(r'<td class="saved">Sam&#x27;s words.</td>', html)
+    assert 'name="version" value="2"' in html
+
+
+@pytest.mark.parametrize("page", ["plan", "goal", "wellness"])
+def test_a_stale_plan_edit_shows_the_saved_version_and_records_that_read(
+    client_for, pat, sam, jordan, jordan_plan, jordan_goal, page
+):
+    if page == "plan":
+        services.plan_update(
+            member=member_of(sam), plan=jordan_plan, expected_version=1, needs="Sam's words."
+        )
+        url = reverse("plans:edit", args=[jordan_plan.pk])
+        data = {"version": 1, "recovery_means": "Mine.", "needs": "Pat's words."}
+        seen, target = "plan", jordan_plan
+    elif page == "goal":
+        services.goal_update(
+            member=member_of(sam), goal=jordan_goal, expected_version=1, status="achieved"
+        )
+        url = reverse("plans:goal_edit", args=[jordan_plan.pk, jordan_goal.pk])
+        data = {
+            "version": 1,
+            "description": "Mine.",
+            "domain": "home",
+            "area": "housing",
+            "status": "in_progress",
+        }
+        seen, target = "plan", jordan_plan
+    else:
+        services.wellness_plan_save(member=member_of(pat), participant=jordan, triggers="First")
+        target = services.wellness_plan_save(
+            member=member_of(sam), participant=jordan, expected_version=1, triggers="Sam's"
+        )
+        url = reverse("plans:wellness_edit", args=[jordan.pk])
+        data = wellness_post(version="1", triggers="Pat's")
+        seen = "wellness_plan"
+    client = client_for(pat)
+    before = AuditEvent.objects.count()
+    assert client.post(url, data).status_code == 409
+    events = list(AuditEvent.objects.order_by("pk")[before:].values("action", "details"))
+    assert events == [
+        {"action": "participant.viewed", "details": {"seen": seen, "id": str(target.pk)}}
+    ]
 
 
 def test_bad_input_keeps_what_was_typed_with_specific_messages(client_for, pat, jordan_plan):

@@ -131,6 +131,35 @@ def test_edit_conflict_keeps_typed_values_and_answers_409(client_for, sam, ada, 
     assert session.next_steps == "Ada's words."
 
 
+def test_edit_a_session_from_the_page(client_for, sam, pat):
+    session = record(sam, [pat])
+    url = f"/supervision/sessions/{session.pk}/edit/"
+    client = client_for(sam)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="version" value="1"' in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "peers": [str(pat.pk)],
+            "supervisor": str(sam.pk),
+            "held_on": session.held_on.isoformat(),
+            "duration_minutes": "45",
+            "kind": "individual",
+            "modality": "video",
+            "next_steps": "Call the clinic.",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == f"/supervision/sessions/{session.pk}/"
+    session.refresh_from_db()
+    assert (session.duration_minutes, session.next_steps, session.version) == (
+        45,
+        "Call the clinic.",
+        2,
+    )
+
+
 def test_remove_from_the_page(client_for, sam, pat):
     session = record(sam, [pat])
     response = client_for(sam).post(f"/supervision/sessions/{session.pk}/remove/")

@@ -3,6 +3,7 @@ access check only, the hours log without names, private check-ins, definitions b
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -419,6 +420,61 @@ def test_an_admin_copies_a_standard_definition_and_edits_it(client_for, ada):
     assert client.get(reverse("workforce:definition_edit", args=[icrc.pk])).status_code == 403
 
 
+def test_an_admin_changes_a_definition(client_for, ada, ada_member):
+    ours = services.definition_create(
+        member=ada_member,
+        values={"name": "Harbor PR", "education_hours": 46, "renewal_months": 24},
+    )
+    url = reverse("workforce:definition_edit", args=[ours.pk])
+    client = client_for(ada)
+    page = client.get(url).content.decode()
+    assert 'value="Harbor PR"' in page and 'name="version" value="1"' in page
+    response = client.post(
+        url,
+        {
+            "name": "Harbor PR 2",
+            "education_hours": "46",
+            "experience_hours": "400",
+            "supervision_hours": "25",
+            "renewal_months": "24",
+            "ce_hours": "20",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302 and response.url == reverse("workforce:definitions")
+    ours.refresh_from_db()
+    assert (ours.name, ours.version) == ("Harbor PR 2", 2)
+
+
+def test_a_stale_definition_edit_answers_409_and_keeps_what_was_typed(client_for, ada, ada_member):
+    ours = services.definition_create(
+        member=ada_member,
+        values={"name": "Harbor PR", "education_hours": 46, "renewal_months": 24},
+    )
+    services.definition_update(
+        member=ada_member, definition=ours, expected_version=1, values={"name": "Harbor's"}
+    )
+    stale = client_for(ada).post(
+        reverse("workforce:definition_edit", args=[ours.pk]),
+        {
+            "name": "Mine",
+            "education_hours": "50",
+            "experience_hours": "400",
+            "supervision_hours": "25",
+            "renewal_months": "24",
+            "ce_hours": "20",
+            "version": "1",
+        },
+    )
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Someone else saved this credential definition while you were working" in html
+    assert 'value="Mine"' in html and 'value="50"' in html
+    assert 'name="version" value="2"' in html
+    ours.refresh_from_db()
+    assert (ours.name, ours.version) == ("Harbor's", 2)
+
+
 def test_definitions_are_organization_scoped(client_for, ada_member, olive, pat):
     ours = services.definition_create(member=ada_member, values={"name": "Harbor only"})
     assert "Harbor only" in client_for(pat).get(reverse("workforce:definitions")).content.decode()
@@ -463,3 +519,25 @@ def test_recording_a_certification_on_the_credential_page(client_for, pat, pat_m
     stale = client.post(url, {"status": "working_toward", "version": "1"})
     assert stale.status_code == 409
     assert client_for(olive).get(url).status_code == 404
+
+
+def test_a_stale_credential_edit_keeps_what_was_typed(client_for, pat, pat_member):
+    cred = credential(pat_member)
+    services.credential_update(
+        member=pat_member,
+        credential=cred,
+        expected_version=1,
+        values={"status": "certified", "certified_on": date(2025, 3, 1)},
+    )
+    url = reverse("workforce:credential_edit", args=[cred.pk])
+    stale = client_for(pat).post(
+        url, {"status": "working_toward", "credential_number": "PR-1234", "version": "1"}
+    )
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "Someone else saved this credential while you were working" in html
+    assert 'value="PR-1234"' in html
+    assert re.search(r'<input type="radio" name="status" value="working_toward"[^>]* checked', html)
+    assert 'name="version" value="2"' in html
+    cred.refresh_from_db()
+    assert (cred.status, cred.credential_number, cred.version) == ("certified", "", 2)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from beacon.core.access import require_role
-from beacon.core.concurrency import StaleVersion
+from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.groups import selectors, services
 from beacon.groups.calendar import calendar_ics
@@ -88,34 +88,28 @@ def group_new(request):
 def group_edit(request, group_id):
     member = request.member
     group = selectors.group_get_for_member(member=member, pk=group_id, for_write=True)
-    form = _group_form(member, request.POST if request.method == "POST" else None, group)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            values = form.service_values()
-            try:
-                services.group_update(
-                    member=member,
-                    group=group,
-                    expected_version=form.cleaned_data.get("version") or group.version,
-                    **values,
-                )
-            except StaleVersion:
-                messages.warning(
-                    request,
-                    _(
-                        "Someone changed this group since you opened it. Here it is as it "
-                        "stands now; make your change again."
-                    ),
-                )
-                return redirect("groups:edit", group_id=group.pk)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("groups:detail", group_id=group.pk)
-    return render(request, "groups/form.html", {"form": form, "group": group}, status=status)
+    if request.method == "POST":
+        edit = save_edit(
+            _group_form(member, request.POST, group),
+            lambda form: services.group_update(
+                member=member,
+                group=group,
+                expected_version=form.cleaned_data.get("version") or group.version,
+                **form.service_values(),
+            ),
+            rebind=lambda data: _group_form(member, data, group),
+        )
+        if edit.saved:
+            messages.success(request, _("Saved."))
+            return redirect("groups:detail", group_id=group.pk)
+    else:
+        edit = Edit(_group_form(member, None, group))
+    return render(
+        request,
+        "groups/form.html",
+        {"form": edit.form, "group": group, "conflict": edit.current},
+        status=edit.status,
+    )
 
 
 @require_role(*STAFF_ROLES)

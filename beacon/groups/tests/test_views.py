@@ -141,11 +141,9 @@ def test_edit_the_schedule_from_the_page(client_for, group, pat):
     assert {timezone.localtime(s.starts_at).weekday() for s in upcoming} == {0}
 
 
-def test_a_stale_schedule_edit_overwrites_nothing_and_opens_the_group_as_it_is_now(
+def test_a_stale_edit_overwrites_nothing_and_keeps_what_was_typed_beside_the_group_now(
     client_for, group, pat
 ):
-    # Unlike the other edit pages, this one does not keep what was typed: it opens the group
-    # as it stands now, with a warning, and the change is made again.
     stale = group_form(
         name="Pat's name",
         kind=group.kind,
@@ -158,13 +156,20 @@ def test_a_stale_schedule_edit_overwrites_nothing_and_opens_the_group_as_it_is_n
     )
     client = client_for(pat)
     response = client.post(reverse("groups:edit", args=[group.pk]), stale)
-    assert response.status_code == 302
-    assert response.url == reverse("groups:edit", args=[group.pk])
-    page = client.get(response.url).content.decode()
-    assert "Someone changed this group since you opened it" in page
-    assert 'value="Now"' in page and "Pat&#x27;s name" not in page
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone saved this group while you were editing" in page
+    assert "Saved now: Now," in page
+    # What Pat typed is still in the form, now based on the version saved meanwhile.
+    assert 'value="Pat&#x27;s name"' in page
+    assert 'name="version" value="2"' in page
     group.refresh_from_db()
     assert (group.name, group.version) == ("Now", 2)
+    # Saving again is a choice, and it now goes through.
+    again = {**stale, "version": "2"}
+    assert client.post(reverse("groups:edit", args=[group.pk]), again).status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Pat's name", 3)
 
 
 # The attendance page ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_member, require_role
-from beacon.core.edits import save_edit
+from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.organizations.models import Role
 from beacon.participants import permissions, selectors, services
@@ -167,7 +167,7 @@ def participant_edit(request, participant_id):
     )
     populations = selectors.priority_populations_for(member.organization)
     form = ParticipantForm(request.POST or None, instance=participant, populations=populations)
-    conflict = None
+    edit, conflict = Edit(form), None
     if request.method == "POST":
         edit = save_edit(
             form,
@@ -194,7 +194,7 @@ def participant_edit(request, participant_id):
         request,
         "participants/edit.html",
         {"form": form, "participant": participant, "conflict": conflict},
-        status=409 if conflict else 200,
+        status=edit.status,
     )
 
 

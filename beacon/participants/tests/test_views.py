@@ -263,6 +263,29 @@ def test_a_stale_edit_shows_both_versions_and_loses_nothing(client_for, pat, sam
     assert jordan.pronouns == "he/him"
 
 
+def test_a_stale_edit_that_matches_what_was_saved_is_still_answered_409(
+    client_for, pat, sam, jordan
+):
+    # Sam and Pat made the same change from the same version: nothing differs, yet Pat's save
+    # was refused (stale) and she is told so, with the same status as any stale edit.
+    stale = _edit_data(jordan, pronouns="she/her")
+    client_for(sam).post(reverse("participants:edit", args=[jordan.pk]), stale)
+    response = client_for(pat).post(reverse("participants:edit", args=[jordan.pk]), stale)
+    assert response.status_code == 409
+    assert "Your changes and theirs touch different fields." in response.content.decode()
+    jordan.refresh_from_db()
+    assert (jordan.pronouns, jordan.version) == ("she/her", 2)
+
+
+def test_an_edit_that_is_not_valid_is_400_and_keeps_what_was_typed(client_for, pat, jordan):
+    data = _edit_data(jordan, contact_notes="Call after 5", enrolled_on="not a date")
+    response = client_for(pat).post(reverse("participants:edit", args=[jordan.pk]), data)
+    assert response.status_code == 400
+    assert 'value="Call after 5"' in response.content.decode()
+    jordan.refresh_from_db()
+    assert jordan.version == 1
+
+
 # Caseload, discharge, merge ----------------------------------------------------------------------
 
 

@@ -602,3 +602,36 @@ def test_see_all_query_count_does_not_grow(client_for, pat, quinn, sam, slug):
     small = _queries(client, path)
     _grow(pat, quinn, 30)
     assert _queries(client, path) == small
+
+
+# My day's hand-written scope agrees with the one access rule ----------------------------------
+
+
+@pytest.mark.parametrize("open_to_team", [False, True])
+def test_my_day_covers_only_participants_the_person_may_see(
+    open_to_team, harbor, ada, sam, pat, quinn, olive, jordan, casey, morgan
+):
+    """My day reads participants with SQL of its own (docs/decisions/0006-myday-sql.md); what it
+    covers must stay inside participants_visible_to, the rule every other page uses, for every
+    role and with Harbor's records open to the team or not. A peer's day is their own caseload
+    either way; supervisors and admins see their whole organization."""
+    from beacon.myday.selectors import myday_participants
+    from beacon.participants.permissions import participants_visible_to
+
+    harbor.participants_open_to_team = open_to_team
+    harbor.save()
+    discharged = participant_for(pat, discharged_on=TODAY, discharge_reason="goals_met")
+    expected = {
+        pat: {jordan.pk},
+        quinn: {casey.pk},
+        sam: {jordan.pk, casey.pk},
+        ada: {jordan.pk, casey.pk},
+        olive: {morgan.pk},
+    }
+    for user, ids in expected.items():
+        member = member_of(user)
+        covered = set(myday_participants(member=member).values_list("pk", flat=True))
+        visible = set(participants_visible_to(member).values_list("pk", flat=True))
+        assert covered == ids, user
+        assert covered <= visible, user
+        assert discharged.pk not in covered

@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -305,15 +306,21 @@ class AuditWriter:
         self.pending: list[dict[str, Any]] = []
         self.written = 0
 
-    def add(self, *, action, at, actor=None, organization_id=None, target=None, details=None):
-        # target: (object_type, object_id)
-        object_type, object_id = target or ("", "")
+    def add(self, action: str, at: datetime, actor=None, org=None, target=None, details=None):
+        """`action` at `at` by `actor` (a user) in `org` on `target`, as record_event() records
+        it. `target` is a model instance, or (label, pk) for a row built as a dict."""
+        if target is None:
+            object_type, object_id = "", ""
+        elif isinstance(target, tuple):
+            object_type, object_id = target
+        else:
+            object_type, object_id = target._meta.label_lower, target.pk
         self.pending.append(
             {
                 "occurred_at": at,
                 "actor_id": actor.pk if actor is not None else None,
                 "actor_email": actor.email if actor is not None else "",
-                "organization_id": organization_id,
+                "organization_id": org.pk if org is not None else None,
                 "action": action,
                 "object_type": object_type,
                 "object_id": str(object_id),
@@ -352,8 +359,45 @@ class AuditWriter:
 # The seed ------------------------------------------------------------------------------------
 
 
-def _target(model_label: str, pk) -> tuple[str, str]:
-    return model_label, str(pk)
+@cache
+def _tables() -> dict[Any, str]:
+    """The tables the seed fills, in the order a flush inserts them (a row's parents first), each
+    with the name its row count is reported under."""
+    from beacon.accounts.models import User
+    from beacon.assessments.models import Assessment
+    from beacon.consents.models import Consent, ConsentRecipient
+    from beacon.encounters.models import Encounter
+    from beacon.groups.models import Attendance, Group, GroupEnrollment, GroupSession
+    from beacon.organizations.models import Membership, Organization
+    from beacon.participants.models import CaseloadAssignment, Participant
+    from beacon.plans.models import ActionStep, Goal, PlanVersion, RecoveryPlan
+    from beacon.referrals.models import Disclosure, Referral, ReferralEvent
+
+    return {
+        User: "user",
+        Organization: "organization",
+        Membership: "membership",
+        Participant: "participant",
+        CaseloadAssignment: "caseload_assignment",
+        Consent: "consent",
+        ConsentRecipient: "consent_recipient",
+        RecoveryPlan: "recovery_plan",
+        Goal: "goal",
+        ActionStep: "action_step",
+        PlanVersion: "plan_version",
+        Encounter: "encounter",
+        Encounter.goals.through: "encounter_goal",
+        Assessment: "assessment",
+        Referral: "referral",
+        ReferralEvent: "referral_event",
+        Disclosure: "disclosure",
+        Group: "group",
+        Group.facilitators.through: "group_facilitator",
+        GroupEnrollment: "group_enrollment",
+        GroupSession: "group_session",
+        GroupSession.facilitators.through: "session_facilitator",
+        Attendance: "attendance",
+    }
 
 
 class Seeder:
@@ -378,16 +422,22 @@ class Seeder:
         when = timezone.make_aware(datetime.combine(day, moment))
         return min(when, self.now - timedelta(minutes=5))
 
-    def add(self, key: str, obj) -> None:
-        self.buffers.setdefault(key, []).append(obj)
+    def add(self, row, model=None):
+        """Keep `row` for the next flush and return it: a model instance with every value set,
+        or (the hot tables) a dict of attnames for `model`."""
+        self.buffers.setdefault(model or type(row), []).append(row)
+        return row
 
-    def flush(self, order: list[tuple[str, Any]]) -> None:
+    def flush(self) -> None:
+        """Insert the rows kept so far, table by table (_tables()), then their audit events."""
         with transaction.atomic():
-            for key, model in order:
-                rows = self.buffers.pop(key, [])
+            for model, name in _tables().items():
+                rows = self.buffers.pop(model, None)
                 if rows:
                     bulk_insert(model, rows)
-                    self.counts[key] = self.counts.get(key, 0) + len(rows)
+                    self.counts[name] = self.counts.get(name, 0) + len(rows)
+            if self.buffers:
+                raise LookupError(f"rows of a table the seed does not know: {list(self.buffers)}")
         self.audit.flush()
 
     # the whole run
@@ -447,13 +497,8 @@ class Seeder:
             is_platform_admin=True,
             date_joined=created_at,
         )
-        self.add("user", platform)
-        self.audit.add(
-            action="user.created",
-            at=created_at,
-            target=_target("accounts.user", platform.pk),
-            details={"email": platform.email},
-        )
+        self.add(platform)
+        self.audit.add("user.created", created_at, None, None, platform, {"email": platform.email})
         for n, spec in enumerate(specs, start=1):
             town = TOWNS[(n - 1) % len(TOWNS)]
             suffix = f" {(n - 1) // len(TOWNS) + 1}" if n > len(TOWNS) else ""
@@ -466,15 +511,9 @@ class Seeder:
             )
             spec["org"] = org
             spec["slug"] = f"org{n}"
-            self.add("organization", org)
-            self.audit.add(
-                action="organization.created",
-                at=created_at,
-                actor=platform,
-                organization_id=org.pk,
-                target=_target("organizations.organization", org.pk),
-                details={"name": org.name},
-            )
+            self.add(org)
+            details = {"name": org.name}
+            self.audit.add("organization.created", created_at, platform, org, org, details)
             staff = {"org_admin": [], "supervisor": [], "peer": []}
             roles = [("org_admin", 1), ("supervisor", max(1, spec["peers"] // 8))]
             roles.append(("peer", spec["peers"]))
@@ -488,32 +527,24 @@ class Seeder:
                         date_joined=created_at,
                         last_organization=org,
                     )
-                    self.add("user", user)
+                    self.add(user)
                     self.add(
-                        "membership",
                         Membership(
                             id=self.uid(),
                             user=user,
                             organization=org,
                             role=Role(role),
                             created_at=created_at,
-                        ),
+                        )
                     )
                     staff[role].append(user)
                     for action, details in (
                         ("user.created", {"email": user.email}),
                         ("membership.created", {"user": user.email, "role": role}),
                     ):
-                        self.audit.add(
-                            action=action,
-                            at=created_at,
-                            actor=platform,
-                            organization_id=org.pk,
-                            target=_target("accounts.user", user.pk),
-                            details=details,
-                        )
+                        self.audit.add(action, created_at, platform, org, user, details)
             spec["staff"] = staff
-        self.flush([("user", User), ("organization", Organization), ("membership", Membership)])
+        self.flush()
         return specs
 
     def _directory(self, orgs) -> list[tuple[uuid.UUID, str]]:
@@ -541,12 +572,9 @@ class Seeder:
             )
         self.progress.finish()
         self.counts["directory_service"] = counts["service"]
-        self.audit.add(
-            action="directory.imported",
-            at=self.now - timedelta(days=400),
-            organization_id=orgs[0]["org"].pk,
-            details={"source": "beacon seed", "services": counts["service"]},
-        )
+        details = {"source": "beacon seed", "services": counts["service"]}
+        at = self.now - timedelta(days=400)
+        self.audit.add("directory.imported", at, None, orgs[0]["org"], None, details)
         return list(Service.objects.order_by("name").values_list("id", "name")[:5000])
 
     # one organization's participants and their history
@@ -598,41 +626,14 @@ class Seeder:
         for start in range(0, n, 400):
             for p in people[start : start + 400]:
                 self._participant(org, p, supervisors, partners)
-            self._flush_people()
+            self.flush()
             done += len(people[start : start + 400])
             self.progress.update(done)
         self._groups(spec)
         return done
 
-    def _flush_people(self) -> None:
-        from beacon.assessments.models import Assessment
-        from beacon.consents.models import Consent, ConsentRecipient
-        from beacon.encounters.models import Encounter
-        from beacon.participants.models import CaseloadAssignment, Participant
-        from beacon.plans.models import ActionStep, Goal, PlanVersion, RecoveryPlan
-        from beacon.referrals.models import Disclosure, Referral, ReferralEvent
-
-        self.flush(
-            [
-                ("participant", Participant),
-                ("caseload_assignment", CaseloadAssignment),
-                ("consent", Consent),
-                ("consent_recipient", ConsentRecipient),
-                ("recovery_plan", RecoveryPlan),
-                ("goal", Goal),
-                ("action_step", ActionStep),
-                ("plan_version", PlanVersion),
-                ("encounter", Encounter),
-                ("encounter_goal", Encounter.goals.through),
-                ("assessment", Assessment),
-                ("referral", Referral),
-                ("referral_event", ReferralEvent),
-                ("disclosure", Disclosure),
-            ]
-        )
-
     def _participant(self, org, p, supervisors, partners) -> None:
-        from beacon.encounters.models import CONTACT_KINDS
+        from beacon.encounters.models import CONTACT_KINDS, Encounter
         from beacon.organizations.models import BillingUnitsRule
         from beacon.participants.models import CaseloadAssignment, Participant
 
@@ -668,21 +669,14 @@ class Seeder:
             created_by=supervisor,
             created_at=enrolled_at,
         )
-        self.add("participant", participant)
+        self.add(participant)
         if discharged is None:
             self.active_here.append((participant.pk, participant.enrolled_on))
-        target = _target("participants.participant", participant.pk)
-        self.audit.add(
-            action="participant.enrolled",
-            at=enrolled_at,
-            actor=supervisor,
-            organization_id=org.pk,
-            target=target,
-            details={
-                "record_number": participant.record_number,
-                "referral_source": participant.referral_source,
-            },
-        )
+        details = {
+            "record_number": participant.record_number,
+            "referral_source": participant.referral_source,
+        }
+        self.audit.add("participant.enrolled", enrolled_at, supervisor, org, participant, details)
         # One person in ten changed peers once along the way.
         first_peer = peer
         changed_on = None
@@ -696,7 +690,6 @@ class Seeder:
         for who, start, end in assignments:
             end = end or end_at
             self.add(
-                "caseload_assignment",
                 CaseloadAssignment(
                     id=self.uid(),
                     participant=participant,
@@ -707,25 +700,12 @@ class Seeder:
                     assigned_by=supervisor,
                     ended_by=supervisor if end else None,
                     created_at=start,
-                ),
-            )
-            self.audit.add(
-                action="caseload.assigned",
-                at=start,
-                actor=supervisor,
-                organization_id=org.pk,
-                target=target,
-                details={"peer": who.email, "role": "primary"},
-            )
-            if end:
-                self.audit.add(
-                    action="caseload.ended",
-                    at=end,
-                    actor=supervisor,
-                    organization_id=org.pk,
-                    target=target,
-                    details={"peer": who.email, "role": "primary"},
                 )
+            )
+            details = {"peer": who.email, "role": "primary"}
+            self.audit.add("caseload.assigned", start, supervisor, org, participant, details)
+            if end:
+                self.audit.add("caseload.ended", end, supervisor, org, participant, details)
         consents = self._consents(org, participant, peer, enrolled_at)
         goals = self._plan(org, participant, peer, enrolled)
         self._assessments(org, participant, peer, p["window"])
@@ -777,56 +757,38 @@ class Seeder:
                 "billable_units": 0 if kind == "attempted" else rule.units(minutes),
                 "created_by_id": by.pk,
             }
-            self.add("encounter", encounter)
+            self.add(encounter, Encounter)
             if goals and kind != "attempted" and rng.random() < 0.2:
-                self.add(
-                    "encounter_goal",
-                    {"encounter_id": encounter_id, "goal_id": rng.choice(goals)},
-                )
+                link = {"encounter_id": encounter_id, "goal_id": rng.choice(goals)}
+                self.add(link, Encounter.goals.through)
             if kind in CONTACT_KINDS:
                 last_contact = when
             newest = encounter
             if rng.random() < 0.5:
-                self.audit.add(
-                    action="participant.viewed",
-                    at=when - timedelta(minutes=2),
-                    actor=by,
-                    organization_id=org.pk,
-                    target=target,
-                    details={"seen": "record"},
-                )
-            self.audit.add(
-                action="encounter.logged",
-                at=when,
-                actor=by,
-                organization_id=org.pk,
-                target=_target("encounters.encounter", encounter_id),
-                details={
-                    "participant": str(participant.pk),
-                    "kind": kind,
-                    "minutes": minutes,
-                    "units": encounter["billable_units"],
-                    "crisis_flag": crisis,
-                },
-            )
+                viewed_at = when - timedelta(minutes=2)
+                details = {"seen": "record"}
+                self.audit.add("participant.viewed", viewed_at, by, org, participant, details)
+            details = {
+                "participant": str(participant.pk),
+                "kind": kind,
+                "minutes": minutes,
+                "units": encounter["billable_units"],
+                "crisis_flag": crisis,
+            }
+            target = ("encounters.encounter", encounter_id)
+            self.audit.add("encounter.logged", when, by, org, target, details)
         participant.last_contact_at = last_contact
         participant.next_follow_up_on = newest["follow_up_on"] if newest else None
         if partners and rng.random() < 0.35:
             self._referral(org, participant, peer, p["window"], partners, consents)
         if discharged:
-            self.audit.add(
-                action="participant.discharged",
-                at=end_at,
-                actor=supervisor,
-                organization_id=org.pk,
-                target=target,
-                details={"reason": participant.discharge_reason},
-            )
+            details = {"reason": participant.discharge_reason}
+            self.audit.add("participant.discharged", end_at, supervisor, org, participant, details)
 
     def _groups(self, spec) -> None:
         """A support group for every three peers, weekly for the past year and the next four
         weeks, with enrolled participants, walk-ins and attendance recorded after each one."""
-        from beacon.groups.models import Attendance, Group, GroupEnrollment, GroupSession
+        from beacon.groups.models import Group, GroupEnrollment, GroupSession
         from beacon.organizations.models import BillingUnitsRule
 
         rng = self.rng
@@ -869,38 +831,25 @@ class Seeder:
                 created_by=facilitators[0],
                 created_at=created,
             )
-            self.add("group", group)
+            self.add(group)
             for user in facilitators:
-                self.add("group_facilitator", {"group_id": group.pk, "user_id": user.pk})
-            self.audit.add(
-                action="group.created",
-                at=created,
-                actor=facilitators[0],
-                organization_id=org.pk,
-                target=_target("groups.group", group.pk),
-                details={"name": group.name},
-            )
+                self.add({"group_id": group.pk, "user_id": user.pk}, Group.facilitators.through)
+            details = {"name": group.name}
+            self.audit.add("group.created", created, facilitators[0], org, group, details)
             members = rng.sample(active, k=min(len(active), rng.randint(6, 14)))
             for participant_id, enrolled_on in members:
                 at = self.at(max(enrolled_on, first_day))
                 self.add(
-                    "group_enrollment",
                     GroupEnrollment(
                         id=self.uid(),
                         group=group,
                         participant_id=participant_id,
                         enrolled_by=facilitators[0],
                         created_at=at,
-                    ),
+                    )
                 )
-                self.audit.add(
-                    action="group.enrolled",
-                    at=at,
-                    actor=facilitators[0],
-                    organization_id=org.pk,
-                    target=_target("groups.group", group.pk),
-                    details={"participant": str(participant_id)},
-                )
+                details = {"participant": str(participant_id)}
+                self.audit.add("group.enrolled", at, facilitators[0], org, group, details)
             day = first_day
             while day <= horizon:
                 if day.weekday() in weekdays:
@@ -920,21 +869,12 @@ class Seeder:
                         session.cancel_reason = "Facilitator out sick."
                     elif past:
                         self._session_attendance(session, members, facilitators, org, rule)
-                    self.add("group_session", session)
+                    self.add(session)
                 day += timedelta(days=1)
-        self.flush(
-            [
-                ("group", Group),
-                ("group_facilitator", Group.facilitators.through),
-                ("group_enrollment", GroupEnrollment),
-                ("group_session", GroupSession),
-                ("session_facilitator", GroupSession.facilitators.through),
-                ("attendance", Attendance),
-            ]
-        )
+        self.flush()
 
     def _session_attendance(self, session, members, facilitators, org, rule) -> None:
-        from beacon.groups.models import Attendance
+        from beacon.groups.models import Attendance, GroupSession
 
         rng = self.rng
         recorded_at = session.starts_at + timedelta(minutes=session.duration_minutes + 10)
@@ -944,13 +884,13 @@ class Seeder:
         session.billable_units = rule.units(session.duration_minutes)
         session.version = 2
         for user in facilitators:
-            self.add("session_facilitator", {"groupsession_id": session.pk, "user_id": user.pk})
+            facilitator = {"groupsession_id": session.pk, "user_id": user.pk}
+            self.add(facilitator, GroupSession.facilitators.through)
         present = []
         for participant_id, enrolled_on in members:
             if enrolled_on <= session.starts_at.date() and rng.random() < 0.6:
                 present.append(participant_id)
                 self.add(
-                    "attendance",
                     Attendance(
                         id=self.uid(),
                         session=session,
@@ -958,35 +898,29 @@ class Seeder:
                         enrolled=True,
                         recorded_by=facilitators[0],
                         created_at=recorded_at,
-                    ),
+                    )
                 )
         walk_ins = rng.choice([0, 0, 0, 1, 2])
         for _ in range(walk_ins):
             self.add(
-                "attendance",
                 Attendance(
                     id=self.uid(),
                     session=session,
                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
                     recorded_by=facilitators[0],
                     created_at=recorded_at,
-                ),
+                )
             )
-        self.audit.add(
-            action="group_session.attendance_recorded",
-            at=recorded_at,
-            actor=facilitators[0],
-            organization_id=org.pk,
-            target=_target("groups.groupsession", session.pk),
-            details={
-                "group": str(session.group_id),
-                "present": [str(p) for p in present],
-                "walk_ins_by_name": walk_ins,
-                "anonymous": session.anonymous_count,
-                "minutes": session.duration_minutes,
-                "units": session.billable_units,
-            },
-        )
+        details = {
+            "group": str(session.group_id),
+            "present": [str(p) for p in present],
+            "walk_ins_by_name": walk_ins,
+            "anonymous": session.anonymous_count,
+            "minutes": session.duration_minutes,
+            "units": session.billable_units,
+        }
+        action = "group_session.attendance_recorded"
+        self.audit.add(action, recorded_at, facilitators[0], org, session, details)
 
     def _consents(self, org, participant, peer, at) -> dict[str, Any]:
         from beacon.consents.models import Consent, ConsentRecipient
@@ -1019,27 +953,20 @@ class Seeder:
                 created_at=at,
                 **values,
             )
-            self.add("consent", consent)
+            self.add(consent)
             if kind == "specific_recipient":
                 self.add(
-                    "consent_recipient",
                     ConsentRecipient(
                         id=self.uid(),
                         consent=consent,
                         name="Mercy Community Health",
                         description="Primary care clinic",
                         created_at=at,
-                    ),
+                    )
                 )
             made[kind] = consent
-            self.audit.add(
-                action="consent.recorded",
-                at=at,
-                actor=peer,
-                organization_id=org.pk,
-                target=_target("consents.consent", consent.pk),
-                details={"participant": str(participant.pk), "kind": kind},
-            )
+            details = {"participant": str(participant.pk), "kind": kind}
+            self.audit.add("consent.recorded", at, peer, org, consent, details)
         return made
 
     def _plan(self, org, participant, peer, enrolled: date) -> list[uuid.UUID]:
@@ -1064,9 +991,9 @@ class Seeder:
             created_by=peer,
             created_at=at,
         )
-        self.add("recovery_plan", plan)
+        self.add(plan)
         snapshot_goals = []
-        goal_ids = []
+        goals = []
         for position, (domain, area, text) in enumerate(rng.sample(GOALS, k=rng.randint(2, 4))):
             status = rng.choice(["not_started", "in_progress", "in_progress", "achieved"])
             goal = Goal(
@@ -1079,8 +1006,7 @@ class Seeder:
                 position=position,
                 created_at=at,
             )
-            self.add("goal", goal)
-            goal_ids.append(goal.pk)
+            goals.append(self.add(goal))
             steps = []
             for what in rng.sample(STEPS, k=rng.randint(1, 2)):
                 step = ActionStep(
@@ -1091,7 +1017,7 @@ class Seeder:
                     due_on=started + timedelta(days=rng.randint(7, 60)),
                     created_at=at,
                 )
-                self.add("action_step", step)
+                self.add(step)
                 steps.append({"id": str(step.pk), "what": what, "who": step.who,
                               "due_on": step.due_on.isoformat(), "done_on": None})  # fmt: skip
             snapshot_goals.append(
@@ -1108,7 +1034,6 @@ class Seeder:
             )
         fields = {f: getattr(plan, f) for f in ("recovery_means", "strengths", "needs", "barriers")}
         self.add(
-            "plan_version",
             PlanVersion(
                 id=self.uid(),
                 plan=plan,
@@ -1118,27 +1043,13 @@ class Seeder:
                 saved_by=peer,
                 saved_at=at,
                 created_at=at,
-            ),
+            )
         )
         details = {"participant": str(participant.pk), "plan": str(plan.pk)}
-        self.audit.add(
-            action="plan.created",
-            at=at,
-            actor=peer,
-            organization_id=org.pk,
-            target=_target("plans.recoveryplan", plan.pk),
-            details=details,
-        )
-        for goal_id in goal_ids:
-            self.audit.add(
-                action="goal.added",
-                at=at,
-                actor=peer,
-                organization_id=org.pk,
-                target=_target("plans.goal", goal_id),
-                details=details,
-            )
-        return goal_ids
+        self.audit.add("plan.created", at, peer, org, plan, details)
+        for goal in goals:
+            self.audit.add("goal.added", at, peer, org, goal, details)
+        return [goal.pk for goal in goals]
 
     def _assessments(self, org, participant, peer, window) -> None:
         """A BARC-10 at intake and every few months after; a stage of change at intake."""
@@ -1170,15 +1081,9 @@ class Seeder:
                     recorded_by=peer,
                     created_at=at,
                 )
-                self.add("assessment", assessment)
-                self.audit.add(
-                    action="assessment.recorded",
-                    at=at,
-                    actor=peer,
-                    organization_id=org.pk,
-                    target=_target("assessments.assessment", assessment.pk),
-                    details={"participant": str(participant.pk), "instrument": instrument},
-                )
+                self.add(assessment)
+                details = {"participant": str(participant.pk), "instrument": instrument}
+                self.audit.add("assessment.recorded", at, peer, org, assessment, details)
             first = False
             level = min(6, level + rng.choice([0, 0, 1]))
             day += timedelta(days=rng.randint(80, 120))
@@ -1247,12 +1152,10 @@ class Seeder:
             ),
             created_at=at,
         )
-        self.add("referral", referral)
-        target = _target("referrals.referral", referral.pk)
+        self.add(referral)
         for step, step_at in zip(path, steps_at, strict=True):
             acting_org = receiving if (receiving and step in {"accepted", "declined"}) else org
             self.add(
-                "referral_event",
                 ReferralEvent(
                     id=self.uid(),
                     referral=referral,
@@ -1261,16 +1164,11 @@ class Seeder:
                     by=peer,
                     by_organization=acting_org,
                     created_at=step_at,
-                ),
+                )
             )
-            self.audit.add(
-                action="referral.sent" if step == "sent" else "referral.status_changed",
-                at=step_at,
-                actor=peer,
-                organization_id=org.pk,
-                target=target,
-                details={"participant": str(participant.pk), "status": step},
-            )
+            action = "referral.sent" if step == "sent" else "referral.status_changed"
+            details = {"participant": str(participant.pk), "status": step}
+            self.audit.add(action, step_at, peer, org, referral, details)
         if identifying:
             disclosure = Disclosure(
                 id=self.uid(),
@@ -1288,15 +1186,9 @@ class Seeder:
                 made_by=peer,
                 created_at=at,
             )
-            self.add("disclosure", disclosure)
-            self.audit.add(
-                action="disclosure.recorded",
-                at=at,
-                actor=peer,
-                organization_id=org.pk,
-                target=_target("referrals.disclosure", disclosure.pk),
-                details={"participant": str(participant.pk), "recipient": recipient},
-            )
+            self.add(disclosure)
+            details = {"participant": str(participant.pk), "recipient": recipient}
+            self.audit.add("disclosure.recorded", at, peer, org, disclosure, details)
 
     def _logins(self, orgs) -> None:
         """Staff sign in on working days: the bulk of a real trail besides the records."""
@@ -1313,13 +1205,7 @@ class Seeder:
             if day.weekday() < 5:
                 for org, user in people:
                     if self.rng.random() < 0.85:
-                        self.audit.add(
-                            action="auth.login",
-                            at=self.at(day, 7, 9),
-                            actor=user,
-                            organization_id=org.pk,
-                            target=_target("accounts.user", user.pk),
-                        )
+                        self.audit.add("auth.login", self.at(day, 7, 9), user, org, user)
             if len(self.audit.pending) > 20_000:
                 self.audit.flush()
             day += timedelta(days=1)

@@ -1,6 +1,9 @@
 """`beacon seed`: synthetic data in bulk that reads like real data, chain and all."""
 
+from collections import defaultdict
+
 import pytest
+from django.apps import apps
 from django.db.models import F, Max
 from django.urls import reverse
 
@@ -8,7 +11,8 @@ from beacon.accounts.models import User
 from beacon.audit.chain import verify_chain
 from beacon.audit.models import AuditEvent
 from beacon.cli import main
-from beacon.core.seed import SCALES, SeedRefused, seed_create, seed_refusal
+from beacon.consents.models import Consent
+from beacon.core.seed import SCALES, Seeder, SeedRefused, _Quiet, seed_create, seed_refusal
 from beacon.directory.models import Service
 from beacon.encounters.models import CONTACT_KINDS, Encounter
 from beacon.groups.models import Attendance, GroupSession
@@ -44,6 +48,45 @@ def test_the_audit_chain_verifies_after_the_bulk_seed(seeded):
     assert report.checked == AuditEvent.objects.count()
     # One event per encounter logged, as the service would have written.
     assert AuditEvent.objects.filter(action="encounter.logged").count() == Encounter.objects.count()
+
+
+def test_audit_events_name_the_records_they_describe(seeded):
+    """The seed names an event's record from the row itself, as record_event() does: every
+    target is a seeded row of the model the event says."""
+    targets = defaultdict(set)
+    events = AuditEvent.objects.exclude(object_type="").values_list("object_type", "object_id")
+    for object_type, object_id in events:
+        targets[object_type].add(object_id)
+    assert set(targets) == {
+        "accounts.user",
+        "organizations.organization",
+        "participants.participant",
+        "consents.consent",
+        "plans.recoveryplan",
+        "plans.goal",
+        "assessments.assessment",
+        "encounters.encounter",
+        "referrals.referral",
+        "referrals.disclosure",
+        "groups.group",
+        "groups.groupsession",
+    }
+    for label, ids in targets.items():
+        rows = apps.get_model(label).objects.filter(pk__in=ids).values_list("pk", flat=True)
+        assert {str(pk) for pk in rows} == ids, label
+    # An event about a row carries that row's organization.
+    for consent in Consent.objects.all():
+        event = AuditEvent.objects.get(action="consent.recorded", object_id=str(consent.pk))
+        assert event.organization_id == consent.organization_id
+        assert event.actor_id == consent.recorded_by_id
+
+
+def test_rows_of_a_table_the_seed_does_not_know_are_refused_not_dropped():
+    seeder = Seeder(SCALES["tiny"], seed=1, progress=_Quiet())
+    seeder.add({"action": "auth.login"}, AuditEvent)
+    with pytest.raises(LookupError, match="AuditEvent"):
+        seeder.flush()
+    assert not AuditEvent.objects.exists()
 
 
 def test_seeded_encounters_have_their_minute_of_the_week(seeded):

@@ -207,19 +207,21 @@ KINDS = (
 )
 
 
-def _hid() -> str:
-    return str(uuid.uuid4())
-
-
 def _taxonomy_terms() -> dict[str, TaxonomyTerm]:
+    # Ids named after what they are, so every generated directory has the same ones.
     taxonomy, _created = Taxonomy.objects.get_or_create(
         hsds_id="beacon-findhelp-taxonomy",
-        defaults={"name": TAXONOMY, "description": "Service types used by Beacon's Find Help."},
+        defaults={
+            "id": uuid.uuid5(uuid.NAMESPACE_URL, "beacon-findhelp-taxonomy"),
+            "name": TAXONOMY,
+            "description": "Service types used by Beacon's Find Help.",
+        },
     )
     terms = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy_detail=taxonomy)}
     for code, name, parent in TERMS:
         if code not in terms:
             terms[code] = TaxonomyTerm.objects.create(
+                id=uuid.uuid5(uuid.NAMESPACE_URL, f"beacon-findhelp-{code}"),
                 hsds_id=f"beacon-findhelp-{code}",
                 code=code,
                 name=name,
@@ -269,6 +271,16 @@ def directory_generate(
     (services_changed); callers record the audit event.
     """
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not secrets
+    # Ids from a stream of their own, so the same seed makes the same directory, ids included
+    # (beacon seed promises that), and what `rng` draws stays what it was.
+    ids = random.Random(f"{seed}-ids")  # noqa: S311 - made-up demo data, not secrets
+
+    def new_id() -> uuid.UUID:
+        return uuid.UUID(int=ids.getrandbits(128), version=4)
+
+    def hid() -> str:
+        return str(new_id())
+
     today = today or date.today()
     terms = _taxonomy_terms()
     places = _places(zips)
@@ -317,7 +329,8 @@ def directory_generate(
         street = rng.choice(STREETS)
         name = rng.choice(kind.names).format(city=city, street=street.split()[0])
         org = DirectoryOrganization(
-            hsds_id=_hid(),
+            id=new_id(),
+            hsds_id=hid(),
             name=name if kind.term != "recovery-meeting" else f"{city} Recovery Meetings",
             description=kind.description,
             website=f"https://example.org/{n}" if rng.random() < 0.6 else "",
@@ -331,7 +344,8 @@ def directory_generate(
             + [CapacityStatus.UNKNOWN]
         )
         service = Service(
-            hsds_id=_hid(),
+            id=new_id(),
+            hsds_id=hid(),
             organization=org,
             name=name,
             description=kind.description,
@@ -356,7 +370,8 @@ def directory_generate(
         lat = place["latitude"] + rng.uniform(-0.025, 0.025)
         lon = place["longitude"] + rng.uniform(-0.03, 0.03)
         location = Location(
-            hsds_id=_hid(),
+            id=new_id(),
+            hsds_id=hid(),
             organization=org,
             name=name,
             location_type="physical",
@@ -366,10 +381,13 @@ def directory_generate(
         rows["org"].append(org)
         rows["service"].append(service)
         rows["location"].append(location)
-        rows["sal"].append(ServiceAtLocation(hsds_id=_hid(), service=service, location=location))
+        rows["sal"].append(
+            ServiceAtLocation(id=new_id(), hsds_id=hid(), service=service, location=location)
+        )
         rows["address"].append(
             Address(
-                hsds_id=_hid(),
+                id=new_id(),
+                hsds_id=hid(),
                 location=location,
                 address_1=f"{rng.randint(1, 999)} {street}",
                 city=city,
@@ -382,7 +400,8 @@ def directory_generate(
         area = rng.choice(("508", "774", "978"))
         rows["phone"].append(
             Phone(
-                hsds_id=_hid(),
+                id=new_id(),
+                hsds_id=hid(),
                 service=service,
                 number=f"{area}-555-01{n % 100:02d}",
                 type="voice",
@@ -391,7 +410,8 @@ def directory_generate(
         for byday, opens, closes, description in _schedules(kind, rng):
             rows["schedule"].append(
                 Schedule(
-                    hsds_id=_hid(),
+                    id=new_id(),
+                    hsds_id=hid(),
                     service=service,
                     freq="WEEKLY",
                     byday=byday,
@@ -401,16 +421,17 @@ def directory_generate(
                 )
             )
         rows["language"].append(
-            Language(hsds_id=_hid(), service=service, name="English", code="en")
+            Language(id=new_id(), hsds_id=hid(), service=service, name="English", code="en")
         )
         for name_, code in rng.sample(OTHER_LANGUAGES, k=rng.choice((0, 0, 1, 1, 2))):
             rows["language"].append(
-                Language(hsds_id=_hid(), service=service, name=name_, code=code)
+                Language(id=new_id(), hsds_id=hid(), service=service, name=name_, code=code)
             )
         term = terms[kind.term]
         rows["attribute"].append(
             Attribute(
-                hsds_id=_hid(),
+                id=new_id(),
+                hsds_id=hid(),
                 link_id=service.hsds_id,
                 link_type="service",
                 link_entity="service",

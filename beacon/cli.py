@@ -424,7 +424,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     for table, rows in sorted(counts.items()):
         print(f"  {table:<22} {rows:>11,}")
     print(
-        f"Sign in as org_admin1@org1.{SEED_EMAIL_DOMAIN}, supervisor1@org1..., peer1@org1... "
+        f"Sign in as orgadmin1@org1.{SEED_EMAIL_DOMAIN}, supervisor1@org1..., peer1@org1... "
         f"(every password: {SEED_PASSWORD})."
     )
     return 0

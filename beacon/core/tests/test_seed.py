@@ -201,3 +201,15 @@ def test_command_refuses_production_before_touching_the_database(monkeypatch, ca
     assert main(["seed", "--scale", "tiny"]) == 2
     assert "never runs in production" in capsys.readouterr().err
     assert not Organization.objects.exists()
+
+
+def test_command_names_accounts_that_exist(capsys):
+    assert main(["seed", "--scale", "tiny"]) == 0
+    out = capsys.readouterr().out
+    sign_in = next(line for line in out.splitlines() if line.startswith("Sign in as"))
+    named = [n.split(" ")[0] for n in sign_in.removeprefix("Sign in as ").split(", ")]
+    # the first in full, the others by the same pattern ("supervisor1@org1...")
+    emails = [named[0]] + [n.replace("...", "." + named[0].split(".", 1)[1]) for n in named[1:]]
+    assert emails[0] == "orgadmin1@org1.seed.beacon.test"
+    for email in emails:
+        assert User.objects.filter(email=email).exists(), email

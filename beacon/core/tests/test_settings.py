@@ -85,3 +85,44 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def _database_options(env_overrides, tmp_path):
+    return _run(
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres", **env_overrides},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
+        tmp_path=tmp_path,
+    )
+
+
+def test_postgresql_connections_price_random_reads_for_memory_and_ssd():
+    # With the server's default of 4 the planner hash-joins whole tables for one organization's
+    # rows (bench/RESULTS.md); each connection asks for 1.1 when it starts.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2", "-c random_page_cost=2.0"), ("", None)],
+)
+def test_the_random_page_cost_can_be_changed_or_left_to_the_server(value, expected, tmp_path):
+    result = _database_options({"BEACON_PG_RANDOM_PAGE_COST": value}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    if expected:
+        assert expected in result.stdout
+    else:
+        assert "random_page_cost" not in result.stdout
+
+
+def test_a_random_page_cost_that_is_not_a_number_is_a_clear_error(tmp_path):
+    result = _database_options({"BEACON_PG_RANDOM_PAGE_COST": "cheap"}, tmp_path)
+    assert result.returncode != 0
+    assert "BEACON_PG_RANDOM_PAGE_COST must be a number, not 'cheap'" in result.stderr

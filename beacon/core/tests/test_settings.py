@@ -97,6 +97,7 @@ def _database_options(env_overrides, tmp_path):
     )
 
 
+@pytest.mark.django_db
 def test_postgresql_connections_price_random_reads_for_memory_and_ssd():
     # With the server's default of 4 the planner hash-joins whole tables for one organization's
     # rows (bench/RESULTS.md); each connection asks for 1.1 when it starts.

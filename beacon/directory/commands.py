@@ -33,6 +33,11 @@ class ProgressBar:
             self.stream.write(line + "\n")
         self.stream.flush()
 
+    def indexing(self, services: int) -> None:
+        noun = "service" if services == 1 else "services"
+        self.stream.write(f"Updating Find Help's search index for {services:,} {noun}...\n")
+        self.stream.flush()
+
 
 def run_import(path: str, *, organization: str | None = None) -> int:
     from django.db import IntegrityError
@@ -51,7 +56,8 @@ def run_import(path: str, *, organization: str | None = None) -> int:
             )
             return 1
     try:
-        report = directory_import(path, curator=curator, progress=ProgressBar())
+        bar = ProgressBar()
+        report = directory_import(path, curator=curator, progress=bar, on_indexing=bar.indexing)
     except DirectoryImportRefused as refused:
         print(f"beacon: {path} was refused; nothing was imported:", file=sys.stderr)
         for issue in refused.errors:

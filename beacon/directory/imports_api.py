@@ -44,7 +44,11 @@ class ImportOut(Schema):
         description="queued, running, done, refused or failed (also when its worker stopped: "
         "see failure).",
     )
-    stage: str = Field(..., description="waiting, reading, writing or finished.")
+    stage: str = Field(
+        ...,
+        description="waiting, reading, writing, indexing (every record written; Find Help's "
+        "search index being updated) or finished.",
+    )
     done: int = Field(..., description="Records written so far (all of them once done).")
     total: int = Field(..., description="Records to write; known once reading is over.")
     percent: int

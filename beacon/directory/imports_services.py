@@ -293,13 +293,16 @@ def directory_import_retry(*, actor: Any, record: DirectoryImport) -> DirectoryI
 
 @dataclass(frozen=True)
 class Progress:
-    """Where an import stands: `stage` is "waiting", "reading", "writing" or "finished"; while
-    writing, `table` is the HSDS table being written and done/total count records."""
+    """Where an import stands: `stage` is "waiting", "reading", "writing", "indexing" (every
+    record written; Find Help's search index is being updated for `services` services) or
+    "finished"; while writing, `table` is the HSDS table being written and done/total count
+    records."""
 
     stage: str
     done: int = 0
     total: int = 0
     table: str = ""
+    services: int = 0
 
     @property
     def percent(self) -> int:
@@ -332,8 +335,14 @@ class ImportProgress:
                 )
             )
 
+    def indexing(self, services: int) -> None:
+        """Every record is written; Find Help's index is being updated for `services`."""
+        done = sum(d for d, _t in self.tables.values())
+        total = sum(t for _d, t in self.tables.values())
+        self.write(Progress(stage="indexing", done=done, total=total, services=services))
+
     def write(self, progress: Progress) -> None:
-        data = {k: getattr(progress, k) for k in ("stage", "done", "total", "table")}
+        data = {k: getattr(progress, k) for k in ("stage", "done", "total", "table", "services")}
         temporary = self.path.with_suffix(".tmp")
         try:
             temporary.write_text(json.dumps(data), encoding="utf-8")
@@ -356,6 +365,7 @@ def progress_read(record: DirectoryImport) -> Progress:
             done=int(data.get("done", 0)),
             total=int(data.get("total", 0)),
             table=str(data.get("table", "")),
+            services=int(data.get("services", 0)),
         )
     except (OSError, ValueError, TypeError, AttributeError):
         return Progress(stage="reading")
@@ -577,7 +587,11 @@ def directory_import_run(*, import_id: str | uuid.UUID) -> str:
             if record.kind == "zip":
                 source = _unpack(record, source, unpacked / Path(record.stored_name).stem)
             report = directory_import(
-                source, actor=record.requested_by, curator=record.organization, progress=progress
+                source,
+                actor=record.requested_by,
+                curator=record.organization,
+                progress=progress,
+                on_indexing=progress.indexing,
             )
     except DirectoryImportRefused as refused:
         _finish(record, ImportStatus.REFUSED, errors=_issues(refused.errors))

@@ -812,8 +812,13 @@ def directory_import(
     actor: Any = None,
     curator: Any = None,
     progress: Progress | None = None,
+    on_indexing: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import an HSDS 3.0 datapackage directory (datapackage.json and CSV files) or JSON file.
+
+    `progress(table, done, total)` hears of the records written table by table; `on_indexing(n)`
+    when they are all written and Find Help's search index is being brought up to date for the
+    n services they touched (for a large import, seconds with every record already written).
 
     Matches records on their HSDS id, so importing the same data again updates rather than
     duplicates. `curator` (a Beacon Organization) is recorded on the organizations and services
@@ -869,6 +874,8 @@ def directory_import(
         # Only the services showing what was added or changed (Find Help re-indexes them).
         affected = selectors.services_shown_with(touched)
         if affected:
+            if on_indexing:
+                on_indexing(len(affected))
             services_changed(sorted(affected, key=str))
         report.warnings = out.warnings
         record_event(

@@ -77,3 +77,14 @@ def test_the_progress_bar_writes_one_line_per_table_when_not_a_terminal():
     bar("service", 1, 2)
     bar("service", 2, 2)
     assert stream.getvalue() == "service                  [" + "#" * 30 + "] 2/2\n"
+
+
+def test_the_progress_bar_says_when_find_help_is_being_updated():
+    stream = io.StringIO()
+    ProgressBar(stream).indexing(20_000)
+    assert stream.getvalue() == "Updating Find Help's search index for 20,000 services...\n"
+
+
+def test_import_says_when_find_help_is_being_updated(examples, capsys):
+    assert main(["directory", "import", str(examples / "csv")]) == 0
+    assert "Updating Find Help's search index for" in capsys.readouterr().err

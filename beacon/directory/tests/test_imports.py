@@ -284,6 +284,11 @@ def test_progress_adds_up_the_tables_announced_before_writing(examples, ada, har
     assert {p.total for p in writing} == {21}
     assert [p.done for p in writing] == sorted(p.done for p in writing)
     assert writing[-1].done == 21
+    # Then, with every record written, Find Help's index is brought up to date: said, not a
+    # bar standing at 100% for seconds.
+    assert seen[-1] == Progress(
+        stage="indexing", done=21, total=21, services=Service.objects.count()
+    )
 
 
 @pytest.mark.django_db
@@ -303,6 +308,26 @@ def test_the_page_shows_a_running_import_from_its_progress_file(ada, harbor, cli
     assert '<progress id="import-bar" max="100" value="40">40%</progress>' in html
     assert 'hx-trigger="every 2s"' in html
     assert "hx-swap-oob" not in html  # nothing to announce until it finishes
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_find_help_is_being_updated(ada, harbor, client_for):
+    record = _start(ada, harbor, b'{"id": "x", "name": "A service"}', "one.json")
+    record.status = ImportStatus.RUNNING
+    record.save()
+    progress = ImportProgress(import_folder(record))
+    progress("service", 0, 3)
+    progress("service", 3, 3)
+    progress.indexing(2)
+    assert progress_read(record) == Progress("indexing", done=3, total=3, services=2)
+
+    html = client_for(ada).get(reverse("directory_imports:progress", args=[record.pk]))
+    html = html.content.decode()
+    assert (
+        '<label for="import-bar">All 3 records written; updating Find Help for 2 services</label>'
+        in html
+    )
+    assert 'hx-trigger="every 2s"' in html
 
 
 @pytest.mark.django_db

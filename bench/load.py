@@ -35,7 +35,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 LOCUSTFILE = REPO / "bench" / "locustfile.py"
 # Pauses between one person's requests, in seconds (LOAD_WAIT in the locustfile), step by step.
-RAMP = ["1,5", "0.5,2", "0.25,1", "0.1,0.5", "0.05,0.2", "0,0.1", "0,0.02", "0,0"]
+RAMP = [
+    "1,5",
+    "0.5,2",
+    "0.4,1.6",
+    "0.3,1.2",
+    "0.25,1",
+    "0.2,0.8",
+    "0.1,0.5",
+    "0.05,0.2",
+    "0,0.1",
+    "0,0",
+]
 
 
 def _free_port() -> int:

@@ -11,12 +11,11 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _find_standard() -> Path:
-    """../shared/standards/hsds-3.0 beside the checkout, or beside a folder holding it (a git
-    worktree in ../wt/<branch> has the same shared folder two levels up)."""
-    for folder in REPO_ROOT.parents:
-        candidate = folder / "shared" / "standards" / "hsds-3.0"
-        if candidate.is_dir():
-            return candidate
+    """The official HSDS 3.0 files: the copy in tests/standards (a fresh clone has it wherever it
+    is checked out), else ../shared/standards/hsds-3.0 beside the checkout."""
+    vendored = REPO_ROOT / "tests" / "standards" / "hsds-3.0"
+    if vendored.is_dir():
+        return vendored
     return REPO_ROOT.parent / "shared" / "standards" / "hsds-3.0"
 
 

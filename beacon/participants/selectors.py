@@ -9,7 +9,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from beacon.audit.models import AuditEvent
@@ -143,7 +143,7 @@ def participant_get_for_page(*, member: Membership, pk) -> Participant:
     return load_visible(
         member=member,
         visible=participants_visible_to(member)
-        .select_related("organization", "created_by", "recovery_plan", "wellness_plan")
+        .select_related("recovery_plan", "wellness_plan")
         .prefetch_related("priority_populations", current_assignments()),
         pk=pk,
         can_write=can_edit_participant,
@@ -283,29 +283,37 @@ def participant_timeline(
             key=lambda c: c.created_at,
             reverse=True,
         )[: limit + 1]
-    started = older(
-        CaseloadAssignment.objects.filter(participant=participant).select_related(
-            "peer", "assigned_by"
-        ),
-        "started_at",
-    ).order_by("-started_at")[: limit + 1]
-    ended = older(
-        CaseloadAssignment.objects.filter(
-            participant=participant, ended_at__isnull=False
-        ).select_related("peer", "ended_by"),
-        "ended_at",
-    ).order_by("-ended_at")[: limit + 1]
-
     entries = [TimelineEntry(e.occurred_at, "encounter", e) for e in encounters]
     entries += [TimelineEntry(c.created_at, "consent", c) for c in consents]
-    entries += [TimelineEntry(a.started_at, "assignment", a) for a in started]
-    entries += [TimelineEntry(a.ended_at, "assignment_end", a) for a in ended]
+    entries += _assignment_entries(participant, before, limit)
     for source in _timeline_sources.values():
         entries += source(participant, before, limit)
     entries.sort(key=lambda e: e.at, reverse=True)
     page = entries[:limit]
     more = len(entries) > limit
     return TimelinePage(page, page[-1].at if more and page else None)
+
+
+def _assignment_entries(participant, before, limit) -> list[TimelineEntry]:
+    """Joining and leaving a caseload, from one query: the `limit + 1` assignments whose latest
+    change on this page (left if that is older than `before`, else joined) is newest. Any entry
+    of the page's newest `limit` comes from one of them: an assignment left out has `limit + 1`
+    others each with a change at least as new as all of its own."""
+    rows = CaseloadAssignment.objects.filter(participant=participant).select_related(
+        "peer", "assigned_by", "ended_by"
+    )
+    left_on_page = Q(ended_at__isnull=False)
+    if before:
+        rows = rows.filter(Q(started_at__lt=before) | Q(ended_at__lt=before))
+        left_on_page &= Q(ended_at__lt=before)
+    latest = Case(When(left_on_page, then=F("ended_at")), default=F("started_at"))
+    entries = []
+    for a in rows.order_by(latest.desc())[: limit + 1]:
+        if before is None or a.started_at < before:
+            entries.append(TimelineEntry(a.started_at, "assignment", a))
+        if a.ended_at and (before is None or a.ended_at < before):
+            entries.append(TimelineEntry(a.ended_at, "assignment_end", a))
+    return entries
 
 
 def participant_access_log(*, participant: Participant, limit: int = 200) -> QuerySet[AuditEvent]:

@@ -129,8 +129,8 @@ def test_the_participant_page_reads_each_thing_once(client_for, pat, jordan):
 def test_the_timeline_page_does_not_load_what_it_does_not_show(client_for, pat, jordan):
     queries = _queries(client_for(pat), reverse("participants:timeline", args=[jordan.pk]))
     assert not any("participants_participant_priority_populations" in sql for sql in queries)
-    # Its two sources of caseload changes (joined and left), not the current peers as well.
-    assert len(_from("participants_caseloadassignment", queries)) == 2
+    # Its caseload changes (joined and left, one query), not the current peers as well.
+    assert len(_from("participants_caseloadassignment", queries)) == 1
 
 
 @pytest.fixture

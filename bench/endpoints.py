@@ -15,6 +15,11 @@ ratio p50 / floor p50 is what the framework and the page's extras cost.
 The people are the busiest ones: the peer with the largest current caseload (in the largest
 organization), that peer's participant with the longest history, their supervisor and their
 organization's admin.
+
+Two reference rows come first, pages that exist only here: an empty response and an empty page
+(the layout around a heading), behind every middleware and the same sign-in check, with the
+floor of what any signed-in page reads. They are the fixed cost of a page in this framework: a
+page whose floor x 3 is below the empty page's time cannot be within 3x of its floor.
 """
 
 # ruff: noqa: S608 - the floors are hand-written SQL by design; only fixed fragments are joined
@@ -51,10 +56,53 @@ def main() -> None:
     from beacon.core.startup import prepare_process
 
     prepare_process()
+    install_reference_pages()
     names = args.only.split(",") if args.only else None
     print_header(bench, markdown=args.markdown)
     for row in bench.run(runs=args.runs, names=names):
         print_row(row, markdown=args.markdown)
+
+
+# The two reference rows: what any signed-in page costs before it reads or shows anything.
+EMPTY_RESPONSE, EMPTY_PAGE = "empty response", "empty page"
+
+
+def install_reference_pages() -> None:
+    """Two pages that exist only in this benchmark, behind every middleware and the same
+    sign-in check as the real ones: an empty response, and the layout (navigation, the crisis
+    line, the notifications badge) around an empty heading. Their time is the framework's fixed
+    cost per page, against which a page's floor can be read: a page whose floor x 3 is below
+    the empty page's time cannot be within 3x of its floor whatever it does."""
+    import types
+
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import clear_url_caches, include, path
+
+    from beacon.core.access import require_member
+
+    layout = engines["django"].from_string(
+        '{% extends "base.html" %}{% block content %}<h1>Empty</h1>{% endblock %}'
+    )
+
+    @require_member
+    def empty_response(request):
+        return HttpResponse(b"")
+
+    @require_member
+    def empty_page(request):
+        return HttpResponse(layout.render({}, request))
+
+    urls = types.ModuleType("bench_reference_urls")
+    urls.urlpatterns = [
+        path("bench/empty-response/", empty_response, name="bench-empty-response"),
+        path("bench/empty-page/", empty_page, name="bench-empty-page"),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules[urls.__name__] = urls
+    settings.ROOT_URLCONF = urls.__name__
+    clear_url_caches()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -103,7 +151,7 @@ def print_row(row, *, markdown: bool) -> None:
         f"{d50:.2f}",
         f"{f50:.2f}",
         f"{d50 / f50:.1f}x",
-        f"{p50 / f50:.0f}x",
+        f"{p50 / f50:.1f}x",
     )
     if markdown:
         print("| " + " | ".join(cells) + " |", flush=True)
@@ -261,6 +309,22 @@ class Bench:
 
         peer, sup, admin = self.peer.pk, self.supervisor.pk, self.admin.pk
         pid = self.participant.pk
+        yield (
+            EMPTY_RESPONSE,
+            peer,
+            "get",
+            reverse("bench-empty-response"),
+            None,
+            lambda: self._signed_in(peer, notifications=False),
+        )
+        yield (
+            EMPTY_PAGE,
+            peer,
+            "get",
+            reverse("bench-empty-page"),
+            None,
+            lambda: self._signed_in(peer),
+        )
         yield "My day", peer, "get", reverse("myday:my_day"), None, REPLAY
         yield "caseload", peer, "get", reverse("participants:list"), None, self.floor_caseload
         yield (

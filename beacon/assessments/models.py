@@ -28,7 +28,10 @@ class Questionnaire(BaseModel):
     never changes, so answers given to it keep the questions they answered."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="questionnaires"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="questionnaires",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("what it is for"), blank=True)
@@ -60,7 +63,7 @@ class QuestionnaireVersion(BaseModel):
     at most one draft per questionnaire."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="versions"
+        Questionnaire, on_delete=models.PROTECT, related_name="versions", db_index=False
     )
     number = models.PositiveIntegerField(_("version"))
     items = models.JSONField(default=list)
@@ -102,7 +105,10 @@ class Assessment(BaseModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="assessments"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        db_index=False,
     )
     instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices)
     questionnaire_version = models.ForeignKey(

@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # The email at the time, so the trail still reads right after someone changes theirs.
     actor_email = models.CharField(max_length=254, blank=True)
@@ -42,6 +43,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)

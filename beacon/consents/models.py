@@ -38,7 +38,10 @@ class Consent(BaseModel, VersionedModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="consents"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="consents",
+        db_index=False,
     )
     kind = models.CharField(_("kind of consent"), max_length=30, choices=ConsentKind.choices)
     # 2.31(a)(2): who may make the disclosure.

@@ -157,6 +157,7 @@ class Service(HsdsModel, VersionedModel):
         null=True,
         blank=True,
         related_name="curated_services",
+        db_index=False,
     )
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -456,6 +457,7 @@ class DirectoryImport(BaseModel):
         blank=True,
         related_name="directory_imports",
         help_text=_("Whose admins see the import; it becomes the entries' curator."),
+        db_index=False,
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)

@@ -58,13 +58,19 @@ class Topic(models.TextChoices):
 
 class Encounter(BaseModel, VersionedModel):
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="encounters"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        db_index=False,
     )
     peer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        db_index=False,
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     duration_minutes = models.PositiveIntegerField(
@@ -140,7 +146,9 @@ class Encounter(BaseModel, VersionedModel):
 class EncounterRevision(BaseModel):
     """The encounter as it was before a correction: who changed it, when, and what it said."""
 
-    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="revisions")
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, related_name="revisions", db_index=False
+    )
     version = models.PositiveIntegerField()
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -44,7 +44,7 @@ class Weekday(models.IntegerChoices):
 
 class Group(BaseModel, VersionedModel):
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of group"), max_length=20, choices=GroupKind.choices)
@@ -128,9 +128,11 @@ class GroupEnrollment(BaseModel):
 
 
 class GroupSession(BaseModel, VersionedModel):
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="sessions")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="sessions", db_index=False
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The schedule's occurrence this session was generated from (never changes).
     occurrence = models.DateTimeField()
@@ -212,6 +214,7 @@ class Attendance(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="group_attendance",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     # Enrolled in the group when they came (only they count for billing; see docs/groups.md).

@@ -130,10 +130,13 @@ class Membership(BaseModel):
     """A person's place in one organization: their role, and whether it is active."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="memberships"
+        Organization, on_delete=models.PROTECT, related_name="memberships", db_index=False
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)

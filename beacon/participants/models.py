@@ -83,6 +83,7 @@ class PriorityPopulation(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="priority_populations",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=80)
     is_active = models.BooleanField(default=True)
@@ -105,7 +106,10 @@ class ParticipantQuerySet(models.QuerySet):
 
 class Participant(BaseModel, VersionedModel):
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="participants"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        db_index=False,
     )
     # A short number the organization's people can say out loud ("participant 1042").
     record_number = models.PositiveIntegerField(_("record number"))
@@ -256,7 +260,10 @@ class CaseloadAssignment(BaseModel):
         Participant, on_delete=models.PROTECT, related_name="assignments"
     )
     peer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="caseload_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload_assignments",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=20, choices=CaseloadRole.choices)
     started_at = models.DateTimeField(default=timezone.now)

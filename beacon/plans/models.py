@@ -49,7 +49,7 @@ class RecoveryPlan(BaseModel, VersionedModel):
     """One living plan per participant, in the participant's own words first."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.PROTECT, related_name="recovery_plan"
@@ -142,7 +142,9 @@ class ProgressNote(BaseModel):
 class PlanVersion(BaseModel):
     """The whole plan (its words, goals and steps) as it stood after one saved change."""
 
-    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="versions")
+    plan = models.ForeignKey(
+        RecoveryPlan, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     # The audit action that made it (plan.created, goal.added...), to list the history.

@@ -47,10 +47,13 @@ class SharedItem(models.TextChoices):
 class Referral(BaseModel, VersionedModel):
     # The sending organization: the participant's.
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="referrals"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        db_index=False,
     )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -81,6 +84,7 @@ class Referral(BaseModel, VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="referrals_received",
+        db_index=False,
     )
     reason = models.TextField(_("reason for the referral"))
     urgency = models.CharField(
@@ -166,7 +170,10 @@ class Disclosure(BaseModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="disclosures"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+        db_index=False,
     )
     recipient_name = models.CharField(_("recipient"), max_length=300)
     recipient_organization = models.CharField(_("recipient's organization"), max_length=300)

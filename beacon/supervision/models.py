@@ -44,7 +44,7 @@ class SupervisionSession(BaseModel, VersionedModel):
     """
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,7 +105,10 @@ class ReviewComment(BaseModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     encounter = models.ForeignKey(
-        "encounters.Encounter", on_delete=models.PROTECT, related_name="review_comments"
+        "encounters.Encounter",
+        on_delete=models.PROTECT,
+        related_name="review_comments",
+        db_index=False,
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"))
@@ -133,7 +136,7 @@ class NoteCosign(BaseModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     encounter = models.ForeignKey(
-        "encounters.Encounter", on_delete=models.PROTECT, related_name="cosigns"
+        "encounters.Encounter", on_delete=models.PROTECT, related_name="cosigns", db_index=False
     )
     encounter_version = models.PositiveIntegerField()
     signed_by = models.ForeignKey(

@@ -51,6 +51,7 @@ class CredentialDefinition(BaseModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Empty for the standard definitions every organization shares (read-only)."),
+        db_index=False,
     )
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
@@ -141,7 +142,7 @@ class PeerCredential(BaseModel, VersionedModel):
     """A credential a person holds or works toward, in the organization that records it."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
@@ -193,7 +194,7 @@ class RenewalReminder(BaseModel):
     expiry date, starts the thresholds over)."""
 
     credential = models.ForeignKey(
-        PeerCredential, on_delete=models.CASCADE, related_name="reminders"
+        PeerCredential, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     days_before = models.PositiveIntegerField()
     expires_on = models.DateField()
@@ -240,7 +241,7 @@ class Training(BaseModel, VersionedModel):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainings"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainings", db_index=False
     )
     course = models.CharField(_("course"), max_length=200)
     provider = models.CharField(_("provider"), max_length=200)
@@ -307,10 +308,13 @@ class WellbeingCheckIn(BaseModel):
     their supervisors; its contents never go into the audit trail."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wellbeing_checkins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wellbeing_checkins",
+        db_index=False,
     )
     stress = models.PositiveSmallIntegerField(_("stress"), choices=Stress.choices)
     sleep = models.PositiveSmallIntegerField(_("sleep"), choices=Sleep.choices)

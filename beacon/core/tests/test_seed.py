@@ -213,3 +213,32 @@ def test_command_names_accounts_that_exist(capsys):
     assert emails[0] == "orgadmin1@org1.seed.beacon.test"
     for email in emails:
         assert User.objects.filter(email=email).exists(), email
+
+
+def test_settling_in_a_transaction_only_analyzes():
+    from django.db import connection
+
+    from beacon.core.seed import settle_after_bulk_load
+
+    expected = "ANALYZE" if connection.vendor == "postgresql" else ""
+    assert settle_after_bulk_load() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settling_after_the_bulk_load_vacuums_postgresql():
+    """Without VACUUM a freshly loaded table has no visibility map, and its covering indexes
+    are read together with every table row they point to."""
+    from django.db import connection
+
+    from beacon.core.seed import settle_after_bulk_load
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no visibility map")
+    assert settle_after_bulk_load() == "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'django_migrations'"
+        )
+        assert cursor.fetchone() == (True,)

@@ -21,7 +21,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -326,23 +326,20 @@ class ImportProgress:
         now = time.monotonic()
         if done >= total or now - self._written_at >= PROGRESS_EVERY:
             self._written_at = now
-            self.write(
-                Progress(
-                    stage="writing",
-                    done=sum(d for d, _t in self.tables.values()),
-                    total=sum(t for _d, t in self.tables.values()),
-                    table=table,
-                )
-            )
+            self.write(Progress(stage="writing", table=table, **self._sums()))
 
     def indexing(self, services: int) -> None:
         """Every record is written; Find Help's index is being updated for `services`."""
-        done = sum(d for d, _t in self.tables.values())
-        total = sum(t for _d, t in self.tables.values())
-        self.write(Progress(stage="indexing", done=done, total=total, services=services))
+        self.write(Progress(stage="indexing", services=services, **self._sums()))
+
+    def _sums(self) -> dict[str, int]:
+        return {
+            "done": sum(d for d, _t in self.tables.values()),
+            "total": sum(t for _d, t in self.tables.values()),
+        }
 
     def write(self, progress: Progress) -> None:
-        data = {k: getattr(progress, k) for k in ("stage", "done", "total", "table", "services")}
+        data = asdict(progress)
         temporary = self.path.with_suffix(".tmp")
         try:
             temporary.write_text(json.dumps(data), encoding="utf-8")

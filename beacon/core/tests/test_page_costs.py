@@ -124,6 +124,10 @@ def test_the_participant_page_reads_each_thing_once(client_for, pat, jordan):
     assert len(_from("consents_consent", queries)) == 1
     assert _from("plans_recoveryplan", queries) == []
     assert _from("plans_wellnessplan", queries) == []
+    # Nor the organization (the member's own) or the person who enrolled them: not shown.
+    (record,) = _from("participants_participant", queries)
+    assert "organizations_organization" not in record
+    assert "accounts_user" not in record
 
 
 def test_the_timeline_page_does_not_load_what_it_does_not_show(client_for, pat, jordan):

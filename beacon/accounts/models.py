@@ -41,6 +41,10 @@ class User(AbstractBaseUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the person last changed or reset their password, and when they last set up an
+    # authenticator app: an API token made before either no longer works (beacon/api/selectors.py).
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mfa_enrolled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -196,9 +196,17 @@ def password_reset_requested(*, email: str) -> None:
     )
 
 
+def _password_set_now(user: User) -> None:
+    """Note when the password was set: API tokens made before it stop working."""
+    user.password_changed_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(password_changed_at=user.password_changed_at)
+
+
 def password_reset_completed(*, user: User) -> None:
-    """A reset password ends every session; MFA stays as it was, so signing in still needs it."""
+    """A reset password ends every session and every API token made before it; MFA stays as it
+    was, so signing in still needs it."""
     with transaction.atomic():
+        _password_set_now(user)
         record_event(
             action="auth.password_reset",
             actor=user,
@@ -209,7 +217,9 @@ def password_reset_completed(*, user: User) -> None:
 
 
 def password_changed(*, request: HttpRequest, user: User) -> None:
+    """A changed password ends the person's other sessions and their API tokens made before it."""
     with transaction.atomic():
+        _password_set_now(user)
         record_event(
             action="auth.password_changed",
             actor=user,
@@ -278,6 +288,9 @@ def mfa_enrolment_confirm(*, user: User, code: str) -> list[str]:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        # API tokens made before this no longer work: they were made without the second factor.
+        user.mfa_enrolled_at = timezone.now()
+        User.objects.filter(pk=user.pk).update(mfa_enrolled_at=user.mfa_enrolled_at)
         record_event(
             action="mfa.enrolled", actor=user, organization=user.last_organization, target=user
         )
@@ -367,6 +380,8 @@ def mfa_reset(*, user: User, actor: User, organization=None) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        User.objects.filter(pk=user.pk).update(mfa_enrolled_at=None)
+        user.mfa_enrolled_at = None
         record_event(action="mfa.reset", actor=actor, organization=organization, target=user)
         sessions_end_for_user(user=user, actor=actor, reason="MFA reset")
 

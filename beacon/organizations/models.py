@@ -57,6 +57,10 @@ class Organization(BaseModel):
         default=True,
         help_text=_("Staff enrol an authenticator app and recovery codes before they can work."),
     )
+    # When the requirement last took effect (set by organization_create and
+    # organization_update_settings; None while it is off, or read as the organization's creation
+    # when it is on). Staff API tokens made before it no longer work (beacon/api/selectors.py).
+    mfa_required_since = models.DateTimeField(null=True, blank=True, editable=False)
     idle_timeout_minutes = models.PositiveIntegerField(
         _("Sign out after this many idle minutes"),
         default=default_idle_timeout,

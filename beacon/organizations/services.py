@@ -43,6 +43,8 @@ SETTINGS_FIELDS = (
 
 def organization_create(*, name: str, actor: User, **settings_values: Any) -> Organization:
     organization = Organization(name=name.strip(), **settings_values)
+    if organization.mfa_required:
+        organization.mfa_required_since = organization.created_at
     organization.full_clean()
     with transaction.atomic():
         organization.save()
@@ -68,8 +70,13 @@ def organization_update_settings(
     for field, value in values.items():
         setattr(organization, field, value)
     organization.full_clean()
+    saved = [*changes, "updated_at"]
+    if "mfa_required" in changes:
+        # Staff API tokens made before the requirement took effect stop working (issue 14).
+        organization.mfa_required_since = timezone.now() if organization.mfa_required else None
+        saved.append("mfa_required_since")
     with transaction.atomic():
-        organization.save(update_fields=[*changes, "updated_at"])
+        organization.save(update_fields=saved)
         record_event(
             action="organization.settings_changed",
             actor=actor,

@@ -224,7 +224,8 @@ def mfa_recovery_codes(request):
 
 
 def tokens(request):
-    """A person's API tokens: create one (its secret is shown once) and revoke."""
+    """A person's API tokens: create one (its secret is shown once), see which stopped working
+    and why, and revoke."""
     member = request.member
     form = TokenCreateForm(request.POST or None)
     new_secret = None
@@ -241,7 +242,7 @@ def tokens(request):
         "accounts/tokens.html",
         {
             "form": form,
-            "tokens": api_selectors.token_list(user=request.user),
+            "tokens": api_selectors.token_list_with_status(user=request.user),
             "new_secret": new_secret,
         },
     )

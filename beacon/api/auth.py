@@ -3,34 +3,68 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from beacon.api import selectors, services
+from beacon.api.errors import ApiError
 from beacon.audit.services import record_event
-from beacon.organizations.selectors import membership_active
+
+
+def bearer_secret(request: HttpRequest) -> str | None:
+    """The secret of `Authorization: Bearer <secret>`, read as ninja's HttpBearer reads it."""
+    parts = request.headers.get("Authorization", "").split(" ")
+    if parts[0].lower() != BearerToken.openapi_scheme:
+        return None
+    return " ".join(parts[1:])
+
+
+def token_check(request: HttpRequest, raw: str) -> selectors.TokenCheck:
+    """selectors.token_check, asked once per request (the idempotency middleware asks first)."""
+    cached = getattr(request, "_beacon_token_check", None)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    check = selectors.token_check(raw)
+    request._beacon_token_check = (raw, check)
+    return check
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`: acts for the token's person in the token's organization."""
+    """`Authorization: Bearer <token>`: acts for the token's person in the token's organization,
+    while selectors.token_check says it may (not revoked, still a member, made after the
+    person's and the organization's last security change)."""
 
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_token = selectors.token_from_secret(token)
+        check = token_check(request, token)
+        api_token = check.token
         if api_token is None:
             record_event(
                 action="auth.token_invalid",
                 details={"prefix": (token or "")[:12], "path": request.path[:200]},
             )
             return None
-        membership = membership_active(
-            user=api_token.user, organization_id=api_token.organization_id
-        )
-        if membership is None:
-            return None
+        if check.refusal is not None:
+            refusal = check.refusal
+            record_event(
+                action="auth.token_refused",
+                actor=api_token.user,
+                organization=api_token.organization,
+                target=api_token,
+                details={
+                    "reason": refusal.reason,
+                    "prefix": api_token.prefix,
+                    "path": request.path[:200],
+                },
+            )
+            request.beacon_refusal_recorded = True  # not a second time as access.refused
+            raise ApiError(
+                refusal.status, refusal.code, refusal.message, extra={"reason": refusal.reason}
+            )
         services.token_touch(api_token)
         request.user = api_token.user
-        request.member = membership
+        request.member = check.membership
         request.api_token = api_token
         return api_token
 
@@ -60,3 +94,19 @@ class SessionCookie(SessionAuth):
 
 bearer_token = BearerToken()
 session_cookie = SessionCookie(csrf=True)
+
+
+def caller_authenticated_now(request: HttpRequest) -> bool:
+    """Whether the API lets this caller in now, decided as it decides (the bearer token, else
+    the session), but writing nothing: no audit entry, no last-used note. The idempotency
+    middleware asks before it remembers or replays an answer, so a revoked or stopped token,
+    and a session signed out or owing MFA, never get a remembered answer."""
+    raw = bearer_secret(request)
+    if raw is not None:
+        check = token_check(request, raw)
+        if check.token is not None:
+            return check.usable
+    try:
+        return session_cookie(request) is not None
+    except HttpError:  # the session's CSRF check failed
+        return False

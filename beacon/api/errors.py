@@ -29,18 +29,22 @@ CODES = {
 class ApiError(HttpError):
     """An error with a machine-readable code, for when the status alone does not say enough."""
 
-    def __init__(self, status_code: int, code: str, message: str, details=None):
+    def __init__(self, status_code: int, code: str, message: str, details=None, extra=None):
         super().__init__(status_code, message)
         self.code = code
         self.details = details
+        # More keys of the error object, e.g. "reason" (ErrorBody in beacon/api/schemas.py).
+        self.extra = extra
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, code: str, message, details=None
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message, details=None, extra=None
 ):
     body = {"error": {"code": code, "message": str(message)}}
     if details:
         body["error"]["details"] = details
+    if extra:
+        body["error"].update(extra)
     return api.create_response(request, body, status=status)
 
 
@@ -115,6 +119,15 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
         code = getattr(exc, "code", None) or CODES.get(exc.status_code, "error")
-        return error_response(
-            api, request, exc.status_code, code, exc.message, getattr(exc, "details", None)
+        response = error_response(
+            api,
+            request,
+            exc.status_code,
+            code,
+            exc.message,
+            getattr(exc, "details", None),
+            getattr(exc, "extra", None),
         )
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="beacon"'
+        return response

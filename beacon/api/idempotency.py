@@ -6,6 +6,9 @@ record of its key and answer; a repeat with the same key and the same request re
 (with `Idempotent-Replayed: true`) without running anything; the same key with a different
 request is refused (422, `idempotency_key_reused`). Answers of 500 and above are not remembered
 (their transaction is rolled back), so a retry runs again. Keys are remembered for 24 hours.
+
+Authentication comes first: only a caller the API would let in now (beacon.api.auth) has
+answers remembered or replayed, so a revoked token or a signed-out session gets a 401.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beacon.api.auth import caller_authenticated_now
 from beacon.api.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -82,7 +86,10 @@ class IdempotencyMiddleware:
                 _("The Idempotency-Key header must be 1 to 255 visible ASCII characters."),
             )
         caller = _caller(request)
-        if caller is None:  # not signed in: the API answers 401, nothing to remember
+        if caller is None or not caller_authenticated_now(request):
+            # Not let in now (no token or session; a revoked or stopped token; a session signed
+            # out or owing MFA): the API answers 401 or 403 itself, and nothing is remembered or
+            # replayed. Authentication always comes before the replay.
             return self.get_response(request)
         request_hash = _request_hash(request)
         now = timezone.now()

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 from ninja import Schema
+from pydantic import Field
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -22,6 +23,14 @@ class ErrorBody(Schema):
     code: str
     message: str
     details: list[dict] | None = None
+    reason: str | None = Field(
+        None,
+        description=(
+            "Why a token stopped working (with token_expired_by_security_change and "
+            "mfa_enrolment_required): password_changed, mfa_enrolled, mfa_required, "
+            "mfa_not_set_up, membership_ended."
+        ),
+    )
 
 
 class Error(Schema):

@@ -19,6 +19,7 @@ ACTIONS = {
     "auth.token_created": _("API token created"),
     "auth.token_revoked": _("API token revoked"),
     "auth.token_invalid": _("Invalid API token presented"),
+    "auth.token_refused": _("API token refused: made before a security change, or MFA missing"),
     # Multi-factor authentication
     "mfa.enrolled": _("MFA enrolled"),
     "mfa.verified": _("MFA code accepted"),

@@ -10,7 +10,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
 from beacon.api.schemas import Error, utc
-from beacon.audit.selectors import MAX_PAGE, AuditFilters, audit_event_page
+from beacon.audit.selectors import ACTOR_MAX_CHARS, MAX_PAGE, AuditFilters, audit_event_page
+from beacon.core.search import api_search_text
 from beacon.organizations.permissions import is_org_admin
 
 router = Router(tags=["audit"])
@@ -34,8 +35,13 @@ class AuditEventPage(Schema):
     next: str | None = Field(None, description="URL of the next (older) page, if any.")
 
 
+ActorText = api_search_text(max_chars=ACTOR_MAX_CHARS)
+
+
 class AuditQuery(Schema):
-    actor: str = Field("", description="Email of the person (or part of it).")
+    actor: ActorText = Field(
+        "", description="Email of the person (or part of it), at most 254 characters."
+    )
     action: str = Field("", description="Exact action, e.g. auth.login_failed.")
     since: datetime | None = Field(
         None, description="From this time (inclusive; ISO 8601, UTC unless an offset is given)."
@@ -52,7 +58,9 @@ class AuditQuery(Schema):
 
 
 @router.get(
-    "", response={200: AuditEventPage, 403: Error}, summary="The organization's audit trail"
+    "",
+    response={200: AuditEventPage, 403: Error, 422: Error},
+    summary="The organization's audit trail",
 )
 def list_audit_events(request, q: Query[AuditQuery]):
     member = getattr(request, "member", None)

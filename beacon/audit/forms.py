@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beacon.audit.actions import ACTIONS
-from beacon.audit.selectors import AuditFilters
+from beacon.audit.selectors import ACTOR_MAX_CHARS, AuditFilters
+from beacon.core.search import SearchField
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Person (email)"), required=False, max_length=254)
+    actor = SearchField(label=_("Person (email)"), max_chars=ACTOR_MAX_CHARS)
     action = forms.ChoiceField(
         label=_("Action"),
         required=False,

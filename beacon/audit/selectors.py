@@ -5,8 +5,11 @@ from datetime import datetime
 
 from beacon.audit.models import AuditEvent
 from beacon.audit.permissions import audit_events_visible_to
+from beacon.core.search import normalize
 
 MAX_PAGE = 200
+# The person filter: part of an email address (254 characters at most).
+ACTOR_MAX_CHARS = 254
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ def audit_event_page(
     """
     limit = max(1, min(limit, MAX_PAGE))
     qs = audit_events_visible_to(member)
-    if filters.actor:
-        qs = qs.filter(actor_email__icontains=filters.actor.strip())
+    # Free text matched in SQL: normalized like every search (beacon.core.search).
+    actor = normalize(filters.actor[:ACTOR_MAX_CHARS])
+    if actor:
+        qs = qs.filter(actor_email__icontains=actor)
     if filters.action:
         qs = qs.filter(action=filters.action)
     if filters.since:

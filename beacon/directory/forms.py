@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.search import SearchField
 from beacon.directory import curation, selectors
 from beacon.directory.models import CapacityStatus, RecoveryResidenceLevel
 
@@ -342,9 +343,7 @@ class VerifyForm(forms.Form):
 
 
 class CurationSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Find an entry (name, organization or phone)"), required=False, max_length=200
-    )
+    q = SearchField(label=_("Find an entry (name, organization or phone)"))
 
 
 class MergeForm(forms.Form):

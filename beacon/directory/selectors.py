@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from beacon.core.search import search_words
 from beacon.directory import hsds
 from beacon.directory.models import Address, Location, Phone, Schedule, Service, ServiceAtLocation
 from beacon.organizations.models import Organization
@@ -222,7 +223,7 @@ def services_for_curation(*, member, words: str = "") -> QuerySet[Service]:
     from beacon.directory.permissions import services_curatable_by
 
     qs = services_curatable_by(member).filter(merged_into__isnull=True)
-    for word in words.split()[:8]:
+    for word in search_words(words):
         qs = qs.filter(
             Q(name__icontains=word)
             | Q(organization__name__icontains=word)
@@ -448,9 +449,9 @@ def duplicate_candidates(*, member, service: Service, words: str = "") -> list[S
         .exclude(pk=service.pk)
         .select_related("organization", "curator")
     )
-    if words.strip():
+    if search_words(words):
         qs = live
-        for word in words.split()[:8]:
+        for word in search_words(words):
             qs = qs.filter(Q(name__icontains=word) | Q(organization__name__icontains=word))
         return list(qs.order_by("name", "pk")[:CURATION_PAGE_SIZE])
     phones, streets = _contacts([service.pk])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from beacon.core.access import require_role
 from beacon.core.edits import save_edit
 from beacon.core.forms import apply_validation_error
+from beacon.core.search import SearchBox
 from beacon.directory import curation, selectors
 from beacon.directory.forms import (
     CurationSearchForm,
@@ -196,15 +197,18 @@ def merge(request, service_id):
     duplicate = selectors.service_get_for_curator(member=member, pk=service_id, for_write=True)
     keep_id = request.POST.get("keep") or request.GET.get("keep")
     if not keep_id:
-        words = (request.GET.get("q") or "").strip()[:200]
+        search = SearchBox(request.GET if "q" in request.GET else None)
         return render(
             request,
             "directory/merge_choose.html",
             {
                 "service": duplicate,
-                "words": words,
-                "candidates": selectors.duplicate_candidates(
-                    member=member, service=duplicate, words=words
+                "words": request.GET.get("q", "") if search.error else search.text,
+                "search_error": search.error,
+                "candidates": []
+                if search.error
+                else selectors.duplicate_candidates(
+                    member=member, service=duplicate, words=search.text
                 ),
             },
         )

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
+from beacon.core.search import SearchText, api_search_text
 from beacon.findhelp import selectors
 
 router = Router(tags=["directory"])
@@ -121,8 +122,16 @@ class OrganizationOut(Schema):
     services: list[dict]
 
 
+# A term's code or id, a language's name or code: matched against stored text like the words.
+FilterText = api_search_text(max_chars=100)
+
+
 class SearchParams(Schema):
-    q: str = Field("", max_length=200, description="Words in names, descriptions, terms.")
+    q: SearchText = Field(
+        "",
+        description="Words in names, descriptions, terms: at most 200 characters and 12 words "
+        "(more is refused, 422). Control characters are ignored.",
+    )
     zip: str = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
     miles: float = Field(
         selectors.DEFAULT_MILES,
@@ -130,9 +139,9 @@ class SearchParams(Schema):
         le=250,
         description="With `zip`: the radius. Beyond 25 miles only the nearest 1,000 are counted.",
     )
-    service_type: str = Field("", description="A taxonomy term's code or id.")
+    service_type: FilterText = Field("", description="A taxonomy term's code or id.")
     payment: str = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
-    language: str = Field("", description="A language name or code.")
+    language: FilterText = Field("", description="A language name or code.")
     population: str = Field("", description="One of: " + ", ".join(selectors.POPULATIONS))
     open_now: bool = False
     same_day: bool = False

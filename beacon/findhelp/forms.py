@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.search import SearchField
 from beacon.findhelp import selectors
 from beacon.findhelp.models import ProblemKind
 
@@ -16,7 +17,7 @@ ZIP_RE = r"^\d{5}$"
 class SearchForm(forms.Form):
     """The Find Help search: a plain GET form, so it works without JavaScript."""
 
-    q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=200)
+    q = SearchField(label=_("What are you looking for?"))
     zip = forms.RegexField(
         label=_("ZIP code"),
         regex=ZIP_RE,

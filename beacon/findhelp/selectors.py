@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.access import load_visible
+from beacon.core.search import normalize, search_words
 from beacon.directory.models import (
     Attribute,
     Language,
@@ -64,7 +65,6 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MILES_CHOICES = (1, 5, 10, 25, 50, 100)
 DEFAULT_MILES = 10
-MAX_WORDS = 8
 # Ids of the documents whose text the FTS5 table (migration findhelp/0004) matches; the one
 # parameter is the FTS5 query, built by _fts_query() from quoted words only.
 FTS_MATCH = "SELECT rowid FROM findhelp_search_fts WHERE findhelp_search_fts MATCH %s"
@@ -341,12 +341,14 @@ def public_services() -> QuerySet[Service]:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.split() if w][:MAX_WORDS]
+    """The words searched for, folded: normalized and bounded (beacon.core.search), so neither
+    FTS5 nor LIKE ever sees a NUL, a control character or more than MAX_WORDS words."""
+    return [fold(w) for w in search_words(text)]
 
 
 def _term_ids(value: str) -> list:
     """A service type given as a taxonomy term's code or id, with its child terms."""
-    value = value.strip()
+    value = normalize(value)
     try:
         match = Q(pk=uuid.UUID(value))
     except ValueError:
@@ -390,8 +392,9 @@ def _filters(query: SearchQuery, now: datetime, *, doc: str) -> Q | None:
         q &= tagged
     if query.payment in PAYMENTS:
         q &= Q(**{PAYMENTS[query.payment][1]: True})
-    if query.language.strip():
-        q &= Q(languages__contains=f"|{fold(query.language.strip())}|")
+    language = normalize(query.language)
+    if language:
+        q &= Q(languages__contains=f"|{fold(language)}|")
     if query.population:
         q &= Q(populations__contains=f"|{query.population}|")
     if query.same_day:
@@ -438,7 +441,7 @@ def _documents_page(query: SearchQuery, now: datetime, start: int, end: int) -> 
     if q is None:
         return 0, []
     filtered = SearchDocument.objects.filter(q)
-    words = [fold(w) for w in _words(query.words)]
+    words = _words(query.words)
     fts = _fts_query(words) if connection.vendor == "sqlite" else ""
     by_name = ("sort_name", "pk")
     if fts:
@@ -537,12 +540,13 @@ def _places(
     q = _filters(query, now, doc="document_id")
     if q is None:
         return None
-    words = [fold(w) for w in _words(query.words)]
+    words = _words(query.words)
     fts = _fts_query(words) if connection.vendor == "sqlite" else ""
     if fts and within > FTS_BEYOND_MILES:
         # Far and wide, most places are in the box: the FTS5 index finds the words faster.
         fts_ids = RawSQL(FTS_MATCH, [fts])  # noqa: S611 - constant SQL, one parameter
-        q &= Q(document_id__in=fts_ids) & _contains([w for w in words if len(w) < 3], "text")
+        short = [w for w in words if len(w) < 3]
+        q &= Q(document_id__in=fts_ids) & _contains(short, "document__text")
     else:
         q &= _contains(words, "document__text")
     dot = F("x") * x0 + F("y") * y0 + F("z") * z0

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
 from beacon.core.access import staff_member
+from beacon.core.search import SearchText
 from beacon.participants import permissions, selectors, services
 from beacon.participants.models import (
     DischargeReason,
@@ -182,7 +183,11 @@ class ParticipantPage(Schema):
 
 
 class ParticipantQuery(Schema):
-    q: str = Field("", description="Name, preferred name, phone, record number or id.")
+    q: SearchText = Field(
+        "",
+        description="Name, preferred name, phone, record number or id: at most 200 characters "
+        "and 12 words (more is refused, 422).",
+    )
     status: str = Field("active", pattern="^(active|discharged|all)$")
     mine: bool = Field(False, description="Only your own caseload.")
     limit: int = Field(50, ge=1, le=200)
@@ -203,7 +208,9 @@ def _populations(member, ids: list[UUID] | None):
     return found
 
 
-@router.get("", response={200: ParticipantPage, 403: Error}, summary="Search participants")
+@router.get(
+    "", response={200: ParticipantPage, 403: Error, 422: Error}, summary="Search participants"
+)
 def list_participants(request, q: Query[ParticipantQuery]):
     member = staff_member(request)
     qs = selectors.participant_search(member=member, query=q.q, status=q.status, mine_only=q.mine)

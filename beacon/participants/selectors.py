@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from beacon.audit.models import AuditEvent
 from beacon.core.access import load_visible
+from beacon.core.search import search_words
 from beacon.organizations.models import Membership
 from beacon.participants.models import (
     CaseloadAssignment,
@@ -54,10 +55,13 @@ def participant_search(
         qs = qs.filter(discharged_on__isnull=True)
     elif status == "discharged":
         qs = qs.filter(discharged_on__isnull=False)
-    query = (query or "").strip()
+    # Normalized and bounded (beacon.core.search): no NUL, at most MAX_WORDS words, whoever
+    # calls. Pages and the API refuse more with an error naming the field before this.
+    words = search_words(query)
+    query = " ".join(words)
     if query:
         condition = Q()
-        for word in query.split():
+        for word in words:
             condition &= (
                 Q(given_name__icontains=word)
                 | Q(family_name__icontains=word)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from beacon.core.access import require_member, require_role
 from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
+from beacon.core.search import SearchBox
 from beacon.organizations.models import Role
 from beacon.participants import permissions, selectors, services
 from beacon.participants.forms import (
@@ -31,21 +32,29 @@ def participant_list(request):
     member = request.member
     if not member.is_staff_role:
         raise PermissionDenied
-    query = request.GET.get("q", "")
+    search = SearchBox(request.GET if "q" in request.GET else None)
     status = request.GET.get("status", "active")
     mine = request.GET.get("mine") == "1"
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows, has_next = selectors.participant_list_page(
-        member=member, query=query, status=status, mine_only=mine, page=page, page_size=PAGE_SIZE
-    )
+    rows, has_next = [], False
+    if not search.error:  # else nothing was searched for: no list that looks like an answer
+        rows, has_next = selectors.participant_list_page(
+            member=member,
+            query=search.text,
+            status=status,
+            mine_only=mine,
+            page=page,
+            page_size=PAGE_SIZE,
+        )
     context = {
         "participants": rows,
         "has_next": has_next,
         "page": page,
-        "q": query,
+        "q": request.GET.get("q", "") if search.error else search.text,
+        "search_error": search.error,
         "status": status,
         "mine": mine,
         "can_enroll": permissions.can_enroll_participants(member),

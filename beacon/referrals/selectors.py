@@ -188,13 +188,14 @@ def service_search(*, query: str, limit: int = 20):
     referral form. The directory is shared across Beacon: anyone on staff may search it."""
     from django.db.models import Q
 
+    from beacon.core.search import search_words
     from beacon.directory.models import Service
 
-    query = (query or "").strip()
-    if not query:
+    words = search_words(query)
+    if not words:
         return []
     condition = Q()
-    for word in query.split()[:6]:
+    for word in words:
         condition &= Q(name__icontains=word) | Q(organization__name__icontains=word)
     return list(
         Service.objects.filter(condition)

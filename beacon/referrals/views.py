@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from beacon.core.access import require_member, require_role
 from beacon.core.concurrency import StaleVersion
 from beacon.core.forms import apply_validation_error
+from beacon.core.search import SearchBox
 from beacon.organizations.models import STAFF_ROLES
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
@@ -30,7 +31,8 @@ def referral_new(request, participant_id):
     participant = participant_get_for_member(member=member, pk=participant_id)
     if not can_refer(member, participant):
         raise PermissionDenied
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    search = SearchBox({"q": request.GET.get("q") or request.POST.get("q") or ""})
+    query = search.text
     service_id = request.GET.get("service") or request.POST.get("service")
     service = selectors.service_get(pk=service_id) if service_id else None
     status = 200
@@ -62,7 +64,8 @@ def referral_new(request, participant_id):
         {
             "form": form,
             "participant": participant,
-            "query": query,
+            "query": request.GET.get("q") or request.POST.get("q") or "" if search.error else query,
+            "search_error": search.error,
             "service": service,
             "results": selectors.service_search(query=query) if query and not service else [],
         },

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
 from beacon.core.concurrency import save_versioned
+from beacon.core.mail import mail_send
 from beacon.organizations.models import Membership
 from beacon.workforce import permissions
 from beacon.workforce.models import (
@@ -669,9 +669,7 @@ def _email_after_commit(credential: PeerCredential, days_left: int, path: str) -
         "days": days_left,
     }
     message = render_to_string("workforce/email/renewal.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
-    )
+    mail_send(to=email, subject=subject, body=message)
 
 
 def hours_log_exported(

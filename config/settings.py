@@ -347,7 +347,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # "mail" apart, so `beacon worker --queue mail` can send email while an import runs.
+        "QUEUES": ["default", "mail"],
     }
 }
 # Uploaded directory imports are kept here, one folder per import.

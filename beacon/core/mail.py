@@ -33,8 +33,10 @@ logger = logging.getLogger("beacon.mail")
 # Seconds before each new try after a failure (1 min, 5 min, 30 min, 2 h): five tries in all.
 RETRY_DELAYS = (60, 300, 1800, 7200)
 ATTEMPTS = len(RETRY_DELAYS) + 1
-# Ahead of anything else waiting in the queue (a directory import), so a crisis flag's email is
-# not queued behind one. An import already running is not interrupted.
+# A queue of its own, so a worker that only sends email (`beacon worker --queue mail`, which
+# `beacon demo` runs) is never held up by a long directory import; and ahead of anything else
+# waiting when one worker runs every queue (an import already running is not interrupted).
+QUEUE = "mail"
 PRIORITY = 50
 
 
@@ -69,10 +71,10 @@ def mail_send(*, to: str, subject: str, body: str) -> None:
 
 
 def _enqueue(sealed: str, *, attempt: int, run_after=None) -> None:
-    mail_send_task.using(priority=PRIORITY, run_after=run_after).enqueue(sealed, attempt)
+    mail_send_task.using(run_after=run_after).enqueue(sealed, attempt)
 
 
-@task()
+@task(queue_name=QUEUE, priority=PRIORITY)
 def mail_send_task(sealed: str, attempt: int = 1) -> None:
     """One try at sending a queued message; after a failure the next try is queued (RETRY_DELAYS
     later) and this one is recorded as failed."""

@@ -134,9 +134,10 @@ def test_the_code_step_expires(client, pat):
     assert response.url == reverse("accounts:login")
 
 
-def test_password_reset_does_not_bypass_mfa(client, pat):
+def test_password_reset_does_not_bypass_mfa(client, pat, django_capture_on_commit_callbacks):
     _device, _codes = _enrol(pat)
-    client.post(reverse("accounts:password_reset"), {"email": "pat@harbor.test"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "pat@harbor.test"})
     assert mail.outbox == []  # queued: `beacon worker` sends it
     run_worker()
     assert len(mail.outbox) == 1

@@ -187,8 +187,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     connections.close_all()
     sys.stdout.flush()
-    # The web server and the task worker (background directory imports) side by side: Ctrl-C
-    # stops both; if either stops by itself, so does the other (beacon/supervisor.py).
+    # The web server and the task workers side by side: one for every queue (directory imports,
+    # email) and one for email alone, so email is not held up by a long import. Ctrl-C stops
+    # them all; if one stops by itself, so do the others (beacon/supervisor.py).
     return supervise(
         {
             "web server": [
@@ -199,6 +200,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "config.wsgi:application",
             ],
             "task worker": [sys.executable, "-m", "beacon.cli", "worker"],
+            "mail worker": [sys.executable, "-m", "beacon.cli", "worker", "--queue", "mail"],
         }
     )
 
@@ -259,6 +261,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # No autoreload, even with BEACON_DEBUG: a reload would cut a running import short.
     call_command(
         "db_worker",
+        queue_name=args.queue,
         interval=args.interval,
         batch=args.batch,
         reload=False,
@@ -509,10 +512,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser(
         "worker",
-        help="run background tasks (large directory imports)",
-        description="Run the tasks queued in the database (django-tasks), such as directory "
-        "imports started in the browser or with `beacon directory import --background`. "
+        help="run background tasks (email, large directory imports)",
+        description="Run the tasks queued in the database (django-tasks): every email Beacon "
+        "sends, and directory imports started in the browser or with "
+        "`beacon directory import --background`. "
         "Ctrl-C or SIGTERM lets the running task finish first; a second one stops it.",
+    )
+    worker.add_argument(
+        "--queue",
+        default="*",
+        choices=["*", "default", "mail"],
+        help="only this queue: `mail` (email) or `default` (directory imports); default: all",
     )
     worker.add_argument(
         "--interval",

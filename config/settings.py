@@ -310,6 +310,9 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("BEACON_EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds one try at sending waits for the mail server. Email is sent by `beacon worker`, never by
+# a page, and a failed try is tried again later (beacon/core/mail.py).
+EMAIL_TIMEOUT = env_int("BEACON_EMAIL_TIMEOUT", 10, minimum=1)
 # Beacon's public address, for links in email sent outside a request (the demo, commands).
 BEACON_SITE_URL = env_str("BEACON_SITE_URL").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("BEACON_DEFAULT_FROM_EMAIL", "Beacon <beacon@localhost>")
@@ -339,12 +342,13 @@ if not PRODUCTION:
     WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Background tasks (large directory imports): queued in the database, run by `beacon worker`,
+# Background tasks (email, large directory imports): queued in the database, run by `beacon worker`,
 # so no other server is needed (docs/directory-imports.md).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # "mail" apart, so `beacon worker --queue mail` can send email while an import runs.
+        "QUEUES": ["default", "mail"],
     }
 }
 # Uploaded directory imports are kept here, one folder per import.

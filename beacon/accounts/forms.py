@@ -1,6 +1,10 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from beacon.core.mail import mail_send
 
 
 class SignInForm(forms.Form):
@@ -83,3 +87,21 @@ class NewAccountForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with its message queued for `beacon worker` instead of sent while the
+    page waits (beacon/core/mail.py): a slow mail server neither holds the page nor, by its
+    answer time, tells whether the address has an account."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        mail_send(to=to_email, subject=subject, body=render_to_string(email_template_name, context))

@@ -21,6 +21,7 @@ from beacon.accounts import selectors, services
 from beacon.accounts.forms import (
     MfaCodeForm,
     MfaEnrolForm,
+    PasswordResetForm,
     ProfileForm,
     SignInForm,
     TokenCreateForm,
@@ -111,6 +112,7 @@ def sign_out(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

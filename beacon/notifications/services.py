@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
+from beacon.core.mail import mail_send
 from beacon.notifications.models import Notification, NotificationKind
 from beacon.organizations.models import Membership, Role
 
@@ -46,7 +46,7 @@ def notify_crisis(
 ) -> list[Notification]:
     """Tell the organization's supervisors at once that a crisis flag was raised.
 
-    In Beacon: a notification linking to the encounter. By email, after commit: only that a
+    In Beacon: a notification linking to the encounter. By email, queued after commit: only that a
     flag was raised and a link: no name, no note, nothing about anyone's health, since email
     leaves Beacon's protection.
     """
@@ -74,14 +74,10 @@ def notify_crisis(
     context = {"organization": organization, "link": _absolute(path, build_url)}
     subject = _("Beacon: a crisis flag was raised")
     message = render_to_string("notifications/email/crisis.txt", context)
-    emails = [u.email for u in recipients if u.email]
-
-    def send() -> None:
-        # One message each: recipients do not see who else was told.
-        for email in emails:
-            send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
-
-    transaction.on_commit(send)
+    # One message each (recipients do not see who else was told), sent in the background once
+    # the encounter is saved: a slow mail server never holds up or fails the page.
+    for user in recipients:
+        mail_send(to=user.email, subject=subject, body=message)
     return notifications
 
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,7 @@ from beacon.accounts import services as account_services
 from beacon.accounts.models import User, normalize_email
 from beacon.api import services as api_services
 from beacon.audit.services import changed_fields, record_event
+from beacon.core.mail import mail_send
 from beacon.organizations.models import Invitation, Membership, Organization, Role
 
 INVITATION_DAYS = 7
@@ -261,13 +261,10 @@ def invitation_send(
             "link": link,
             "days": INVITATION_DAYS,
         }
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=_("You're invited to join %(org)s on Beacon") % {"org": organization.name},
-                message=render_to_string("organizations/email/invitation.txt", context),
-                from_email=None,
-                recipient_list=[email],
-            )
+        mail_send(
+            to=email,
+            subject=_("You're invited to join %(org)s on Beacon") % {"org": organization.name},
+            body=render_to_string("organizations/email/invitation.txt", context),
         )
     return invitation
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
+from beacon.core import storage
 from beacon.core.concurrency import save_versioned
+from beacon.core.mail import mail_send
 from beacon.organizations.models import Membership
 from beacon.workforce import permissions
 from beacon.workforce.models import (
@@ -37,11 +38,7 @@ from beacon.workforce.models import (
 REMINDER_DAYS = (90, 30, 7)
 CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
 # What a certificate may be, recognized by its first bytes (not by its name).
-CERTIFICATE_TYPES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-}
+CERTIFICATE_TYPES = (storage.PDF, storage.PNG, storage.JPEG)
 NOTE_LIMIT = 4000
 MAX_TRAINING_HOURS = 500
 
@@ -347,10 +344,17 @@ def certificate_check(upload: Upload) -> tuple[str, str]:
                 }
             }
         )
-    for magic, kind in CERTIFICATE_TYPES.items():
-        if upload.content.startswith(magic):
-            return kind
-    raise ValidationError({"certificate": _("Upload the certificate as a PDF, PNG or JPEG file.")})
+    kind = storage.file_type_of(upload.content[: storage.SIGNATURE_BYTES])
+    if kind not in CERTIFICATE_TYPES:
+        raise ValidationError(
+            {
+                "certificate": _(
+                    "This file is not a PDF, PNG or JPEG (whatever its name says). Upload the "
+                    "certificate as a PDF, PNG or JPEG file."
+                )
+            }
+        )
+    return kind.content_type, kind.extension
 
 
 def hours_to_minutes(values: dict[str, Any]) -> dict[str, int]:
@@ -420,11 +424,13 @@ def _store_certificate(training: Training, upload: Upload) -> None:
 
     content_type, extension = certificate_check(upload)
     old = training.certificate.name if training.certificate else ""
-    # A random name: the person's file name is kept only as the download's name.
+    # A random name on disk; the person's file name is kept only as far as its stem, with the
+    # extension of what the file is ("report.html" holding a PDF is shown as "report.pdf").
     training.certificate.save(
         f"{uuid.uuid4().hex}{extension}", ContentFile(upload.content), save=False
     )
-    training.certificate_name = (upload.name or f"certificate{extension}")[-200:]
+    kind = storage.file_type_of(upload.content[: storage.SIGNATURE_BYTES])
+    training.certificate_name = storage.download_name(upload.name, kind, default="certificate")
     training.certificate_type = content_type
     if old:
         _remove_file_after_commit(training.certificate.storage, old)
@@ -669,9 +675,7 @@ def _email_after_commit(credential: PeerCredential, days_left: int, path: str) -
         "days": days_left,
     }
     message = render_to_string("workforce/email/renewal.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
-    )
+    mail_send(to=email, subject=subject, body=message)
 
 
 def hours_log_exported(

@@ -8,14 +8,17 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.core.access import require_role
 from beacon.core.edits import Edit, save_edit
+from beacon.core.storage import uploaded_file_response
 from beacon.organizations.models import STAFF_ROLES, Role
 from beacon.workforce import permissions, selectors, services
 from beacon.workforce.forms import (
@@ -339,15 +342,8 @@ def certificate(request, training_id):
         handle = training.certificate.open("rb")
     except FileNotFoundError:
         raise Http404("The certificate file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=training.certificate_name or "certificate",
-        content_type=training.certificate_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    # Named and typed from the file's own bytes, never from the name it was uploaded under.
+    return uploaded_file_response(handle, name=training.certificate_name, default="certificate")
 
 
 # The hours log ------------------------------------------------------------------------------------
@@ -385,8 +381,11 @@ def _log_csv(request, person):
         return _log_page(request, person)
     services.hours_log_exported(member=request.member, person=person, start=log.start, end=log.end)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = (person.user.name or "hours").replace(" ", "-").lower()
-    response["Content-Disposition"] = f'attachment; filename="hours-log-{name}.csv"'
+    # Quoted by Django: a name with quotes or accents still makes one well-formed header.
+    name = slugify(person.user.name) or "hours"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"hours-log-{name}.csv"
+    )
     writer = csv.writer(response)
     writer.writerow(["date", "category", "domain", "minutes", "hours", "description", "source"])
     for item in log.items:

@@ -219,6 +219,11 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
         while "Starting worker" not in log_path.read_text() and time.monotonic() < deadline:
             time.sleep(0.5)
         assert "Starting worker" in log_path.read_text(), log_path.read_text()
+        # And a second one for email alone (issue 14: email never waits behind an import).
+        deadline = time.monotonic() + 20
+        while "queues=mail" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "queues=mail" in log_path.read_text(), log_path.read_text()
     finally:
         process.send_signal(signal.SIGINT)
         try:

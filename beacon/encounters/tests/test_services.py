@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
 from beacon.core.concurrency import StaleVersion
+from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter, EncounterRevision
 from beacon.encounters.services import encounter_correct
 from beacon.encounters.tests.factories import log, member_of
@@ -169,6 +170,8 @@ def test_a_crisis_flag_tells_the_supervisors(
     assert "Jordan" not in notification.title
     assert not Notification.objects.filter(recipient__in=[pat, quinn, olive, ada]).exists()
 
+    assert mail.outbox == []  # queued: `beacon worker` sends it
+    run_worker()
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [sam.email]
@@ -203,6 +206,7 @@ def test_without_supervisors_the_organization_admins_are_told(
         log(peer, participant, crisis_flag=True)
     assert [n.recipient for n in Notification.objects.all()] == [admin]
     assert inactive_supervisor not in [n.recipient for n in Notification.objects.all()]
+    run_worker()
     assert [m.to for m in mail.outbox] == [[admin.email]]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
+from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter, EncounterRevision
 from beacon.encounters.services import encounter_correct
 from beacon.encounters.tests.factories import log, member_of
@@ -372,6 +373,7 @@ def test_a_crisis_flag_from_the_page_emails_an_absolute_link(
         )
     encounter = Encounter.objects.get()
     assert response.status_code == 302
+    run_worker()
     [email] = mail.outbox
     assert f"http://testserver/encounters/{encounter.pk}/" in email.body
     assert "suicide" not in email.body and "Jordan" not in email.body

@@ -8,6 +8,7 @@ from django.urls import reverse
 from beacon.accounts.models import User
 from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
+from beacon.core.tests.worker import run_worker
 from beacon.organizations.models import Invitation, Membership, Role
 from beacon.organizations.services import invitation_send
 from beacon.organizations.tests.factories import MembershipFactory
@@ -255,6 +256,7 @@ def test_invitation_by_email_creates_the_account_and_membership(
             reverse("organizations:invite"), {"email": "New.Peer@Example.test", "role": "peer"}
         )
     assert response.status_code == 302
+    run_worker()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.peer@example.test"]

@@ -9,6 +9,7 @@ from django.core import mail
 
 from beacon.audit.models import AuditEvent
 from beacon.cli import main
+from beacon.core.tests.worker import run_worker
 from beacon.notifications.models import Notification
 from beacon.workforce import services
 from beacon.workforce.tests.factories import credential
@@ -55,6 +56,7 @@ def test_each_threshold_is_sent_once(certified, pat, django_capture_on_commit_ca
     assert run(7) == 1
     assert run(1) == 0
     assert Notification.objects.filter(recipient=pat, kind="credential").count() == 3
+    run_worker()
     assert len(mail.outbox) == 3
     assert all(m.to == [pat.email] for m in mail.outbox)
     assert "expires on" in mail.outbox[0].body and "/workforce/progress/" in mail.outbox[0].body

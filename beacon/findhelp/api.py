@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Page, Text
 from beacon.findhelp import selectors
 
 router = Router(tags=["directory"])
@@ -122,22 +122,22 @@ class OrganizationOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = Field("", max_length=200, description="Words in names, descriptions, terms.")
-    zip: str = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
+    q: Text(200) = Field("", description="Words in names, descriptions, terms.")
+    zip: Text(5) = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
     miles: float = Field(
         selectors.DEFAULT_MILES,
         gt=0,
         le=250,
         description="With `zip`: the radius. Beyond 25 miles only the nearest 1,000 are counted.",
     )
-    service_type: str = Field("", description="A taxonomy term's code or id.")
-    payment: str = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
-    language: str = Field("", description="A language name or code.")
-    population: str = Field("", description="One of: " + ", ".join(selectors.POPULATIONS))
+    service_type: Text(100) = Field("", description="A taxonomy term's code or id.")
+    payment: Text(20) = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
+    language: Text(100) = Field("", description="A language name or code.")
+    population: Text(100) = Field("", description="One of: " + ", ".join(selectors.POPULATIONS))
     open_now: bool = False
     same_day: bool = False
     moud: bool = False
-    page: int = Field(1, ge=1)
+    page: Page = 1
     page_size: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 

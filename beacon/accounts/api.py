@@ -16,7 +16,7 @@ from beacon.accounts import services
 from beacon.api import selectors as api_selectors
 from beacon.api import services as api_services
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Text
 from beacon.core.net import client_ip
 from beacon.organizations.selectors import current_membership, memberships_of_user
 
@@ -24,15 +24,15 @@ router = Router(tags=["auth"])
 
 
 class TokenRequest(Schema):
-    email: str = Field(..., max_length=254)
-    password: str = Field(..., max_length=4096)
-    otp: str | None = Field(
+    email: Text(254)
+    password: Text(4096)
+    otp: Text(64) | None = Field(
         None, description="Code from the authenticator app (or a recovery code), if enrolled."
     )
     organization: UUID | None = Field(
         None, description="Organization the token acts in; default: the one last used."
     )
-    name: str = Field("", max_length=100, description="What the token is for.")
+    name: Text(100) = Field("", description="What the token is for.")
 
 
 class TokenCreated(Schema):

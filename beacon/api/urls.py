@@ -11,7 +11,8 @@ api = NinjaAPI(
     description=(
         "Beacon's JSON API. Authenticate with `Authorization: Bearer <token>` "
         "(POST /api/v1/auth/token) or, from the browser, the signed-in session. "
-        'Errors always have the shape {"error": {"code", "message", "details"}}.'
+        'Errors always have the shape {"error": {"code", "message", "details"}}, with at most '
+        '20 details and, beyond them, "more": how many there were.'
     ),
     auth=[bearer_token, session_cookie],
     urls_namespace="api",

@@ -9,23 +9,28 @@ assessments is recorded in the audit trail as a view of the participant's record
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+import annotated_types
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import DB_INT_MAX, Error, Integer, Items, ModelText, Text
 from beacon.assessments import selectors, services
-from beacon.assessments.models import Instrument, ItemKind
+from beacon.assessments.models import Instrument, ItemKind, Questionnaire
 from beacon.assessments.permissions import can_manage_questionnaires
 from beacon.core.access import staff_member
 from beacon.participants.models import StageOfChange
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
+
+#: One answer as sent: a number, yes/no, or words (checked against the item by the service).
+Answer = bool | Integer(ge=-DB_INT_MAX, le=DB_INT_MAX) | float | Text(services.MAX_TEXT_ANSWER)
+ItemKey = Text(50)
 
 router = Router(tags=["assessments"])
 questionnaires_router = Router(tags=["questionnaires"])
@@ -38,7 +43,11 @@ class AssessmentIn(Schema):
     participant: UUID
     instrument: Instrument
     administered_on: date | None = Field(None, description="The day it was done; default today.")
-    answers: dict[str, Any] | list[Any] | None = Field(
+    answers: (
+        Annotated[dict[ItemKey, Answer | None], annotated_types.MaxLen(services.MAX_ITEMS)]
+        | Items(Answer | None, services.MAX_ITEMS)
+        | None
+    ) = Field(
         None,
         description=(
             'barc10: {"1": 5, ..., "10": 6} or a list of 10 in item order, each 1 (strongly '
@@ -49,8 +58,8 @@ class AssessmentIn(Schema):
     questionnaire: UUID | None = Field(
         None, description="questionnaire: its id; answers go to its current published version."
     )
-    notes: str = Field("", max_length=5000)
-    total: Any = Field(
+    notes: Text(5000) = ""
+    total: Answer | None = Field(
         None,
         description="Not accepted: Beacon computes the total. Sending one is refused (422).",
     )
@@ -169,15 +178,16 @@ def get_assessment(request, assessment_id: UUID):
 
 
 class ItemIn(Schema):
-    key: str = Field(
+    key: ItemKey = Field(
         "",
-        max_length=50,
         description="lowercase letters, digits and _; made from the text when empty. Keep a "
         "question's key across versions when its meaning stays the same.",
     )
-    text: str = Field(..., max_length=500)
+    text: Text(500)
     kind: ItemKind
-    choices: list[str] = Field(default_factory=list, description="kind choice: 2 to 20.")
+    choices: Items(Text(500), services.MAX_CHOICES) = Field(
+        default_factory=list, description=f"kind choice: 2 to {services.MAX_CHOICES}."
+    )
     min: float | None = Field(None, description="kind number: lowest allowed.")
     max: float | None = Field(None, description="kind number: highest allowed.")
     required: bool = False
@@ -208,13 +218,13 @@ class QuestionnaireOut(Schema):
 
 
 class QuestionnaireIn(Schema):
-    name: str = Field(..., max_length=120)
-    description: str = ""
-    items: list[ItemIn] = Field(..., max_length=services.MAX_ITEMS)
+    name: Text(120)
+    description: ModelText(Questionnaire, "description") = ""
+    items: Items(ItemIn, services.MAX_ITEMS)
 
 
 class VersionIn(Schema):
-    items: list[ItemIn] = Field(..., max_length=services.MAX_ITEMS)
+    items: Items(ItemIn, services.MAX_ITEMS)
 
 
 def _items(items: list[ItemIn]) -> list[dict]:

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
-from beacon.api.schemas import Error, utc
+from beacon.api.schemas import DB_BIGINT_MAX, Error, Integer, ModelText, utc
+from beacon.audit.models import AuditEvent
 from beacon.audit.selectors import ACTOR_MAX_CHARS, MAX_PAGE, AuditFilters, audit_event_page
 from beacon.core.search import api_search_text
 from beacon.organizations.permissions import is_org_admin
@@ -42,12 +43,16 @@ class AuditQuery(Schema):
     actor: ActorText = Field(
         "", description="Email of the person (or part of it), at most 254 characters."
     )
-    action: str = Field("", description="Exact action, e.g. auth.login_failed.")
+    action: ModelText(AuditEvent, "action") = Field(
+        "", description="Exact action, e.g. auth.login_failed."
+    )
     since: datetime | None = Field(
         None, description="From this time (inclusive; ISO 8601, UTC unless an offset is given)."
     )
     until: datetime | None = Field(None, description="Until this time (exclusive).")
-    before: int | None = Field(None, description="Only entries older than this id (paging).")
+    before: Integer(ge=0, le=DB_BIGINT_MAX) | None = Field(
+        None, description="Only entries older than this id (paging)."
+    )
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
     @field_validator("since", "until")

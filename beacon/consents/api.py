@@ -12,9 +12,9 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Items, ModelText, Text
 from beacon.consents import selectors, services
-from beacon.consents.models import ConsentKind, ConsentStatus, ExpiryKind, SignatureMethod
+from beacon.consents.models import Consent, ConsentKind, ConsentStatus, ExpiryKind, SignatureMethod
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 
@@ -22,30 +22,29 @@ router = Router(tags=["consents"])
 
 
 class RecipientIn(Schema):
-    name: str = Field(..., max_length=200, description="A person or organization.")
-    description: str = Field(
-        "", max_length=200, description="Their role or organization, e.g. probation officer."
+    name: Text(200) = Field(..., description="A person or organization.")
+    description: Text(200) = Field(
+        "", description="Their role or organization, e.g. probation officer."
     )
 
 
 class ConsentIn(Schema):
     kind: ConsentKind
-    recipients: list[RecipientIn] = Field(
+    recipients: Items(RecipientIn, 30) = Field(
         default_factory=list,
-        max_length=30,
         description=(
             "Who may receive the information. Required for specific-recipient and SUD "
             "counseling notes consents; a treatment, payment and operations consent without "
             "recipients names the organization itself."
         ),
     )
-    information_description: str = Field(
+    information_description: ModelText(Consent, "information_description") = Field(
         ..., description="How much and what kind of information may be shared, specifically."
     )
-    purpose: str = Field(..., description="Why the information may be shared.")
-    discloser: str = Field(
-        "", max_length=200, description="Who may share it; default: the organization."
+    purpose: ModelText(Consent, "purpose") = Field(
+        ..., description="Why the information may be shared."
     )
+    discloser: Text(200) = Field("", description="Who may share it; default: the organization.")
     expiry_kind: ExpiryKind = Field(
         ...,
         description="'end_of_treatment' and 'none' only for treatment, payment and operations.",
@@ -53,16 +52,16 @@ class ConsentIn(Schema):
     expires_on: date | None = Field(
         None, description="With expiry_kind 'date': the last day it is valid (today or later)."
     )
-    expiry_event: str = Field(
-        "", max_length=200, description="With expiry_kind 'event': the event that ends it."
+    expiry_event: Text(200) = Field(
+        "", description="With expiry_kind 'event': the event that ends it."
     )
-    revocation_instructions: str = Field(
+    revocation_instructions: ModelText(Consent, "revocation_instructions") = Field(
         "", description="How to revoke it; default: the organization's plain-words text."
     )
-    signed_name: str = Field(..., max_length=200, description="The signer's typed name.")
+    signed_name: Text(200) = Field(..., description="The signer's typed name.")
     signed_on: date = Field(..., description="The day it was signed (not in the future).")
-    signer_relationship: str = Field(
-        "", max_length=100, description="When someone signs for the participant, e.g. guardian."
+    signer_relationship: Text(100) = Field(
+        "", description="When someone signs for the participant, e.g. guardian."
     )
     signature_method: SignatureMethod = SignatureMethod.IN_PERSON
 
@@ -71,7 +70,7 @@ class RevokeIn(Schema):
     recipient: UUID | None = Field(
         None, description="Revoke for this recipient only; without it, for every recipient."
     )
-    note: str = Field("", max_length=300, description="How the participant asked to revoke it.")
+    note: Text(300) = Field("", description="How the participant asked to revoke it.")
 
 
 class RecipientOut(Schema):

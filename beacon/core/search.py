@@ -136,6 +136,10 @@ class SearchBox(forms.Form):
         return " ".join(self.errors.get("q", [])) if self.is_bound else ""
 
 
+#: The OpenAPI mark of a text that is normalized (control characters removed) before it is used.
+NORMALIZED_MARK = "x-beacon-normalized"
+
+
 def _api_clean(max_chars: int, max_words: int):
     def check(value: str) -> str:
         try:
@@ -152,7 +156,10 @@ def api_search_text(*, max_chars: int = MAX_CHARS, max_words: int = MAX_WORDS):
     return Annotated[
         str,
         _api_clean(max_chars, max_words),
-        Field(json_schema_extra={"maxLength": max_chars}),
+        # Search text is not refused for a NUL or another control character: they are removed
+        # before it is matched (the OpenAPI walk, beacon/api/tests/test_openapi_bounds.py, reads
+        # this mark in place of a pattern that refuses NUL).
+        Field(json_schema_extra={"maxLength": max_chars, NORMALIZED_MARK: True}),
     ]
 
 

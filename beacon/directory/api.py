@@ -20,26 +20,30 @@ from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Integer, Items, ModelText, Page, Text, Version
 from beacon.directory import curation, selectors
+from beacon.directory.models import Address, Service
 from beacon.directory.permissions import can_curate
 
 router = Router(tags=["directory curation"])
 
+#: Phones, addresses, schedules, populations of one service: far more than any has.
+MAX_ROWS = 50
+
 
 class PhoneIn(Schema):
-    number: str = Field(..., max_length=40)
-    extension: int | None = Field(None, ge=0)
-    description: str = Field("", max_length=200)
+    number: Text(40)
+    extension: Integer() | None = None
+    description: Text(200) = ""
 
 
 class AddressIn(Schema):
     location: UUID = Field(..., description="One of the service's locations.")
-    address_1: str = ""
-    address_2: str = ""
-    city: str = ""
-    state_province: str = ""
-    postal_code: str = ""
+    address_1: ModelText(Address, "address_1") = ""
+    address_2: ModelText(Address, "address_2") = ""
+    city: ModelText(Address, "city") = ""
+    state_province: ModelText(Address, "state_province") = ""
+    postal_code: ModelText(Address, "postal_code") = ""
 
 
 class CuratedAddressOut(AddressIn):
@@ -47,38 +51,44 @@ class CuratedAddressOut(AddressIn):
 
 
 class ScheduleIn(Schema):
-    byday: list[str] = Field(default_factory=list, description="MO, TU, WE, TH, FR, SA, SU")
+    byday: Items(Text(2), 7) = Field(default_factory=list, description="MO, TU, WE, TH, FR, SA, SU")
     opens_at: time | None = None
     closes_at: time | None = None
-    description: str = Field("", max_length=500)
+    description: Text(500) = ""
 
 
 class ServicePatch(Schema):
     """Send `version` as read, and only what changes. `phones` and `schedules` replace the
     whole list; `addresses` change the street address of the locations named."""
 
-    version: int
-    name: str | None = Field(None, max_length=300)
-    alternate_name: str | None = Field(None, max_length=300)
-    description: str | None = Field(None, max_length=4000)
-    url: str | None = None
-    email: str | None = None
-    application_process: str | None = None
-    eligibility_description: str | None = None
-    fees_description: str | None = None
-    wait_time: str | None = None
-    status: str | None = Field(None, description="active, temporarily closed, inactive, defunct")
-    capacity_status: str | None = Field(None, description="open, waitlist, full, unknown")
+    version: Version
+    name: Text(300) | None = None
+    alternate_name: Text(300) | None = None
+    description: Text(4000) | None = None
+    url: ModelText(Service, "url") | None = None
+    email: ModelText(Service, "email") | None = None
+    application_process: ModelText(Service, "application_process") | None = None
+    eligibility_description: ModelText(Service, "eligibility_description") | None = None
+    fees_description: ModelText(Service, "fees_description") | None = None
+    wait_time: ModelText(Service, "wait_time") | None = None
+    status: ModelText(Service, "status") | None = Field(
+        None, description="active, temporarily closed, inactive, defunct"
+    )
+    capacity_status: ModelText(Service, "capacity_status") | None = Field(
+        None, description="open, waitlist, full, unknown"
+    )
     same_day_intake: bool | None = None
     accepts_medicaid: bool | None = None
     accepts_uninsured: bool | None = None
     sliding_fee: bool | None = None
     offers_moud: bool | None = None
-    populations_served: list[str] | None = None
-    recovery_residence_level: str | None = Field(None, description="'', I, II, III or IV")
-    phones: list[PhoneIn] | None = None
-    addresses: list[AddressIn] | None = None
-    schedules: list[ScheduleIn] | None = None
+    populations_served: Items(Text(100), MAX_ROWS) | None = None
+    recovery_residence_level: ModelText(Service, "recovery_residence_level") | None = Field(
+        None, description="'', I, II, III or IV"
+    )
+    phones: Items(PhoneIn, MAX_ROWS) | None = None
+    addresses: Items(AddressIn, MAX_ROWS) | None = None
+    schedules: Items(ScheduleIn, MAX_ROWS) | None = None
 
 
 class CuratedServiceOut(Schema):
@@ -129,12 +139,12 @@ class QueuePage(Schema):
 
 
 class QueueParams(Schema):
-    page: int = Field(1, ge=1)
+    page: Page = 1
     page_size: int = Field(selectors.CURATION_PAGE_SIZE, ge=1, le=100)
 
 
 class VerifyIn(Schema):
-    note: str = Field("", max_length=curation.NOTE_LIMIT)
+    note: Text(curation.NOTE_LIMIT) = ""
 
 
 class MergeIn(Schema):

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error, utc
+from beacon.api.schemas import MAX_IDS, Error, Items, Text, Version, utc
 from beacon.encounters import selectors, services
 from beacon.encounters.models import EncounterKind, Modality, Setting, Topic
 from beacon.participants.services import participant_viewed
@@ -32,12 +32,12 @@ class EncounterIn(Schema):
     modality: Modality
     setting: Setting
     kind: EncounterKind
-    topics: list[Topic] = Field(default_factory=list)
-    note: str = Field("", max_length=20000)
+    topics: Items(Topic, len(Topic)) = Field(default_factory=list)
+    note: Text(20000) = ""
     naloxone_provided: bool = False
     crisis_flag: bool = False
     follow_up_on: date | None = None
-    goals: list[UUID] = Field(
+    goals: Items(UUID, MAX_IDS) = Field(
         default_factory=list,
         description="Ids of the recovery plan goals it worked on (the participant's own plan).",
     )
@@ -51,19 +51,19 @@ class EncounterIn(Schema):
 class EncounterPatch(Schema):
     """Only the fields sent change. `version` is the one the change is based on."""
 
-    version: int = Field(..., ge=1)
-    reason: str = Field("", max_length=300, description="Why it is corrected (kept with it).")
+    version: Version
+    reason: Text(300) = Field("", description="Why it is corrected (kept with it).")
     occurred_at: datetime = None
     duration_minutes: int = Field(None, ge=0, le=services.MAX_MINUTES)
     modality: Modality = None
     setting: Setting = None
     kind: EncounterKind = None
-    topics: list[Topic] = None
-    note: str = Field(None, max_length=20000)
+    topics: Items(Topic, len(Topic)) = None
+    note: Text(20000) = None
     naloxone_provided: bool = None
     crisis_flag: bool = None
     follow_up_on: date | None = None
-    goals: list[UUID] = Field(
+    goals: Items(UUID, MAX_IDS) = Field(
         None, description="Replaces the goals it is linked to (the participant's own plan)."
     )
 
@@ -127,7 +127,7 @@ class EncounterQuery(Schema):
         None, description="From this time (inclusive; UTC unless an offset is given)."
     )
     until: datetime | None = Field(None, description="Until this time (exclusive).")
-    before: str | None = Field(None, description="Paging cursor from `next`.")
+    before: Text(200) | None = Field(None, description="Paging cursor from `next`.")
     limit: int = Field(50, ge=1, le=selectors.MAX_PAGE)
 
     @field_validator("since", "until")

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Page, Text
 from beacon.core.search import SearchText, api_search_text
 from beacon.findhelp import selectors
 
@@ -132,7 +132,7 @@ class SearchParams(Schema):
         description="Words in names, descriptions, terms: at most 200 characters and 12 words "
         "(more is refused, 422). Control characters are ignored.",
     )
-    zip: str = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
+    zip: Text(5) = Field("", pattern=r"^(\d{5})?$", description="A US ZIP code (5 digits).")
     miles: float = Field(
         selectors.DEFAULT_MILES,
         gt=0,
@@ -140,13 +140,13 @@ class SearchParams(Schema):
         description="With `zip`: the radius. Beyond 25 miles only the nearest 1,000 are counted.",
     )
     service_type: FilterText = Field("", description="A taxonomy term's code or id.")
-    payment: str = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
+    payment: Text(20) = Field("", pattern="^(|medicaid|uninsured|sliding_fee)$")
     language: FilterText = Field("", description="A language name or code.")
-    population: str = Field("", description="One of: " + ", ".join(selectors.POPULATIONS))
+    population: Text(100) = Field("", description="One of: " + ", ".join(selectors.POPULATIONS))
     open_now: bool = False
     same_day: bool = False
     moud: bool = False
-    page: int = Field(1, ge=1)
+    page: Page = 1
     page_size: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
-from beacon.api.schemas import Error, utc
+from beacon.api.schemas import MAX_IDS, Error, Integer, Items, Text, Version, utc
 from beacon.core.access import staff_member
 from beacon.groups import selectors, services
 from beacon.groups.models import GROUP_MODIFIER, GROUP_PROCEDURE_CODE, GroupKind
@@ -40,36 +40,36 @@ WALL_CLOCK = {"format": "partial-time"}
 
 
 class GroupIn(Schema):
-    name: str = Field(..., max_length=200)
+    name: Text(200)
     kind: GroupKind
-    pathway: str = Field("", max_length=30, description="For kind=pathway: a recovery pathway.")
-    description: str = Field("", max_length=2000)
-    location: str = Field("", max_length=300)
-    video_url: str = Field("", max_length=500)
-    facilitators: list[UUID] = Field(
+    pathway: Text(30) = Field("", description="For kind=pathway: a recovery pathway.")
+    description: Text(2000) = ""
+    location: Text(300) = ""
+    video_url: Text(500) = ""
+    facilitators: Items(UUID, MAX_IDS) = Field(
         default_factory=list, description="User ids of active staff; default: you."
     )
-    weekdays: list[int] = Field(..., description="0 = Monday ... 6 = Sunday.")
+    weekdays: Items(Integer(ge=0, le=6), 7) = Field(..., description="0 = Monday ... 6 = Sunday.")
     start_time: datetime.time = Field(..., json_schema_extra=WALL_CLOCK)
     duration_minutes: int = Field(..., ge=5, le=720)
     interval_weeks: int = Field(1, ge=1, le=8)
     starts_on: datetime.date
     ends_on: datetime.date | None = None
-    participants: list[UUID] = Field(
+    participants: Items(UUID, MAX_IDS) = Field(
         default_factory=list, description="Participants to enrol (ones you may see)."
     )
 
 
 class GroupPatch(Schema):
-    version: int = Field(..., ge=1, description="The version the change is based on.")
-    name: str | None = Field(None, max_length=200)
+    version: Version = Field(..., description="The version the change is based on.")
+    name: Text(200) | None = None
     kind: GroupKind | None = None
-    pathway: str | None = Field(None, max_length=30)
-    description: str | None = Field(None, max_length=2000)
-    location: str | None = Field(None, max_length=300)
-    video_url: str | None = Field(None, max_length=500)
-    facilitators: list[UUID] | None = None
-    weekdays: list[int] | None = None
+    pathway: Text(30) | None = None
+    description: Text(2000) | None = None
+    location: Text(300) | None = None
+    video_url: Text(500) | None = None
+    facilitators: Items(UUID, MAX_IDS) | None = None
+    weekdays: Items(Integer(ge=0, le=6), 7) | None = None
     start_time: datetime.time | None = Field(None, json_schema_extra=WALL_CLOCK)
     duration_minutes: int | None = Field(None, ge=5, le=720)
     interval_weeks: int | None = Field(None, ge=1, le=8)
@@ -114,7 +114,7 @@ class SessionOut(Schema):
 class SessionPatch(Schema):
     starts_at: datetime.datetime | None = Field(None, description="Move it here.")
     duration_minutes: int | None = Field(None, ge=5, le=720)
-    cancel_reason: str | None = Field(None, max_length=300, description="Cancel it, saying why.")
+    cancel_reason: Text(300) | None = Field(None, description="Cancel it, saying why.")
 
     @field_validator("starts_at")
     @classmethod
@@ -168,18 +168,18 @@ class AttendanceOut(Schema):
 
 class WalkInIn(Schema):
     participant: UUID | None = None
-    name: str = Field("", max_length=200)
+    name: Text(200) = ""
 
 
 class AttendanceIn(Schema):
-    present: list[str] = Field(
+    present: Items(Text(100), MAX_IDS) = Field(
         ..., description="Keys of everyone on the list who came; the rest did not."
     )
-    walk_ins: list[WalkInIn] = Field(default_factory=list)
+    walk_ins: Items(WalkInIn, MAX_IDS) = Field(default_factory=list)
     anonymous_count: int | None = Field(None, ge=0, le=500)
     duration_minutes: int | None = Field(None, ge=5, le=720)
-    topics: list[str] | None = None
-    notes: str | None = Field(None, max_length=10000)
+    topics: Items(Text(100), services.MAX_TOPICS) | None = None
+    notes: Text(10000) | None = None
 
 
 def _group_out(group) -> dict:

@@ -11,13 +11,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Items, ModelText, Offset, Text, Version
 from beacon.core.access import staff_member
 from beacon.core.search import SearchText
 from beacon.participants import permissions, selectors, services
 from beacon.participants.models import (
     DischargeReason,
     Insurance,
+    Participant,
     RecoveryPathway,
     ReferralSource,
     StageOfChange,
@@ -25,6 +26,9 @@ from beacon.participants.models import (
 )
 
 router = Router(tags=["participants"])
+
+#: More priority populations than an organization keeps (a handful in practice).
+MAX_POPULATIONS = 100
 
 
 class AssignmentOut(Schema):
@@ -88,27 +92,37 @@ def _choice(values: list[str], allowed, label: str):
 
 
 class ParticipantFields(Schema):
-    family_name: str = Field("", max_length=100)
-    preferred_name: str = Field("", max_length=100)
-    pronouns: str = Field("", max_length=40)
+    family_name: Text(100) = ""
+    preferred_name: Text(100) = ""
+    pronouns: Text(40) = ""
     date_of_birth: date | None = None
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=254)
+    phone: Text(40) = ""
+    email: Text(254) = ""
     may_text: bool = False
     may_leave_voicemail: bool = False
     may_use_org_name: bool = False
-    contact_notes: str = Field("", max_length=300)
-    preferred_language: str = Field("English", max_length=60)
-    pathways: list[str] = Field(default_factory=list, description=", ".join(RecoveryPathway.values))
-    substances: list[str] = Field(default_factory=list, description=", ".join(Substance.values))
-    stage_of_change: str = Field("", description=", ".join(StageOfChange.values))
-    insurance: str = Field(Insurance.UNKNOWN, description=", ".join(Insurance.values))
-    medicaid_id: str = Field("", max_length=40)
-    emergency_contact_name: str = Field("", max_length=150)
-    emergency_contact_phone: str = Field("", max_length=40)
-    emergency_contact_relationship: str = Field("", max_length=60)
-    referral_source: str = Field("", description=", ".join(ReferralSource.values))
-    priority_populations: list[UUID] = Field(default_factory=list)
+    contact_notes: Text(300) = ""
+    preferred_language: Text(60) = "English"
+    pathways: Items(Text(60), len(RecoveryPathway)) = Field(
+        default_factory=list, description=", ".join(RecoveryPathway.values)
+    )
+    substances: Items(Text(60), len(Substance)) = Field(
+        default_factory=list, description=", ".join(Substance.values)
+    )
+    stage_of_change: ModelText(Participant, "stage_of_change") = Field(
+        "", description=", ".join(StageOfChange.values)
+    )
+    insurance: ModelText(Participant, "insurance") = Field(
+        Insurance.UNKNOWN, description=", ".join(Insurance.values)
+    )
+    medicaid_id: Text(40) = ""
+    emergency_contact_name: Text(150) = ""
+    emergency_contact_phone: Text(40) = ""
+    emergency_contact_relationship: Text(60) = ""
+    referral_source: ModelText(Participant, "referral_source") = Field(
+        "", description=", ".join(ReferralSource.values)
+    )
+    priority_populations: Items(UUID, MAX_POPULATIONS) = Field(default_factory=list)
 
     @field_validator("pathways")
     @classmethod
@@ -137,7 +151,7 @@ class ParticipantFields(Schema):
 
 
 class ParticipantCreate(ParticipantFields):
-    given_name: str = Field(..., min_length=1, max_length=100)
+    given_name: Text(100, min_length=1)
     enrolled_on: date | None = None
     primary_peer: UUID | None = Field(
         None, description="User id of the primary peer; default: you, if you are a peer."
@@ -150,30 +164,30 @@ class ParticipantCreate(ParticipantFields):
 class ParticipantUpdate(Schema):
     """Send only what changes, with the version you read."""
 
-    version: int
-    given_name: str | None = Field(None, min_length=1, max_length=100)
-    family_name: str | None = None
-    preferred_name: str | None = None
-    pronouns: str | None = None
+    version: Version
+    given_name: Text(100, min_length=1) | None = None
+    family_name: Text(100) | None = None
+    preferred_name: Text(100) | None = None
+    pronouns: Text(40) | None = None
     date_of_birth: date | None = None
-    phone: str | None = None
-    email: str | None = None
+    phone: Text(40) | None = None
+    email: Text(254) | None = None
     may_text: bool | None = None
     may_leave_voicemail: bool | None = None
     may_use_org_name: bool | None = None
-    contact_notes: str | None = None
-    preferred_language: str | None = None
-    pathways: list[str] | None = None
-    substances: list[str] | None = None
-    stage_of_change: str | None = None
-    insurance: str | None = None
-    medicaid_id: str | None = None
-    emergency_contact_name: str | None = None
-    emergency_contact_phone: str | None = None
-    emergency_contact_relationship: str | None = None
-    referral_source: str | None = None
+    contact_notes: Text(300) | None = None
+    preferred_language: Text(60) | None = None
+    pathways: Items(Text(60), len(RecoveryPathway)) | None = None
+    substances: Items(Text(60), len(Substance)) | None = None
+    stage_of_change: ModelText(Participant, "stage_of_change") | None = None
+    insurance: ModelText(Participant, "insurance") | None = None
+    medicaid_id: Text(40) | None = None
+    emergency_contact_name: Text(150) | None = None
+    emergency_contact_phone: Text(40) | None = None
+    emergency_contact_relationship: Text(60) | None = None
+    referral_source: ModelText(Participant, "referral_source") | None = None
     enrolled_on: date | None = None
-    priority_populations: list[UUID] | None = None
+    priority_populations: Items(UUID, MAX_POPULATIONS) | None = None
 
 
 class ParticipantPage(Schema):
@@ -188,10 +202,10 @@ class ParticipantQuery(Schema):
         description="Name, preferred name, phone, record number or id: at most 200 characters "
         "and 12 words (more is refused, 422).",
     )
-    status: str = Field("active", pattern="^(active|discharged|all)$")
+    status: Text(20) = Field("active", pattern="^(active|discharged|all)$")
     mine: bool = Field(False, description="Only your own caseload.")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 def _populations(member, ids: list[UUID] | None):
@@ -344,8 +358,10 @@ def update_participant(request, participant_id: UUID, payload: ParticipantUpdate
 
 class DischargeIn(Schema):
     discharged_on: date
-    reason: str = Field(..., description=", ".join(DischargeReason.values))
-    note: str = Field("", max_length=300)
+    reason: ModelText(Participant, "discharge_reason") = Field(
+        ..., description=", ".join(DischargeReason.values)
+    )
+    note: Text(300) = ""
 
 
 @router.post(

@@ -135,6 +135,12 @@ class DischargeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class CaseloadEndForm(forms.Form):
+    """Only the note: a form, so that it is checked as any text is (length, no NUL)."""
+
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
 class ReadmitForm(forms.Form):
     enrolled_on = forms.DateField(label=_("Enrolled again on"), widget=DateInput)
 

@@ -16,6 +16,7 @@ from beacon.organizations.models import Role
 from beacon.participants import permissions, selectors, services
 from beacon.participants.forms import (
     AssignForm,
+    CaseloadEndForm,
     DischargeForm,
     IntakeForm,
     MergeSearchForm,
@@ -284,7 +285,11 @@ def participant_caseload_end(request, participant_id, assignment_id):
     member = request.member
     participant = selectors.participant_get_for_member(member=member, pk=participant_id)
     assignment = selectors.assignment_get(participant=participant, pk=assignment_id)
-    services.caseload_end(member=member, assignment=assignment, note=request.POST.get("note", ""))
+    form = CaseloadEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("participants:caseload", participant_id=participant.pk)
+    services.caseload_end(member=member, assignment=assignment, note=form.cleaned_data["note"])
     messages.success(
         request, _("%(name)s is no longer on this caseload.") % {"name": assignment.peer.name}
     )

@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Text, Version
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 from beacon.plans import selectors, services
@@ -82,27 +82,27 @@ class PlanOut(Schema):
 
 class PlanIn(Schema):
     participant: UUID
-    recovery_means: str = Field("", max_length=TEXT)
-    strengths: str = Field("", max_length=TEXT)
-    needs: str = Field("", max_length=TEXT)
-    barriers: str = Field("", max_length=TEXT)
+    recovery_means: Text(TEXT) = ""
+    strengths: Text(TEXT) = ""
+    needs: Text(TEXT) = ""
+    barriers: Text(TEXT) = ""
     started_on: date | None = Field(None, description="Default today.")
 
 
 class PlanPatch(Schema):
     """Only the fields sent change. `version` is the one the change is based on."""
 
-    version: int = Field(..., ge=1)
-    recovery_means: str = Field(None, max_length=TEXT)
-    strengths: str = Field(None, max_length=TEXT)
-    needs: str = Field(None, max_length=TEXT)
-    barriers: str = Field(None, max_length=TEXT)
+    version: Version
+    recovery_means: Text(TEXT) = None
+    strengths: Text(TEXT) = None
+    needs: Text(TEXT) = None
+    barriers: Text(TEXT) = None
 
 
 class GoalIn(Schema):
     domain: Domain
     area: Area
-    description: str = Field(..., max_length=TEXT)
+    description: Text(TEXT)
     status: GoalStatus = GoalStatus.NOT_STARTED
     target_date: date | None = None
 
@@ -110,10 +110,10 @@ class GoalIn(Schema):
 class GoalPatch(Schema):
     """Only the fields sent change. `version` is the goal's version the change is based on."""
 
-    version: int = Field(..., ge=1)
+    version: Version
     domain: Domain = None
     area: Area = None
-    description: str = Field(None, max_length=TEXT)
+    description: Text(TEXT) = None
     status: GoalStatus = None
     target_date: date | None = None
 

@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Items, Text, Version
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 from beacon.referrals import selectors, services
@@ -32,17 +32,17 @@ disclosures_router = Router(tags=["referrals"])
 class ReferralIn(Schema):
     participant: UUID
     service: UUID | None = Field(None, description="A directory service; or name `external_*`.")
-    external_name: str = Field("", max_length=300)
-    external_organization: str = Field("", max_length=200)
-    external_contact: str = Field("", max_length=300)
-    reason: str = Field(..., max_length=5000)
+    external_name: Text(300) = ""
+    external_organization: Text(200) = ""
+    external_contact: Text(300) = ""
+    reason: Text(5000)
     urgency: Urgency = Urgency.ROUTINE
     warm_handoff: bool = False
-    shared_items: list[SharedItem] = Field(
+    shared_items: Items(SharedItem, len(SharedItem)) = Field(
         default_factory=list,
         description="What will be shared. Anything beyond `reason` identifies the person.",
     )
-    shared_other: str = Field("", max_length=2000)
+    shared_other: Text(2000) = ""
     follow_up_due_on: date | None = Field(
         None, description="Default: today plus the organization's referral_follow_up_days."
     )
@@ -50,8 +50,8 @@ class ReferralIn(Schema):
 
 class StatusIn(Schema):
     status: ReferralStatus
-    note: str = Field("", max_length=500, description="Required for declined and not_connected.")
-    version: int = Field(..., ge=1, description="The version the change is based on.")
+    note: Text(500) = Field("", description="Required for declined and not_connected.")
+    version: Version = Field(..., description="The version the change is based on.")
 
 
 class EventOut(Schema):
@@ -120,7 +120,7 @@ class DisclosureOut(Schema):
 
 class ReferralQuery(Schema):
     participant: UUID | None = None
-    box: str = Field("sent", pattern="^(sent|inbox)$")
+    box: Text(5) = Field("sent", pattern="^(sent|inbox)$")
     status: ReferralStatus | None = None
 
 

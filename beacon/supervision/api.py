@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error
+from beacon.api.schemas import MAX_IDS, Error, Items, Text, Version
 from beacon.core.access import staff_member
 from beacon.participants.services import participant_viewed
 from beacon.supervision import selectors, services
@@ -39,32 +39,32 @@ class PersonOut(Schema):
 
 
 class SessionIn(Schema):
-    peers: list[UUID] = Field(..., description="User ids of the peers who attended.")
+    peers: Items(UUID, MAX_IDS) = Field(..., description="User ids of the peers who attended.")
     supervisor: UUID | None = Field(None, description="Default: you.")
     held_on: date
     duration_minutes: int = Field(..., ge=1, le=MAX_SESSION_MINUTES)
     kind: SessionKind
     modality: SessionModality
-    topics: list[SupervisionTopic] = Field(default_factory=list)
-    topics_other: str = Field("", max_length=200)
-    private_notes: str = Field("", max_length=20000)
-    next_steps: str = Field("", max_length=20000)
+    topics: Items(SupervisionTopic, len(SupervisionTopic)) = Field(default_factory=list)
+    topics_other: Text(200) = ""
+    private_notes: Text(20000) = ""
+    next_steps: Text(20000) = ""
 
 
 class SupervisionSessionPatch(Schema):
     """Only the fields sent change. `version` is the one the change is based on."""
 
-    version: int = Field(..., ge=1)
-    peers: list[UUID] = None
+    version: Version
+    peers: Items(UUID, MAX_IDS) = None
     supervisor: UUID = None
     held_on: date = None
     duration_minutes: int = Field(None, ge=1, le=MAX_SESSION_MINUTES)
     kind: SessionKind = None
     modality: SessionModality = None
-    topics: list[SupervisionTopic] = None
-    topics_other: str = Field(None, max_length=200)
-    private_notes: str = Field(None, max_length=20000)
-    next_steps: str = Field(None, max_length=20000)
+    topics: Items(SupervisionTopic, len(SupervisionTopic)) = None
+    topics_other: Text(200) = None
+    private_notes: Text(20000) = None
+    next_steps: Text(20000) = None
 
 
 class SupervisionSessionOut(Schema):
@@ -252,11 +252,11 @@ class ReviewOut(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(..., max_length=services.MAX_COMMENT)
+    body: Text(services.MAX_COMMENT)
 
 
 class CosignIn(Schema):
-    version: int = Field(..., ge=1, description="The version of the note you read.")
+    version: Version = Field(..., description="The version of the note you read.")
 
 
 def _review_out(encounter) -> dict:

@@ -14,7 +14,7 @@ from uuid import UUID
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Mapping, Text, Version
 from beacon.core.access import staff_member
 from beacon.workforce import selectors, services
 from beacon.workforce.models import EducationDomain
@@ -23,6 +23,8 @@ trainings_router = Router(tags=["workforce"])
 progress_router = Router(tags=["workforce"])
 
 DOMAINS = ", ".join(EducationDomain.values)
+#: Hours of a training by education domain (its code).
+HoursByDomain = Mapping(Text(60), float, len(EducationDomain))
 
 
 class PersonQuery(Schema):
@@ -58,10 +60,10 @@ class TrainingOut(Schema):
 
 
 class TrainingIn(Schema):
-    course: str = Field(..., max_length=200)
-    provider: str = Field(..., max_length=200)
+    course: Text(200)
+    provider: Text(200)
     completed_on: date
-    hours_by_domain: dict[str, float] = Field(
+    hours_by_domain: HoursByDomain = Field(
         ..., description=f"Hours per domain (quarters allowed). Domains: {DOMAINS}."
     )
 
@@ -69,11 +71,11 @@ class TrainingIn(Schema):
 class TrainingPatch(Schema):
     """Only the fields sent change. `version` is the one the change is based on."""
 
-    version: int = Field(..., ge=1)
-    course: str = Field(None, max_length=200)
-    provider: str = Field(None, max_length=200)
+    version: Version
+    course: Text(200) = None
+    provider: Text(200) = None
     completed_on: date = None
-    hours_by_domain: dict[str, float] = None
+    hours_by_domain: HoursByDomain = None
 
 
 def _values(payload: dict) -> dict:

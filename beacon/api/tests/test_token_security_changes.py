@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beacon.api.models import ApiToken, IdempotentRequest
 from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
+from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter
 from beacon.organizations.forms import OrganizationSettingsForm
 from conftest import PASSWORD
@@ -91,9 +92,13 @@ def test_a_token_made_before_mfa_enrolment_stops_and_one_made_after_works(
     assert Client().get(ME, **bearer(after)).status_code == 200
 
 
-def test_a_token_made_before_a_password_reset_stops(client, harbor, pat):
+def test_a_token_made_before_a_password_reset_stops(
+    client, harbor, pat, django_capture_on_commit_callbacks
+):
     _token, before = token_create(user=pat, organization=harbor, name="before")
-    client.post(reverse("accounts:password_reset"), {"email": pat.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": pat.email})
+    run_worker()  # the reset link goes out from `beacon worker`
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
     new_password = "brand new passphrase 7"

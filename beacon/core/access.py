@@ -7,8 +7,10 @@ Views and API endpoints load records only through `load_visible()` with those tw
   * not visible (another organization, another caseload, or no such record): 404, identical to
     a record that does not exist, so existence never leaks across organizations;
   * visible but not changeable by this role, when asked for writing: 403.
-Refusals of records that do exist are written to the audit trail. A test
-(beacon/core/tests/test_lint.py) fails if a view or API module loads a record around this.
+Records that hang off one loaded so (a plan's goals, a participant's assignments) are loaded
+through `load_child()`, with the same 404. Refusals of records that do exist are written to the
+audit trail. A test (beacon/core/tests/test_lint.py) fails if a view, API or selectors module
+loads a record around these two.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -60,6 +62,61 @@ def _record_hidden(*, member, model: type[models.Model], pk) -> None:
             object_type=model._meta.label_lower,
             object_id=str(pk),
             details={"answered": 404},
+        )
+
+
+def load_child(*, member, parent: models.Model, children, **lookup):
+    """One record that hangs off `parent`, a record the caller loaded through load_visible (a
+    plan's goal or version, a participant's assignment, a group's enrolment), or refuse.
+
+    `children` is the parent's related manager (`plan.goals`) or a queryset filtered on the
+    parent and nothing else; `lookup` names the child (`pk=...`). Conditions on the child
+    itself belong in `lookup`, so that "not among the parent's children" means "not there".
+    404 when the parent has no such child, identical to a child that exists nowhere. When
+    `lookup` names one record of the whole table (its id, or another unique field) and that
+    record exists, under another parent, the refusal is recorded as load_visible records
+    it; a key that means something only within its parent (a plan's version number)
+    names nothing elsewhere to refuse.
+    """
+    queryset = children.all()
+    model = queryset.model
+    try:
+        return queryset.get(**lookup)
+    except (model.DoesNotExist, ValidationError, ValueError, TypeError):
+        _record_child_hidden(member=member, parent=parent, model=model, lookup=lookup)
+        raise Http404(f"No {model._meta.verbose_name} matches the given id.") from None
+
+
+def _names_one_record(model: type[models.Model], lookup: dict) -> bool:
+    if len(lookup) != 1:
+        return False
+    (name,) = lookup
+    if name == "pk":
+        return True
+    try:
+        return model._meta.get_field(name).unique
+    except FieldDoesNotExist:
+        return False
+
+
+def _record_child_hidden(*, member, parent: models.Model, model: type[models.Model], lookup):
+    if not _names_one_record(model, lookup):
+        return
+    try:
+        found = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
+    except (ValidationError, ValueError, TypeError):
+        found = None
+    if found is not None:
+        record_event(
+            action="access.refused",
+            actor=getattr(member, "user", None),
+            organization=getattr(member, "organization", None),
+            object_type=model._meta.label_lower,
+            object_id=str(found),
+            details={
+                "answered": 404,
+                "asked_through": {"type": parent._meta.label_lower, "id": str(parent.pk)},
+            },
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from beacon.core.access import load_visible
+from beacon.core.access import load_child, load_visible
 from beacon.groups.models import (
     GROUP_MODIFIER,
     GROUP_PROCEDURE_CODE,
@@ -107,17 +107,16 @@ def group_session_list(
     return list(qs[:limit])
 
 
-def enrollment_get(*, group: Group, participant_id) -> GroupEnrollment:
-    """The current enrolment of a participant in a group the caller already loaded."""
-    from django.core.exceptions import ValidationError
-    from django.http import Http404
-
-    try:
-        return group.enrollments.select_related("participant", "group").get(
-            participant_id=participant_id, ended_at__isnull=True
-        )
-    except (GroupEnrollment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+def enrollment_get(*, member: Membership, group: Group, participant_id) -> GroupEnrollment:
+    """The current enrolment of a participant in a group the caller already loaded (404
+    otherwise; a participant names no enrolment outside the group, so nothing is audited)."""
+    return load_child(
+        member=member,
+        parent=group,
+        children=group.enrollments.select_related("participant", "group"),
+        participant_id=participant_id,
+        ended_at__isnull=True,
+    )
 
 
 def facilitator_choices(*, member: Membership) -> list[tuple[str, str]]:

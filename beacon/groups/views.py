@@ -167,7 +167,7 @@ def group_enroll(request, group_id):
 def group_enrollment_end(request, group_id, participant_id):
     member = request.member
     group = selectors.group_get_for_member(member=member, pk=group_id, for_write=True)
-    enrollment = selectors.enrollment_get(group=group, participant_id=participant_id)
+    enrollment = selectors.enrollment_get(member=member, group=group, participant_id=participant_id)
     services.group_enrollment_end(member=member, enrollment=enrollment)
     messages.success(
         request,

@@ -203,7 +203,11 @@ _USER = User._meta
 
 def scope_for(member: Membership) -> Scope:
     """One query for a peer (their current assignments, joined to the participants), none for
-    the whole organization."""
+    the whole organization. Nobody for a member participants_visible_to gives nobody (a
+    deactivated membership, a participant-role member), even if assignments of theirs were
+    never ended (tests/security/test_scope_forms.py holds the two rules together)."""
+    if not member.is_active or member.role not in STAFF:
+        return Scope(member=member, participant_ids=[])
     if _sees_whole_organization(member):
         return Scope(member=member, participant_ids=None)
     rows = fetch(

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from beacon.audit.models import AuditEvent
-from beacon.core.access import load_visible
+from beacon.core.access import load_child, load_visible
 from beacon.core.search import search_words
 from beacon.organizations.models import Membership
 from beacon.participants.models import (
@@ -329,14 +328,15 @@ def participant_access_log(*, participant: Participant, limit: int = 200) -> Que
     )
 
 
-def assignment_get(*, participant: Participant, pk) -> CaseloadAssignment:
-    """An assignment of a participant the caller already loaded through the access check."""
-    from django.http import Http404
-
-    try:
-        return participant.assignments.select_related("peer").get(pk=pk)
-    except (CaseloadAssignment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+def assignment_get(*, member: Membership, participant: Participant, pk) -> CaseloadAssignment:
+    """An assignment of a participant the caller already loaded through the access check (404
+    otherwise, and another participant's assignment is an audited refusal)."""
+    return load_child(
+        member=member,
+        parent=participant,
+        children=participant.assignments.select_related("peer"),
+        pk=pk,
+    )
 
 
 def participant_by_record_number(*, member: Membership, record_number: int) -> Participant | None:

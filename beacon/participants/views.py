@@ -284,7 +284,7 @@ def participant_caseload(request, participant_id):
 def participant_caseload_end(request, participant_id, assignment_id):
     member = request.member
     participant = selectors.participant_get_for_member(member=member, pk=participant_id)
-    assignment = selectors.assignment_get(participant=participant, pk=assignment_id)
+    assignment = selectors.assignment_get(member=member, participant=participant, pk=assignment_id)
     form = CaseloadEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["note"]))

@@ -215,7 +215,7 @@ def add_goal(request, plan_id: UUID, payload: GoalIn):
 def update_goal(request, plan_id: UUID, goal_id: UUID, payload: GoalPatch):
     """Send the goal's `version` as read; 409 when someone saved the goal since."""
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    goal = selectors.goal_get(plan=plan, pk=goal_id)
+    goal = selectors.goal_get(member=request.member, plan=plan, pk=goal_id)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     goal = services.goal_update(
         member=request.member, goal=goal, expected_version=payload.version, **changes

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beacon.core.access import load_visible
+from beacon.core.access import load_child, load_visible
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.participants.selectors import participant_get_for_member
@@ -74,22 +74,22 @@ def plan_get_by_participant(*, member: Membership, participant_pk) -> RecoveryPl
     return plan
 
 
-def goal_get(*, plan: RecoveryPlan, pk) -> Goal:
-    """A goal of a plan the caller already loaded through the access check (404 otherwise)."""
-    try:
-        goal = plan.goals.get(pk=pk)
-    except (Goal.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+def goal_get(*, member: Membership, plan: RecoveryPlan, pk) -> Goal:
+    """A goal of a plan the caller already loaded through the access check (404 otherwise,
+    and a goal of another plan is an audited refusal)."""
+    goal = load_child(member=member, parent=plan, children=plan.goals, pk=pk)
     goal.plan = plan
     return goal
 
 
-def step_get(*, plan: RecoveryPlan, pk) -> ActionStep:
-    """An action step of one of the plan's goals (404 otherwise)."""
-    try:
-        step = ActionStep.objects.select_related("goal").get(pk=pk, goal__plan=plan)
-    except (ActionStep.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+def step_get(*, member: Membership, plan: RecoveryPlan, pk) -> ActionStep:
+    """An action step of one of the plan's goals (404 otherwise, audited as goal_get)."""
+    step = load_child(
+        member=member,
+        parent=plan,
+        children=ActionStep.objects.select_related("goal").filter(goal__plan=plan),
+        pk=pk,
+    )
     step.goal.plan = plan
     return step
 
@@ -209,11 +209,10 @@ def plan_versions(*, plan: RecoveryPlan) -> list[PlanVersion]:
     return list(plan.versions.select_related("saved_by").defer("snapshot").order_by("-number"))
 
 
-def plan_version_get(*, plan: RecoveryPlan, number: int) -> PlanVersion:
-    try:
-        return plan.versions.select_related("saved_by").get(number=number)
-    except PlanVersion.DoesNotExist:
-        raise Http404 from None
+def plan_version_get(*, member: Membership, plan: RecoveryPlan, number: int) -> PlanVersion:
+    return load_child(
+        member=member, parent=plan, children=plan.versions.select_related("saved_by"), number=number
+    )
 
 
 PLAN_FIELD_LABELS = {
@@ -367,9 +366,11 @@ def compare_snapshots(
     return fields, goals
 
 
-def plan_version_compare(*, plan: RecoveryPlan, number: int) -> VersionComparison:
+def plan_version_compare(
+    *, member: Membership, plan: RecoveryPlan, number: int
+) -> VersionComparison:
     """A version of the plan against the one before it (two queries)."""
-    version = plan_version_get(plan=plan, number=number)
+    version = plan_version_get(member=member, plan=plan, number=number)
     previous = (
         plan.versions.select_related("saved_by")
         .filter(number__lt=number)

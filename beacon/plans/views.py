@@ -174,7 +174,7 @@ def goal_new(request, plan_id):
 @require_member
 def goal_edit(request, plan_id, goal_id):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    goal = selectors.goal_get(plan=plan, pk=goal_id)
+    goal = selectors.goal_get(member=request.member, plan=plan, pk=goal_id)
     if request.method == "POST":
         edit = save_edit(
             GoalEditForm(request.POST),
@@ -228,7 +228,7 @@ def goal_edit(request, plan_id, goal_id):
 @require_member
 def step_new(request, plan_id, goal_id):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    goal = selectors.goal_get(plan=plan, pk=goal_id)
+    goal = selectors.goal_get(member=request.member, plan=plan, pk=goal_id)
     form = StepForm(request.POST or None)
     if request.method != "POST":
         _viewed(request, plan, "plan")
@@ -253,7 +253,7 @@ def step_new(request, plan_id, goal_id):
 def step_done(request, plan_id, step_id):
     """Mark a step done today (or, with done=0, not done after all)."""
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    step = selectors.step_get(plan=plan, pk=step_id)
+    step = selectors.step_get(member=request.member, plan=plan, pk=step_id)
     done = request.POST.get("done", "1") != "0"
     services.step_update(
         member=request.member, step=step, done_on=timezone.localdate() if done else None
@@ -265,7 +265,7 @@ def step_done(request, plan_id, step_id):
 @require_member
 def note_new(request, plan_id, goal_id):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id, for_write=True)
-    goal = selectors.goal_get(plan=plan, pk=goal_id)
+    goal = selectors.goal_get(member=request.member, plan=plan, pk=goal_id)
     form = ProgressNoteForm(request.POST or None)
     if request.method != "POST":
         _viewed(request, plan, "plan")
@@ -312,7 +312,7 @@ def plan_history(request, plan_id):
 @require_member
 def plan_version(request, plan_id, number):
     plan = selectors.plan_get_for_member(member=request.member, pk=plan_id)
-    comparison = selectors.plan_version_compare(plan=plan, number=number)
+    comparison = selectors.plan_version_compare(member=request.member, plan=plan, number=number)
     _viewed(request, plan, "plan_version")
     return render(
         request,

@@ -114,6 +114,20 @@ def test_enrol_and_end_enrolment(client_for, make_group, pat, jordan):
     assert not group.enrollments.filter(participant=jordan, ended_at__isnull=True).exists()
 
 
+def test_ending_the_enrolment_of_someone_not_in_the_group_is_404(
+    client_for, make_group, group, pat, jordan
+):
+    """The enrolment is named by its participant under the group (load_child): Jordan is
+    enrolled in another group only, so this one has nothing to end. A participant names no
+    enrolment outside the group, so this plain 404 is no refusal to record."""
+    empty = make_group(pat, name="Thursday circle")
+    client = client_for(pat)
+    response = client.post(reverse("groups:enrollment_end", args=[empty.pk, jordan.pk]))
+    assert response.status_code == 404
+    assert group.enrollments.filter(participant=jordan, ended_at__isnull=True).exists()
+    assert not AuditEvent.objects.filter(action="access.refused").exists()
+
+
 def test_a_peer_cannot_enrol_someone_off_their_caseload(client_for, make_group, pat, casey):
     group = make_group(pat)
     response = client_for(pat).post(

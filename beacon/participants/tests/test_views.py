@@ -295,6 +295,28 @@ def test_only_supervisors_and_admins_manage_caseloads(client_for, pat, jordan):
     )
 
 
+def test_another_participants_assignment_through_this_record_is_404_and_audited(
+    client_for, sam, jordan, casey
+):
+    """Ending an assignment names it under the participant loaded through the access check:
+    Casey's, asked for under Jordan, is refused exactly like one that exists nowhere."""
+    caseys = casey.assignments.get()
+    client = client_for(sam)
+    hidden, absent = (
+        client.post(reverse("participants:caseload_end", args=[jordan.pk, pk]), {"note": "x"})
+        for pk in (caseys.pk, uuid.uuid4())
+    )
+    assert hidden.status_code == absent.status_code == 404
+    assert _without_tokens(hidden.content) == _without_tokens(absent.content)
+    refusal = AuditEvent.objects.get(action="access.refused")
+    assert (refusal.object_type, refusal.object_id) == (
+        "participants.caseloadassignment",
+        str(caseys.pk),
+    )
+    caseys.refresh_from_db()
+    assert caseys.ended_at is None
+
+
 def test_discharge_page(client_for, pat, jordan):
     response = client_for(pat).post(
         reverse("participants:discharge", args=[jordan.pk]),

@@ -173,15 +173,30 @@ def test_an_open_team_peer_reads_but_gets_403_on_changes(client, harbor, quinn, 
     assert response.status_code == 403
 
 
-def test_a_goal_of_another_plan_is_404(client, pat_auth, pat, jordan_plan, casey_goal):
-    response = send(
-        client,
-        "patch",
-        f"{URL}/{jordan_plan.pk}/goals/{casey_goal.pk}",
-        pat_auth,
-        {"version": 1, "status": "achieved"},
-    )
-    assert response.status_code == 404
+def test_a_goal_of_another_plan_is_404_like_a_missing_one_and_the_refusal_is_audited(
+    client, pat_auth, pat, jordan_plan, casey_goal
+):
+    def patch(goal_id):
+        return send(
+            client,
+            "patch",
+            f"{URL}/{jordan_plan.pk}/goals/{goal_id}",
+            pat_auth,
+            {"version": 1, "status": "achieved"},
+        )
+
+    hidden, missing = patch(casey_goal.pk), patch(uuid.uuid4())
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    refusal = AuditEvent.objects.get(action="access.refused", object_id=str(casey_goal.pk))
+    assert refusal.object_type == "plans.goal"
+    assert refusal.details["asked_through"] == {
+        "type": "plans.recoveryplan",
+        "id": str(jordan_plan.pk),
+    }
+    assert AuditEvent.objects.filter(action="access.refused").count() == 1
+    casey_goal.refresh_from_db()
+    assert casey_goal.status != "achieved"
 
 
 def test_encounters_link_goals_through_the_api(client, pat_auth, jordan, jordan_goal, casey_goal):

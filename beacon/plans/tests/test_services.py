@@ -310,7 +310,9 @@ def test_compare_a_version_with_the_one_before(pat, jordan_plan):
         barriers="No car; a warrant.",
     )
     latest = jordan_plan.versions.order_by("-number").first()
-    comparison = selectors.plan_version_compare(plan=jordan_plan, number=latest.number)
+    comparison = selectors.plan_version_compare(
+        member=member_of(pat), plan=jordan_plan, number=latest.number
+    )
     assert comparison.previous.number == latest.number - 1
     by_name = {c.name: c for c in comparison.fields}
     assert set(by_name) == {"recovery_means", "barriers"}
@@ -328,12 +330,12 @@ def test_compare_a_version_with_the_one_before(pat, jordan_plan):
 def test_compare_names_goals_added_changed_and_steps(pat, jordan_plan):
     member = member_of(pat)
     goal = add_goal(pat, jordan_plan, description="Get my license back")
-    comparison = selectors.plan_version_compare(plan=jordan_plan, number=2)
+    comparison = selectors.plan_version_compare(member=member_of(pat), plan=jordan_plan, number=2)
     assert [(g.kind, g.description) for g in comparison.goals] == [("added", "Get my license back")]
     goal = services.goal_update(
         member=member, goal=goal, expected_version=1, status="achieved", area="transportation"
     )
-    comparison = selectors.plan_version_compare(plan=jordan_plan, number=3)
+    comparison = selectors.plan_version_compare(member=member_of(pat), plan=jordan_plan, number=3)
     [change] = comparison.goals
     assert change.kind == "changed"
     assert {(c.label, c.before, c.after) for c in change.changes} == {
@@ -341,7 +343,9 @@ def test_compare_names_goals_added_changed_and_steps(pat, jordan_plan):
         ("Area of life", "Housing", "Transportation"),
     }
     add_step(pat, goal, what="Pay the fine")
-    [change] = selectors.plan_version_compare(plan=jordan_plan, number=4).goals
+    [change] = selectors.plan_version_compare(
+        member=member_of(pat), plan=jordan_plan, number=4
+    ).goals
     assert [(s.kind, s.what) for s in change.steps] == [("added", "Pay the fine")]
 
 
@@ -352,8 +356,8 @@ def test_compare_names_goals_removed():
     assert fields == [] and [(g.kind, g.description) for g in goals] == [("removed", "Old goal")]
 
 
-def test_the_first_version_compares_with_nothing(jordan_plan):
-    comparison = selectors.plan_version_compare(plan=jordan_plan, number=1)
+def test_the_first_version_compares_with_nothing(pat, jordan_plan):
+    comparison = selectors.plan_version_compare(member=member_of(pat), plan=jordan_plan, number=1)
     assert comparison.previous is None
     assert {c.name for c in comparison.fields} == {
         "recovery_means",

@@ -110,6 +110,38 @@ def test_outsiders_get_404_exactly_like_a_missing_plan(
     ).exists()
 
 
+def test_a_goal_or_step_of_another_plan_through_a_visible_plan_is_404_and_audited(
+    client_for, pat, quinn, jordan_plan, jordan_goal, casey_goal
+):
+    """Pat may change Jordan's plan; Casey's goal and step, named in its addresses, are refused
+    exactly like ids that exist nowhere, and each refusal is on the audit trail."""
+    casey_step = add_step(quinn, casey_goal)
+    client = client_for(pat)
+    plan, other = jordan_plan.pk, uuid.uuid4()
+    cases = [
+        ("get", "plans:goal_edit", casey_goal),
+        ("get", "plans:step_new", casey_goal),
+        ("get", "plans:note_new", casey_goal),
+        ("post", "plans:step_done", casey_step),
+    ]
+    for method, name, child in cases:
+        send = getattr(client, method)
+        hidden = send(reverse(name, args=[plan, child.pk]))
+        absent = send(reverse(name, args=[plan, other]))
+        assert hidden.status_code == absent.status_code == 404, name
+        assert _without_csrf(hidden.content) == _without_csrf(absent.content), name
+    refusals = AuditEvent.objects.filter(action="access.refused")
+    assert sorted(refusals.values_list("object_type", "object_id")) == sorted(
+        [("plans.goal", str(casey_goal.pk))] * 3 + [("plans.actionstep", str(casey_step.pk))]
+    )
+    assert {e.details["asked_through"]["id"] for e in refusals} == {str(plan)}
+    casey_step.refresh_from_db()
+    assert casey_step.done_on is None
+    # A version number is the plan's own: one it does not have names nothing to refuse.
+    assert client.get(reverse("plans:version", args=[plan, 99])).status_code == 404
+    assert refusals.count() == 4
+
+
 def test_an_open_team_peer_reads_but_cannot_change(
     client_for, harbor, quinn, jordan, jordan_plan, jordan_goal
 ):

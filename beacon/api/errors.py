@@ -113,7 +113,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        return error_response(api, request, 403, "forbidden", _("Your role does not allow this."))
+        # A service that refuses says what it refused (PermissionDenied(message)); a bare
+        # PermissionDenied gets the general answer.
+        message = str(exc.args[0]) if exc.args and exc.args[0] else ""
+        return error_response(
+            api, request, 403, "forbidden", message or _("Your role does not allow this.")
+        )
 
     @api.exception_handler(StaleVersion)
     def _conflict(request, exc):

@@ -114,6 +114,18 @@ class ConsentRecipient(BaseModel):
         blank=True,
         help_text=_("For example: primary care clinic, probation officer, treatment program."),
     )
+    # Set when the recipient is an organization on this Beacon: so far, the consenting
+    # organization itself (the default recipient of a treatment, payment and operations
+    # consent, or a row naming it). Such a recipient stands for that organization and is never
+    # matched by name: a name typed on a referral cannot make someone outside into it
+    # (docs/decisions/0003-referral-consent.md, issue 14).
+    beacon_organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -85,6 +85,21 @@ def default_tpo_recipient(organization) -> dict[str, str]:
     }
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two names for the same recipient, case and runs of spaces aside."""
+    a, b = (" ".join((n or "").split()).casefold() for n in (a, b))
+    return bool(a) and a == b
+
+
+def recipient_organization(organization, name: str):
+    """The organization on this Beacon a recipient row stands for, when it names the consenting
+    organization itself (the default recipient of a treatment, payment and operations
+    consent, or a row typed with its name); otherwise None. Decided once, when the consent is
+    recorded: from then on the recipient is that organization, whatever anyone types later and
+    even if the organization is renamed (docs/decisions/0003-referral-consent.md)."""
+    return organization if same_name(name, organization.name) else None
+
+
 def _clean_recipients(recipients: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, str]]]:
     """The recipient rows with something in them, each with its position in the list given (so
     a message names the row the person sees, even after an empty row)."""
@@ -264,9 +279,13 @@ def consent_record(
     consent.full_clean(exclude=["participant", "organization", "recorded_by"])
     recipient_objects = []
     for index, row in rows:
-        recipient = ConsentRecipient(consent=consent, **row)
+        recipient = ConsentRecipient(
+            consent=consent,
+            beacon_organization=recipient_organization(organization, row["name"]),
+            **row,
+        )
         try:
-            recipient.full_clean(exclude=["consent", "revoked_by"])
+            recipient.full_clean(exclude=["consent", "revoked_by", "beacon_organization"])
         except ValidationError as exc:
             raise ValidationError(
                 {f"recipients.{index}.{field}": msgs for field, msgs in exc.message_dict.items()}

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from beacon.audit.services import changed_fields, record_event
 from beacon.core.concurrency import save_versioned
 from beacon.organizations.models import Membership, Organization, Role
+from beacon.participants import permissions
 from beacon.participants.models import (
     CaseloadAssignment,
     CaseloadRole,
@@ -136,9 +138,19 @@ def participant_enroll(
 ) -> Participant:
     """Intake: a new participant in the member's organization, on a peer's caseload.
 
-    The primary peer defaults to the member when they are a peer. Duplicates are the caller's
-    to show first (selectors.likely_duplicates); enrolment itself does not refuse them.
+    The primary peer defaults to the member when they are a peer. Putting the person on
+    someone else's caseload is assigning a caseload: supervisors and admins only
+    (PermissionDenied, before anything is written). Duplicates are the caller's to show first
+    (selectors.likely_duplicates); enrolment itself does not refuse them.
     """
+    if not permissions.can_enroll_participants(member):
+        raise PermissionDenied(_("Only staff of the organization can enroll participants."))
+    if (
+        primary_peer is not None
+        and primary_peer.pk != member.user_id
+        and not permissions.can_manage_caseloads(member)
+    ):
+        raise PermissionDenied(ENROLL_ONTO_OTHER_CASELOAD)
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not a participant field: {', '.join(sorted(unknown))}")
@@ -168,7 +180,7 @@ def participant_enroll(
             # Records entered after the fact (from paper, say) start the caseload at enrolment,
             # so they do not show as new assignments.
             enrolled = timezone.make_aware(datetime.combine(participant.enrolled_on, time(9)))
-            caseload_assign(
+            _assign(
                 member=member,
                 participant=participant,
                 peer=primary_peer,
@@ -300,6 +312,24 @@ def population_create(*, member, name: str) -> PriorityPopulation:
 
 # Caseloads -----------------------------------------------------------------------------------
 
+# docs/permissions.md: assigning and transferring caseloads belongs to supervisors and admins.
+CASELOADS_REFUSED = _lazy(
+    "Only supervisors and organization admins can assign, transfer or end caseloads."
+)
+ENROLL_ONTO_OTHER_CASELOAD = _lazy(
+    "Only supervisors and organization admins can assign caseloads, so a peer cannot name "
+    "someone else as the primary peer. Leave the primary peer out (or name yourself) to enroll "
+    "this person on your own caseload."
+)
+
+
+def _check_manages_caseload(member, participant: Participant) -> None:
+    """Services check this themselves: scripts and commands call them, not only pages."""
+    if not permissions.can_manage_caseloads(member):
+        raise PermissionDenied(CASELOADS_REFUSED)
+    if participant.organization_id != member.organization_id:
+        raise PermissionDenied(_("This participant belongs to another organization."))
+
 
 def caseload_assign(
     *,
@@ -311,7 +341,32 @@ def caseload_assign(
     started_at: datetime | None = None,
 ) -> CaseloadAssignment:
     """Put a peer on a participant's caseload. A new primary peer takes over from the previous
-    one (a transfer): the old assignment ends, and both stay in the history."""
+    one (a transfer): the old assignment ends, and both stay in the history.
+
+    PermissionDenied (nothing written) unless `member` is a supervisor or admin of the
+    participant's organization."""
+    _check_manages_caseload(member, participant)
+    return _assign(
+        member=member,
+        participant=participant,
+        peer=peer,
+        role=role,
+        note=note,
+        started_at=started_at,
+    )
+
+
+def _assign(
+    *,
+    member,
+    participant: Participant,
+    peer,
+    role: str,
+    note: str = "",
+    started_at: datetime | None = None,
+) -> CaseloadAssignment:
+    """caseload_assign without the check, for services that checked their own rule first
+    (intake onto one's own caseload, merging)."""
     if role not in CaseloadRole.values:
         raise ValidationError({"role": _("Choose primary or secondary.")})
     if not Membership.objects.filter(
@@ -327,13 +382,11 @@ def caseload_assign(
         if existing is not None and existing.role == role:
             return existing
         if existing is not None:
-            caseload_end(member=member, assignment=existing, note=_("Role changed"))
+            _end(member=member, assignment=existing, note=_("Role changed"))
         if role == CaseloadRole.PRIMARY:
             for assignment in current.values():
                 if assignment.role == CaseloadRole.PRIMARY and assignment.peer_id != peer.pk:
-                    caseload_end(
-                        member=member, assignment=assignment, note=note or _("Transferred")
-                    )
+                    _end(member=member, assignment=assignment, note=note or _("Transferred"))
         assignment = CaseloadAssignment.objects.create(
             participant=participant,
             peer=peer,
@@ -353,6 +406,13 @@ def caseload_assign(
 
 
 def caseload_end(*, member, assignment: CaseloadAssignment, note: str = "") -> CaseloadAssignment:
+    """Take a peer off a participant's caseload (the assignment stays in the history).
+    PermissionDenied (nothing written) unless `member` manages caseloads there."""
+    _check_manages_caseload(member, assignment.participant)
+    return _end(member=member, assignment=assignment, note=note)
+
+
+def _end(*, member, assignment: CaseloadAssignment, note: str = "") -> CaseloadAssignment:
     if assignment.ended_at is not None:
         return assignment
     with transaction.atomic():
@@ -381,6 +441,12 @@ def participants_merge(*, member, keep: Participant, duplicate: Participant) -> 
     the kept record; the duplicate stays (marked merged, hidden from lists) so the history of
     both survives. Empty fields of the kept record are filled from the duplicate.
     """
+    if not permissions.can_merge_participants(member):
+        raise PermissionDenied(
+            _("Only supervisors and organization admins can merge participants' records.")
+        )
+    if keep.organization_id != member.organization_id:
+        raise PermissionDenied(_("This participant belongs to another organization."))
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different records."))
     if keep.organization_id != duplicate.organization_id:
@@ -415,15 +481,15 @@ def participants_merge(*, member, keep: Participant, duplicate: Participant) -> 
             # of a caseload: that assignment ends (it stays in the history), and a second
             # primary peer stays on the team as a secondary one.
             if assignment.peer_id in kept_peers:
-                caseload_end(member=member, assignment=assignment, note=_("Records merged"))
+                _end(member=member, assignment=assignment, note=_("Records merged"))
             elif assignment.role == CaseloadRole.PRIMARY and has_primary:
-                caseload_end(member=member, assignment=assignment, note=_("Records merged"))
+                _end(member=member, assignment=assignment, note=_("Records merged"))
                 now_secondary.append(assignment.peer)
         moved["assignments"] = CaseloadAssignment.objects.filter(participant=duplicate).update(
             participant=keep
         )
         for peer in now_secondary:
-            caseload_assign(
+            _assign(
                 member=member,
                 participant=keep,
                 peer=peer,

@@ -70,7 +70,9 @@ def participant_new(request):
     member = request.member
     if not permissions.can_enroll_participants(member):
         raise PermissionDenied
-    show_peer = member.role != Role.PEER
+    # Choosing whose caseload is assigning one: supervisors and admins (a peer enrolls onto
+    # their own; participant_enroll refuses anything else by itself).
+    show_peer = permissions.can_manage_caseloads(member)
     form = IntakeForm(
         request.POST or None,
         populations=selectors.priority_populations_for(member.organization),
@@ -99,6 +101,8 @@ def participant_new(request):
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
+            except PermissionDenied as exc:
+                form.add_error("primary_peer" if show_peer else None, str(exc))
             else:
                 messages.success(
                     request,

@@ -5,6 +5,10 @@ The consent rule (docs/decisions/0003-referral-consent.md): in an organization u
 Part 2, a referral that shares identifying information with a recipient outside the
 organization needs an active consent (specific-recipient, or treatment, payment and health care
 operations) with an active recipient whose name is the recipient's, case and spacing aside.
+Inside or outside is decided by what the recipient is (a directory service whose directory
+organization is linked to the sending organization is inside; anything else, any name typed by
+hand included, is outside), never by a name; and a consent recipient that *is* an organization on
+this Beacon (the organization itself, named by its TPO consent) covers that organization only.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
-from beacon.consents.models import Consent, ConsentKind, ConsentStatus
+from beacon.consents.models import Consent, ConsentKind, ConsentRecipient, ConsentStatus
+from beacon.consents.services import same_name
 from beacon.core.concurrency import save_versioned
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
@@ -54,19 +59,35 @@ def _norm(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
 
+def _covers(recipient: ConsentRecipient, *, wanted: set[str], organization_id) -> bool:
+    """Does this consent recipient cover the referral's recipient? One linked to an
+    organization on this Beacon stands for that organization only (`organization_id`: the
+    referral recipient's Beacon organization, None for anyone else); any other is matched by
+    its name."""
+    if not recipient.is_active:
+        return False
+    if recipient.beacon_organization_id is not None:
+        return recipient.beacon_organization_id == organization_id
+    return _norm(recipient.name) in wanted
+
+
 def matching_consent(
     *,
     participant: Participant,
     names: list[str],
+    organization=None,
     today: datetime.date | None = None,
     lock: bool = False,
 ) -> Consent | None:
-    """The participant's active consent that names one of `names` as an active recipient:
-    a specific-recipient consent first, then a treatment, payment and operations one; newest
-    signature first. Two queries. With `lock` (inside a transaction), the consents stay locked
-    until it ends, so a revocation cannot slip in between the check and the disclosure."""
+    """The participant's active consent with an active recipient that covers the referral's
+    recipient: one named like one of `names`, or, for a recipient that is an organization on
+    this Beacon (`organization`), one that is that organization. A specific-recipient consent
+    first, then a treatment, payment and operations one; newest signature first. Two queries.
+    With `lock` (inside a transaction), the consents stay locked until it ends, so a
+    revocation cannot slip in between the check and the disclosure."""
     wanted = {_norm(n) for n in names if _norm(n)}
-    if not wanted:
+    organization_id = organization.pk if organization is not None else None
+    if not wanted and organization_id is None:
         return None
     consents = Consent.objects.select_for_update() if lock else Consent.objects
     consents = (
@@ -83,7 +104,9 @@ def matching_consent(
         c
         for c in consents
         if c.status_on(today) == ConsentStatus.ACTIVE
-        and any(r.is_active and _norm(r.name) in wanted for r in c.recipients.all())
+        and any(
+            _covers(r, wanted=wanted, organization_id=organization_id) for r in c.recipients.all()
+        )
     ]
     found.sort(key=lambda c: c.kind != ConsentKind.SPECIFIC_RECIPIENT)
     return found[0] if found else None
@@ -236,24 +259,37 @@ class SendReferral:
             return None
         if self.organization.part2_applies:
             self.consent = matching_consent(
-                participant=self.participant, names=self._recipient_names(), lock=_lock
+                participant=self.participant,
+                names=self._recipient_names(),
+                organization=self.receiving_organization,
+                lock=_lock,
             )
             if self.consent is None:
-                recipient = self.recipient_label
-                raise ConsentRequired(
-                    _(
-                        "No active consent lets %(organization)s share %(name)s's information "
-                        "with %(recipient)s. Record a specific-recipient consent naming "
-                        "%(recipient)s first."
-                    )
-                    % {
-                        "organization": self.organization.name,
-                        "name": self.participant.display_name,
-                        "recipient": recipient,
-                    },
-                    recipient=recipient,
-                )
+                raise self._consent_required()
         return self.consent
+
+    def _consent_required(self) -> ConsentRequired:
+        """The refusal, naming a recipient a consent can name. Names are compared here only to
+        word the advice: whether the recipient is inside was decided by what it is."""
+        own = self.organization.name
+        names = [self.recipient_label, *self._recipient_names()]
+        nameable = [n for n in names if not same_name(n, own)]
+        recipient = nameable[0] if nameable else self.recipient_label
+        message = _(
+            "No active consent lets %(organization)s share %(name)s's information with "
+            "%(recipient)s. Record a specific-recipient consent naming %(recipient)s first."
+        ) % {
+            "organization": own,
+            "name": self.participant.display_name,
+            "recipient": recipient,
+        }
+        if len(nameable) < len(names):
+            message += " " + _(
+                "A recipient with %(organization)s's name counts as outside %(organization)s "
+                "unless it is one of %(organization)s's own services in the directory: choose "
+                "that service to refer within %(organization)s."
+            ) % {"organization": own}
+        return ConsentRequired(message, recipient=recipient)
 
     def execute(self) -> Referral:
         with transaction.atomic():

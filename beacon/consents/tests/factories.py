@@ -10,6 +10,7 @@ from beacon.consents.models import (
     ExpiryKind,
     SignatureMethod,
 )
+from beacon.consents.services import recipient_organization
 from beacon.participants.tests.factories import ParticipantFactory
 
 
@@ -51,3 +52,7 @@ class RecipientFactory(factory.django.DjangoModelFactory):
     consent = factory.SubFactory(ConsentFactory, recipients=[])
     name = factory.Sequence(lambda n: f"Recipient {n}")
     description = "Primary care clinic"
+    # As consent_record decides it: a row naming the organization itself is that organization.
+    beacon_organization = factory.LazyAttribute(
+        lambda o: recipient_organization(o.consent.organization, o.name)
+    )

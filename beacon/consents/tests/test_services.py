@@ -84,6 +84,46 @@ def test_tpo_names_the_organization_when_no_recipient_is_given(pat, jordan, harb
     assert consent.expires_on is None  # only the detail of the chosen expiry is kept
 
 
+def test_a_recipient_naming_the_organization_itself_is_that_organization(pat, jordan, harbor):
+    """Issue 14: linked once, when recorded, so no name typed later stands for it."""
+    tpo = services.consent_record(
+        member=member(pat),
+        participant=jordan,
+        **valid_fields(kind=ConsentKind.TPO, recipients=[], expiry_kind=ExpiryKind.NONE),
+    )
+    assert [r.beacon_organization for r in tpo.recipients.all()] == [harbor]
+    specific = services.consent_record(
+        member=member(pat),
+        participant=jordan,
+        **valid_fields(
+            recipients=[
+                {"name": "Dr. Lee", "description": ""},
+                {"name": " harbor  RECOVERY community", "description": ""},
+            ]
+        ),
+    )
+    assert {r.name: r.beacon_organization for r in specific.recipients.all()} == {
+        "Dr. Lee": None,
+        "harbor  RECOVERY community": harbor,
+    }
+
+
+def test_the_migration_links_recipients_recorded_before(jordan, harbor, lakeside):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("beacon.consents.migrations.0004_recipient_beacon_organization")
+    consent = ConsentFactory(participant=jordan, recipients=[])
+    own = ConsentRecipient.objects.create(consent=consent, name="HARBOR Recovery Community")
+    other = ConsentRecipient.objects.create(consent=consent, name=lakeside.name)
+    migration.link_recipients_naming_their_own_organization(apps, None)
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.beacon_organization == harbor
+    assert other.beacon_organization is None
+
+
 def test_given_discloser_and_revocation_text_are_kept(pat, jordan):
     consent = services.consent_record(
         member=member(pat),

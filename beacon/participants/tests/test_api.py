@@ -5,7 +5,7 @@ import pytest
 
 from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
-from beacon.participants.models import Participant
+from beacon.participants.models import CaseloadAssignment, Participant
 
 URL = "/api/v1/participants"
 
@@ -73,6 +73,49 @@ def test_create_with_defaults_and_validation(client, as_pat, pat):
     assert bad.status_code == 422
     fields = {d["field"] for d in bad.json()["error"]["details"]}
     assert {"given_name", "pathways"} <= fields
+
+
+def _counts():
+    return (
+        Participant.objects.count(),
+        CaseloadAssignment.objects.count(),
+        AuditEvent.objects.filter(action__in=["participant.enrolled", "caseload.assigned"]).count(),
+    )
+
+
+def test_a_peer_cannot_enroll_onto_someone_elses_caseload(client, as_pat, pat, quinn, sam):
+    """Issue 14: a peer naming another primary peer was answered 404 while the participant was
+    created on that caseload. Now: 403 saying what was refused, and nothing written."""
+    before = _counts()
+    for other in (quinn, sam):
+        response = client.post(
+            URL,
+            {"given_name": "Ana", "primary_peer": str(other.pk)},
+            content_type="application/json",
+            **as_pat,
+        )
+        assert response.status_code == 403, response.content
+        error = response.json()["error"]
+        assert error["code"] == "forbidden"
+        assert "supervisors and organization admins" in error["message"]
+        assert "primary peer" in error["message"]
+    assert _counts() == before
+    # Naming themselves (or no one) still enrolls onto their own caseload.
+    for body in ({"given_name": "Bo", "primary_peer": str(pat.pk)}, {"given_name": "Cy"}):
+        response = client.post(URL, body, content_type="application/json", **as_pat)
+        assert response.status_code == 201, response.content
+        assert [p["peer"] for p in response.json()["peers"]] == [str(pat.pk)]
+
+
+def test_a_supervisor_enrolls_onto_a_peers_caseload(client, sam, harbor, quinn):
+    response = client.post(
+        URL,
+        {"given_name": "Lu", "primary_peer": str(quinn.pk)},
+        content_type="application/json",
+        **auth(sam, harbor),
+    )
+    assert response.status_code == 201, response.content
+    assert [p["peer"] for p in response.json()["peers"]] == [str(quinn.pk)]
 
 
 def test_create_warns_of_a_likely_duplicate(client, as_pat, jordan):

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
@@ -113,6 +113,51 @@ def test_secondary_peer_joins_without_replacing_the_primary(sam, pat, quinn, har
         member=member_of(sam, harbor), participant=jordan, peer=quinn, role="secondary"
     )
     assert jordan.assignments.filter(ended_at__isnull=True).count() == 2
+
+
+def _written():
+    return (
+        Participant.objects.count(),
+        CaseloadAssignment.objects.count(),
+        CaseloadAssignment.objects.filter(ended_at__isnull=False).count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_only_supervisors_and_admins_assign_caseloads(pat, quinn, sam, harbor, jordan, casey):
+    """Issue 14: the services refuse by themselves (scripts and commands call them too), and a
+    refusal writes nothing."""
+    peer = member_of(pat, harbor)
+    before = _written()
+    with pytest.raises(PermissionDenied, match="supervisors and organization admins"):
+        services.participant_enroll(member=peer, primary_peer=quinn, given_name="Ana")
+    with pytest.raises(PermissionDenied, match="supervisors and organization admins"):
+        services.participant_enroll(member=peer, primary_peer=sam, given_name="Ana")
+    for role in ("primary", "secondary"):
+        with pytest.raises(PermissionDenied, match="supervisors and organization admins"):
+            services.caseload_assign(member=peer, participant=jordan, peer=quinn, role=role)
+    with pytest.raises(PermissionDenied, match="supervisors and organization admins"):
+        services.caseload_assign(member=peer, participant=casey, peer=pat, role="primary")
+    with pytest.raises(PermissionDenied, match="supervisors and organization admins"):
+        services.caseload_end(member=peer, assignment=jordan.assignments.get())
+    with pytest.raises(PermissionDenied):
+        services.participants_merge(member=peer, keep=jordan, duplicate=casey)
+    assert _written() == before
+    # A peer enrolling onto their own caseload still can, named or by default.
+    for primary in (pat, None):
+        enrolled = services.participant_enroll(member=peer, primary_peer=primary, given_name="B")
+        assert [a.peer for a in enrolled.assignments.all()] == [pat]
+
+
+def test_caseloads_are_assigned_only_within_ones_own_organization(
+    sam, olive, lakeside, harbor, jordan
+):
+    before = _written()
+    with pytest.raises(PermissionDenied):
+        services.caseload_assign(
+            member=member_of(olive, lakeside), participant=jordan, peer=olive, role="primary"
+        )
+    assert _written() == before
 
 
 def test_only_the_organizations_peers_can_be_assigned(sam, olive, harbor, jordan):

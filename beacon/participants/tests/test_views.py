@@ -210,6 +210,25 @@ def test_supervisor_chooses_the_primary_peer_at_intake(client_for, sam, quinn, h
     assert Participant.objects.get(given_name="Lu").assignments.get().peer == quinn
 
 
+def test_a_peer_cannot_pick_someone_elses_caseload_at_intake(client_for, pat, quinn):
+    """Issue 14: the page offers peers no choice of primary peer, and one sent anyway is not
+    taken: the person lands on the peer's own caseload."""
+    page = client_for(pat).get(reverse("participants:new"))
+    assert b'name="primary_peer"' not in page.content
+    response = client_for(pat).post(
+        reverse("participants:new"),
+        {
+            "given_name": "Lu",
+            "primary_peer": str(quinn.memberships.get().pk),
+            "preferred_language": "English",
+            "insurance": "unknown",
+            "enrolled_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get(given_name="Lu").assignments.get().peer == pat
+
+
 def test_participants_cannot_use_staff_pages(client_for, riley):
     assert client_for(riley).get(reverse("participants:list")).status_code == 403
     assert client_for(riley).get(reverse("participants:new")).status_code == 403

@@ -82,3 +82,20 @@ def harbor_service(harbor):
     return Service.objects.create(
         hsds_id="svc-harbor-housing", organization=org, name="Harbor recovery housing"
     )
+
+
+@pytest.fixture
+def default_tpo(pat):
+    """default_tpo(participant): the treatment, payment and operations consent recorded the
+    usual way (no recipients given: it names the organization itself)."""
+    from beacon.consents import services as consent_services
+    from beacon.consents.tests.conftest import valid_fields
+
+    def make(participant):
+        return consent_services.consent_record(
+            member=member(pat),
+            participant=participant,
+            **valid_fields(kind=ConsentKind.TPO, recipients=[], expiry_kind=ExpiryKind.NONE),
+        )
+
+    return make

@@ -55,6 +55,24 @@ def test_post_without_consent_is_409_consent_required(api, pat, jordan, mercy_se
     assert not Referral.objects.exists()
 
 
+def test_post_to_someone_typed_with_the_senders_own_name_needs_their_consent(
+    api, default_tpo, pat, harbor, jordan
+):
+    """Issue 14: a free-text recipient is outside the organization, whatever organization is
+    typed beside them; the default TPO consent (naming the organization) does not cover them."""
+    default_tpo(jordan)
+    for typed in (harbor.name, "harbor  recovery COMMUNITY"):
+        response = api(pat).post(
+            URL,
+            body(jordan, external_name="Dr. Outside Person", external_organization=typed),
+        )
+        assert response.status_code == 409, response.content
+        error = response.json()["error"]
+        assert error["code"] == "consent_required"
+        assert "naming Dr. Outside Person first" in error["message"]
+    assert not Referral.objects.exists() and not Disclosure.objects.exists()
+
+
 def test_post_with_consent_sends_and_records_the_disclosure(
     api, consent_for, pat, jordan, mercy_service
 ):

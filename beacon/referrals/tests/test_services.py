@@ -152,6 +152,77 @@ def test_tpo_consent_covers_only_the_recipients_it_names(
     assert send(pat, jordan, to_service=mercy_service).consent == tpo
 
 
+def test_the_default_tpo_consent_never_covers_a_recipient_typed_by_hand(
+    send, default_tpo, consent_for, pat, harbor, jordan
+):
+    """Issue 14: a typed organization that reads as the sender's own name is still someone
+    outside it; the consent naming the organization itself covers no one outside."""
+    default_tpo(jordan)
+    for typed in (harbor.name, "  harbor   RECOVERY community "):
+        with pytest.raises(services.ConsentRequired) as refused:
+            send(pat, jordan, external_name="Dr. Outside Person", external_organization=typed)
+        # The advice names someone a consent can cover, and says why this is outside.
+        assert "naming Dr. Outside Person first" in refused.value.message
+        assert "counts as outside Harbor Recovery Community" in refused.value.message
+    with pytest.raises(services.ConsentRequired):
+        send(pat, jordan, external_organization=harbor.name)
+    assert not Referral.objects.exists() and not Disclosure.objects.exists()
+
+    # A consent naming the person does cover them, with the 2.32 notice and the accounting.
+    named = consent_for(jordan, ["Dr. Outside Person"])
+    referral = send(
+        pat, jordan, external_name="Dr. Outside Person", external_organization=harbor.name
+    )
+    assert referral.consent == named and referral.receiving_organization is None
+    disclosure = Disclosure.objects.get()
+    assert disclosure.consent == named and disclosure.notice_text.startswith(NOTICE_START)
+
+
+def test_a_directory_entry_with_the_senders_name_is_outside_unless_linked(
+    send, default_tpo, pat, harbor, jordan
+):
+    """What the recipient is decides, not what it is called: a directory organization named
+    like the sender but not linked to it on this Beacon is outside it."""
+    from beacon.directory.models import DirectoryOrganization, Service
+
+    default_tpo(jordan)
+    lookalike = DirectoryOrganization.objects.create(hsds_id="org-lookalike", name=harbor.name)
+    service = Service.objects.create(
+        hsds_id="svc-lookalike", organization=lookalike, name=harbor.name
+    )
+    with pytest.raises(services.ConsentRequired):
+        send(pat, jordan, to_service=service)
+    assert not Referral.objects.exists() and not Disclosure.objects.exists()
+    # Linked to Harbor on this Beacon, the same entry is inside: no consent, no disclosure.
+    lookalike.beacon_organization = harbor
+    lookalike.save(update_fields=["beacon_organization"])
+    referral = send(pat, jordan, to_service=service)
+    assert referral.consent is None and not Disclosure.objects.exists()
+
+
+def test_a_recipient_naming_the_organization_itself_covers_no_one_outside(
+    send, pat, harbor, jordan
+):
+    """Whatever kind of consent names the organization, and even after the organization is
+    renamed, that recipient is the organization, not a name to match."""
+    from beacon.consents.tests.conftest import member as consent_member
+    from beacon.consents.tests.conftest import valid_fields
+
+    consent_services.consent_record(
+        member=consent_member(pat),
+        participant=jordan,
+        **valid_fields(recipients=[{"name": " HARBOR recovery Community", "description": ""}]),
+    )
+    old_name = harbor.name
+    harbor.name = "Harbor Community Recovery Services"
+    harbor.save(update_fields=["name"])
+    jordan.organization.refresh_from_db()
+    for typed in (old_name, harbor.name):
+        with pytest.raises(services.ConsentRequired):
+            send(pat, jordan, external_name="Dr. Outside Person", external_organization=typed)
+    assert not Referral.objects.exists()
+
+
 def test_specific_consent_is_preferred_to_tpo(send, consent_for, pat, jordan, mercy_service):
     consent_for(jordan, [MERCY], kind=ConsentKind.TPO, expiry_kind=ExpiryKind.NONE, expires_on=None)
     specific = consent_for(jordan, [MERCY])

@@ -41,6 +41,16 @@ def test_the_request_after_the_limit_waits_until_the_window_ends(three_a_minute)
 
 
 @pytest.mark.django_db
+def test_an_ipv6_subscriber_is_counted_by_its_64_network(three_a_minute):
+    """One home or phone usually holds a whole /64: its addresses share one count."""
+    with time_machine.travel(NOON, tick=False):
+        for n in range(3):
+            assert check(ip=f"2001:db8:1:2::{n + 1}") is None
+        assert check(ip="2001:db8:1:2:ffff:ffff:ffff:ffff") == 45
+        assert check(ip="2001:db8:1:3::1") is None
+
+
+@pytest.mark.django_db
 def test_zero_turns_the_limit_off_and_writes_nothing(settings):
     settings.BEACON_RATE_LIMIT_PUBLIC_API = 0
     assert all(check() is None for _ in range(100))

@@ -107,3 +107,11 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # Tests send many requests from one address (schemathesis, the authorization matrix);
+    # the rate-limit tests turn the limits on with the values they test.
+    settings.BEACON_RATE_LIMIT_PUBLIC_API = 0
+    settings.BEACON_RATE_LIMIT_PUBLIC_FORMS = 0

@@ -269,6 +269,12 @@ CSRF_FAILURE_VIEW = "beacon.core.errors.csrf_failure"
 # trusted proxies that append to X-Forwarded-For.
 BEACON_TRUSTED_PROXY_COUNT = env_int("BEACON_TRUSTED_PROXY_COUNT", 0)
 
+# Rate limits per address (the one above) on what is open without signing in, counted in the
+# database so they hold across worker processes and servers; 0 turns one off. The directory API
+# and Find Help's searches: requests a minute. Find Help's public forms: sends in 10 minutes.
+BEACON_RATE_LIMIT_PUBLIC_API = env_int("BEACON_RATE_LIMIT_PUBLIC_API", 60)
+BEACON_RATE_LIMIT_PUBLIC_FORMS = env_int("BEACON_RATE_LIMIT_PUBLIC_FORMS", 5)
+
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,14 +9,17 @@ a list of 100,000 bad items answered with 18.8 MB, one error each).
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from beacon.core.concurrency import StaleVersion
+from beacon.core.ratelimit import wait_text
 
 MAX_DETAILS = 20
 
@@ -138,6 +141,16 @@ def install(api: NinjaAPI) -> None:
             }
         }
         return api.create_response(request, body, status=409)
+
+    @api.exception_handler(Throttled)
+    def _rate_limited(request, exc):
+        """A rate limit (beacon/api/throttling.py); Ninja adds Retry-After in seconds."""
+        message = _("Too many requests from your address. Please try again later.")
+        if exc.wait:
+            message = _("Too many requests from your address. Please try again in %(wait)s.") % {
+                "wait": wait_text(math.ceil(exc.wait))
+            }
+        return error_response(api, request, 429, "rate_limited", message)
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):

@@ -37,3 +37,20 @@ class BaseModel(models.Model):
             return super()._get_FIELD_display(field)
         value = getattr(self, field.attname)
         return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class RateLimitCounter(models.Model):
+    """Requests from one address in one window of one rate limit (beacon/core/ratelimit.py).
+
+    `key` is an HMAC of the limit's name, the window and the address: the address itself is
+    never stored, and one window's key says nothing about the next. Rows are deleted once their
+    window has ended.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    scope = models.CharField(max_length=40)
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.scope} until {self.expires_at:%Y-%m-%d %H:%M:%S}: {self.count}"

@@ -15,10 +15,14 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error, Page, Text
+from beacon.api.throttling import RateLimitThrottle
 from beacon.core.search import SearchText, api_search_text
 from beacon.findhelp import selectors
+from beacon.findhelp.ratelimits import DIRECTORY
 
-router = Router(tags=["directory"])
+# Open to everyone, so limited per address (BEACON_RATE_LIMIT_PUBLIC_API a minute, shared with
+# the Find Help page's searches): 429 with Retry-After beyond it.
+router = Router(tags=["directory"], throttle=[RateLimitThrottle(DIRECTORY)])
 
 
 class AddressOut(Schema):
@@ -193,7 +197,7 @@ def _service_out(result: selectors.Result) -> dict:
 @router.get(
     "/services",
     auth=None,
-    response={200: ServicePage, 422: Error},
+    response={200: ServicePage, 422: Error, 429: Error},
     summary="Search the public directory (no sign-in)",
 )
 def search_services(request, params: Query[SearchParams]):
@@ -246,7 +250,7 @@ def search_services(request, params: Query[SearchParams]):
 @router.get(
     "/services/{service_id}",
     auth=None,
-    response={200: ServiceOut, 404: Error},
+    response={200: ServiceOut, 404: Error, 429: Error},
     summary="One public directory service",
 )
 def get_service(request, service_id: UUID):
@@ -256,7 +260,7 @@ def get_service(request, service_id: UUID):
 @router.get(
     "/organizations/{organization_id}",
     auth=None,
-    response={200: OrganizationOut, 404: Error},
+    response={200: OrganizationOut, 404: Error, 429: Error},
     summary="One directory organization and its public services",
 )
 def get_organization(request, organization_id: UUID):
@@ -279,7 +283,7 @@ def get_organization(request, organization_id: UUID):
 @router.get(
     "/locations/{location_id}",
     auth=None,
-    response={200: LocationOut, 404: Error},
+    response={200: LocationOut, 404: Error, 429: Error},
     summary="One directory location",
 )
 def get_location(request, location_id: UUID):

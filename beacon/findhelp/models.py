@@ -1,8 +1,7 @@
 """What the public sends through Find Help: problem reports and organization submissions.
 
 Neither changes the directory by itself: both wait in a moderation queue for an organization
-admin (docs/findhelp.md). `PublicFormThrottle` counts sends per address for the rate limit; it
-holds a keyed hash of the address, never the address, and only for the current hour.
+admin (docs/findhelp.md). The rate limit on sending them is counted by beacon.core.ratelimit.
 """
 
 from django.conf import settings
@@ -103,22 +102,6 @@ class OrganizationSubmission(BaseModel):
     @property
     def submitted_at(self):
         return self.created_at
-
-
-class PublicFormThrottle(models.Model):
-    """Sends from one address in one hour. `key` is an HMAC of the address and the day."""
-
-    key = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="findhelp_throttle_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.window_start:%Y-%m-%d %H}:00 {self.count}"
 
 
 # The search index ---------------------------------------------------------------------------------

@@ -1,21 +1,16 @@
 """Writes for Find Help: what the public sends, and its moderation.
 
 Public sends have no actor and keep no address: the audit entry is written with actor None and
-no IP address (the page promises "we don't track you"); the rate limit keeps only a keyed hash
-of the address, for the current hour (PublicFormThrottle).
+no IP address (the page promises "we don't track you"); the views' rate limit
+(beacon/findhelp/ratelimits.py) keeps only a keyed hash of the address, for its window.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from beacon.audit.services import record_event
@@ -32,7 +27,6 @@ from beacon.directory.models import (
 from beacon.findhelp.models import (
     OrganizationSubmission,
     ProblemKind,
-    PublicFormThrottle,
     ReportStatus,
     ServiceProblemReport,
     SubmissionStatus,
@@ -40,36 +34,6 @@ from beacon.findhelp.models import (
 from beacon.findhelp.permissions import can_moderate
 
 NO_ADDRESS = ""  # record_event: keep no client address for public sends
-
-
-def rate_limit() -> int:
-    return getattr(settings, "BEACON_FINDHELP_SENDS_PER_HOUR", 10)
-
-
-def _throttle_key(ip: str | None, now) -> str:
-    # Keyed by the day too, so the same address cannot be followed from one day to the next.
-    message = f"{now.date().isoformat()}|{ip or 'unknown'}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def public_send_allowed(*, ip: str | None) -> bool:
-    """Whether this address may send one more public form this hour (and count it if so)."""
-    now = timezone.now()
-    window = now.replace(minute=0, second=0, microsecond=0)
-    key = _throttle_key(ip, now)
-    with transaction.atomic():
-        PublicFormThrottle.objects.filter(window_start__lt=window - timedelta(hours=1)).delete()
-        try:
-            with transaction.atomic():
-                row, _created = PublicFormThrottle.objects.get_or_create(
-                    key=key, window_start=window
-                )
-        except IntegrityError:
-            row, _created = PublicFormThrottle.objects.get(key=key, window_start=window), False
-        if row.count >= rate_limit():
-            return False
-        PublicFormThrottle.objects.filter(pk=row.pk).update(count=F("count") + 1)
-    return True
 
 
 def problem_report_create(*, service: Service, kind: str, note: str = "") -> ServiceProblemReport:
@@ -266,7 +230,6 @@ __all__ = [
     "problem_report_create",
     "problem_report_resolve",
     "problem_reports_move",
-    "public_send_allowed",
     "submission_accept",
     "submission_create",
     "submission_reject",

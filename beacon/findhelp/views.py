@@ -8,18 +8,41 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from beacon.core.access import require_role
 from beacon.core.net import client_ip
+from beacon.core.ratelimit import rate_limit_check, wait_text
 from beacon.findhelp import selectors, services
 from beacon.findhelp.forms import ProblemReportForm, SearchForm, SubmissionForm
+from beacon.findhelp.ratelimits import DIRECTORY, PUBLIC_FORMS
 from beacon.organizations.models import Role
 
-RATE_LIMITED = _(
-    "Too many forms have been sent from your connection in the last hour. Please try again "
-    "later. What you wrote is still here."
+SEARCHES_LIMITED = gettext_lazy(
+    "Too many searches have come from your connection in the last minute. Please try again in "
+    "%(wait)s. Your search is still here."
 )
+FORMS_LIMITED = gettext_lazy(
+    "Too many forms have been sent from your connection in the last few minutes. Please try "
+    "again in %(wait)s. What you wrote is still here."
+)
+
+
+def _rate_limited(request, limit, form, message) -> int | None:
+    """Count this request against `limit`; beyond it, the form says when to try again and the
+    seconds to wait are returned (the page is then shown again with what was typed, as 429)."""
+    wait = rate_limit_check(limit=limit, ip=client_ip(request))
+    if wait:
+        form.add_error(None, message % {"wait": wait_text(wait)})
+    return wait
+
+
+def _render(request, template, context, *, wait: int | None = None):
+    response = render(request, template, context, status=429 if wait else 200)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def _page_number(request) -> int:
@@ -35,7 +58,9 @@ def search(request):
     """The search page. Results only once something was asked; never sets a cookie."""
     form = SearchForm(request.GET or None)
     page = None
-    if form.is_bound and form.is_valid():
+    # Only a search is counted: the page with nothing asked yet is always shown.
+    wait = form.is_bound and _rate_limited(request, DIRECTORY, form, SEARCHES_LIMITED)
+    if form.is_bound and not wait and form.is_valid():
         try:
             page = selectors.service_search(query=form.search_query(), page=_page_number(request))
         except selectors.UnknownZip as exc:
@@ -46,7 +71,7 @@ def search(request):
             )
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
+    return _render(
         request,
         "findhelp/search.html",
         {
@@ -55,6 +80,7 @@ def search(request):
             "results": _with_report_urls(page.results) if page else [],
             "query_string": params.urlencode(),
         },
+        wait=wait,
     )
 
 
@@ -70,29 +96,29 @@ def _with_report_urls(results: list) -> list[tuple]:
 def report_problem(request, service_id):
     result = selectors.service_result_public(pk=service_id)
     form = ProblemReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not services.public_send_allowed(ip=client_ip(request)):
-            form.add_error(None, RATE_LIMITED)
-        else:
+    wait = None
+    if request.method == "POST":
+        wait = _rate_limited(request, PUBLIC_FORMS, form, FORMS_LIMITED)
+        if not wait and form.is_valid():
             services.problem_report_create(
                 service=result.service,
                 kind=form.cleaned_data["kind"],
                 note=form.cleaned_data["note"],
             )
             return render(request, "findhelp/thanks.html", {"kind": "report"})
-    return render(request, "findhelp/report.html", {"form": form, "result": result})
+    return _render(request, "findhelp/report.html", {"form": form, "result": result}, wait=wait)
 
 
 @login_not_required
 def submit_organization(request):
     form = SubmissionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not services.public_send_allowed(ip=client_ip(request)):
-            form.add_error(None, RATE_LIMITED)
-        else:
+    wait = None
+    if request.method == "POST":
+        wait = _rate_limited(request, PUBLIC_FORMS, form, FORMS_LIMITED)
+        if not wait and form.is_valid():
             services.submission_create(**form.submission_values())
             return render(request, "findhelp/thanks.html", {"kind": "submission"})
-    return render(request, "findhelp/submit.html", {"form": form})
+    return _render(request, "findhelp/submit.html", {"form": form}, wait=wait)
 
 
 @require_role(Role.ORG_ADMIN)

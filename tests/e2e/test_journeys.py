@@ -89,3 +89,22 @@ def test_the_public_searches_find_help_on_a_phone_without_being_tracked(
     assert axe(page) == []
     assert page.context.cookies() == []
     assert problems == []
+
+
+def test_a_search_beyond_the_rate_limit_says_when_to_try_again_and_keeps_the_search(
+    live_server, phone, axe, settings
+):
+    settings.BEACON_RATE_LIMIT_PUBLIC_API = 1
+    page = phone()
+    problems = watch(page)
+    page.goto(f"{live_server.url}/find-help/")
+    for words in ("housing", "peer coaching"):
+        page.get_by_label(re.compile("looking for", re.I)).fill(words)
+        page.get_by_role("button", name=re.compile("search", re.I)).first.click()
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"try again in \d+ seconds"))
+    expect(page.get_by_label(re.compile("looking for", re.I))).to_have_value("peer coaching")
+    expect(page.get_by_text("988").first).to_be_visible()
+    assert axe(page) == []
+    assert page.context.cookies() == []
+    # The browser reports the 429 itself; nothing else went wrong.
+    assert [p for p in problems if "429" not in p] == []

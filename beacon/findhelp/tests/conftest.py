@@ -5,4 +5,3 @@ import pytest
 def _findhelp_settings(settings):
     # Forms in tests are sent at once; the too-fast test sets its own minimum.
     settings.BEACON_FINDHELP_MIN_FILL_SECONDS = 0
-    settings.BEACON_FINDHELP_SENDS_PER_HOUR = 10

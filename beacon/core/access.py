@@ -7,7 +7,8 @@ Views and API endpoints load records only through `load_visible()` with those tw
   * not visible (another organization, another caseload, or no such record): 404, identical to
     a record that does not exist, so existence never leaks across organizations;
   * visible but not changeable by this role, when asked for writing: 403.
-Refusals of records that do exist are written to the audit trail. A test
+Refusals of records that do exist are written to the audit trail, and so is every read of a
+participant's record that a record handed out here shows (beacon/audit/reads.py). A test
 (beacon/core/tests/test_lint.py) fails if a view or API module loads a record around this.
 """
 
@@ -21,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
+from beacon.audit import reads
 from beacon.audit.services import record_event
 
 M = TypeVar("M", bound=models.Model)
@@ -44,6 +46,8 @@ def load_visible(
     if for_write and (can_write is None or not can_write(member, obj)):
         # The 403 itself is recorded by RefusalAuditMiddleware / the API's error handler.
         raise PermissionDenied
+    # A record that shows a participant is a read of their record (beacon/audit/reads.py).
+    reads.loaded(member=member, record=obj)
     return obj
 
 

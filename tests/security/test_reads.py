@@ -52,8 +52,6 @@ QUERY_PARAMETER = "participant"
 # Routes that name a participant but show none of their identifying data, with the reason.
 NOT_SHOWN: dict[str, str] = {
     "groups:edit": "the group's own fields (name, schedule, place): no roster",
-    "groups:session_move": "asks for a new time for the session: no roster",
-    "groups:session_cancel": "asks why the session is cancelled: no roster",
     "/api/v1/groups/{group_id}": "the group's own fields and facilitators: no roster",
     "/api/v1/groups/{group_id}/sessions": "the sessions' times and counts: no names",
 }

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "beacon.core.middleware.NoStoreMiddleware",
     "beacon.audit.context.AuditContextMiddleware",
+    # Writes each participant read of the request once, when the answer showed it.
+    "beacon.audit.reads.ParticipantReadsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

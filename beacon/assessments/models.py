@@ -161,3 +161,7 @@ class Assessment(BaseModel):
 
     def __str__(self):
         return f"{self.get_instrument_display()} ({self.administered_on})"
+
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "assessment"

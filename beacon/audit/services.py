@@ -83,15 +83,18 @@ def record_events(
     action: str,
     actor: Any = None,
     organization: Any = None,
-    targets: list[models.Model],
+    targets: list[models.Model] = (),
+    objects: list[tuple[str, str]] = (),
     details: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
     """Append one entry per target, all with the same action and details, chained like
     record_event() but in a fixed number of queries however many targets there are: for a page
-    that shows many people's names and records a read of each (a group's attendance)."""
+    that shows many people's names and records a read of each (a group's attendance).
+    `objects`: targets named by (object type, id) instead of loaded."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}: add it to beacon/audit/actions.py")
-    if not targets:
+    objects = [(t._meta.label_lower, t.pk) for t in targets] + list(objects)
+    if not objects:
         return []
     ip_address = normalize_ip(current_request_info().ip_address)
     actor_id = getattr(actor, "pk", None) if actor is not None else None
@@ -104,7 +107,7 @@ def record_events(
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
         next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         now = timezone.now()
-        for target in targets:
+        for object_type, object_id in objects:
             content = {
                 "id": next_id,
                 "occurred_at": now,
@@ -112,8 +115,8 @@ def record_events(
                 "actor_email": actor_email,
                 "organization_id": organization_id,
                 "action": action,
-                "object_type": clean_text(target._meta.label_lower)[:64],
-                "object_id": clean_text(str(target.pk))[:64],
+                "object_type": clean_text(object_type)[:64],
+                "object_id": clean_text(str(object_id))[:64],
                 "ip_address": ip_address,
                 "details": details,
                 "prev_hash": prev_hash,

@@ -88,6 +88,10 @@ class Consent(BaseModel, VersionedModel):
     def __str__(self):
         return f"{self.get_kind_display()} ({self.signed_on})"
 
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "consent"
+
     def status_on(self, day=None) -> str:
         day = day or timezone.localdate()
         if self.revoked_at is not None:

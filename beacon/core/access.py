@@ -9,8 +9,9 @@ Views and API endpoints load records only through `load_visible()` with those tw
   * visible but not changeable by this role, when asked for writing: 403.
 Records that hang off one loaded so (a plan's goals, a participant's assignments) are loaded
 through `load_child()`, with the same 404. Refusals of records that do exist are written to the
-audit trail. A test (beacon/core/tests/test_lint.py) fails if a view, API or selectors module
-loads a record around these two.
+audit trail, and so is every read of a participant's record that a record handed out here shows
+(beacon/audit/reads.py). A test (beacon/core/tests/test_lint.py) fails if a view, API or
+selectors module loads a record around these two.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import models
 from django.http import Http404
 
+from beacon.audit import reads
 from beacon.audit.services import record_event
 
 M = TypeVar("M", bound=models.Model)
@@ -46,6 +48,8 @@ def load_visible(
     if for_write and (can_write is None or not can_write(member, obj)):
         # The 403 itself is recorded by RefusalAuditMiddleware / the API's error handler.
         raise PermissionDenied
+    # A record that shows a participant is a read of their record (beacon/audit/reads.py).
+    reads.loaded(member=member, record=obj)
     return obj
 
 

@@ -138,6 +138,10 @@ class Encounter(BaseModel, VersionedModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "encounter"
+
     def get_topics_display(self) -> list[str]:
         labels = dict(Topic.choices)
         return [str(labels.get(t, t)) for t in self.topics]

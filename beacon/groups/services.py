@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beacon.audit.services import record_event, record_events
+from beacon.audit import reads
+from beacon.audit.services import record_event
 from beacon.encounters.services import billable_units
 from beacon.groups.models import (
     Attendance,
@@ -761,12 +762,11 @@ def attendance_viewed(*, member: Membership, participants: list[Participant], ta
     """A page or answer showed these participants' names (a session's attendance, a group's
     roster): one participant.viewed entry each, filed under the participant, in a fixed number
     of queries."""
-    record_events(
-        action="participant.viewed",
-        actor=member.user,
-        organization=member.organization,
-        targets=list({p.pk: p for p in participants}.values()),
-        details={"seen": f"group_{target._meta.model_name}", "id": str(target.pk)},
+    reads.note(
+        member=member,
+        participants=participants,
+        seen=f"group_{target._meta.model_name}",
+        target=target,
     )
 
 

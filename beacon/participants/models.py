@@ -224,6 +224,10 @@ class Participant(BaseModel, VersionedModel):
     def __str__(self):
         return self.display_name
 
+    def participant_seen(self, member) -> tuple:
+        """Loading this record for someone is a read of it (beacon/audit/reads.py)."""
+        return self.pk, "record"
+
     @property
     def display_name(self) -> str:
         """The name to use: their preferred name first, as they asked to be called."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from beacon.audit import reads
 from beacon.audit.services import changed_fields, record_event
 from beacon.core.concurrency import save_versioned
 from beacon.organizations.models import Membership, Organization, Role
@@ -29,21 +30,15 @@ from beacon.participants.selectors import digits
 
 
 def participant_viewed(*, member, participant: Participant, seen: str, target=None) -> None:
-    """Record that `member` saw part of a participant's record (HIPAA: audit reads, too).
+    """Name what of a participant's record `member` was shown (HIPAA: audit reads, too).
 
-    `seen` names what: "record", "timeline", "encounter", "consent", "consent_form"... Every
-    read is filed under the participant, so "who accessed this participant" is one query.
+    Loading a record through load_visible() already notes the read (beacon/audit/reads.py);
+    this names it more precisely ("timeline", "consent_form", "note_review"...) or notes a
+    participant shown without being loaded that way. In a request, one entry per participant,
+    written when the answer shows something. Every read is filed under the participant, so
+    "who accessed this participant" is one query.
     """
-    details = {"seen": seen}
-    if target is not None:
-        details["id"] = str(target.pk)
-    record_event(
-        action="participant.viewed",
-        actor=member.user,
-        organization=member.organization,
-        target=participant,
-        details=details,
-    )
+    reads.note(member=member, participants=[participant], seen=seen, target=target)
 
 
 def participant_contact_recorded(

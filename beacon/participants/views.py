@@ -179,6 +179,7 @@ def participant_edit(request, participant_id):
     participant = selectors.participant_get_for_member(
         member=member, pk=participant_id, for_write=True
     )
+    services.participant_viewed(member=member, participant=participant, seen="edit_form")
     populations = selectors.priority_populations_for(member.organization)
     form = ParticipantForm(request.POST or None, instance=participant, populations=populations)
     edit, conflict = Edit(form), None
@@ -228,6 +229,7 @@ def participant_discharge(request, participant_id):
     participant = selectors.participant_get_for_member(
         member=member, pk=participant_id, for_write=True
     )
+    services.participant_viewed(member=member, participant=participant, seen="discharge_form")
     if participant.discharged_on:
         form = ReadmitForm(request.POST or None, initial={"enrolled_on": timezone.localdate()})
     else:
@@ -257,6 +259,7 @@ def participant_discharge(request, participant_id):
 def participant_caseload(request, participant_id):
     member = request.member
     participant = selectors.participant_get_for_member(member=member, pk=participant_id)
+    services.participant_viewed(member=member, participant=participant, seen="caseload")
     form = AssignForm(request.POST or None, peers=permissions.caseload_peers(member))
     if request.method == "POST" and form.is_valid():
         try:

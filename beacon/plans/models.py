@@ -80,6 +80,10 @@ class RecoveryPlan(BaseModel, VersionedModel):
     def __str__(self):
         return f"{_('Recovery plan')} {self.participant_id}"
 
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "plan"
+
 
 class Goal(BaseModel, VersionedModel):
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="goals")
@@ -225,3 +229,7 @@ class WellnessPlan(BaseModel, VersionedModel):
 
     def __str__(self):
         return f"{_('Wellness plan')} {self.participant_id}"
+
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "wellness_plan"

@@ -130,6 +130,14 @@ class Referral(BaseModel, VersionedModel):
     def __str__(self):
         return self.recipient_name
 
+    def participant_seen(self, member) -> tuple | None:
+        """Loading this referral for `member` shows the participant's record to the sending
+        side only (beacon/audit/reads.py); the receiving side sees what was shared, recorded
+        as referral.viewed."""
+        if member is None or self.organization_id != member.organization_id:
+            return None
+        return self.participant_id, "referral"
+
     @property
     def has_outcome(self) -> bool:
         return self.status in OUTCOME_STATUSES

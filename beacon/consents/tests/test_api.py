@@ -83,7 +83,9 @@ def test_pat_records_lists_and_reads_jordans_consents(api, pat, jordan, harbor):
     assert one.status_code == 200 and one.json()["id"] == body["id"]
 
     seen = AuditEvent.objects.filter(action="participant.viewed", actor_id=pat.pk)
-    assert [e.details["seen"] for e in seen.order_by("id")] == ["consents", "consent"]
+    # The answer to the POST showed the consent recorded for Jordan: a read too, like any
+    # answer showing a participant's record (beacon/audit/reads.py).
+    assert [e.details["seen"] for e in seen.order_by("id")] == ["record", "consents", "consent"]
     assert AuditEvent.objects.filter(action="consent.recorded", object_id=body["id"]).exists()
 
 

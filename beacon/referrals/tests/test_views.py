@@ -162,6 +162,8 @@ def test_receiver_sees_only_what_was_shared(client_for, olive, jordan, to_lakesi
     assert client.get(reverse("participants:detail", args=[jordan.pk])).status_code == 404
     assert client.get(reverse("referrals:disclosures", args=[jordan.pk])).status_code == 404
     assert AuditEvent.objects.filter(action="referral.viewed", actor=olive).exists()
+    # What was shared, not the record: loading the referral is no read of the participant's.
+    assert not AuditEvent.objects.filter(action="participant.viewed", actor=olive).exists()
 
 
 def test_receiver_accepts_and_the_sender_sees_it(client_for, pat, olive, to_lakeside):

@@ -248,7 +248,9 @@ def consent_record(
     recipients names the organization.
     """
     if not can_record_consent(member, participant):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only staff who work with this participant can record their consent.")
+        )
     organization = participant.organization
     errors, values, rows = _checked(
         organization,
@@ -330,13 +332,18 @@ def _revoke_whole(*, member, consent: Consent, locked: Consent, now, details: di
     )
 
 
+REVOKE_REFUSED = gettext_lazy(
+    "Only staff who work with this participant can record that they took their consent back."
+)
+
+
 def consent_recipient_revoke(
     *, member, consent: Consent, recipient: ConsentRecipient | Any, note: str = ""
 ) -> ConsentRecipient:
     """Revoke the consent for one recipient (`recipient` may be the object or its id). When no
     recipient is left, the whole consent is revoked too, and recorded as such."""
     if not can_revoke_consent(member, consent):
-        raise PermissionDenied
+        raise PermissionDenied(REVOKE_REFUSED)
     note = (note or "").strip()
     recipient_id = getattr(recipient, "pk", recipient)
     with transaction.atomic():
@@ -382,7 +389,7 @@ def consent_recipient_revoke(
 def consent_revoke(*, member, consent: Consent, note: str = "") -> Consent:
     """Revoke the whole consent: every recipient still active, then the consent itself."""
     if not can_revoke_consent(member, consent):
-        raise PermissionDenied
+        raise PermissionDenied(REVOKE_REFUSED)
     note = (note or "").strip()
     with transaction.atomic():
         locked = _lock(consent)

@@ -145,7 +145,12 @@ def encounter_log(
     plan are accepted.
     """
     if not can_log_encounter(member, participant):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Only supervisors, organization admins and the peers who work with this "
+                "participant can log encounters with them."
+            )
+        )
     values = _clean_values(
         {
             "occurred_at": occurred_at or timezone.now(),
@@ -248,7 +253,12 @@ def encounter_correct(
     if unknown:
         raise ValueError(f"Not a correctable field: {', '.join(sorted(unknown))}")
     if not can_correct_encounter(member, encounter):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Only the peer who logged this encounter, a supervisor or an organization admin "
+                "can correct it."
+            )
+        )
     values = _clean_values(changes)
     reason = (reason or "").strip()
     if len(reason) > 300:

@@ -16,6 +16,7 @@ from beacon.audit import reads
 from beacon.audit.services import changed_fields, record_event
 from beacon.core.concurrency import save_versioned
 from beacon.organizations.models import Membership, Organization, Role
+from beacon.organizations.permissions import is_org_admin
 from beacon.participants import permissions
 from beacon.participants.models import (
     CaseloadAssignment,
@@ -185,6 +186,28 @@ def participant_enroll(
     return participant
 
 
+# docs/permissions.md: the record is changed by supervisors, admins and the peers on its
+# caseload (permissions.can_edit_participant). The services check it themselves, before writing,
+# since scripts and commands call them too, not only the pages and the API.
+EDIT_REFUSED = _lazy(
+    "Only supervisors, organization admins and the peers on this participant's caseload can "
+    "change this record."
+)
+DISCHARGE_REFUSED = _lazy(
+    "Only supervisors, organization admins and the peers on this participant's caseload can "
+    "discharge this participant."
+)
+READMIT_REFUSED = _lazy(
+    "Only supervisors, organization admins and the peers on this participant's caseload can "
+    "enroll this participant again."
+)
+
+
+def _check_edits(member, participant: Participant, refused) -> None:
+    if not permissions.can_edit_participant(member, participant):
+        raise PermissionDenied(refused)
+
+
 def participant_update(
     *,
     member,
@@ -194,7 +217,9 @@ def participant_update(
     **values: Any,
 ) -> Participant:
     """Change the record. Based on an older version than the stored one: StaleVersion, and
-    nothing is written."""
+    nothing is written. PermissionDenied (nothing written) unless `member` may change the record
+    (permissions.can_edit_participant)."""
+    _check_edits(member, participant, EDIT_REFUSED)
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not a participant field: {', '.join(sorted(unknown))}")
@@ -231,6 +256,9 @@ def participant_update(
 def participant_discharge(
     *, member, participant: Participant, discharged_on: date, reason: str, note: str = ""
 ) -> Participant:
+    """End the program enrolment (the record and its history stay). PermissionDenied (nothing
+    written) unless `member` may change the record (permissions.can_edit_participant)."""
+    _check_edits(member, participant, DISCHARGE_REFUSED)
     if participant.discharged_on is not None:
         raise ValidationError(_("This participant was already discharged."))
     if reason not in DischargeReason.values:
@@ -266,7 +294,9 @@ def participant_discharge(
 
 
 def participant_readmit(*, member, participant: Participant, enrolled_on: date) -> Participant:
-    """A new program enrolment for someone who was discharged: the history stays."""
+    """A new program enrolment for someone who was discharged: the history stays.
+    PermissionDenied (nothing written) unless `member` may change the record."""
+    _check_edits(member, participant, READMIT_REFUSED)
     if participant.discharged_on is None:
         raise ValidationError(_("This participant is enrolled already."))
     previous = {"enrolled_on": participant.enrolled_on, "discharged_on": participant.discharged_on}
@@ -290,7 +320,10 @@ def participant_readmit(*, member, participant: Participant, enrolled_on: date) 
 
 
 def population_create(*, member, name: str) -> PriorityPopulation:
-    """An organization's own priority population (beside the built-in ones)."""
+    """An organization's own priority population (beside the built-in ones): organization
+    admins only (PermissionDenied, nothing written, for anyone else)."""
+    if not is_org_admin(member):
+        raise PermissionDenied(_("Only organization admins can add priority populations."))
     population = PriorityPopulation(organization=member.organization, name=name.strip())
     population.full_clean()
     with transaction.atomic():

@@ -57,7 +57,12 @@ MAX_PEOPLE_TO_CALL = 12
 
 def _require_writer(member: Membership, participant: Participant) -> None:
     if not can_write_plans_for(member, participant):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Only supervisors, organization admins and the peers on this participant's "
+                "caseload can change their plans."
+            )
+        )
 
 
 def _iso(value):

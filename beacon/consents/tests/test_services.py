@@ -241,13 +241,15 @@ def test_signing_date_cannot_be_in_the_future(pat, jordan):
 
 
 def test_only_staff_who_see_the_participant_record_consents(quinn, riley, olive, sam, ada, jordan):
+    events = AuditEvent.objects.count()
     for outsider in (quinn, riley, olive):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="can record their consent"):
             services.consent_record(member=member(outsider), participant=jordan, **valid_fields())
         assert not can_record_consent(member(outsider), jordan)
     for staff in (sam, ada):
         assert can_record_consent(member(staff), jordan)
     assert not Consent.objects.exists()
+    assert AuditEvent.objects.count() == events
 
 
 def test_any_peer_records_when_the_organization_opened_participants(quinn, jordan, harbor):
@@ -361,12 +363,20 @@ def test_revoking_the_whole_consent_keeps_the_record(record, pat, jordan):
 
 def test_only_staff_who_see_the_participant_revoke(record, pat, quinn, olive, jordan):
     consent = record(pat, jordan)
+    events = AuditEvent.objects.count()
+    recipient = consent.recipients.first()
     for outsider in (quinn, olive):
         assert not can_revoke_consent(member(outsider), consent)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="took their consent back"):
             services.consent_revoke(member=member(outsider), consent=consent)
+        with pytest.raises(PermissionDenied, match="took their consent back"):
+            services.consent_recipient_revoke(
+                member=member(outsider), consent=consent, recipient=recipient
+            )
     consent.refresh_from_db()
-    assert consent.revoked_at is None
+    recipient.refresh_from_db()
+    assert consent.revoked_at is None and recipient.revoked_at is None
+    assert AuditEvent.objects.count() == events
 
 
 # --- Who sees what ---------------------------------------------------------------------------

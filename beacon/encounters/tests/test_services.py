@@ -96,10 +96,13 @@ def test_follow_up_the_same_day_is_fine(pat, jordan):
 
 
 def test_only_people_who_may_log_can(harbor, quinn, riley, casey, jordan):
-    with pytest.raises(PermissionDenied):
+    # Issue 14: the refusal says what was refused (the API's 403 shows it), and writes nothing.
+    events = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="can log encounters with them"):
         log(quinn, jordan)  # not on Quinn's caseload
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="can log encounters with them"):
         log(riley, jordan)
+    assert (Encounter.objects.count(), AuditEvent.objects.count()) == (0, events)
     harbor.participants_open_to_team = True
     harbor.save()
     assert log(quinn, jordan).pk
@@ -304,10 +307,14 @@ def test_only_the_author_or_a_supervisor_corrects(harbor, pat, quinn, sam, ada, 
     harbor.participants_open_to_team = True
     harbor.save()
     encounter = log(pat, jordan)
-    with pytest.raises(PermissionDenied):
+    events = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="Only the peer who logged this encounter"):
         encounter_correct(
             member=member_of(quinn), encounter=encounter, expected_version=1, note="x"
         )
+    encounter.refresh_from_db()
+    assert (encounter.version, encounter.note, AuditEvent.objects.count()) == (1, "", events)
+    assert not EncounterRevision.objects.exists()
     encounter_correct(member=member_of(ada), encounter=encounter, expected_version=1, note="y")
 
 

@@ -10,7 +10,7 @@ from beacon.core.concurrency import StaleVersion
 from beacon.encounters.models import Encounter
 from beacon.organizations.models import Membership
 from beacon.participants import selectors, services
-from beacon.participants.models import CaseloadAssignment, Participant
+from beacon.participants.models import CaseloadAssignment, Participant, PriorityPopulation
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 
 
@@ -158,6 +158,63 @@ def test_caseloads_are_assigned_only_within_ones_own_organization(
             member=member_of(olive, lakeside), participant=jordan, peer=olive, role="primary"
         )
     assert _written() == before
+
+
+def _record(participant):
+    participant.refresh_from_db()
+    return (
+        participant.version,
+        participant.given_name,
+        participant.discharged_on,
+        participant.enrolled_on,
+        PriorityPopulation.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_only_those_who_may_change_the_record_update_discharge_or_readmit(
+    pat, quinn, riley, olive, harbor, lakeside, jordan
+):
+    """Issue 14: participant_update, participant_discharge and participant_readmit check
+    can_edit_participant themselves (scripts call them too), and a refusal writes nothing. A peer
+    of an organization open to the team sees every participant but changes only their own."""
+    harbor.participants_open_to_team = True
+    harbor.save()
+    today = timezone.localdate()
+    refused = [member_of(quinn, harbor), member_of(riley, harbor), member_of(olive, lakeside)]
+    before = _record(jordan)
+    for member in refused:
+        with pytest.raises(PermissionDenied, match="can change this record"):
+            services.participant_update(
+                member=member, participant=jordan, expected_version=jordan.version, phone="1"
+            )
+        with pytest.raises(PermissionDenied, match="can discharge this participant"):
+            services.participant_discharge(
+                member=member, participant=jordan, discharged_on=today, reason="goals_met"
+            )
+    assert _record(jordan) == before
+    services.participant_discharge(
+        member=member_of(pat, harbor), participant=jordan, discharged_on=today, reason="goals_met"
+    )
+    before = _record(jordan)
+    for member in refused:
+        with pytest.raises(PermissionDenied, match="can enroll this participant again"):
+            services.participant_readmit(member=member, participant=jordan, enrolled_on=today)
+    assert _record(jordan) == before
+    services.participant_readmit(
+        member=member_of(pat, harbor), participant=jordan, enrolled_on=today
+    )
+    assert _record(jordan)[2] is None
+
+
+def test_only_organization_admins_add_priority_populations(ada, sam, pat, harbor, jordan):
+    before = _record(jordan)
+    for user in (sam, pat):
+        with pytest.raises(PermissionDenied, match="Only organization admins"):
+            services.population_create(member=member_of(user, harbor), name="Veterans")
+    assert _record(jordan) == before
+    population = services.population_create(member=member_of(ada, harbor), name="Veterans")
+    assert population.organization == harbor
 
 
 def test_only_the_organizations_peers_can_be_assigned(sam, olive, harbor, jordan):

@@ -63,12 +63,16 @@ def test_a_plan_cannot_start_in_the_future(pat, jordan):
 @pytest.mark.parametrize("who", ["quinn", "olive", "riley"])
 def test_only_those_who_may_edit_the_participant_write_plans(request, who, jordan, jordan_plan):
     user = request.getfixturevalue(who)
-    with pytest.raises(PermissionDenied):
+    # Issue 14: the refusal says what was refused, and writes nothing.
+    events = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="can change their plans"):
         make_plan(user, jordan)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="can change their plans"):
         services.plan_update(
             member=member_of(user), plan=jordan_plan, expected_version=1, needs="x"
         )
+    jordan_plan.refresh_from_db()
+    assert (jordan_plan.version, AuditEvent.objects.count()) == (1, events)
 
 
 def test_supervisors_and_admins_may_write_plans(sam, ada, jordan, jordan_plan):

@@ -224,7 +224,10 @@ def participant_update(
     if unknown:
         raise ValueError(f"Not a participant field: {', '.join(sorted(unknown))}")
     _validate_choices(values)
-    changes = changed_fields(participant, values)
+    # Compared with the record as stored, not as handed in: a model form has already written what
+    # was typed into its instance, and then nothing seemed to change (no audit entry was written).
+    stored = Participant._base_manager.only(*values).get(pk=participant.pk) if values else None
+    changes = changed_fields(stored, values) if values else {}
     for field, value in values.items():
         setattr(participant, field, value)
     participant.phone_digits = digits(participant.phone)

@@ -256,8 +256,15 @@ def test_edit_saves_and_is_audited(client_for, pat, jordan):
         reverse("participants:edit", args=[jordan.pk]), _edit_data(jordan, pronouns="they/them")
     )
     assert response.status_code == 302
+    old_pronouns = jordan.pronouns
     jordan.refresh_from_db()
     assert jordan.pronouns == "they/them" and jordan.version == 2
+    # The form writes what was typed into the record it edits before the service compares:
+    # the audit entry must still say what changed (it said nothing, and none was written).
+    event = AuditEvent.objects.get(action="participant.updated", object_id=str(jordan.pk))
+    assert event.actor == pat
+    assert event.details["pronouns"]["new"] == "they/them"
+    assert event.details["pronouns"]["old"] == old_pronouns
 
 
 def test_a_stale_edit_shows_both_versions_and_loses_nothing(client_for, pat, sam, jordan):

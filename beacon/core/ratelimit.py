@@ -12,7 +12,7 @@ worst twice the limit passes around a window's end, the usual price of one row p
 window. The counter of an ended window is deleted by the next request that opens a new one, so
 no scheduled job is needed and the table holds one row per address active in the current
 window. The address is never stored: the row's key is an HMAC of the limit, the window and the
-address under the secret key. docs/decisions/0007-ratelimit.md weighs the alternatives.
+address under the secret key. docs/decisions/0011-rate-limits.md weighs the alternatives.
 """
 
 from __future__ import annotations

@@ -277,12 +277,12 @@ def test_a_mail_worker_sends_email_without_waiting_for_queued_imports(sam):
     """`beacon demo` runs `beacon worker --queue mail` beside the worker for every queue, so
     email is not held up behind a long directory import."""
     from beacon.cli import main
-    from beacon.core.tests.worker import _signals_kept
+    from beacon.core.tests.worker import signals_kept
     from beacon.directory.imports_tasks import directory_import_task
 
     waiting_import = directory_import_task.enqueue("an import waiting its turn")
     beacon_mail.mail_send(to=sam.email, subject="Beacon: a test", body="Hello.")
-    with _signals_kept():
+    with signals_kept():
         assert main(["worker", "--queue", "mail", "--batch", "--quiet"]) == 0
     assert [m.to for m in mail.outbox] == [[sam.email]]
     assert DBTaskResult.objects.get(pk=waiting_import.id).status == "READY"

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 
 @contextmanager
-def _signals_kept():
+def signals_kept():
     """db_worker installs its own Ctrl-C handlers; give pytest its own back."""
     signals = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", signal.SIGTERM)]
     saved = {s: signal.getsignal(s) for s in signals}
@@ -43,7 +43,7 @@ def run_worker() -> None:
             result.claim(worker.worker_id)
             worker.run_task(result)
         return
-    with _signals_kept():
+    with signals_kept():
         call_command(
             "db_worker",
             queue_name="*",

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import io
 import json
-import signal
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +17,7 @@ from django.urls import reverse
 from beacon.accounts.tests.factories import UserFactory
 from beacon.audit.models import AuditEvent
 from beacon.cli import main
+from beacon.core.tests.worker import run_worker, signals_kept
 from beacon.directory import imports_services
 from beacon.directory.imports_services import (
     ImportProgress,
@@ -40,26 +38,6 @@ API = "/api/v1/directory/imports"
 @pytest.fixture(autouse=True)
 def _imports_dir(settings, tmp_path):
     settings.BEACON_IMPORTS_DIR = tmp_path / "imports"
-
-
-@contextmanager
-def _signals_kept():
-    """db_worker installs its own Ctrl-C handlers; give pytest its own back."""
-    signals = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", signal.SIGTERM)]
-    saved = {s: signal.getsignal(s) for s in signals}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-
-
-def run_worker() -> None:
-    """The real database worker, in this process: runs what is queued, then returns."""
-    with _signals_kept():
-        call_command(
-            "db_worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0
-        )
 
 
 def zipped(folder: Path, *, prefix: str = "", extra: dict[str, str] | None = None) -> bytes:
@@ -258,7 +236,7 @@ def test_the_command_line_queues_an_import_in_the_background(examples, harbor, c
     assert (record.kind, record.organization, record.requested_by) == ("directory", harbor, None)
     assert not Service.objects.exists()
 
-    with _signals_kept():
+    with signals_kept():
         assert main(["worker", "--batch", "--quiet"]) == 0
 
     record.refresh_from_db()

@@ -128,10 +128,14 @@ def run_export(directory: str, *, format: str) -> int:
     except OSError as exc:
         print(f"beacon: could not write to {directory}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    for issue in report.warnings:
+        print(f"warning: {issue}")
     total = sum(report.counts.values())
     print(f"Exported {total} record(s) as HSDS 3.0 {format} to {directory}:")
     for path in report.files:
         print(f"  {path}")
+    if report.warnings:
+        print(f"{len(report.warnings)} warning(s): see above (docs/decisions/0002-hsds.md).")
     return 0
 
 

@@ -9,6 +9,8 @@ table, how nested JSON objects link to their parent, and which values Beacon can
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,6 +147,8 @@ class Field:
     name: str
     type: str  # frictionless type: string, number, date, datetime, time
     required: bool
+    # HSDS says the value is a UUID (format "uuid"): ids and references.
+    is_uuid: bool = False
     # For references: the model's ForeignKey name and the table it points at.
     ref_field: str | None = None
     ref_table: str | None = None
@@ -196,6 +200,7 @@ def tables() -> dict[str, Table]:
                 name=column,
                 type=spec["type"],
                 required=bool(spec.get("constraints", {}).get("required")),
+                is_uuid=spec.get("format") == "uuid",
                 ref_field=ref_field,
                 ref_table=ref_table,
             )
@@ -208,3 +213,97 @@ def table_for_file(filename: str) -> Table | None:
         if table.path == filename:
             return table
     return None
+
+
+# Export -----------------------------------------------------------------------------------------
+# HSDS wants every id to be a UUID and some values present that Beacon may not have (an entry
+# typed in with nothing but its names, Beacon's own Find Help taxonomy, a 211 file with ids like
+# "1"). What the export does about each is written down in docs/decisions/0002-hsds.md.
+
+# Ids that are not UUIDs are published as uuid5(EXPORT_ID_NAMESPACE, "<table>/<id>"): the same
+# id in every export, and an import of Beacon's own export reads them back as the record's id,
+# so exporting again gives the same file. Never change this value.
+EXPORT_ID_NAMESPACE = uuid.UUID("0b3c4f1e-6a2d-5e8f-9c71-3d2a8b5e4f60")
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def export_id(table: str, value: str) -> str:
+    """The id HSDS gets for `value`, an id of a `table` record: itself when it is a UUID."""
+    if not value or _UUID.match(value):
+        return value
+    return str(uuid.uuid5(EXPORT_ID_NAMESPACE, f"{table}/{value}"))
+
+
+# Polymorphic references: the column naming the table the id belongs to.
+_LINK_TABLE_COLUMNS = {
+    ("attribute", "link_id"): "link_entity",
+    ("metadata", "resource_id"): "resource_type",
+}
+
+# A required value a record lacks is filled with a stated placeholder when the record matters
+# to what refers to it or to the people reading the directory (an organization without a
+# description is still the organization its services belong to). Every other required value
+# missing leaves the record out of the export (an address without a street line would send
+# people nowhere). Either way the export says so, record by record.
+NO_DESCRIPTION = "No description yet."
+EXPORT_PLACEHOLDERS: dict[tuple[str, str], str] = {
+    ("organization", "description"): NO_DESCRIPTION,
+    ("program", "description"): NO_DESCRIPTION,
+    ("taxonomy", "description"): NO_DESCRIPTION,
+    ("taxonomy_term", "description"): NO_DESCRIPTION,
+    # Beacon lists a service without a status (Find Help hides only inactive and defunct ones).
+    ("service", "status"): "active",
+    # Entries Beacon makes are physical places; a location or address not saying otherwise is
+    # published as one.
+    ("location", "location_type"): "physical",
+    ("address", "address_type"): "physical",
+}
+
+
+@cache
+def _enums() -> dict[tuple[str, str], frozenset[str]]:
+    return {
+        (resource["name"], spec["name"]): frozenset(spec["constraints"]["enum"])
+        for resource in datapackage()["resources"]
+        for spec in resource["schema"]["fields"]
+        if spec.get("constraints", {}).get("enum")
+    }
+
+
+def export_row(table: str, row: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """`row` as HSDS accepts it, and what was changed to get there (one sentence per change);
+    None for the row when HSDS cannot take it without a value it lacks."""
+    spec = tables()[table]
+    out = dict(row)
+    for column in spec.fields.values():
+        value = out.get(column.name)
+        if not column.is_uuid or not value:
+            continue
+        target = table if column.name == "id" else column.ref_table
+        target = target or SOFT_REFS.get((table, column.name))
+        link_column = _LINK_TABLE_COLUMNS.get((table, column.name))
+        if link_column:
+            target = str(out.get(link_column) or "")
+        out[column.name] = export_id(target or "", str(value))
+    notes = []
+    label = f"{table} {out['id']}"
+    if out.get("name"):
+        label += f" ({out['name']})"
+    for column in spec.fields.values():
+        value = out.get(column.name)
+        enum = _enums().get((table, column.name))
+        blank = value is None or value == ""
+        wrong = not blank and enum is not None and value not in enum
+        if not column.required or not (blank or wrong):
+            continue
+        has = "none" if blank else f"{value!r}, not one of {', '.join(sorted(enum or ()))}"
+        placeholder = EXPORT_PLACEHOLDERS.get((table, column.name))
+        if placeholder is None:
+            notes.append(f"{label}: HSDS requires {column.name}, it has {has}: left out.")
+            return None, notes
+        out[column.name] = placeholder
+        notes.append(
+            f"{label}: HSDS requires {column.name}, it has {has}: exported as {placeholder!r}."
+        )
+    return out, notes

@@ -47,7 +47,11 @@ def peer_field_rows() -> dict[str, list[dict[str, Any]]]:
     services = Service.objects.order_by("hsds_id").values_list("hsds_id", *fields)
     for hsds_id, *values in services.iterator(chunk_size=2000):
         attributes.extend(
-            peer_fields.service_attribute_rows(hsds_id, dict(zip(fields, values, strict=True)))
+            # Under the id the service is published with, so an import of the export derives
+            # the same attribute ids again.
+            peer_fields.service_attribute_rows(
+                hsds.export_id("service", hsds_id), dict(zip(fields, values, strict=True))
+            )
         )
     if not attributes:
         return {}

@@ -90,6 +90,8 @@ class ExportReport:
     format: str
     files: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # What HSDS required that a record lacked, and what the export did about it (hsds.export_row).
+    warnings: list[str] = field(default_factory=list)
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -913,19 +915,52 @@ def _json_value(value: Any) -> Any:
     return _csv_value(value)
 
 
-def _rows(name: str, peer: dict[str, list[dict]]) -> Iterable[dict[str, Any]]:
-    """Every row of one HSDS table: the directory's, then the rows carrying the peer fields
-    (stored rows never hold the published Beacon ids: an import reads those into the fields)."""
-    added = peer.get(name, [])
-    ids = {row["id"] for row in added}
-    for row in selectors.hsds_rows(name):
-        if row["id"] not in ids:
-            yield row
-    yield from added
+def _export_tables(warnings: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every HSDS table as HSDS takes it (hsds.export_row): the directory's, then
+    the rows carrying the peer fields (stored rows never hold the published Beacon ids: an import
+    reads those into the fields). A row referring to one left out is left out too, so the
+    package's foreign keys hold. What had to be filled in or left out goes to `warnings`."""
+    peer = selectors.peer_field_rows()
+    result: dict[str, list[dict[str, Any]]] = {}
+    left_out: dict[str, set[str]] = defaultdict(set)
+
+    def dangling(name: str, row: dict[str, Any]) -> tuple[str, str] | None:
+        for column in hsds.tables()[name].refs:
+            value = row.get(column.name)
+            if value and value in left_out[column.ref_table or ""]:
+                return column.ref_table or "", value
+        if name == "attribute" and row.get("link_id") in left_out[row.get("link_entity") or ""]:
+            return row["link_entity"], row["link_id"]
+        return None
+
+    for name in hsds.WRITE_ORDER:
+        added = peer.get(name, [])
+        ids = {row["id"] for row in added}
+        rows = []
+        for row in selectors.hsds_rows(name):
+            if row["id"] in ids:
+                continue
+            exported, notes = hsds.export_row(name, row)
+            warnings.extend(notes)
+            if exported is not None and (gone := dangling(name, exported)):
+                warnings.append(
+                    f"{name} {exported['id']}: refers to {gone[0]} {gone[1]}, which was left "
+                    "out: left out."
+                )
+                exported = None
+            if exported is None:
+                left_out[name].add(hsds.export_id(name, row["id"]))
+            else:
+                rows.append(exported)
+        # In the order of the ids as published (ids that were not UUIDs sort differently once
+        # they are), so an import of the export exports the same file, whatever the collation.
+        rows.sort(key=lambda row: row["id"])
+        result[name] = rows + [row for row in added if not dangling(name, row)]
+    return result
 
 
 def _export_csv(directory: Path, report: ExportReport) -> None:
-    peer = selectors.peer_field_rows()
+    rows = _export_tables(report.warnings)
     for name, table in hsds.tables().items():
         columns = list(table.fields)
         target = directory / table.path
@@ -933,7 +968,7 @@ def _export_csv(directory: Path, report: ExportReport) -> None:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             count = 0
-            for row in _rows(name, peer):
+            for row in rows[name]:
                 writer.writerow([_csv_value(row.get(c)) for c in columns])
                 count += 1
         report.files.append(target)
@@ -948,12 +983,11 @@ def _export_csv(directory: Path, report: ExportReport) -> None:
 class _Index:
     """Every row of every table in memory, by id and by the columns children point back with."""
 
-    def __init__(self) -> None:
+    def __init__(self, warnings: list[str]) -> None:
         self.by_id: dict[str, dict[str, dict]] = {}
         self.children: dict[tuple[str, str], dict[str, list[dict]]] = {}
-        peer = selectors.peer_field_rows()
-        for name in hsds.tables():
-            self.by_id[name] = {row["id"]: row for row in _rows(name, peer)}
+        for name, rows in _export_tables(warnings).items():
+            self.by_id[name] = {row["id"]: row for row in rows}
 
     def children_of(self, table: str, column: str, parent_id: str) -> list[dict]:
         key = (table, column)
@@ -994,7 +1028,7 @@ def _json_object(table: str, row: dict, schema: dict, index: _Index) -> dict[str
 
 
 def _export_json(directory: Path, report: ExportReport) -> None:
-    index = _Index()
+    index = _Index(report.warnings)
     schema = hsds.service_schema()
     services = [
         _json_object("service", row, schema, index)

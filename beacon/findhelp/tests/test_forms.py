@@ -1,7 +1,9 @@
+import re
 import time
 
 import pytest
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 
 from beacon.audit.models import AuditEvent
@@ -126,3 +128,78 @@ def test_form_pages_render_the_trap_hidden_from_people(client):
     html = client.get(SUBMIT).content.decode()
     assert 'class="findhelp-trap" aria-hidden="true"' in html
     assert 'tabindex="-1"' in html
+
+
+# Issue 15: a browser sends `Origin: null` with a form's POST when the page's referrer policy is
+# `no-referrer`, which Django's CSRF check refuses. The public frame's policy is `same-origin`:
+# the form's own POST carries the site's Origin, other sites get no Referer at all, and Django's
+# CSRF check is kept whole (the browser journey is in tests/e2e/test_public_forms.py).
+
+
+def public_pages(svc) -> list[str]:
+    return ["/find-help/", SUBMIT, reverse("findhelp:report", args=[svc.pk])]
+
+
+def test_public_pages_let_their_own_forms_send_the_sites_origin(client):
+    for url in public_pages(service("Recovery center")):
+        response = client.get(url)
+        html = response.content.decode()
+        assert '<meta name="referrer" content="same-origin">' in html, url
+        assert "no-referrer" not in html.split("</head>")[0], url
+        assert response["Referrer-Policy"] == "same-origin", url
+
+
+def _form_page(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("origin", ["https://elsewhere.example", "null"])
+def test_a_cross_site_post_of_a_public_form_is_still_refused(origin):
+    # A page on another site (or one hiding its origin) posting a visitor's browser at the
+    # forms, even with the visitor's CSRF cookie and a token the attacker read somewhere.
+    svc = service("Recovery center")
+    client = Client(enforce_csrf_checks=True)
+    report_url = reverse("findhelp:report", args=[svc.pk])
+    for url, data in (
+        (SUBMIT, submission_data()),
+        (report_url, {"kind": ProblemKind.CLOSED, "homepage": "", "started": started()}),
+    ):
+        token = _form_page(client, url)
+        response = client.post(url, {**data, "csrfmiddlewaretoken": token}, HTTP_ORIGIN=origin)
+        assert response.status_code == 403, url
+        assert "could not be sent" in response.content.decode()
+    assert not OrganizationSubmission.objects.exists()
+    assert not ServiceProblemReport.objects.exists()
+
+
+def test_a_same_origin_post_of_a_public_form_passes_the_csrf_check():
+    svc = service("Recovery center")
+    client = Client(enforce_csrf_checks=True)
+    token = _form_page(client, SUBMIT)
+    response = client.post(
+        SUBMIT,
+        {**submission_data(), "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert "We got your information" in response.content.decode()
+    url = reverse("findhelp:report", args=[svc.pk])
+    token = _form_page(client, url)
+    without_token = client.post(
+        url,
+        {"kind": ProblemKind.CLOSED, "homepage": "", "started": started()},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert without_token.status_code == 403  # the token is still required
+    response = client.post(
+        url,
+        {
+            "kind": ProblemKind.CLOSED,
+            "homepage": "",
+            "started": started(),
+            "csrfmiddlewaretoken": token,
+        },
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert "We got your report" in response.content.decode()
+    assert OrganizationSubmission.objects.count() == ServiceProblemReport.objects.count() == 1

@@ -184,3 +184,15 @@ def test_another_process_counts_against_the_same_limit(client, limits):
         assert result.stdout.split() == ["200", "429", "429"]
         assert client.get(SERVICES, REMOTE_ADDR=ME).status_code == 429
         assert client.get(SERVICES, REMOTE_ADDR=SOMEONE_ELSE).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_privacy_note_tells_the_windows_the_limits_count_in(client):
+    # The note on every public page says how long a connection's searches and forms are counted;
+    # it said "one hour" for forms while the window was ten minutes.
+    from beacon.findhelp.ratelimits import DIRECTORY, PUBLIC_FORMS
+
+    assert (DIRECTORY.seconds, PUBLIC_FORMS.seconds) == (60, 600)
+    html = client.get(reverse("findhelp:search")).content.decode()
+    assert "a minute for searches, ten for forms" in html
+    assert "one hour" not in html

@@ -78,6 +78,21 @@ TERMS: tuple[Term, ...] = (
         _LABEL_WHY,
     ),
     Term(
+        "drug_seeking",
+        ("drug seeking", "drug seeker", "drug seekers", "med seeking", "medication seeking"),
+        (_("asked for pain relief"), _("asked for medication"), _("describe what was asked for")),
+        _(
+            "“Drug seeking” doubts the person's pain or need before anyone has listened; say "
+            "what they asked for and why."
+        ),
+    ),
+    Term(
+        "frequent_flyer",
+        ("frequent flyer", "frequent flyers", "frequent flier", "frequent fliers"),
+        (_("visits often"), _("comes in often"), _("has many needs right now")),
+        _("A nickname for someone who needs care often mocks that need; describe the visits."),
+    ),
+    Term(
         "abuser",
         ("abuser", "abusers"),
         (_("person with a substance use disorder"), _("person who uses drugs")),
@@ -102,6 +117,15 @@ TERMS: tuple[Term, ...] = (
         _JUDGE_WHY,
     ),
     Term(
+        "no_show",
+        ("no-show", "no-shows", "no-showed"),
+        (_("missed the appointment"), _("did not come"), _("could not make it")),
+        _(
+            "“No-show” blames the person; many things keep people from coming. Say what "
+            "happened: the appointment was missed."
+        ),
+    ),
+    Term(
         "relapse",
         ("relapse", "relapsed", "relapses", "relapsing"),
         (_("return to use"), _("returned to use")),
@@ -112,10 +136,21 @@ TERMS: tuple[Term, ...] = (
     ),
 )
 
-# "user" is common in ordinary sentences ("new user account"): only match it as a label, when
-# it follows a word about substances.
-_CONTEXTUAL = {"user": r"(?:drug|heroin|opioid|meth|crack|iv|needle)\s+", "users": None}
-_CONTEXTUAL["users"] = _CONTEXTUAL["user"]
+# "user" is common in ordinary sentences ("new user account", "the user interface", "a wheelchair
+# user"): it is a label only about a person's substance use. So it is hinted after a word about
+# substances or about using ("IV user", "drug user", "heavy user") or as the whole description of
+# someone ("is a user", "were users"), and never as the first half of a compound ("user account").
+_USER_BEFORE = (
+    r"(?:(?:drug|heroin|opioid|opiate|meth|crack|cocaine|fentanyl|iv|needle|injection|injecting"
+    r"|intravenous|polysubstance|substance|active|heavy|chronic|daily|former|current|habitual"
+    r"|a|an|are|were)\s+)"
+)
+_USER_NOT_AFTER = (
+    r"(?![\s-]+(?:account|accounts|interface|interfaces|name|names|id|ids|guide|guides|manual"
+    r"|portal|profile|profiles|settings|login|password|experience|group|groups|role|roles"
+    r"|agreement|data|access|support|testing|research|review|story|stories)\b)"
+)
+_CONTEXTUAL = dict.fromkeys(("user", "users"), (_USER_BEFORE, _USER_NOT_AFTER))
 
 
 def _pattern() -> re.Pattern[str]:
@@ -124,8 +159,8 @@ def _pattern() -> re.Pattern[str]:
         forms = []
         for form in sorted(term.forms, key=len, reverse=True):
             words = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", form))
-            prefix = _CONTEXTUAL.get(form)
-            forms.append(f"(?:{prefix}){words}" if prefix else words)
+            before, not_after = _CONTEXTUAL.get(form, ("", ""))
+            forms.append(f"{before}{words}{not_after}")
         parts.append(f"(?P<t{index}>{'|'.join(forms)})")
     # Whole words only: no letter, digit, underscore or hyphen on either side.
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)

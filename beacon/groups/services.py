@@ -43,6 +43,7 @@ from beacon.groups.selectors import HORIZON_WEEKS, RosterEntry, session_roster
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import Participant, RecoveryPathway
 from beacon.participants.permissions import participants_visible_to
+from beacon.participants.services import participants_came_to_group
 
 SCHEDULE_FIELDS = (
     "weekdays",
@@ -622,6 +623,12 @@ def attendance_record(
                 raise ValidationError({"present": _("That person is not on this session's list.")})
             wanted[str(key)] = bool(came)
         _apply(current, roster_by_key=by_key, wanted=wanted, member=member)
+        participants_came_to_group(
+            participant_ids=current.attendance.filter(present=True).values_list(
+                "participant_id", flat=True
+            ),
+            occurred_at=current.starts_at,
+        )
         _mark_held(current, member=member, duration_minutes=duration_minutes)
         fields = ["attendance_recorded_at", "recorded_by", "billable_units", "duration_minutes"]
         if anonymous_count is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -40,6 +41,17 @@ def participant_viewed(*, member, participant: Participant, seen: str, target=No
     "who accessed this participant" is one query.
     """
     reads.note(member=member, participants=[participant], seen=seen, target=target)
+
+
+def participants_came_to_group(*, participant_ids: Iterable, occurred_at: datetime) -> None:
+    """Coming to a group session is contact (issue 15): move these participants' last contact
+    forward to the session's start, never back, so My day's "No contact in a while" (which
+    reads only last_contact_at) does not list someone who came to group."""
+    ids = [pk for pk in participant_ids if pk]
+    if ids:
+        Participant.objects.filter(pk__in=ids).filter(
+            Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=occurred_at)
+        ).update(last_contact_at=occurred_at)
 
 
 def participant_contact_recorded(

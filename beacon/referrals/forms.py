@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beacon.encounters.forms import AccessibleErrorsMixin, DateInput
-from beacon.referrals.models import ReferralStatus, SharedItem, Urgency
+from beacon.referrals.models import STATUSES_WITH_REASON, ReferralStatus, SharedItem, Urgency
 
 
 class ReferralForm(AccessibleErrorsMixin, forms.Form):
@@ -69,16 +69,28 @@ class ReferralForm(AccessibleErrorsMixin, forms.Form):
 
 
 class StatusForm(AccessibleErrorsMixin, forms.Form):
-    status = forms.ChoiceField(label=_("What happened"), choices=ReferralStatus.choices)
+    # No status is chosen for the peer: a preselected "Accepted" was easy to save by mistake.
+    status = forms.ChoiceField(
+        label=_("What happened"), error_messages={"required": _("Choose what happened.")}
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,
         max_length=500,
-        help_text=_("Needed when they declined or did not connect: say why."),
+        help_text=_("Say why they declined or did not connect."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(ReferralStatus.choices)
-        self.fields["status"].choices = [(s, labels[s]) for s in allowed]
+        self.fields["status"].choices = [("", _("Choose…"))] + [(s, labels[s]) for s in allowed]
+        # Shown instead of "(optional)" by includes/field.html.
+        self.fields["note"].required_when = _("needed when they declined or did not connect")
+
+    def clean(self):
+        # The service's rule, checked here too so every error shows at once.
+        cleaned = super().clean()
+        if cleaned.get("status") in STATUSES_WITH_REASON and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why, in a few words."))
+        return cleaned

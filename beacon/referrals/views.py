@@ -145,7 +145,7 @@ def referral_status(request, referral_id):
     return render(
         request,
         "referrals/detail.html",
-        _detail_context(member, referral, form if form.fields["status"].choices else None),
+        _detail_context(member, referral, form if len(form.fields["status"].choices) > 1 else None),
         status=status,
     )
 

@@ -250,3 +250,22 @@ def test_demo_data_can_be_created_just_after_midnight(db):
     with time_machine.travel(just_after_midnight, tick=False):
         demo_data_create()
         assert not Encounter.objects.filter(occurred_at__gt=timezone.now()).exists()
+
+
+# ./run ------------------------------------------------------------------------------------------
+
+
+def test_run_names_an_unknown_command_and_installs_nothing(tmp_path):
+    """A typo (`./run dmeo`) says what was not understood before the usage, and exits 2 without
+    creating a virtual environment or installing anything."""
+    script = tmp_path / "run"
+    script.write_text((REPO_ROOT / "run").read_text())
+    result = subprocess.run(
+        ["bash", str(script), "dmeo"], capture_output=True, text=True, timeout=30, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Unknown command: dmeo"
+    assert any(line.strip().startswith("./run demo") for line in lines[1:])
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no .venv, no .cache

@@ -124,3 +124,27 @@ def test_api_docs_are_served_locally_with_the_crisis_line(client_for, pat):
 def test_the_public_can_reach_find_help_from_the_front_page(client):
     html = client.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("findhelp:search")}"' in html
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("core:home", "Welcome · Beacon"),
+        ("accounts:login", "Sign in · Beacon"),
+        ("accounts:password_reset", "Reset your password · Beacon"),
+    ],
+)
+def test_page_titles_separate_the_page_from_beacon(client, name, title):
+    """The tab and the screen reader read "Sign in · Beacon", not "Sign inBeacon"."""
+    assert _title(client.get(reverse(name)).content.decode()) == title
+
+
+def test_signed_in_page_titles_separate_the_page_from_beacon(client_for, ada):
+    client = client_for(ada)
+    assert _title(client.get(reverse("core:home")).content.decode()) == "My day · Beacon"
+    assert _title(client.get(reverse("accounts:security")).content.decode()).endswith(" · Beacon")

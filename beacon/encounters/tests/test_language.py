@@ -63,3 +63,47 @@ def test_each_term_once_in_order_of_appearance():
 
 def test_clean_time_is_one_hint_not_two():
     assert terms("Celebrating clean time") == ["clean time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "suggestion"),
+    [
+        ("Jordan was a no-show again", "no-show", "missed the appointment"),
+        ("two no shows this month", "no shows", "missed the appointment"),
+        ("she no-showed on Tuesday", "no-showed", "missed the appointment"),
+        ("a frequent flyer at the ER", "frequent flyer", "visits often"),
+        ("ED staff call him a frequent flier", "frequent flier", "visits often"),
+        ("labelled drug seeking at the clinic", "drug seeking", "asked for pain relief"),
+        ("Drug-seeking behavior noted", "Drug-seeking", "asked for pain relief"),
+        ("a known drug seeker", "drug seeker", "asked for pain relief"),
+        ("an IV user for ten years", "IV user", "person who uses drugs"),
+        ("a drug user", "drug user", "person who uses drugs"),
+        ("He says he is a user.", "a user", "person who uses drugs"),
+        ("She was an active user then", "active user", "person who uses drugs"),
+        ("They were heavy users", "heavy users", "person who uses drugs"),
+        ("former users who found recovery", "former users", "person who uses drugs"),
+    ],
+)
+def test_no_show_frequent_flyer_drug_seeking_and_user_are_hinted(text, found, suggestion):
+    [hint] = language_hints(text)
+    assert hint.term == found
+    assert suggestion in hint.suggestions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Set up a user account and a username for the portal.",
+        "Helped her with the user interface of the benefits site.",
+        "The user name and user ID were wrong; we read the user guide.",
+        "He is a wheelchair user and needs a ramp.",
+        "She is a new user of the library and a regular user of the bus.",
+        "Users of the app can reset passwords; end users and power users alike.",
+        "superuser, reuser, user-friendly form, useful, used, users' guide",
+        "There was no showing of the film.",
+        "She is seeking drug treatment; seeking help with drugs.",
+        "Frequent visits to the flyer board.",
+    ],
+)
+def test_no_false_positives_for_the_new_terms(text):
+    assert terms(text) == []

@@ -242,3 +242,25 @@ def test_reads_of_many_names_are_audited_one_entry_each_and_the_chain_holds(
     assert [e.object_id for e in events] == [str(jordan.pk), str(casey.pk)]
     assert events[0].details == {"seen": "group_groupsession", "id": str(session.pk)}
     assert verify_chain().ok
+
+
+def test_coming_to_a_group_session_is_contact_for_my_day(session, pat, jordan):
+    """Issue 15: My day listed someone under "No contact in a while" who had come to group."""
+    from beacon.myday.selectors import my_day
+
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    type(jordan).objects.filter(pk=jordan.pk).update(last_contact_at=long_ago)
+    no_contact = my_day(member=member(pat)).no_contact.rows
+    assert jordan.pk in {row.participant.pk for row in no_contact}
+
+    services.attendance_record(member=member(pat), session=session, present=[str(jordan.pk)])
+    jordan.refresh_from_db()
+    assert jordan.last_contact_at == session.starts_at
+    no_contact = my_day(member=member(pat)).no_contact.rows
+    assert jordan.pk not in {row.participant.pk for row in no_contact}
+
+    # An older session recorded late never hides a newer contact.
+    older = past_session(session.group, days_ago=14)
+    services.attendance_record(member=member(pat), session=older, present=[str(jordan.pk)])
+    jordan.refresh_from_db()
+    assert jordan.last_contact_at == session.starts_at

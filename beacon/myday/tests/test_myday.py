@@ -635,3 +635,12 @@ def test_my_day_covers_only_participants_the_person_may_see(
         assert covered == ids, user
         assert covered <= visible, user
         assert discharged.pk not in covered
+
+
+@pytest.mark.parametrize("user", ["pat", "sam"])
+def test_crisis_flags_are_the_first_section(busy, client_for, user, request):
+    """Crisis first, for the peer and the supervisor: the list was last, a long scroll down."""
+    html = client_for(request.getfixturevalue(user)).get("/").content.decode()
+    sections = re.findall(r'<section class="myday-section" aria-labelledby="([^"]+)"', html)
+    assert len(sections) > 3
+    assert sections[0] == "myday-crisis"

@@ -416,3 +416,49 @@ def test_the_inbox_reads_what_it_shows_not_the_record(
     ]
     assert "participants_participant" not in inbox
     assert '"referrals_referral"."reason"' not in inbox
+
+
+# Recording what happened (issue 15): no choice made for the peer, the note's rule said where it
+# applies, and every error at once.
+
+
+def test_the_outcome_picker_starts_with_no_choice(client_for, send, pat, jordan, mercy_service):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    html = client_for(pat).get(detail(referral)).content.decode()
+    select = re.search(r'<select name="status".*?</select>', html, re.S).group(0)
+    options = re.findall(r"<option[^>]*>", select)
+    assert options[0] == '<option value="" selected>'
+    assert sum("selected" in option for option in options) == 1
+    assert 'value="accepted"' in select
+    # The note is not called optional: it says when it is needed.
+    label = re.search(r'<label for="id_note">(.*?)</label>', html, re.S).group(1)
+    assert "(optional)" not in label
+    assert "needed when they declined or did not connect" in label
+
+
+def test_saving_without_a_choice_says_so_and_saves_nothing(
+    client_for, send, pat, jordan, mercy_service
+):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    url = reverse("referrals:status", args=[referral.pk])
+    response = client_for(pat).post(url, {"status": "", "note": "", "version": 1})
+    assert response.status_code == 400
+    assert "Choose what happened." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "sent" and referral.version == 1
+
+
+def test_declined_without_a_note_names_the_note_and_keeps_the_choice(
+    client_for, send, pat, jordan, mercy_service
+):
+    referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
+    url = reverse("referrals:status", args=[referral.pk])
+    response = client_for(pat).post(url, {"status": "declined", "note": " ", "version": "x"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    # Both problems at once: the missing reason and the broken hidden field.
+    assert "Say why, in a few words." in html
+    assert "Enter a whole number." in html
+    assert '<option value="declined" selected>' in html
+    referral.refresh_from_db()
+    assert referral.status == "sent"

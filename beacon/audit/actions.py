@@ -128,6 +128,36 @@ ACTIONS = {
     "calendar_feed.revoked": _("Calendar feed address stopped"),
     # Access control
     "access.refused": _("Access refused"),
+    # The trail itself: every download of it is an entry (issue 15)
+    "audit.exported": _("Audit trail downloaded"),
+}
+
+# Kinds of action, for the trail's filter: the part of an action's name before the dot.
+KINDS = {
+    "auth": _("Sign-in and sessions"),
+    "mfa": _("Two-step sign-in"),
+    "organization": _("Organization"),
+    "user": _("People"),
+    "membership": _("Members and roles"),
+    "invitation": _("Invitations"),
+    "participant": _("Participant records (reads and changes)"),
+    "caseload": _("Caseloads"),
+    "consent": _("Consents"),
+    "encounter": _("Encounters"),
+    "note_review": _("Note review"),
+    "plan": _("Recovery plans"),
+    "goal": _("Goals and action steps"),
+    "wellness_plan": _("Wellness plans"),
+    "assessment": _("Assessments"),
+    "referral": _("Referrals"),
+    "disclosure": _("Disclosures"),
+    "group": _("Groups"),
+    "group_session": _("Group sessions"),
+    "supervision": _("Supervision"),
+    "directory": _("Resource directory"),
+    "findhelp": _("Find Help"),
+    "access": _("Refused access"),
+    "audit": _("The audit trail"),
 }
 
 

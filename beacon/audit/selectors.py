@@ -3,19 +3,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
+from beacon.audit.describe import PARTICIPANT, Description, describe_events
 from beacon.audit.models import AuditEvent
 from beacon.audit.permissions import audit_events_visible_to
 from beacon.core.search import normalize
 
 MAX_PAGE = 200
+# A CSV export holds at most this many entries (newest first); narrow the filters for more.
+EXPORT_MAX = 10_000
 # The person filter: part of an email address (254 characters at most).
 ACTOR_MAX_CHARS = 254
 
 
 @dataclass(frozen=True)
 class AuditFilters:
-    actor: str = ""  # an email, or part of one
+    actor: str = ""  # a name or an email, or part of one
     action: str = ""
+    kind: str = ""  # the part of an action before the dot: "consent", "auth"...
+    participant: str = ""  # a participant's id: entries filed under them or naming them
     since: datetime | None = None
     until: datetime | None = None
 
@@ -33,21 +40,42 @@ def audit_event_page(
 
     Paged by position (`before` = the last id seen), which stays fast however long the trail.
     """
-    limit = max(1, min(limit, MAX_PAGE))
+    limit = max(1, min(limit, EXPORT_MAX))
     qs = audit_events_visible_to(member)
     # Free text matched in SQL: normalized like every search (beacon.core.search).
     actor = normalize(filters.actor[:ACTOR_MAX_CHARS])
     if actor:
-        qs = qs.filter(actor_email__icontains=actor)
+        qs = qs.filter(Q(actor_email__icontains=actor) | Q(actor__name__icontains=actor))
     if filters.action:
         qs = qs.filter(action=filters.action)
+    if filters.kind:
+        qs = qs.filter(action__startswith=f"{filters.kind}.")
+    if filters.participant:
+        qs = qs.filter(
+            Q(object_type=PARTICIPANT, object_id=filters.participant)
+            | Q(details__participant=filters.participant)
+        )
     if filters.since:
         qs = qs.filter(occurred_at__gte=filters.since)
     if filters.until:
         qs = qs.filter(occurred_at__lt=filters.until)
     if before:
         qs = qs.filter(id__lt=before)
-    events = list(qs.order_by("-id")[: limit + 1])
+    events = list(qs.select_related("actor").order_by("-id")[: limit + 1])
     more = len(events) > limit
     events = events[:limit]
     return AuditPage(events=events, next_before=events[-1].id if more and events else None)
+
+
+def audit_events_for_export(*, member, filters: AuditFilters) -> list[AuditEvent]:
+    """The filtered entries for a CSV export, newest first, at most EXPORT_MAX."""
+    page = audit_event_page(member=member, filters=filters, limit=EXPORT_MAX)
+    return page.events
+
+
+def audit_events_described(
+    *, member, events: list[AuditEvent]
+) -> list[tuple[AuditEvent, Description]]:
+    """Each entry with its sentence; every name loaded for the list at once, only those the
+    member may see (beacon/audit/describe.py)."""
+    return describe_events(member=member, events=events)

@@ -136,3 +136,23 @@ def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[s
         if old != new:
             changes[field] = {"old": old, "new": new}
     return changes
+
+
+def audit_trail_exported(*, member, filters, count: int) -> AuditEvent:
+    """A download of the trail is itself an entry: who, with which filters, how many rows."""
+    return record_event(
+        action="audit.exported",
+        actor=member.user,
+        organization=member.organization,
+        details={
+            "rows": count,
+            "filters": {
+                "actor": filters.actor,
+                "kind": filters.kind,
+                "action": filters.action,
+                "participant": filters.participant,
+                "since": filters.since.isoformat() if filters.since else "",
+                "until": filters.until.isoformat() if filters.until else "",
+            },
+        },
+    )

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from beacon.audit.describe import Named
 from beacon.audit.models import AuditEvent
 from beacon.core.access import load_child, load_visible
 from beacon.core.search import search_words
@@ -341,3 +343,24 @@ def assignment_get(*, member: Membership, participant: Participant, pk) -> Casel
 
 def participant_by_record_number(*, member: Membership, record_number: int) -> Participant | None:
     return participants_visible_to(member).filter(record_number=record_number).first()
+
+
+def participant_names_for_audit(member: Membership, ids: set[str]) -> dict:
+    """Names and links of the participants among `ids` the member may see, in one query, for
+    the audit trail's sentences (beacon/audit/describe.py). Others are left out, never named."""
+    rows = participants_visible_to(member).filter(pk__in=ids)
+    return {
+        str(p.pk): Named(p.display_name, reverse("participants:detail", args=[p.pk]))
+        for p in rows.only("id", "given_name", "preferred_name", "family_name")
+    }
+
+
+def participant_id_by_record_number(*, member: Membership, record_number: int) -> str | None:
+    """The id of the visible participant with this record number (the audit trail's filter)."""
+    pk = (
+        participants_visible_to(member)
+        .filter(record_number=record_number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return str(pk) if pk else None

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beacon.audit.selectors import audit_events_described
 from beacon.core.access import require_member, require_role
 from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
@@ -348,7 +349,10 @@ def participant_access_log(request, participant_id):
         "participants/access_log.html",
         {
             "participant": participant,
-            "events": selectors.participant_access_log(participant=participant),
+            "rows": audit_events_described(
+                member=member,
+                events=list(selectors.participant_access_log(participant=participant)),
+            ),
         },
     )
 

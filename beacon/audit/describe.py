@@ -1,0 +1,285 @@
+"""The audit trail in plain sentences: "Dana Lee viewed Maria Sanchez's record" (issue 15).
+
+An entry stores ids (`participants.participant 3ce8500d...`, `details.seen`, `details.id`);
+this module turns a page of entries into sentences with people's names and links to records,
+for the trail page, its CSV export and a participant's access log.
+
+  * `SENTENCES` maps an action to a sentence template; an action without one reads
+    "<person>: <action label>", followed by the participant's record when the entry names one.
+  * Names of records come from *namers*, registered by the app that owns the record type
+    (`register_namer`, from its AppConfig.ready(): the audit app imports no higher app). A
+    namer receives the viewer's membership and every id of its type on the page and answers,
+    in one query, the name and link of those the viewer may see, through that app's
+    `<entities>_visible_to()` (beacon/core/access.py's rule). An id it does not answer reads
+    "a participant" / "a record": a name the viewer may not see is never shown.
+  * `describe_events()` loads every name of a page with one query per record type present
+    (never one per entry); the entries' actors come with the page (`select_related`).
+
+Nothing here writes or changes an entry: the chain is untouched (beacon/audit/chain.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beacon.audit.actions import action_label
+
+PARTICIPANT = "participants.participant"
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    url: str | None = None
+
+
+# object type ("app.model") -> namer(member, ids) -> {id: Named}
+Namer = Callable[[object, set[str]], dict[str, Named]]
+_NAMERS: dict[str, Namer] = {}
+
+
+def register_namer(object_type: str, namer: Namer) -> None:
+    """Name records of `object_type` for the trail. The namer must answer only records the
+    member may see (its app's visible queryset), in one query for all ids."""
+    _NAMERS[object_type] = namer
+
+
+# record number -> participant id, among those the member may see (the participants app's).
+_participant_lookup: Callable[..., str | None] | None = None
+
+
+def register_participant_lookup(lookup: Callable[..., str | None]) -> None:
+    """`lookup(member=, record_number=)`: the id of a participant the member may see, or None."""
+    global _participant_lookup
+    _participant_lookup = lookup
+
+
+def participant_id_for(*, member, record_number: int) -> str | None:
+    if _participant_lookup is None:
+        return None
+    return _participant_lookup(member=member, record_number=record_number)
+
+
+# {actor} is the person; {participant} the participant's name, {participants} its possessive
+# ("Maria Sanchez's"); {record} the entry's record (its name, or "a consent").
+SENTENCES = {
+    "auth.login": gettext_lazy("{actor} signed in"),
+    "auth.login_failed": gettext_lazy("{actor} failed to sign in"),
+    "auth.logout": gettext_lazy("{actor} signed out"),
+    "auth.password_changed": gettext_lazy("{actor} changed their password"),
+    "mfa.enrolled": gettext_lazy("{actor} set up two-step sign-in"),
+    "participant.viewed": gettext_lazy("{actor} viewed {seen}"),
+    "participant.enrolled": gettext_lazy("{actor} enrolled {participant}"),
+    "participant.updated": gettext_lazy("{actor} changed {participants} record"),
+    "participant.discharged": gettext_lazy(
+        "{actor} recorded the end of services for {participant}"
+    ),
+    "participant.readmitted": gettext_lazy("{actor} enrolled {participant} again"),
+    "participant.merged": gettext_lazy("{actor} merged a duplicate into {participants} record"),
+    "caseload.assigned": gettext_lazy("{actor} assigned a peer to {participant}"),
+    "caseload.ended": gettext_lazy("{actor} ended a peer's assignment to {participant}"),
+    "consent.recorded": gettext_lazy("{actor} recorded {record} for {participant}"),
+    "consent.recipient_revoked": gettext_lazy(
+        "{actor} recorded that {participant} revoked consent for a recipient"
+    ),
+    "consent.revoked": gettext_lazy("{actor} recorded that {participant} revoked {record}"),
+    "encounter.logged": gettext_lazy("{actor} logged an encounter with {participant}"),
+    "encounter.corrected": gettext_lazy("{actor} corrected a note in {participants} record"),
+    "note_review.commented": gettext_lazy("{actor} commented on a note in {participants} record"),
+    "note_review.cosigned": gettext_lazy("{actor} co-signed a note in {participants} record"),
+    "plan.created": gettext_lazy("{actor} started {participants} recovery plan"),
+    "plan.updated": gettext_lazy("{actor} changed {participants} recovery plan"),
+    "plan.reviewed": gettext_lazy("{actor} reviewed {participants} recovery plan"),
+    "goal.added": gettext_lazy("{actor} added a goal to {participants} recovery plan"),
+    "goal.updated": gettext_lazy("{actor} changed a goal in {participants} recovery plan"),
+    "goal.step_added": gettext_lazy("{actor} added an action step to {participants} plan"),
+    "goal.step_updated": gettext_lazy("{actor} changed an action step in {participants} plan"),
+    "goal.progress_noted": gettext_lazy("{actor} noted progress on a goal of {participant}"),
+    "wellness_plan.saved": gettext_lazy("{actor} saved {participants} wellness plan"),
+    "assessment.recorded": gettext_lazy("{actor} recorded an assessment with {participant}"),
+    "referral.sent": gettext_lazy("{actor} sent a referral for {participant}"),
+    "referral.status_changed": gettext_lazy(
+        "{actor} changed the status of a referral for {participant}"
+    ),
+    "disclosure.recorded": gettext_lazy("{actor} recorded a disclosure from {participants} record"),
+    "group.enrolled": gettext_lazy("{actor} enrolled {participant} in a group"),
+    "group.enrollment_ended": gettext_lazy("{actor} ended {participants} group enrolment"),
+    "auth.session_expired": gettext_lazy("{actor}'s session ended after the time limit"),
+    "organization.settings_changed": gettext_lazy("{actor} changed the organization's settings"),
+    "membership.created": gettext_lazy("{actor} added a member"),
+    "membership.role_changed": gettext_lazy("{actor} changed a member's role"),
+    "membership.deactivated": gettext_lazy("{actor} deactivated a member"),
+    "membership.reactivated": gettext_lazy("{actor} reactivated a member"),
+    "invitation.sent": gettext_lazy("{actor} sent an invitation"),
+    "invitation.accepted": gettext_lazy("{actor} accepted an invitation"),
+    "group.created": gettext_lazy("{actor} created a group"),
+    "group.updated": gettext_lazy("{actor} changed a group"),
+    "group.sessions_generated": gettext_lazy("{actor} scheduled a group's sessions"),
+    "group_session.attendance_recorded": gettext_lazy("{actor} recorded attendance at a group"),
+    "group_session.walk_in_added": gettext_lazy("{actor} added a walk-in to a group session"),
+    "group_session.moved": gettext_lazy("{actor} moved a group session"),
+    "group_session.cancelled": gettext_lazy("{actor} cancelled a group session"),
+    "supervision.session_recorded": gettext_lazy("{actor} recorded a supervision session"),
+    "supervision.session_changed": gettext_lazy("{actor} changed a supervision session"),
+    "training.recorded": gettext_lazy("{actor} recorded a training"),
+    "credential.added": gettext_lazy("{actor} added a credential"),
+    "wellbeing.checked_in": gettext_lazy("{actor} made a wellbeing check-in"),
+    "referral.viewed": gettext_lazy("{actor} opened a referral sent to their organization"),
+    "access.refused": gettext_lazy("{actor} was refused {record}"),
+    "audit.exported": gettext_lazy("{actor} downloaded entries of the audit trail"),
+}
+
+# What a read showed (details.seen), with {participants} = "Maria Sanchez's".
+SEEN = {
+    "record": gettext_lazy("{participants} record"),
+    "edit_form": gettext_lazy("{participants} record, to change it"),
+    "timeline": gettext_lazy("{participants} timeline"),
+    "access_log": gettext_lazy("who has seen {participants} record"),
+    "consent": gettext_lazy("a consent in {participants} record"),
+    "consent_form": gettext_lazy("the consent form of {participant}"),
+    "encounter": gettext_lazy("an encounter note in {participants} record"),
+    "note_review": gettext_lazy("a note in {participants} record, to review it"),
+    "plan": gettext_lazy("{participants} recovery plan"),
+    "wellness_plan": gettext_lazy("{participants} wellness plan"),
+    "assessment": gettext_lazy("an assessment in {participants} record"),
+    "referral": gettext_lazy("a referral in {participants} record"),
+    "disclosures": gettext_lazy("the disclosures from {participants} record"),
+    "consent_list": gettext_lazy("{participants} consents, in the list of consents"),
+    "merge_compare": gettext_lazy("{participants} record, to compare duplicates"),
+}
+
+
+@dataclass(frozen=True)
+class Description:
+    """An entry as words: `text` for CSV, `html` with links for pages."""
+
+    text: str
+    html: SafeString
+    participant: Named | None  # the participant the entry is about, when the viewer may see
+    participant_id: str | None
+
+
+def _participant_id(event) -> str | None:
+    if event.object_type == PARTICIPANT:
+        return event.object_id or None
+    value = (event.details or {}).get("participant") if isinstance(event.details, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _valid_id(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _actor_name(event) -> str:
+    if event.actor_id and event.actor is not None:
+        return event.actor.name or event.actor.email
+    if event.actor_email:
+        return _("Someone signing in as %(email)s") % {"email": event.actor_email}
+    return _("Someone not signed in")
+
+
+def _record_fallback(object_type: str) -> str:
+    """ "a consent": the kind of record, never which one."""
+    if not object_type:
+        return _("a record")
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return _("a record")
+    return _("a %(kind)s") % {"kind": model._meta.verbose_name}
+
+
+def _link(named: Named | None, fallback: str):
+    if named is None:
+        return fallback, fallback
+    if named.url:
+        return named.name, format_html('<a href="{}">{}</a>', named.url, named.name)
+    return named.name, format_html("{}", named.name)
+
+
+def load_names(*, member, events: Iterable) -> dict[str, dict[str, Named]]:
+    """The names the viewer may see of every record the entries mention: one query per record
+    type present, whatever the number of entries."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        pid = _participant_id(event)
+        if pid and _valid_id(pid):
+            wanted[PARTICIPANT].add(pid)
+        kind = event.object_type
+        if kind != PARTICIPANT and kind in _NAMERS and _valid_id(event.object_id):
+            wanted[event.object_type].add(event.object_id)
+    names: dict[str, dict[str, Named]] = {}
+    for object_type, ids in wanted.items():
+        namer = _NAMERS.get(object_type)
+        names[object_type] = namer(member, ids) if namer and ids else {}
+    return names
+
+
+def describe(event, names: dict[str, dict[str, Named]]) -> Description:
+    actor = _actor_name(event)
+    pid = _participant_id(event)
+    participant = names.get(PARTICIPANT, {}).get(pid) if pid else None
+    p_text, p_html = _link(participant, _("a participant"))
+    if participant is None:
+        ps_text = ps_html = _("a participant's")
+    else:
+        ps_text = _("{name}'s").format(name=p_text)
+        ps_html = format_html(_("{name}'s"), name=p_html)
+    record = None
+    if event.object_type and event.object_type != PARTICIPANT:
+        record = names.get(event.object_type, {}).get(event.object_id)
+    r_text, r_html = _link(record, _record_fallback(event.object_type))
+
+    template = SENTENCES.get(event.action)
+    details = event.details if isinstance(event.details, dict) else {}
+    seen_text = seen_html = ""
+    if event.action == "participant.viewed":
+        seen = str(details.get("seen", "record"))
+        seen_template = SEEN.get(seen) or gettext_lazy("{participants} record (%(what)s)") % {
+            "what": seen.replace("_", " ")
+        }
+        seen_text = str(seen_template).format(participant=p_text, participants=ps_text)
+        seen_html = format_html(str(seen_template), participant=p_html, participants=ps_html)
+    if template is None:
+        # An action without a sentence: "<person>: <its label>", and the record it names.
+        label = str(action_label(event.action)).replace("{", "{{").replace("}", "}}")
+        if pid:
+            template = "{actor}: " + label + ", " + _("{participants} record")
+        elif record is not None:
+            template = "{actor}: " + label + ", {record}"
+        else:
+            template = "{actor}: " + label
+    template = str(template)
+    text = template.format(
+        actor=actor, participant=p_text, participants=ps_text, record=r_text, seen=seen_text
+    )
+    html = format_html(
+        template,
+        actor=actor,
+        participant=p_html,
+        participants=ps_html,
+        record=r_html,
+        seen=seen_html,
+    )
+    return Description(
+        text=f"{text}.", html=format_html("{}.", html), participant=participant, participant_id=pid
+    )
+
+
+def describe_events(*, member, events: list) -> list[tuple[object, Description]]:
+    """Each entry with its sentence, names loaded for the whole list at once."""
+    names = load_names(member=member, events=events)
+    return [(event, describe(event, names)) for event in events]

@@ -28,6 +28,7 @@ def _register_routers() -> None:
     from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
+    from beacon.consents.list_api import router as consent_list_router
     from beacon.directory.api import attach_to_public_router
     from beacon.directory.api import router as curation_router
     from beacon.directory.imports_api import router as directory_imports_router
@@ -47,6 +48,7 @@ def _register_routers() -> None:
     api.add_router("/participants", participants_router)
     # Consents live under a participant: /participants/{id}/consents.
     api.add_router("/participants", consents_router)
+    api.add_router("/consents", consent_list_router)
     api.add_router("/encounters", encounters_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/plans", plans_router)

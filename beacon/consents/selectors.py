@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from beacon.consents.models import Consent, ConsentRecipient
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beacon.audit.describe import Named
+from beacon.consents.models import Consent, ConsentRecipient, ExpiryKind
 from beacon.consents.permissions import can_revoke_consent, consents_visible_to
 from beacon.core.access import load_visible
+from beacon.core.search import search_words
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 
@@ -47,4 +55,82 @@ def consent_get_for_member(
         pk=pk,
         for_write=for_write,
         can_write=can_revoke_consent,
+    )
+
+
+def consent_names_for_audit(member: Membership, ids: set[str]) -> dict:
+    """Names and links of the consents among `ids` the member may see, in one query, for the
+    audit trail's sentences (beacon/audit/describe.py). Others are left out, never named."""
+    rows = consents_visible_to(member).filter(pk__in=ids).only("id", "kind")
+    return {
+        str(c.pk): Named(
+            _("a consent (%(kind)s)") % {"kind": c.get_kind_display().lower()},
+            reverse("consents:detail", args=[c.pk]),
+        )
+        for c in rows
+    }
+
+
+# The organization-wide list (issue 15): what needs attention first.
+EXPIRING_DAYS = 30
+EXPIRING, ACTIVE, EXPIRED, REVOKED = "expiring", "active", "expired", "revoked"
+LIST_STATUSES = (EXPIRING, ACTIVE, EXPIRED, REVOKED)
+# A page of the list.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ConsentListFilters:
+    status: str = ""  # one of LIST_STATUSES, or any
+    participant: str = ""  # words of the participant's name, or their record number
+    recipient: str = ""  # words of a recipient's name
+
+
+def _status_rank(today: date):
+    """0 expiring within EXPIRING_DAYS, 1 active, 2 expired, 3 revoked: Consent.status_on()
+    written for the database, so the list sorts and filters in SQL."""
+    ends_by_date = Q(expiry_kind=ExpiryKind.DATE, expires_on__isnull=False)
+    return Case(
+        When(revoked_at__isnull=False, then=Value(3)),
+        When(ended_at__isnull=False, then=Value(2)),
+        When(ends_by_date & Q(expires_on__lt=today), then=Value(2)),
+        When(
+            ends_by_date & Q(expires_on__lte=today + timedelta(days=EXPIRING_DAYS)),
+            then=Value(0),
+        ),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def consent_list_for_organization(
+    *, member: Membership, filters: ConsentListFilters, today: date | None = None
+) -> QuerySet[Consent]:
+    """Every consent the member may see in their organization (supervisors and admins: all;
+    peers: their caseload's), those expiring within 30 days first (soonest first), then active,
+    then expired, then revoked. Each carries `list_rank` (0-3, the order above); recipients and
+    participant come in two more queries for a page, whatever its length."""
+    today = today or timezone.localdate()
+    qs = consents_visible_to(member).annotate(list_rank=_status_rank(today))
+    rank = {EXPIRING: 0, ACTIVE: 1, EXPIRED: 2, REVOKED: 3}
+    if filters.status in rank:
+        # "Active" includes those expiring soon: they are active until their date.
+        ranks = [0, 1] if filters.status == ACTIVE else [rank[filters.status]]
+        qs = qs.filter(list_rank__in=ranks)
+    text = filters.participant.strip()
+    if text.isdigit():
+        qs = qs.filter(participant__record_number=int(text))
+    else:
+        for word in search_words(text):
+            qs = qs.filter(
+                Q(participant__given_name__icontains=word)
+                | Q(participant__preferred_name__icontains=word)
+                | Q(participant__family_name__icontains=word)
+            )
+    for word in search_words(filters.recipient):
+        qs = qs.filter(recipients__name__icontains=word)
+    if filters.recipient:
+        qs = qs.distinct()
+    return _with_recipients(qs.select_related("participant")).order_by(
+        "list_rank", "expires_on", "-signed_on", "-created_at"
     )

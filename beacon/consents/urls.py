@@ -1,9 +1,10 @@
 from django.urls import path
 
-from beacon.consents import views
+from beacon.consents import list_views, views
 
 app_name = "consents"
 urlpatterns = [
+    path("", list_views.consent_list, name="list"),
     path("participant/<uuid:participant_id>/new/", views.consent_new, name="new"),
     path("<uuid:consent_id>/", views.consent_detail, name="detail"),
     path("<uuid:consent_id>/print/", views.consent_print, name="print"),

@@ -321,6 +321,7 @@ PAGES: dict[str, Page] = {
     "organizations:invitation_revoke": Page(ORG_ADMIN, "POST"),
     "organizations:platform": Page(PLATFORM, "GET POST"),
     "audit:list": Page(ADMIN),
+    "audit:export": Page(ADMIN),
     "participants:populations": Page(ADMIN),
     "participants:access_log": Page(CASELOAD_ADMIN),
     # Whoever holds the link (the token is the secret).
@@ -341,6 +342,8 @@ PAGES: dict[str, Page] = {
     "participants:caseload": Page(CASELOAD_SUPERVISOR, "GET POST"),
     "participants:caseload_end": Page(CASELOAD_SUPERVISOR, "POST"),
     "participants:merge": Page(CASELOAD_SUPERVISOR, "GET POST"),
+    # The organization's consents: staff (peers see their caseload's).
+    "consents:list": Page(STAFF_ONLY),
     "consents:new": Page(PARTICIPANT, "GET POST"),
     "consents:detail": Page(PARTICIPANT),
     "consents:print": Page(PARTICIPANT),
@@ -458,6 +461,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
     ("GET", "/api/v1/audit-events"): ADMIN,
+    ("GET", "/api/v1/consents"): STAFF_ONLY,
     ("GET", "/api/v1/participants"): STAFF_ONLY,
     ("POST", "/api/v1/participants"): STAFF_ONLY,
     ("GET", "/api/v1/participants/{participant_id}"): PARTICIPANT,

@@ -1,0 +1,92 @@
+"""API: the organization's consents (issue 15), mounted at /api/v1/consents.
+
+The same list as the page /consents/: supervisors and organization admins see every consent of
+their organization, peers their caseload's; those ending within 30 days first, then active,
+then expired, then revoked. Listing them is recorded as a read of each participant listed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from beacon.api.schemas import Error, Page
+from beacon.consents import selectors
+from beacon.consents.api import ConsentOut
+from beacon.core.search import api_search_text
+from beacon.participants.services import participant_viewed
+
+router = Router(tags=["consents"])
+
+RANKS = {0: selectors.EXPIRING, 1: selectors.ACTIVE, 2: selectors.EXPIRED, 3: selectors.REVOKED}
+
+
+class ConsentListQuery(Schema):
+    status: str = Field(
+        "",
+        pattern="^(|expiring|active|expired|revoked)$",
+        max_length=8,
+        description="expiring (ends within 30 days), active (expiring ones too), expired, revoked.",
+    )
+    participant: api_search_text() = Field(
+        "", description="Words of the participant's name, or their record number."
+    )
+    recipient: api_search_text() = Field("", description="Words of a recipient's name.")
+    page: Page = Field(1, description="Page number, 1 first; 50 consents a page.")
+
+
+class ConsentListItem(ConsentOut):
+    participant_name: str
+    record_number: int
+    attention: str = Field(
+        ..., description="expiring, active, expired or revoked: the list's order."
+    )
+
+    @staticmethod
+    def resolve_participant_name(obj) -> str:
+        return obj.participant.display_name
+
+    @staticmethod
+    def resolve_record_number(obj) -> int:
+        return obj.participant.record_number
+
+    @staticmethod
+    def resolve_attention(obj) -> str:
+        return RANKS[obj.list_rank]
+
+
+class ConsentListPage(Schema):
+    items: list[ConsentListItem]
+    next: str | None = Field(None, description="URL of the next page, if any.")
+
+
+@router.get(
+    "",
+    response={200: ConsentListPage, 403: Error, 422: Error},
+    summary="The organization's consents, those ending soon first",
+)
+def list_organization_consents(request, q: Query[ConsentListQuery]):
+    member = getattr(request, "member", None)
+    if member is None or not member.is_staff_role:
+        raise PermissionDenied
+    consents = selectors.consent_list_for_organization(
+        member=member,
+        filters=selectors.ConsentListFilters(
+            status=q.status, participant=q.participant, recipient=q.recipient
+        ),
+        today=timezone.localdate(),
+    )
+    start = (q.page - 1) * selectors.PAGE_SIZE
+    items = list(consents[start : start + selectors.PAGE_SIZE + 1])
+    more = len(items) > selectors.PAGE_SIZE
+    items = items[: selectors.PAGE_SIZE]
+    for participant in {c.participant_id: c.participant for c in items}.values():
+        participant_viewed(member=member, participant=participant, seen="consent_list")
+    next_url = None
+    if more:
+        params = request.GET.copy()
+        params["page"] = str(q.page + 1)
+        next_url = f"{request.path}?{params.urlencode()}"
+    return {"items": items, "next": next_url}

@@ -11,7 +11,13 @@ from pydantic import Field, field_validator
 
 from beacon.api.schemas import DB_BIGINT_MAX, Error, Integer, ModelText, utc
 from beacon.audit.models import AuditEvent
-from beacon.audit.selectors import ACTOR_MAX_CHARS, MAX_PAGE, AuditFilters, audit_event_page
+from beacon.audit.selectors import (
+    ACTOR_MAX_CHARS,
+    MAX_PAGE,
+    AuditFilters,
+    audit_event_page,
+    audit_events_described,
+)
 from beacon.core.search import api_search_text
 from beacon.organizations.permissions import is_org_admin
 
@@ -29,6 +35,10 @@ class AuditEventOut(Schema):
     object_id: str
     ip_address: str | None
     details: dict
+    description: str = Field("", description="The entry in a plain sentence, with names.")
+    participant_name: str | None = Field(
+        None, description="The participant the entry is about, when you may see them."
+    )
 
 
 class AuditEventPage(Schema):
@@ -45,6 +55,15 @@ class AuditQuery(Schema):
     )
     action: ModelText(AuditEvent, "action") = Field(
         "", description="Exact action, e.g. auth.login_failed."
+    )
+    kind: str = Field(
+        "",
+        max_length=32,
+        pattern="^[a-z_]*$",
+        description="Kind of action: the part of its name before the dot, e.g. consent.",
+    )
+    participant: UUID | None = Field(
+        None, description="Entries filed under this participant or naming them."
     )
     since: datetime | None = Field(
         None, description="From this time (inclusive; ISO 8601, UTC unless an offset is given)."
@@ -73,7 +92,14 @@ def list_audit_events(request, q: Query[AuditQuery]):
         raise PermissionDenied
     page = audit_event_page(
         member=member,
-        filters=AuditFilters(actor=q.actor, action=q.action, since=q.since, until=q.until),
+        filters=AuditFilters(
+            actor=q.actor,
+            action=q.action,
+            kind=q.kind,
+            participant=str(q.participant) if q.participant else "",
+            since=q.since,
+            until=q.until,
+        ),
         before=q.before,
         limit=q.limit,
     )
@@ -82,4 +108,10 @@ def list_audit_events(request, q: Query[AuditQuery]):
         params = request.GET.copy()
         params["before"] = str(page.next_before)
         next_url = f"{request.path}?{params.urlencode()}"
-    return {"items": page.events, "next": next_url}
+    items = []
+    for event, said in audit_events_described(member=member, events=page.events):
+        # Read by AuditEventOut like the stored fields; nothing is saved (append-only).
+        event.description = said.text
+        event.participant_name = said.participant.name if said.participant else None
+        items.append(event)
+    return {"items": items, "next": next_url}

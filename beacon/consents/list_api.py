@@ -7,6 +7,8 @@ then expired, then revoked. Listing them is recorded as a read of each participa
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -16,6 +18,7 @@ from beacon.api.schemas import Error, Page
 from beacon.consents import selectors
 from beacon.consents.api import ConsentOut
 from beacon.core.search import api_search_text
+from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 
 router = Router(tags=["consents"])
@@ -30,7 +33,8 @@ class ConsentListQuery(Schema):
         max_length=8,
         description="expiring (ends within 30 days), active (expiring ones too), expired, revoked.",
     )
-    participant: api_search_text() = Field(
+    participant: UUID | None = Field(None, description="Only this participant's consents.")
+    participant_name: api_search_text() = Field(
         "", description="Words of the participant's name, or their record number."
     )
     recipient: api_search_text() = Field("", description="Words of a recipient's name.")
@@ -64,20 +68,26 @@ class ConsentListPage(Schema):
 
 @router.get(
     "",
-    response={200: ConsentListPage, 403: Error, 422: Error},
+    response={200: ConsentListPage, 403: Error, 404: Error, 422: Error},
     summary="The organization's consents, those ending soon first",
 )
 def list_organization_consents(request, q: Query[ConsentListQuery]):
     member = getattr(request, "member", None)
     if member is None or not member.is_staff_role:
         raise PermissionDenied
+    participant = None
+    if q.participant is not None:
+        # 404 for a participant the caller cannot see, as everywhere.
+        participant = participant_get_for_member(member=member, pk=q.participant)
     consents = selectors.consent_list_for_organization(
         member=member,
         filters=selectors.ConsentListFilters(
-            status=q.status, participant=q.participant, recipient=q.recipient
+            status=q.status, participant=q.participant_name, recipient=q.recipient
         ),
         today=timezone.localdate(),
     )
+    if participant is not None:
+        consents = consents.filter(participant=participant)
     start = (q.page - 1) * selectors.PAGE_SIZE
     items = list(consents[start : start + selectors.PAGE_SIZE + 1])
     more = len(items) > selectors.PAGE_SIZE

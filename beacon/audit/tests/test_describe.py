@@ -97,9 +97,7 @@ def test_a_name_the_viewer_may_not_see_is_never_shown(harbor, lakeside, ada, oli
         assert said.text == "Ada Admin viewed a participant's timeline."
         assert said.participant is None
     consent = ConsentFactory(participant=casey)
-    revoked = record_event(
-        action="consent.revoked", actor=ada, organization=harbor, target=consent
-    )
+    revoked = record_event(action="consent.revoked", actor=ada, organization=harbor, target=consent)
     said = sentence(revoked, pat)
     assert str(consent.pk) not in said.html
     assert said.text == "Ada Admin recorded that a participant revoked a consent."
@@ -212,3 +210,18 @@ def test_access_log_reads_as_sentences(client_for, harbor, ada, sam, jordan, see
     assert "seen:" not in html
     if seen == "something_new":
         assert "record (something new)" in html
+
+
+def test_api_gives_the_sentence_and_filters_by_kind_and_participant(
+    client_for, harbor, ada, sam, jordan, casey
+):
+    mine = viewed(harbor, sam, jordan)
+    viewed(harbor, sam, casey)
+    client = client_for(ada)
+    body = client.get("/api/v1/audit-events", {"participant": str(jordan.pk)}).json()
+    assert [i["id"] for i in body["items"]] == [mine.id]
+    assert body["items"][0]["description"] == "Sam Supervisor viewed Jordan Rivers's record."
+    assert body["items"][0]["participant_name"] == "Jordan Rivers"
+    kinds = client.get("/api/v1/audit-events", {"kind": "participant"}).json()
+    assert {i["action"] for i in kinds["items"]} == {"participant.viewed"}
+    assert client.get("/api/v1/audit-events", {"kind": "Bad-Kind"}).status_code == 422

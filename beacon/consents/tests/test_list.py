@@ -137,3 +137,12 @@ def test_api_pages(client_for, harbor, ada, pat):
     second = client.get(first["next"]).json()
     assert len(second["items"]) == 1
     assert second["next"] is None
+
+
+def test_api_one_participants_consents_or_404(client_for, pat, jordan, casey):
+    c = world(jordan, casey)
+    client = client_for(pat)
+    body = client.get(API, {"participant": str(jordan.pk)}).json()
+    assert {i["id"] for i in body["items"]} == {str(c[k].pk) for k in ("soon", "active", "revoked")}
+    # Casey is not on Pat's caseload: the same answer as a participant that does not exist.
+    assert client.get(API, {"participant": str(casey.pk)}).status_code == 404

@@ -6,10 +6,12 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
 from beacon.api.schemas import DB_BIGINT_MAX, Error, Integer, ModelText, utc
+from beacon.audit.describe import participant_visible
 from beacon.audit.models import AuditEvent
 from beacon.audit.selectors import (
     ACTOR_MAX_CHARS,
@@ -17,6 +19,7 @@ from beacon.audit.selectors import (
     AuditFilters,
     audit_event_page,
     audit_events_described,
+    note_participant_looked_up,
 )
 from beacon.core.search import api_search_text
 from beacon.organizations.permissions import is_org_admin
@@ -83,26 +86,26 @@ class AuditQuery(Schema):
 
 @router.get(
     "",
-    response={200: AuditEventPage, 403: Error, 422: Error},
+    response={200: AuditEventPage, 403: Error, 404: Error, 422: Error},
     summary="The organization's audit trail",
 )
 def list_audit_events(request, q: Query[AuditQuery]):
     member = getattr(request, "member", None)
     if not is_org_admin(member):
         raise PermissionDenied
-    page = audit_event_page(
-        member=member,
-        filters=AuditFilters(
-            actor=q.actor,
-            action=q.action,
-            kind=q.kind,
-            participant=str(q.participant) if q.participant else "",
-            since=q.since,
-            until=q.until,
-        ),
-        before=q.before,
-        limit=q.limit,
+    if q.participant is not None and not participant_visible(member=member, pk=str(q.participant)):
+        # A participant outside the organization answers like one that does not exist.
+        raise Http404
+    filters = AuditFilters(
+        actor=q.actor,
+        action=q.action,
+        kind=q.kind,
+        participant=str(q.participant) if q.participant else "",
+        since=q.since,
+        until=q.until,
     )
+    page = audit_event_page(member=member, filters=filters, before=q.before, limit=q.limit)
+    note_participant_looked_up(member=member, filters=filters)
     next_url = None
     if page.next_before:
         params = request.GET.copy()

@@ -69,6 +69,13 @@ def participant_id_for(*, member, record_number: int) -> str | None:
     return _participant_lookup(member=member, record_number=record_number)
 
 
+def participant_visible(*, member, pk: str) -> bool:
+    """May the member see this participant? Asked of the participants app's namer (its
+    visible queryset), the audit app importing no higher app."""
+    namer = _NAMERS.get(PARTICIPANT)
+    return bool(namer and _valid_id(str(pk)) and namer(member, {str(pk)}))
+
+
 # {actor} is the person; {participant} the participant's name, {participants} its possessive
 # ("Maria Sanchez's"); {record} the entry's record (its name, or "a consent").
 SENTENCES = {
@@ -153,6 +160,7 @@ SEEN = {
     "assessment": gettext_lazy("an assessment in {participants} record"),
     "referral": gettext_lazy("a referral in {participants} record"),
     "disclosures": gettext_lazy("the disclosures from {participants} record"),
+    "audit_trail": gettext_lazy("the audit trail's entries about {participant}"),
     "consent_list": gettext_lazy("{participants} consents, in the list of consents"),
     "merge_compare": gettext_lazy("{participants} record, to compare duplicates"),
 }

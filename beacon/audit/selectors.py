@@ -5,7 +5,13 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from beacon.audit.describe import PARTICIPANT, Description, describe_events
+from beacon.audit import reads
+from beacon.audit.describe import (
+    PARTICIPANT,
+    Description,
+    describe_events,
+    participant_visible,
+)
 from beacon.audit.models import AuditEvent
 from beacon.audit.permissions import audit_events_visible_to
 from beacon.core.search import normalize
@@ -79,3 +85,12 @@ def audit_events_described(
     """Each entry with its sentence; every name loaded for the list at once, only those the
     member may see (beacon/audit/describe.py)."""
     return describe_events(member=member, events=events)
+
+
+def note_participant_looked_up(*, member, filters: AuditFilters) -> None:
+    """The trail filtered to one participant is a look at them, like their access log: noted as
+    a read (written when the answer shows something, beacon/audit/reads.py). The unfiltered
+    trail names participants in passing and is not: each look would add a page of entries
+    about itself (docs/audit.md)."""
+    if filters.participant and participant_visible(member=member, pk=filters.participant):
+        reads.note(member=member, participants=[filters.participant], seen="audit_trail")

@@ -12,6 +12,7 @@ from beacon.audit.selectors import (
     audit_event_page,
     audit_events_described,
     audit_events_for_export,
+    note_participant_looked_up,
 )
 from beacon.audit.services import audit_trail_exported
 from beacon.core.access import require_role
@@ -29,7 +30,9 @@ def audit_list(request):
         # Show the mistake, not an unfiltered trail that looks like the answer.
         page = AuditPage(events=[], next_before=None)
     else:
-        page = audit_event_page(member=request.member, filters=form.filters(), before=before)
+        filters = form.filters()
+        page = audit_event_page(member=request.member, filters=filters, before=before)
+        note_participant_looked_up(member=request.member, filters=filters)
     query = request.GET.copy()
     query.pop("before", None)
     # htmx filters swap only the entries; the full page works the same without JavaScript.

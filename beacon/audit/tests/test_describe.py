@@ -225,3 +225,22 @@ def test_api_gives_the_sentence_and_filters_by_kind_and_participant(
     kinds = client.get("/api/v1/audit-events", {"kind": "participant"}).json()
     assert {i["action"] for i in kinds["items"]} == {"participant.viewed"}
     assert client.get("/api/v1/audit-events", {"kind": "Bad-Kind"}).status_code == 422
+
+
+def test_the_trail_filtered_to_a_participant_is_a_read_of_them(
+    client_for, harbor, ada, sam, jordan, morgan
+):
+    viewed(harbor, sam, jordan)
+    client = client_for(ada)
+    client.get(URL, {"participant": jordan.record_number})
+    client.get("/api/v1/audit-events", {"participant": str(jordan.pk)})
+    reads = AuditEvent.objects.filter(
+        action="participant.viewed", actor=ada, details__seen="audit_trail"
+    )
+    assert [e.object_id for e in reads] == [str(jordan.pk)] * 2
+    # Another organization's participant: 404 like one that does not exist, and no entry.
+    assert client.get("/api/v1/audit-events", {"participant": str(morgan.pk)}).status_code == 404
+    assert not AuditEvent.objects.filter(object_id=str(morgan.pk), actor=ada).exists()
+    # The whole trail names participants in passing: not a read of each.
+    client.get(URL)
+    assert reads.count() == 2

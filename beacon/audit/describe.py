@@ -207,7 +207,9 @@ def _record_fallback(object_type: str) -> str:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return _("a record")
-    return _("a %(kind)s") % {"kind": model._meta.verbose_name}
+    kind = str(model._meta.verbose_name)
+    article = _("an %(kind)s") if kind[:1].lower() in "aeiou" else _("a %(kind)s")
+    return article % {"kind": kind}
 
 
 def _link(named: Named | None, fallback: str):
@@ -257,7 +259,8 @@ def describe(event, names: dict[str, dict[str, Named]]) -> Description:
     if event.action == "participant.viewed":
         seen = str(details.get("seen", "record"))
         seen_template = SEEN.get(seen) or gettext_lazy("{participants} record (%(what)s)") % {
-            "what": seen.replace("_", " ")
+            # What was stored is read as words, never as part of the template.
+            "what": seen.replace("_", " ").replace("{", "").replace("}", "")
         }
         seen_text = str(seen_template).format(participant=p_text, participants=ps_text)
         seen_html = format_html(str(seen_template), participant=p_html, participants=ps_html)

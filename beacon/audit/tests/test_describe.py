@@ -244,3 +244,19 @@ def test_the_trail_filtered_to_a_participant_is_a_read_of_them(
     # The whole trail names participants in passing: not a read of each.
     client.get(URL)
     assert reads.count() == 2
+
+
+def test_stored_words_are_never_read_as_the_template(harbor, ada, sam, jordan):
+    event = viewed(harbor, sam, jordan, seen="{participant.__class__}_{0}")
+    said = sentence(event, ada)
+    assert said.text.startswith("Sam Supervisor viewed Jordan Rivers's record (participant.")
+    assert "{" not in said.text
+    assert "Participant" not in said.text  # nothing was looked up through the template
+    refused = record_event(
+        action="access.refused",
+        actor=sam,
+        organization=harbor,
+        object_type="encounters.encounter",
+        object_id="b5f1b1b4-0000-4000-8000-000000000003",
+    )
+    assert sentence(refused, ada).text == "Sam Supervisor was refused an encounter."

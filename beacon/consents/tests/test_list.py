@@ -47,6 +47,8 @@ def test_expiring_first_then_active_then_expired_then_revoked(client_for, ada, j
     assert "Ends soon" in html
     assert reverse("consents:detail", args=[c["soon"].pk]) in html
     assert "Jordan Rivers" in html
+    # A revoked consent's date is not presented as when it ends.
+    assert html.count("Would have expired:") == 1
 
 
 def test_supervisors_see_all_peers_their_caseloads(client_for, sam, pat, jordan, casey, olive):

@@ -53,6 +53,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("miles"):
+            # A search that named no distance searched the default one, and the form shows it:
+            # otherwise the browser shows the first choice (1 mile), and searching again from
+            # the page would narrow to it unasked.
+            self.data = self.data.copy()
+            self.data["miles"] = str(selectors.DEFAULT_MILES)
         self.fields["service_type"].choices = [
             ("", _("Any")),
             *list(selectors.service_type_choices()),

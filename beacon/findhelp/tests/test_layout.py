@@ -54,3 +54,10 @@ def test_no_filter_reads_filters_and_an_error_opens_them(client):
     html = client.get("/find-help/", {"miles": "7000"}).content.decode()
     assert '<details class="findhelp-filters" open>' in html
     assert "Select a valid choice" in html
+
+
+def test_a_search_without_a_distance_shows_the_default_one(client):
+    # Not the first choice (1 mile), which searching again from the page would then send.
+    html = client.get("/find-help/", {"zip": "01608"}).content.decode()
+    assert re.search(r'<option value="10" selected>', html)
+    assert SearchForm({"zip": "01608"}).active_filters() == 0

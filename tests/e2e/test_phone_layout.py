@@ -171,3 +171,21 @@ def test_find_help_on_a_phone_shows_the_results_first(live_server, browser, axe)
     shot(desk, "findhelp-desk-1280")
     desk.close()
     assert problems == []
+
+
+def test_a_table_stacks_with_its_column_headings_as_labels(live_server, browser, pat, jordan):
+    page = small(browser)
+    sign_in(page, live_server.url, pat)
+    page.goto(f"{live_server.url}/participants/?q=Jordan")
+    row = page.locator("table.stack tbody tr").first
+    # The template labels no cell here: beacon.js copies each column's heading.
+    record = row.locator("td").nth(1)
+    expect(record).to_have_attribute("data-label", "Record")
+    label = record.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label in ('"Record"', "attr(data-label)")
+    box = row.bounding_box()
+    assert box["width"] <= SMALL["width"]
+    # One cell under the other, not side by side.
+    first, second = row.locator("td").nth(0).bounding_box(), record.bounding_box()
+    assert second["y"] >= first["y"] + first["height"] - 1
+    shot(page, "participants-360")

@@ -21,10 +21,47 @@
     });
   }
 
+  // A table that stacks on a phone (class "stack", beacon.css) shows each cell's label from
+  // its data-label. Cells the template did not label get their column's heading here; a
+  // heading that is only for screen readers (actions, links) labels nothing, nor does a cell
+  // across the whole row ("Nobody matches").
+  function tableLabels(root) {
+    var tables = root.querySelectorAll("table.stack");
+    for (var t = 0; t < tables.length; t++) {
+      var head = tables[t].tHead && tables[t].tHead.rows[0];
+      if (!head) { continue; }
+      var labels = [];
+      for (var h = 0; h < head.cells.length; h++) {
+        var th = head.cells[h];
+        var hidden = th.querySelector(".visually-hidden");
+        var text = th.textContent.replace(/\s+/g, " ").trim();
+        if (hidden && hidden.textContent.trim() === text) { text = ""; }
+        for (var span = 0; span < (th.colSpan || 1); span++) { labels.push(text); }
+      }
+      for (var b = 0; b < tables[t].tBodies.length; b++) {
+        var rows = tables[t].tBodies[b].rows;
+        for (var r = 0; r < rows.length; r++) {
+          var column = 0;
+          for (var c = 0; c < rows[r].cells.length; c++) {
+            var cell = rows[r].cells[c];
+            var whole = (cell.colSpan || 1) >= labels.length;
+            if (cell.tagName === "TD" && !whole && !cell.hasAttribute("data-label") && labels[column]) {
+              cell.setAttribute("data-label", labels[column]);
+            }
+            column += cell.colSpan || 1;
+          }
+        }
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     menu();
+    tableLabels(document);
     // Bring keyboard and screen-reader users straight to a form's error summary.
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
   });
+  // Tables htmx swaps in (search results, lists) get their labels too.
+  document.addEventListener("htmx:afterSettle", function () { tableLabels(document); });
 })();

@@ -53,6 +53,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("miles"):
+            # A search that named no distance searched the default one, and the form shows it:
+            # otherwise the browser shows the first choice (1 mile), and searching again from
+            # the page would narrow to it unasked.
+            self.data = self.data.copy()
+            self.data["miles"] = str(selectors.DEFAULT_MILES)
         self.fields["service_type"].choices = [
             ("", _("Any")),
             *list(selectors.service_type_choices()),
@@ -60,6 +66,25 @@ class SearchForm(forms.Form):
         self.fields["language"].choices = [("", _("Any"))] + [
             (name, name) for name in selectors.language_choices()
         ]
+
+    FILTERS = ("miles", "service_type", "payment", "language", "population")
+    FILTERS += ("open_now", "same_day", "moud")
+
+    def active_filters(self) -> int:
+        """How many filters narrow the search as asked (the distance when it is not the
+        default), for the "Filters (2 active)" button that folds them on a phone."""
+        if not self.is_bound:
+            return 0
+        default_miles = str(selectors.DEFAULT_MILES)
+        return sum(
+            1
+            for name in self.FILTERS
+            if self.data.get(name) not in (None, "")
+            and not (name == "miles" and self.data.get(name) == default_miles)
+        )
+
+    def filter_errors(self) -> bool:
+        return any(self.errors.get(name) for name in self.FILTERS)
 
     def search_query(self) -> selectors.SearchQuery:
         data = self.cleaned_data

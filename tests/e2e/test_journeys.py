@@ -42,6 +42,8 @@ def test_a_peer_logs_a_crisis_encounter_on_a_phone_and_the_supervisor_is_told(
     assert axe(page) == []
     expect(page.get_by_text("988")).to_be_visible()
 
+    # On a phone the menu is folded behind its Menu button (issue 15).
+    page.locator("summary.nav-toggle").click()
     page.get_by_role("link", name=re.compile("^Participants$")).first.click()
     page.get_by_label("Name, phone or record number").fill("Jordan")
     page.keyboard.press("Enter")

@@ -187,8 +187,8 @@ def test_the_tokens_page_says_which_tokens_stopped_and_why(client_for, harbor, p
     new_token_on_the_web(web, name="New sync script")
 
     html = web.get(reverse("accounts:tokens")).content.decode()
-    old_row = re.search(r"<tr>\s*<td>Old sync script</td>.*?</tr>", html, re.S).group(0)
-    new_row = re.search(r"<tr>\s*<td>New sync script</td>.*?</tr>", html, re.S).group(0)
+    old_row = re.search(r"<tr>\s*<td[^>]*>Old sync script</td>.*?</tr>", html, re.S).group(0)
+    new_row = re.search(r"<tr>\s*<td[^>]*>New sync script</td>.*?</tr>", html, re.S).group(0)
     assert "Stopped working" in old_row
     assert "before you set up multi-factor authentication" in old_row
     assert "Stopped working" not in new_row

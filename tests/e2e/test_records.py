@@ -96,6 +96,8 @@ def test_an_admin_reads_the_audit_trail_and_the_consents_on_a_phone(
     assert "Casey" not in text
     assert AuditEvent.objects.filter(action="audit.exported", actor=ada).count() == 1
 
+    # On a phone the menu is folded behind its button.
+    page.locator("summary.nav-toggle").click()
     page.get_by_role("link", name=re.compile("^Consents$")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consents")
     rows = page.locator(".consent-row")

@@ -51,7 +51,7 @@ def test_post_without_consent_is_409_consent_required(api, pat, jordan, mercy_se
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "consent_required"
-    assert "naming Mercy Community Health first." in error["message"]
+    assert "naming Mercy Community Health, chosen from the directory, first." in error["message"]
     assert not Referral.objects.exists()
 
 

@@ -219,7 +219,9 @@ def _snapshot(participant: Participant, items: list[str], reason: str, other: st
     return snap
 
 
-def _describe(items: list[str], other: str) -> str:
+def describe_shared(items: list[str], other: str) -> str:
+    """What a referral shares, in words: the disclosure's description, and what a consent
+    recorded for it describes."""
     labels = dict(SharedItem.choices)
     words = [str(labels[i]) for i in items if i in labels]
     if other:
@@ -458,7 +460,7 @@ class SendReferral:
                     recipient_name=referral.recipient_name,
                     recipient_organization=self.recipient_label,
                     items=self.shared_items,
-                    description=_describe(self.shared_items, self.shared_other),
+                    description=describe_shared(self.shared_items, self.shared_other),
                     purpose=_("Referral: %(reason)s") % {"reason": self.reason[:250]},
                     consent=consent,
                     referral=referral,

@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("inbox/", views.referral_inbox, name="inbox"),
     path("participant/<uuid:participant_id>/new/", views.referral_new, name="new"),
+    path("participant/<uuid:participant_id>/consent/", views.referral_consent, name="consent"),
     path(
         "participant/<uuid:participant_id>/disclosures/",
         views.participant_disclosures,

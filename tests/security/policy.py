@@ -376,6 +376,7 @@ PAGES: dict[str, Page] = {
     "assessments:questionnaire_retire": Page(ORG_ADMIN, "POST"),
     "referrals:inbox": Page(STAFF_ONLY),
     "referrals:new": Page(PARTICIPANT, "GET POST"),
+    "referrals:consent": Page(PARTICIPANT, "GET POST"),
     "referrals:disclosures": Page(PARTICIPANT),
     "referrals:detail": Page(REFERRAL),
     "referrals:status": Page(REFERRAL, "POST"),

@@ -54,7 +54,7 @@ def test_a_directory_organization_chosen_on_the_consent_covers_each_of_its_servi
 
 
 def test_a_directory_service_chosen_covers_that_service_only(send, pat, jordan, worcester):
-    help_desk, service, others = worcester
+    _help_desk, service, others = worcester
     record(pat, jordan, {"name": "x", "directory_service": others[1].pk})
     assert send(pat, jordan, to_service=others[1]).consent is not None
     for not_named in (service, others[0]):

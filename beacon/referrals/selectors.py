@@ -287,3 +287,37 @@ def _purpose(reason: str) -> str:
     if not reason:
         return _("To make and follow up a referral.")
     return _("To make and follow up a referral: %(reason)s") % {"reason": reason[:300]}
+
+
+def provider_email(service) -> str:
+    """The address the directory has for a service's provider: the service's own, else its
+    directory organization's, else the first of its contacts' ("" when none)."""
+    from beacon.directory.models import Contact
+
+    for address in (
+        getattr(service, "email", ""),
+        getattr(service.organization, "email", "") if service.organization_id else "",
+    ):
+        if (address or "").strip():
+            return address.strip()
+    return (
+        Contact.objects.filter(service=service)
+        .exclude(email="")
+        .order_by("created_at", "pk")
+        .values_list("email", flat=True)
+        .first()
+        or ""
+    ).strip()
+
+
+def service_documents(service) -> list[str]:
+    """What the directory says to bring to the service (HSDS required_documents)."""
+    from beacon.directory.models import RequiredDocument
+
+    return [
+        d.strip()
+        for d in RequiredDocument.objects.filter(service=service)
+        .order_by("created_at", "pk")
+        .values_list("document", flat=True)
+        if d.strip()
+    ]

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beacon.audit.services import record_event
 from beacon.consents.models import Consent, ConsentKind, ConsentRecipient, ConsentStatus
@@ -35,13 +37,14 @@ from beacon.referrals.models import (
     Disclosure,
     Referral,
     ReferralEvent,
+    ReferralEventKind,
     ReferralStatus,
     SharedItem,
     Urgency,
     shares_identifying,
 )
 from beacon.referrals.notice import notice_for
-from beacon.referrals.permissions import can_refer, statuses_allowed
+from beacon.referrals.permissions import can_refer, is_sender, statuses_allowed
 
 NOTES_SHARED = 3  # "recent encounter notes": the last three with a note
 
@@ -471,6 +474,182 @@ class SendReferral:
 
                 notify_referral(referral=referral)
         return referral
+
+
+SNAPSHOT_LABELS = (
+    ("name", gettext_lazy("Name")),
+    ("legal_name", gettext_lazy("Legal name")),
+    ("pronouns", gettext_lazy("Pronouns")),
+    ("phone", gettext_lazy("Phone")),
+    ("email", gettext_lazy("Email")),
+    ("preferred_language", gettext_lazy("Preferred language")),
+    ("contact_notes", gettext_lazy("Safe-contact notes")),
+    ("reason", gettext_lazy("Reason for the referral")),
+    ("other", gettext_lazy("Also shared")),
+)
+
+
+def _snapshot_text(snapshot: dict) -> list[str]:
+    """What was shared, as lines of the provider's email: exactly the snapshot, nothing of the
+    record."""
+    lines = []
+    for key, label in SNAPSHOT_LABELS:
+        if snapshot.get(key):
+            lines.append(f"{label}: {snapshot[key]}")
+    if "name" in snapshot:
+        if not snapshot.get("may_text"):
+            lines.append(_("Please do not text."))
+        if not snapshot.get("may_leave_voicemail"):
+            lines.append(_("Please do not leave a voicemail."))
+    if snapshot.get("goals"):
+        lines.append(_("Recovery plan goals:"))
+        lines += [f"  - {goal}" for goal in snapshot["goals"]]
+    if snapshot.get("notes"):
+        lines.append(_("Recent encounter notes:"))
+        lines += [f"  {n['on']}: {n['note']}" for n in snapshot["notes"]]
+    return lines
+
+
+@dataclass
+class EmailReferral:
+    """Send a sent referral to the provider by email, at the address the directory has for
+    the service (issue 15): `check()` says whether it may go (the sending side only; an address
+    in the directory; under Part 2, a consent that covers the service *now*, as at sending, for
+    a referral that shares identifying information); `execute()` checks again with the consent
+    locked, then records the disclosure (with the 2.32 notice), a history row on the referral
+    (shown on the participant's timeline) and the audit event, and queues the email through
+    beacon.core.mail once all of it is committed. The page and the API both use this."""
+
+    member: Membership
+    referral: Referral
+
+    consent: Consent | None = field(default=None, init=False)
+    address: str = field(default="", init=False)
+
+    def check(self, *, _lock: bool = False) -> Consent | None:
+        referral = self.referral
+        if not (is_sender(self.member, referral) and can_refer(self.member, referral.participant)):
+            raise PermissionDenied
+        service = referral.to_service
+        from beacon.referrals.selectors import provider_email
+
+        self.address = provider_email(service) if service is not None else ""
+        if not self.address:
+            raise ValidationError(
+                {"email": [_("The directory has no email address for this service.")]}
+            )
+        try:
+            validate_email(self.address)
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "email": [
+                        _(
+                            "The directory's email address for this service (%(address)s) is "
+                            "not one mail can go to: correct it in the directory first."
+                        )
+                        % {"address": self.address}
+                    ]
+                }
+            ) from None
+        self.consent = None
+        internal = referral.receiving_organization_id == referral.organization_id
+        if not referral.shares_identifying_information or internal:
+            return None
+        if referral.organization.part2_applies:
+            self.consent = matching_consent(
+                participant=referral.participant,
+                service=service,
+                organization=referral.receiving_organization,
+                lock=_lock,
+            )
+            if self.consent is None:
+                action = SendReferral(
+                    member=self.member,
+                    participant=referral.participant,
+                    reason=referral.reason,
+                    to_service=service,
+                )
+                raise action._consent_required()
+        return self.consent
+
+    def execute(self) -> Referral:
+        from beacon.core.mail import mail_send
+
+        referral = self.referral
+        with transaction.atomic():
+            consent = self.check(_lock=True)
+            now = timezone.now()
+            note = _("Sent by email to %(address)s") % {"address": self.address}
+            ReferralEvent.objects.create(
+                referral=referral,
+                kind=ReferralEventKind.EMAILED,
+                status=referral.status,
+                at=now,
+                by=self.member.user,
+                by_organization=self.member.organization,
+                note=note[:500],
+            )
+            record_event(
+                action="referral.emailed",
+                actor=self.member.user,
+                organization=referral.organization,
+                target=referral,
+                details={
+                    "participant": str(referral.participant_id),
+                    "to": self.address,
+                    "consent": str(consent.pk) if consent else None,
+                },
+            )
+            notice = ""
+            internal = referral.receiving_organization_id == referral.organization_id
+            if referral.shares_identifying_information and not internal:
+                disclosure = disclosure_record(
+                    member=self.member,
+                    participant=referral.participant,
+                    recipient_name=referral.recipient_name,
+                    recipient_organization=referral.external_organization or "",
+                    items=referral.shared_items,
+                    description=describe_shared(referral.shared_items, referral.shared_other)
+                    + "; "
+                    + note,
+                    purpose=_("Referral: %(reason)s") % {"reason": referral.reason[:250]},
+                    consent=consent,
+                    referral=referral,
+                    at=now,
+                )
+                notice = disclosure.notice_text
+            mail_send(
+                to=self.address,
+                subject=_("A referral from %(organization)s")
+                % {"organization": referral.organization.name},
+                body=self._body(notice),
+            )
+        return referral
+
+    def _body(self, notice: str) -> str:
+        referral = self.referral
+        lines = [
+            _("%(organization)s is referring someone to %(service)s.")
+            % {"organization": referral.organization.name, "service": referral.recipient_name},
+            _("How urgent: %(urgency)s") % {"urgency": referral.get_urgency_display()},
+            "",
+            _("What they shared with you:"),
+            *(
+                _snapshot_text(referral.shared_snapshot)
+                or [_("Nothing that identifies the person.")]
+            ),
+            "",
+            _("Referred by %(name)s (%(organization)s)%(email)s.")
+            % {
+                "name": self.member.user.name,
+                "organization": referral.organization.name,
+                "email": f", {self.member.user.email}" if self.member.user.email else "",
+            },
+        ]
+        if notice:
+            lines += ["", "-" * 40, notice]
+        return "\n".join(str(line) for line in lines) + "\n"
 
 
 def disclosure_record(

@@ -14,4 +14,6 @@ urlpatterns = [
     ),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/status/", views.referral_status, name="status"),
+    path("<uuid:referral_id>/print/", views.referral_print, name="print"),
+    path("<uuid:referral_id>/email/", views.referral_email, name="email"),
 ]

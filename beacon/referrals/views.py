@@ -224,7 +224,11 @@ def referral_consent(request, participant_id):
 def _detail_context(member, referral, form=None):
     allowed = statuses_allowed(member, referral)
     sender = is_sender(member, referral)
+    service = referral.to_service
     return {
+        # Where the service is, its phone and hours, from the directory as it is now.
+        "service_result": selectors.service_results([service])[0] if service else None,
+        "provider_email": selectors.provider_email(service) if sender and service else "",
         "referral": referral,
         "sender": sender,
         "snapshot": referral.shared_snapshot,
@@ -329,3 +333,55 @@ def participant_disclosures(request, participant_id):
             "years": selectors.ACCOUNTING_YEARS,
         },
     )
+
+
+def _sent_referral(member, referral_id):
+    """A referral of the sending side: 404 for anyone who cannot see it, 403 for the receiving
+    side (what the participant is handed, and emailing the provider, are the sender's)."""
+    referral = selectors.referral_get_for_member(member=member, pk=referral_id)
+    if not is_sender(member, referral) or not can_refer(member, referral.participant):
+        raise PermissionDenied
+    return referral
+
+
+@require_member
+def referral_print(request, referral_id):
+    """The referral to hand the participant: where, when, the phone, what to bring; nothing of
+    what was shared or noted."""
+    member = request.member
+    referral = _sent_referral(member, referral_id)
+    participant_viewed(
+        member=member, participant=referral.participant, seen="referral_print", target=referral
+    )
+    service = referral.to_service
+    return render(
+        request,
+        "referrals/print.html",
+        {
+            "referral": referral,
+            "participant": referral.participant,
+            "service_result": selectors.service_results([service])[0] if service else None,
+            "documents": selectors.service_documents(service) if service else [],
+        },
+    )
+
+
+@require_POST
+@require_member
+def referral_email(request, referral_id):
+    """Send the referral to the provider at the address the directory has (EmailReferral)."""
+    member = request.member
+    referral = _sent_referral(member, referral_id)
+    try:
+        services.EmailReferral(member=member, referral=referral).execute()
+    except services.ConsentRequired as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Sent by email to %(address)s, with the notice it needs. It is in the history below.")
+            % {"address": selectors.provider_email(referral.to_service)},
+        )
+    return redirect("referrals:detail", referral_id=referral.pk)

@@ -248,10 +248,14 @@ def search_origin(*, member: Membership, zip_code: str = "") -> dict | None:
 
 def service_results(services: list, *, origin: dict | None = None) -> list:
     """Find Help's view of each service (organization, town, distance from `origin`, phones,
-    address, hours), so five services of the same name can be told apart."""
+    address, hours), so five services of the same name can be told apart. With an origin, the
+    nearest first (those without a known place last, in their order)."""
     from beacon.findhelp.selectors import service_results as findhelp_results
 
-    return findhelp_results(services=[s for s in services if s is not None], origin=origin)
+    results = findhelp_results(services=[s for s in services if s is not None], origin=origin)
+    if origin is not None:
+        results.sort(key=lambda r: (r.distance is None, r.distance or 0))
+    return results
 
 
 def consent_prefill(*, participant: Participant, draft: dict) -> dict:

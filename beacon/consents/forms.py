@@ -165,6 +165,11 @@ RecipientFormSet = forms.formset_factory(
 )
 
 
+KnownRecipientFormSet = forms.formset_factory(
+    RecipientForm, extra=0, max_num=MAX_RECIPIENTS, absolute_max=MAX_RECIPIENTS
+)
+
+
 def recipient_formset(data=None, *, add_row: bool = False, initial=None):
     """The recipient rows; with `add_row`, the same rows as typed plus one more empty row;
     `initial`: rows filled in beforehand (a recipient already known, such as a referral's)."""
@@ -176,6 +181,9 @@ def recipient_formset(data=None, *, add_row: bool = False, initial=None):
         except ValueError:
             total = RECIPIENT_ROWS
         data[key] = str(min(total + 1, MAX_RECIPIENTS))
+    if initial and data is None:
+        # Rows known beforehand, and no spare ones: "Add another recipient" adds a row.
+        return KnownRecipientFormSet(prefix="recipients", initial=initial)
     return RecipientFormSet(data, prefix="recipients", initial=initial)
 
 

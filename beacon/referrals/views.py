@@ -106,7 +106,7 @@ def referral_new(request, participant_id):
             try:
                 referral = action.execute()
             except services.ConsentRequired as exc:
-                form.add_error(None, exc.message)
+                # Said once, with the way forward beside it (the page's "consent needed" panel).
                 refusal = exc
                 _draft_keep(request, participant, request.POST, refusal=exc)
             except ValidationError as exc:

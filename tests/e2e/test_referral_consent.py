@@ -65,6 +65,8 @@ def _listed(n: int, org_name: str, service_name: str, town: str, zip_code: str, 
 def directory(db):
     mercy = _listed(0, MERCY, "Recovery clinic (MOUD)", "Worcester", "01608", 42.262, -71.802)
     RequiredDocument.objects.create(hsds_id="doc-0", service=mercy, document="Photo ID")
+    mercy.email = "intake@mercy.example.org"
+    mercy.save(update_fields=["email"])
     # A second clinic of the same name elsewhere: the results must tell them apart.
     _listed(1, "Mercy Springfield", "Recovery clinic (MOUD)", "Springfield", "01103", 42.10, -72.59)
     return mercy
@@ -158,6 +160,9 @@ def test_a_referral_with_the_consent_recorded_on_the_way(
     expect(service).to_contain_text("508-555-0120")
     expect(service).to_contain_text("10 Elm Street")
     expect(service).to_contain_text("Mon, Tue, Wed, Thu, Fri")
+    expect(
+        service.get_by_role("button", name=re.compile("Send the referral by email"))
+    ).to_be_visible()
     assert Referral.objects.get().consent == consent
     no_overflow(page)
     assert axe(page) == []

@@ -185,13 +185,7 @@ def referral_consent(request, participant_id):
             except ValidationError as exc:
                 recipient_errors = show_consent_errors(form, formset, exc)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Consent recorded. Here is the referral as you left it: check it and "
-                        "send it."
-                    ),
-                )
+                messages.success(request, _("Consent recorded."))
                 url = reverse("referrals:new", kwargs={"participant_id": participant.pk})
                 return redirect(f"{url}?draft=1")
         else:

@@ -2,7 +2,8 @@
 a peer starts a referral for a participant without consent, is offered "Record the consent
 now", records it with the recipient filled in from the directory, comes back to the kept
 referral, sends it, sees the service's phone, address and hours, and opens the printable
-referral. Screenshots of each step go to /tmp/shots/referrals/ (BEACON_SHOTS to change)."""
+referral. Screenshots of each step, to look at, go to $BEACON_E2E_SHOTS/referrals/ when
+BEACON_E2E_SHOTS names a folder."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from beacon.referrals.models import Referral
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(os.environ.get("BEACON_SHOTS", "/tmp/shots/referrals"))
+SHOTS = os.environ.get("BEACON_E2E_SHOTS")
 MERCY = "Mercy Community Health"
 
 
@@ -73,8 +74,10 @@ def directory(db):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if SHOTS:
+        folder = Path(SHOTS) / "referrals"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def no_overflow(page) -> None:
@@ -139,7 +142,8 @@ def test_a_referral_with_the_consent_recorded_on_the_way(
     page.get_by_role("button", name="Record consent").click()
 
     # 4. Back to the kept referral, as it was typed.
-    expect(page.get_by_text("Here is the referral as you left it")).to_be_visible()
+    expect(page.get_by_text("Consent recorded.")).to_be_visible()
+    expect(page.get_by_text("This is the referral as you left it")).to_be_visible()
     expect(page.get_by_label("Reason for the referral").first).to_have_value(
         "Wants to start buprenorphine."
     )

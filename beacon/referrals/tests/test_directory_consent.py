@@ -116,3 +116,30 @@ def test_an_outside_recipient_typed_on_the_referral_is_still_matched_by_name(
     including one chosen from the directory and named as it is there."""
     record(pat, jordan, {"name": "", "directory_organization": mercy_service.organization.pk})
     assert send(pat, jordan, external_name=MERCY).consent is not None
+
+
+def test_migration_links_recipients_named_like_one_directory_entry(
+    jordan, mercy_service, worcester
+):
+    """consents.0005: consents recorded before issue 15 that covered a service by its exact
+    name keep covering it; a name several entries share stays typed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from beacon.consents.models import ConsentRecipient
+    from beacon.consents.tests.factories import ConsentFactory
+
+    migration = import_module("beacon.consents.migrations.0005_recipient_directory_link")
+    consent = ConsentFactory(participant=jordan, recipients=[])
+    rows = {
+        name: ConsentRecipient.objects.create(consent=consent, name=name)
+        for name in ("  mercy community HEALTH", "Mercy MOUD clinic", "Veterans Housing Program")
+    }
+    migration.link_recipients_named_like_one_directory_entry(apps, None)
+    for row in rows.values():
+        row.refresh_from_db()
+    assert rows["  mercy community HEALTH"].directory_organization == mercy_service.organization
+    assert rows["Mercy MOUD clinic"].directory_service == mercy_service
+    ambiguous = rows["Veterans Housing Program"]
+    assert ambiguous.directory_service is None and ambiguous.directory_organization is None

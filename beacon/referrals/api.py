@@ -96,13 +96,13 @@ class ReferralOut(Schema):
     created_at: datetime
 
 
-class PhoneOut(Schema):
+class ServicePhoneOut(Schema):
     number: str
     extension: float | None
     description: str
 
 
-class AddressOut(Schema):
+class ServiceAddressOut(Schema):
     address_1: str
     address_2: str
     city: str
@@ -115,8 +115,8 @@ class ServiceContactOut(Schema):
 
     name: str
     organization: str
-    phones: list[PhoneOut]
-    address: AddressOut | None
+    phones: list[ServicePhoneOut]
+    address: ServiceAddressOut | None
     hours: list[str] = Field(..., description="One line of opening hours each, as read.")
     email: str | None = Field(
         None, description="The provider's email in the directory (sending side only)."

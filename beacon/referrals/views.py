@@ -125,7 +125,12 @@ def referral_new(request, participant_id):
     else:
         form = ReferralForm(initial={"service": service.pk if service else None})
         participant_viewed(member=member, participant=participant, seen="referral_form")
-    origin = selectors.search_origin(member=member, zip_code=request.GET.get("zip", ""))
+    searching = bool(query) and service is None
+    origin = (
+        selectors.search_origin(member=member, zip_code=request.GET.get("zip", ""))
+        if searching or service is not None
+        else None
+    )
     return render(
         request,
         "referrals/new.html",
@@ -141,10 +146,12 @@ def referral_new(request, participant_id):
             "results": selectors.service_results(
                 selectors.service_search(query=query), origin=origin
             )
-            if query and not service
+            if searching
             else [],
             "origin": origin,
-            "zip": request.GET.get("zip", ""),
+            "zip": request.GET.get("zip", "").strip()[:5],
+            "zip_unknown": bool(request.GET.get("zip", "").strip())
+            and (origin is None or origin["source"] != "typed"),
             "refusal": refusal,
             "from_draft": draft is not None,
         },

@@ -157,3 +157,18 @@ def test_search_results_tell_same_named_services_apart(client_for, pat, jordan):
         "miles away",
     ):
         assert text in html
+
+
+def test_an_unknown_zip_code_is_said_and_the_search_still_answers(
+    client_for, pat, jordan, mercy_service
+):
+    html = (
+        client_for(pat)
+        .get(reverse("referrals:new", args=[jordan.pk]), {"q": "mercy", "zip": "00000"})
+        .content.decode()
+    )
+    assert (
+        "We don&#x27;t know the ZIP code 00000" in html
+        or "We don't know the ZIP code 00000" in html
+    )
+    assert "Mercy MOUD clinic" in html

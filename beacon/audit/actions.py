@@ -92,6 +92,7 @@ ACTIONS = {
     "referral.sent": _("Referral sent"),
     "referral.status_changed": _("Referral status changed"),
     "referral.viewed": _("Referral viewed by the receiving organization"),
+    "referral.emailed": _("Referral sent by email to the provider"),
     "disclosure.recorded": _("Disclosure recorded"),
     # Workforce: credentials, trainings, hours, wellbeing (never a check-in's contents)
     "credential_definition.created": _("Credential definition created"),

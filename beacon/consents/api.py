@@ -22,9 +22,18 @@ router = Router(tags=["consents"])
 
 
 class RecipientIn(Schema):
-    name: Text(200) = Field(..., description="A person or organization.")
+    name: Text(200) = Field(
+        "", description="A person or organization (from a directory entry, its name)."
+    )
     description: Text(200) = Field(
         "", description="Their role or organization, e.g. probation officer."
+    )
+    directory_organization: UUID | None = Field(
+        None,
+        description="A directory organization chosen from the directory: covers its services.",
+    )
+    directory_service: UUID | None = Field(
+        None, description="A directory service chosen from the directory: covers that service."
     )
 
 
@@ -77,6 +86,8 @@ class RecipientOut(Schema):
     id: UUID
     name: str
     description: str
+    directory_organization: UUID | None = Field(None, alias="directory_organization_id")
+    directory_service: UUID | None = Field(None, alias="directory_service_id")
     active: bool = Field(..., alias="is_active")
     revoked_at: datetime | None
     revocation_note: str

@@ -134,6 +134,30 @@ class RecipientForm(forms.Form):
         required=False,
         help_text=_("For example: primary care clinic, probation officer."),
     )
+    # A recipient chosen from the resource directory (issue 15): the consent then names that
+    # directory organization (all its services) or service, matched by this link, not by name.
+    directory_organization = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    directory_service = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.from_directory:
+            # The entry's name is what the consent names (the service sets it): not retyped.
+            self.fields["name"].widget.attrs["readonly"] = True
+            self.fields["name"].help_text = _("Chosen from the resource directory.")
+
+    @property
+    def from_directory(self) -> bool:
+        return bool(self["directory_organization"].value() or self["directory_service"].value())
+
+    def values(self) -> dict:
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "name": data.get("name", ""),
+            "description": data.get("description", ""),
+            "directory_organization": data.get("directory_organization"),
+            "directory_service": data.get("directory_service"),
+        }
 
 
 RecipientFormSet = forms.formset_factory(
@@ -141,8 +165,14 @@ RecipientFormSet = forms.formset_factory(
 )
 
 
-def recipient_formset(data=None, *, add_row: bool = False):
-    """The recipient rows; with `add_row`, the same rows as typed plus one more empty row."""
+KnownRecipientFormSet = forms.formset_factory(
+    RecipientForm, extra=0, max_num=MAX_RECIPIENTS, absolute_max=MAX_RECIPIENTS
+)
+
+
+def recipient_formset(data=None, *, add_row: bool = False, initial=None):
+    """The recipient rows; with `add_row`, the same rows as typed plus one more empty row;
+    `initial`: rows filled in beforehand (a recipient already known, such as a referral's)."""
     if data is not None and add_row:
         data = data.copy()
         key = "recipients-TOTAL_FORMS"
@@ -151,7 +181,46 @@ def recipient_formset(data=None, *, add_row: bool = False):
         except ValueError:
             total = RECIPIENT_ROWS
         data[key] = str(min(total + 1, MAX_RECIPIENTS))
-    return RecipientFormSet(data, prefix="recipients")
+    if initial and data is None:
+        # Rows known beforehand, and no spare ones: "Add another recipient" adds a row.
+        return KnownRecipientFormSet(prefix="recipients", initial=initial)
+    return RecipientFormSet(data, prefix="recipients", initial=initial)
+
+
+def recipient_values(formset) -> list[dict]:
+    """Every row as the service takes it, empty ones too: the service skips those but names
+    rows by their position."""
+    return [row.values() for row in formset.forms]
+
+
+def show_consent_errors(form, formset, errors, *, only_new: bool = False) -> list[str]:
+    """Put each of consent_record's messages beside what it is about (with `only_new`, only
+    where the form itself found nothing yet); answers the messages about the recipients as a
+    whole. For pages other than consents' own that record a consent (a referral's "record the
+    consent now")."""
+    from django.core.exceptions import ValidationError
+
+    recipient_errors: list[str] = []
+    if not isinstance(errors, ValidationError) or not hasattr(errors, "error_dict"):
+        form.add_error(None, errors)
+        return recipient_errors
+    rows = formset.forms
+    for field, problems in errors.error_dict.items():
+        texts = [m for e in problems for m in e.messages]
+        if field == "recipients":
+            recipient_errors += texts
+        elif field.startswith("recipients."):
+            _prefix, index, name = field.split(".", 2)
+            row = rows[int(index)] if int(index) < len(rows) else None
+            if row is None or name not in row.fields:
+                recipient_errors += texts
+            elif not (only_new and name in row.errors):
+                row.add_error(name, texts)
+        elif field not in form.fields:
+            form.add_error(None, texts)
+        elif not (only_new and field in form.errors):
+            form.add_error(field, texts)
+    return recipient_errors
 
 
 class RevokeForm(forms.Form):

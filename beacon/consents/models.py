@@ -130,6 +130,26 @@ class ConsentRecipient(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when the recipient was chosen from the resource directory (issue 15): a directory
+    # organization (which covers every service it runs) or one service. Such a recipient is
+    # matched by this link and never by name, so "Worcester Housing" typed on a consent and
+    # "Worcester Housing Help Desk" in the directory can no longer be confused either way.
+    # SET_NULL is never reached: curators merge or retire entries, they do not delete them;
+    # if one ever is, the consent keeps the name the person signed for and covers no one.
+    directory_organization = models.ForeignKey(
+        "directory.DirectoryOrganization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    directory_service = models.ForeignKey(
+        "directory.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -145,3 +165,7 @@ class ConsentRecipient(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def from_directory(self) -> bool:
+        return self.directory_organization_id is not None or self.directory_service_id is not None

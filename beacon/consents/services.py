@@ -58,6 +58,9 @@ MESSAGES = {
         "Recipient %(number)d: give the name of the person or organization."
     ),
     "recipient_row_name": gettext_lazy("Give the name of the person or organization."),
+    "recipient_directory": gettext_lazy(
+        "Recipient %(number)d: this directory entry no longer exists. Choose it again."
+    ),
     "signed_name": gettext_lazy("Type the name of the person signing."),
     "signed_on": gettext_lazy("Give the date the consent was signed."),
     "signed_on_future": gettext_lazy("The signing date cannot be in the future."),
@@ -100,16 +103,77 @@ def recipient_organization(organization, name: str):
     return organization if same_name(name, organization.name) else None
 
 
-def _clean_recipients(recipients: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, str]]]:
+def directory_recipient(name: str):
+    """The directory entry a recipient typed by name is, decided once when the consent is
+    recorded: the one directory organization with that name (case and runs of spaces aside),
+    else the one directory service with it. Answers (organization, service), at most one of
+    them set; (None, None) when no entry or several have that name (a guess could disclose to
+    the wrong one: the person chooses the entry instead)."""
+    import re
+
+    from beacon.directory.models import DirectoryOrganization, Service
+
+    words = (name or "").split()
+    if not words:
+        return None, None
+    pattern = r"^\s*" + r"\s+".join(re.escape(w) for w in words) + r"\s*$"
+    for model in (DirectoryOrganization, Service):
+        found = list(model.objects.filter(name__iregex=pattern).values_list("pk", flat=True)[:2])
+        if len(found) == 1:
+            entry = model.objects.get(pk=found[0])
+            return (entry, None) if model is DirectoryOrganization else (None, entry)
+        if found:
+            return None, None
+    return None, None
+
+
+def _directory_entry(model_name: str, value):
+    """A directory organization or service given as object or id; None when there is none."""
+    from beacon.directory.models import DirectoryOrganization, Service
+
+    model = DirectoryOrganization if model_name == "organization" else Service
+    if value is None or value == "":
+        return None
+    if isinstance(value, model):
+        return value
+    try:
+        return model.objects.select_related(*(["organization"] if model is Service else [])).get(
+            pk=value
+        )
+    except (model.DoesNotExist, ValidationError, ValueError, TypeError):
+        return False  # given, but not found
+
+
+def _clean_recipients(recipients: list[dict[str, Any]] | None) -> list[tuple[int, dict[str, Any]]]:
     """The recipient rows with something in them, each with its position in the list given (so
-    a message names the row the person sees, even after an empty row)."""
+    a message names the row the person sees, even after an empty row). A row chosen from the
+    directory carries `directory_organization` or `directory_service` (an object, an id, or
+    False when the id names nothing) and takes the entry's name."""
     cleaned = []
     for index, row in enumerate(recipients or []):
         name = str(row.get("name") or "").strip()
         description = str(row.get("description") or "").strip()
+        organization = _directory_entry("organization", row.get("directory_organization"))
+        service = _directory_entry("service", row.get("directory_service"))
+        entry = service or organization
+        if entry:
+            # The recipient is the entry: its name is what the consent names.
+            name = (entry.name or "").strip() or name
+            if service and not description and service.organization:
+                description = (service.organization.name or "").strip()
         # A row left completely empty (the spare rows of a form) is not a recipient.
-        if name or description:
-            cleaned.append((index, {"name": name, "description": description}))
+        if name or description or entry is not None:
+            cleaned.append(
+                (
+                    index,
+                    {
+                        "name": name,
+                        "description": description,
+                        "directory_organization": organization,
+                        "directory_service": service,
+                    },
+                )
+            )
     return cleaned
 
 
@@ -177,7 +241,13 @@ def _checked(
         expiry_event = ""
 
     for index, row in rows:
-        if not row["name"]:
+        if row["directory_organization"] is False or row["directory_service"] is False:
+            _add(
+                errors,
+                f"recipients.{index}.name",
+                MESSAGES["recipient_directory"] % {"number": index + 1},
+            )
+        elif not row["name"]:
             _add(
                 errors,
                 f"recipients.{index}.name",
@@ -185,7 +255,16 @@ def _checked(
             )
     if not rows:
         if kind == ConsentKind.TPO:
-            rows = [(0, default_tpo_recipient(organization))]
+            rows = [
+                (
+                    0,
+                    {
+                        **default_tpo_recipient(organization),
+                        "directory_organization": None,
+                        "directory_service": None,
+                    },
+                )
+            ]
         elif kind in ConsentKind.values:
             _add(errors, "recipients", MESSAGES["recipients_needed"])
 
@@ -281,13 +360,17 @@ def consent_record(
     consent.full_clean(exclude=["participant", "organization", "recorded_by"])
     recipient_objects = []
     for index, row in rows:
-        recipient = ConsentRecipient(
-            consent=consent,
-            beacon_organization=recipient_organization(organization, row["name"]),
-            **row,
-        )
+        recipient = ConsentRecipient(consent=consent, **_recipient_links(organization, row))
         try:
-            recipient.full_clean(exclude=["consent", "revoked_by", "beacon_organization"])
+            recipient.full_clean(
+                exclude=[
+                    "consent",
+                    "revoked_by",
+                    "beacon_organization",
+                    "directory_organization",
+                    "directory_service",
+                ]
+            )
         except ValidationError as exc:
             raise ValidationError(
                 {f"recipients.{index}.{field}": msgs for field, msgs in exc.message_dict.items()}
@@ -311,6 +394,26 @@ def consent_record(
             },
         )
     return consent
+
+
+def _recipient_links(organization, row: dict[str, Any]) -> dict[str, Any]:
+    """A recipient row as stored, with what it stands for decided now, once: the consenting
+    organization itself; else the directory entry chosen; else the directory entry its name
+    names (directory_recipient); else no one but that name (someone outside the directory)."""
+    own = recipient_organization(organization, row["name"])
+    directory_organization = row.get("directory_organization") or None
+    directory_service = row.get("directory_service") or None
+    if own is None and directory_organization is None and directory_service is None:
+        directory_organization, directory_service = directory_recipient(row["name"])
+    if own is not None:
+        directory_organization = directory_service = None
+    return {
+        "name": row["name"],
+        "description": row["description"],
+        "beacon_organization": own,
+        "directory_organization": directory_organization,
+        "directory_service": directory_service,
+    }
 
 
 def _lock(consent: Consent) -> Consent:

@@ -995,3 +995,27 @@ def submission_get_for_member(*, member, pk, for_write: bool = False) -> Organiz
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
+
+
+def service_results(
+    *, services: list[Service], origin: dict | None = None, now: datetime | None = None
+) -> list[Result]:
+    """What a Find Help result shows of each of `services` (loaded with their organization),
+    in their order, for staff pages that list directory services (the referral form): the
+    organization, address, phones and hours, and with `origin` (a zip_place()) the distance to
+    the service's nearest location, whose address is then the one shown. Five queries
+    whatever the number of services."""
+    if not services:
+        return []
+    distances: dict = {}
+    nearest: dict = {}
+    if origin is not None:
+        for service_id, location_id, lat, lon in ServiceAtLocation.objects.filter(
+            service_id__in=[s.pk for s in services],
+            location__latitude__isnull=False,
+            location__longitude__isnull=False,
+        ).values_list("service_id", "location_id", "location__latitude", "location__longitude"):
+            miles = haversine_miles(origin["latitude"], origin["longitude"], lat, lon)
+            if service_id not in distances or miles < distances[service_id]:
+                distances[service_id], nearest[service_id] = miles, location_id
+    return _results(services, distances, nearest, local_now(now), with_terms=False)

@@ -55,6 +55,7 @@ class StatusIn(Schema):
 
 
 class EventOut(Schema):
+    kind: str = Field(..., description="'status', or 'emailed' (sent by email to the provider).")
     status: str
     at: datetime
     by: str
@@ -95,8 +96,38 @@ class ReferralOut(Schema):
     created_at: datetime
 
 
+class ServicePhoneOut(Schema):
+    number: str
+    extension: float | None
+    description: str
+
+
+class ServiceAddressOut(Schema):
+    address_1: str
+    address_2: str
+    city: str
+    state_province: str
+    postal_code: str
+
+
+class ServiceContactOut(Schema):
+    """Where the directory says the service is, how to call it and when it is open."""
+
+    name: str
+    organization: str
+    phones: list[ServicePhoneOut]
+    address: ServiceAddressOut | None
+    hours: list[str] = Field(..., description="One line of opening hours each, as read.")
+    email: str | None = Field(
+        None, description="The provider's email in the directory (sending side only)."
+    )
+
+
 class ReferralDetailOut(ReferralOut):
     history: list[EventOut]
+    service_contact: ServiceContactOut | None = Field(
+        None, description="For a directory service: its phone, address and hours now."
+    )
 
 
 class DisclosureOut(Schema):
@@ -155,6 +186,23 @@ def _out(member, referral, *, notices=None, history=None) -> dict:
     return data
 
 
+def _service_contact(member, referral) -> dict | None:
+    service = referral.to_service
+    if service is None:
+        return None
+    result = selectors.service_results([service])[0]
+    return {
+        "name": service.name,
+        "organization": service.organization.name if service.organization else "",
+        "phones": result.phones,
+        "address": result.address,
+        "hours": result.hours,
+        "email": (selectors.provider_email(service) or None)
+        if is_sender(member, referral)
+        else None,
+    }
+
+
 def _detail(request, referral) -> dict:
     member = request.member
     if is_sender(member, referral):
@@ -164,12 +212,27 @@ def _detail(request, referral) -> dict:
     else:
         services.referral_viewed_by_receiver(member=member, referral=referral)
     notices = [d.notice_text for d in selectors.referral_disclosures(referral=referral)]
-    return _out(
+    data = _out(
         member,
         referral,
         notices="\n\n".join(n for n in notices if n) or None,
         history=selectors.referral_history(referral=referral),
     )
+    data["service_contact"] = _service_contact(member, referral)
+    return data
+
+
+def _consent_required(exc) -> ApiError:
+    """409 consent_required, naming the recipient a consent must name and, for a directory
+    service, the directory entry to choose for it (consents API: recipients[].directory_*)."""
+    details = [{"field": "recipient", "message": exc.recipient}]
+    if exc.directory_organization is not None:
+        details.append(
+            {"field": "directory_organization", "message": str(exc.directory_organization.pk)}
+        )
+    if exc.directory_service is not None:
+        details.append({"field": "directory_service", "message": str(exc.directory_service.pk)})
+    return ApiError(409, exc.code, exc.message, details)
 
 
 @referrals_router.post(
@@ -202,12 +265,7 @@ def create_referral(request, payload: ReferralIn):
     try:
         referral = action.execute()
     except services.ConsentRequired as exc:
-        raise ApiError(
-            409,
-            exc.code,
-            exc.message,
-            [{"field": "recipient", "message": exc.recipient}],
-        ) from None
+        raise _consent_required(exc) from None
     referral = selectors.referral_get_for_member(member=member, pk=referral.pk)
     return Status(201, _detail(request, referral))
 
@@ -262,6 +320,26 @@ def update_status(request, referral_id: UUID, payload: StatusIn):
         note=payload.note,
         expected_version=payload.version,
     )
+    referral = selectors.referral_get_for_member(member=member, pk=referral_id)
+    return _detail(request, referral)
+
+
+@referrals_router.post(
+    "/{referral_id}/email",
+    response={200: ReferralDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Send a referral by email to the provider",
+)
+def email_referral(request, referral_id: UUID):
+    """The sending side sends the referral to the address the directory has for the service,
+    with the 42 CFR 2.32 notice under Part 2; recorded as a disclosure, in the audit trail and
+    in the history (`kind` 'emailed'). 409 `consent_required` when the consent that covered it
+    no longer does; 422 when the directory has no (usable) address; 403 for the receiving side."""
+    member = request.member
+    referral = selectors.referral_get_for_member(member=member, pk=referral_id)
+    try:
+        services.EmailReferral(member=member, referral=referral).execute()
+    except services.ConsentRequired as exc:
+        raise _consent_required(exc) from None
     referral = selectors.referral_get_for_member(member=member, pk=referral_id)
     return _detail(request, referral)
 

@@ -31,12 +31,22 @@ REASONS = {
 }
 
 
-def _consent_naming(member: Membership, participant: Participant, recipient: str, today) -> None:
+def _consent_naming(
+    member: Membership, participant: Participant, recipient: str, today, *, directory=None
+) -> None:
+    """A consent naming `recipient`: typed by hand, or chosen from the directory (`directory`,
+    a directory organization), as the "record the consent now" page does."""
     consent_record(
         member=member,
         participant=participant,
         kind="specific_recipient",
-        recipients=[{"name": recipient, "description": "Referral recipient"}],
+        recipients=[
+            {
+                "name": recipient,
+                "description": "Referral recipient",
+                "directory_organization": directory,
+            }
+        ],
         purpose="Make and follow up a referral for services the participant asked for.",
         information_description="Name, contact details and the reason for the referral.",
         expiry_kind="date",
@@ -130,7 +140,9 @@ def demo_referrals_create(
         # A directory service: accepted, scheduled, then connected.
         kind, service = targets[index % len(targets)]
         if service is not None:
-            _consent_naming(peer, first, service.organization.name, today)
+            _consent_naming(
+                peer, first, service.organization.name, today, directory=service.organization
+            )
             referral = _send(
                 peer, first, reason=REASONS[kind], to_service=service, today=today, rng=rng
             )
@@ -141,7 +153,9 @@ def demo_referrals_create(
         # A second service, still waiting past its follow-up date.
         kind, service = targets[(index + 1) % len(targets)]
         if service is not None:
-            _consent_naming(peer, second, service.organization.name, today)
+            _consent_naming(
+                peer, second, service.organization.name, today, directory=service.organization
+            )
             referral = _send(
                 peer, second, reason=REASONS[kind], to_service=service, today=today, rng=rng
             )
@@ -166,7 +180,13 @@ def demo_referrals_create(
         )
         sent += 1
         # Lakeside is on this Beacon: it sees the referral in its inbox.
-        _consent_naming(peer, fourth, receiving_admin.organization.name, today)
+        _consent_naming(
+            peer,
+            fourth,
+            receiving_admin.organization.name,
+            today,
+            directory=lakeside_entry.organization,
+        )
         referral = _send(
             peer,
             fourth,
@@ -181,7 +201,9 @@ def demo_referrals_create(
         # A referral the recipient declined.
         kind, service = targets[(index + 2) % len(targets)]
         if service is not None:
-            _consent_naming(peer, fifth, service.organization.name, today)
+            _consent_naming(
+                peer, fifth, service.organization.name, today, directory=service.organization
+            )
             referral = _send(
                 peer, fifth, reason=REASONS[kind], to_service=service, today=today, rng=rng
             )

@@ -153,10 +153,20 @@ def shares_identifying(items, other: str = "") -> bool:
     return bool(set(items or []) - {SharedItem.REASON}) or bool((other or "").strip())
 
 
+class ReferralEventKind(models.TextChoices):
+    STATUS = "status", _("Status")
+    # The referral was sent by email to the provider (issue 15): `status` is the referral's
+    # status at that moment, unchanged, and `note` names the address.
+    EMAILED = "emailed", _("Sent by email to the provider")
+
+
 class ReferralEvent(BaseModel):
     """One step in a referral's history: never changed, never deleted."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(
+        max_length=10, choices=ReferralEventKind.choices, default=ReferralEventKind.STATUS
+    )
     status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

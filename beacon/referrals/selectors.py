@@ -218,3 +218,110 @@ def service_get(*, pk):
         )
     except (ValidationError, ValueError):
         return None
+
+
+def search_origin(*, member: Membership, zip_code: str = "") -> dict | None:
+    """Where distances to directory services are measured from, for the referral form: the ZIP
+    code typed, else the member's organization's own (the address of its entry in the
+    directory), as Find Help's zip_place() (with `source`: "typed" or "organization"); None
+    when neither is known. One query at most."""
+    from beacon.directory.models import Address
+    from beacon.findhelp.selectors import zip_place
+
+    zip_code = (zip_code or "").strip()[:5]
+    source = "typed"
+    if not zip_code:
+        source = "organization"
+        zip_code = (
+            Address.objects.filter(
+                location__organization__beacon_organization_id=member.organization_id
+            )
+            .exclude(postal_code="")
+            .order_by("created_at", "pk")
+            .values_list("postal_code", flat=True)
+            .first()
+            or ""
+        )[:5]
+    place = zip_place(zip_code) if zip_code.isdigit() and len(zip_code) == 5 else None
+    return {**place, "source": source} if place else None
+
+
+def service_results(services: list, *, origin: dict | None = None) -> list:
+    """Find Help's view of each service (organization, town, distance from `origin`, phones,
+    address, hours), so five services of the same name can be told apart. With an origin, the
+    nearest first (those without a known place last, in their order)."""
+    from beacon.findhelp.selectors import service_results as findhelp_results
+
+    results = findhelp_results(services=[s for s in services if s is not None], origin=origin)
+    if origin is not None:
+        results.sort(key=lambda r: (r.distance is None, r.distance or 0))
+    return results
+
+
+def consent_prefill(*, participant: Participant, draft: dict) -> dict:
+    """What a refused referral already says about the consent it needs: the recipient (the
+    directory entry to name, else the name), the purpose and the information shared, for the
+    "record the consent now" form. The peer goes through each part with the participant; the
+    signature is theirs to type."""
+    from beacon.consents.models import ConsentKind
+    from beacon.referrals.services import describe_shared
+
+    data = draft["data"]
+    items = data.get("shared_items") or []
+    row = {
+        "name": draft["recipient"],
+        "description": "",
+        "directory_organization": draft.get("directory_organization") or None,
+        "directory_service": draft.get("directory_service") or None,
+    }
+    reason = " ".join((data.get("reason") or "").split())
+    return {
+        "consent": {
+            "kind": ConsentKind.SPECIFIC_RECIPIENT,
+            "purpose": _purpose(reason),
+            "information_description": describe_shared(items, data.get("shared_other") or ""),
+        },
+        "recipients": [row],
+    }
+
+
+def _purpose(reason: str) -> str:
+    from django.utils.translation import gettext as _
+
+    if not reason:
+        return _("To make and follow up a referral.")
+    return _("To make and follow up a referral: %(reason)s") % {"reason": reason[:300]}
+
+
+def provider_email(service) -> str:
+    """The address the directory has for a service's provider: the service's own, else its
+    directory organization's, else the first of its contacts' ("" when none)."""
+    from beacon.directory.models import Contact
+
+    for address in (
+        getattr(service, "email", ""),
+        getattr(service.organization, "email", "") if service.organization_id else "",
+    ):
+        if (address or "").strip():
+            return address.strip()
+    return (
+        Contact.objects.filter(service=service)
+        .exclude(email="")
+        .order_by("created_at", "pk")
+        .values_list("email", flat=True)
+        .first()
+        or ""
+    ).strip()
+
+
+def service_documents(service) -> list[str]:
+    """What the directory says to bring to the service (HSDS required_documents)."""
+    from beacon.directory.models import RequiredDocument
+
+    return [
+        d.strip()
+        for d in RequiredDocument.objects.filter(service=service)
+        .order_by("created_at", "pk")
+        .values_list("document", flat=True)
+        if d.strip()
+    ]

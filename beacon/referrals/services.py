@@ -4,7 +4,9 @@ happened to it. Every disclosure a referral makes is recorded with the notice it
 The consent rule (docs/decisions/0003-referral-consent.md): in an organization under 42 CFR
 Part 2, a referral that shares identifying information with a recipient outside the
 organization needs an active consent (specific-recipient, or treatment, payment and health care
-operations) with an active recipient whose name is the recipient's, case and spacing aside.
+operations) with an active recipient that is the recipient: for a directory service, a recipient
+chosen from the directory as that service or its directory organization (issue 15); for someone
+outside the directory, one whose name is the recipient's, case and spacing aside.
 Inside or outside is decided by what the recipient is (a directory service whose directory
 organization is linked to the sending organization is inside; anything else, any name typed by
 hand included, is outside), never by a name; and a consent recipient that *is* an organization on
@@ -18,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beacon.audit.services import record_event
 from beacon.consents.models import Consent, ConsentKind, ConsentRecipient, ConsentStatus
@@ -33,25 +37,37 @@ from beacon.referrals.models import (
     Disclosure,
     Referral,
     ReferralEvent,
+    ReferralEventKind,
     ReferralStatus,
     SharedItem,
     Urgency,
     shares_identifying,
 )
 from beacon.referrals.notice import notice_for
-from beacon.referrals.permissions import can_refer, statuses_allowed
+from beacon.referrals.permissions import can_refer, is_sender, statuses_allowed
 
 NOTES_SHARED = 3  # "recent encounter notes": the last three with a note
 
 
 class ConsentRequired(Exception):
-    """Part 2 forbids this disclosure: no active consent covers the recipient."""
+    """Part 2 forbids this disclosure: no active consent covers the recipient. Carries the
+    recipient a consent would have to name: `recipient` in words and, for a directory service,
+    the directory entry to choose (`directory_organization`, else `directory_service`)."""
 
     code = "consent_required"
 
-    def __init__(self, message: str, *, recipient: str):
+    def __init__(
+        self,
+        message: str,
+        *,
+        recipient: str,
+        directory_organization=None,
+        directory_service=None,
+    ):
         self.message = message
         self.recipient = recipient
+        self.directory_organization = directory_organization
+        self.directory_service = directory_service
         super().__init__(message)
 
 
@@ -59,35 +75,73 @@ def _norm(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
 
-def _covers(recipient: ConsentRecipient, *, wanted: set[str], organization_id) -> bool:
+@dataclass(frozen=True)
+class _Wanted:
+    """What a consent recipient must be to cover the referral's recipient."""
+
+    names: frozenset[str] = frozenset()  # a recipient outside the directory: its names
+    organization_id: Any = None  # the recipient's organization on this Beacon
+    service_ids: frozenset = frozenset()  # a directory service (and the duplicates merged in)
+    directory_organization_id: Any = None  # that service's directory organization
+
+    @property
+    def in_directory(self) -> bool:
+        return bool(self.service_ids)
+
+
+def _covers(recipient: ConsentRecipient, wanted: _Wanted) -> bool:
     """Does this consent recipient cover the referral's recipient? One linked to an
-    organization on this Beacon stands for that organization only (`organization_id`: the
-    referral recipient's Beacon organization, None for anyone else); any other is matched by
-    its name."""
+    organization on this Beacon stands for that organization only. A directory service is
+    covered by a recipient chosen from the directory as that service or as its directory
+    organization (which covers all its services), never by a name. A recipient outside the
+    directory, typed on the referral, is covered by a recipient of that name (typed, or chosen
+    from the directory and named as the directory names it): names are all there is to go by
+    (docs/decisions/0003-referral-consent.md, issues 14 and 15)."""
     if not recipient.is_active:
         return False
     if recipient.beacon_organization_id is not None:
-        return recipient.beacon_organization_id == organization_id
-    return _norm(recipient.name) in wanted
+        return recipient.beacon_organization_id == wanted.organization_id
+    if wanted.in_directory:
+        if recipient.directory_service_id is not None:
+            return recipient.directory_service_id in wanted.service_ids
+        return (
+            recipient.directory_organization_id is not None
+            and recipient.directory_organization_id == wanted.directory_organization_id
+        )
+    return _norm(recipient.name) in wanted.names
 
 
 def matching_consent(
     *,
     participant: Participant,
-    names: list[str],
+    names: list[str] = (),
+    service=None,
     organization=None,
     today: datetime.date | None = None,
     lock: bool = False,
 ) -> Consent | None:
     """The participant's active consent with an active recipient that covers the referral's
-    recipient: one named like one of `names`, or, for a recipient that is an organization on
-    this Beacon (`organization`), one that is that organization. A specific-recipient consent
-    first, then a treatment, payment and operations one; newest signature first. Two queries.
-    With `lock` (inside a transaction), the consents stay locked until it ends, so a
-    revocation cannot slip in between the check and the disclosure."""
-    wanted = {_norm(n) for n in names if _norm(n)}
-    organization_id = organization.pk if organization is not None else None
-    if not wanted and organization_id is None:
+    recipient: for a directory `service`, a recipient chosen from the directory as that service
+    (or a duplicate merged into it) or as its directory organization; for someone outside the
+    directory, one named like one of `names`; for a recipient that is an organization on this
+    Beacon (`organization`), one that is that organization. A specific-recipient consent first,
+    then a treatment, payment and operations one; newest signature first. Two queries, three
+    for a service. With `lock` (inside a transaction), the consents stay locked until it ends,
+    so a revocation cannot slip in between the check and the disclosure."""
+    service_ids: frozenset = frozenset()
+    if service is not None:
+        from beacon.directory.models import Service
+
+        service_ids = frozenset(
+            [service.pk, *Service.objects.filter(merged_into=service).values_list("pk", flat=True)]
+        )
+    wanted = _Wanted(
+        names=frozenset(_norm(n) for n in names if _norm(n)),
+        organization_id=organization.pk if organization is not None else None,
+        service_ids=service_ids,
+        directory_organization_id=service.organization_id if service is not None else None,
+    )
+    if not (wanted.names or wanted.organization_id or wanted.service_ids):
         return None
     consents = Consent.objects.select_for_update() if lock else Consent.objects
     consents = (
@@ -104,12 +158,30 @@ def matching_consent(
         c
         for c in consents
         if c.status_on(today) == ConsentStatus.ACTIVE
-        and any(
-            _covers(r, wanted=wanted, organization_id=organization_id) for r in c.recipients.all()
-        )
+        and any(_covers(r, wanted) for r in c.recipients.all())
     ]
     found.sort(key=lambda c: c.kind != ConsentKind.SPECIFIC_RECIPIENT)
     return found[0] if found else None
+
+
+def _typed_like(*, participant: Participant, names: list[str]) -> list[str]:
+    """Recipients typed by hand on the participant's active consents whose name is like one of
+    `names` (one contains the other): the reason a peer believed the referral was covered,
+    named in the refusal. They decide nothing."""
+    wanted = [_norm(n) for n in names if _norm(n)]
+    like = []
+    for recipient in ConsentRecipient.objects.filter(
+        consent__participant=participant,
+        consent__revoked_at__isnull=True,
+        revoked_at__isnull=True,
+        beacon_organization__isnull=True,
+        directory_organization__isnull=True,
+        directory_service__isnull=True,
+    ).order_by("name"):
+        typed = _norm(recipient.name)
+        if any(typed in n or n in typed for n in wanted) and recipient.name not in like:
+            like.append(recipient.name)
+    return like[:3]
 
 
 def _snapshot(participant: Participant, items: list[str], reason: str, other: str) -> dict:
@@ -150,7 +222,9 @@ def _snapshot(participant: Participant, items: list[str], reason: str, other: st
     return snap
 
 
-def _describe(items: list[str], other: str) -> str:
+def describe_shared(items: list[str], other: str) -> str:
+    """What a referral shares, in words: the disclosure's description, and what a consent
+    recorded for it describes."""
     labels = dict(SharedItem.choices)
     words = [str(labels[i]) for i in items if i in labels]
     if other:
@@ -260,7 +334,8 @@ class SendReferral:
         if self.organization.part2_applies:
             self.consent = matching_consent(
                 participant=self.participant,
-                names=self._recipient_names(),
+                names=[] if self.to_service is not None else self._recipient_names(),
+                service=self.to_service,
                 organization=self.receiving_organization,
                 lock=_lock,
             )
@@ -269,20 +344,45 @@ class SendReferral:
         return self.consent
 
     def _consent_required(self) -> ConsentRequired:
-        """The refusal, naming a recipient a consent can name. Names are compared here only to
-        word the advice: whether the recipient is inside was decided by what it is."""
+        """The refusal, naming the recipient a consent must name: for a directory service, its
+        directory organization as chosen from the directory (which covers all its services);
+        for someone outside it, a name a consent can give. Names are compared here only to word
+        the advice: what covers the recipient was decided by what it is."""
         own = self.organization.name
+        values = {"organization": own, "name": self.participant.display_name}
+        if self.to_service is not None:
+            service = self.to_service
+            directory_org = service.organization
+            entry = directory_org if directory_org is not None and directory_org.name else None
+            recipient = entry.name if entry is not None else service.name
+            message = _(
+                "No active consent lets %(organization)s share %(name)s's information with "
+                "%(service)s. Record a specific-recipient consent naming %(recipient)s, chosen "
+                "from the directory, first."
+            ) % {**values, "service": service.name, "recipient": recipient}
+            if entry is not None:
+                message += " " + _("It covers every service %(recipient)s runs.") % {
+                    "recipient": recipient
+                }
+            typed = _typed_like(participant=self.participant, names=self._recipient_names())
+            if typed:
+                message += " " + _(
+                    "A consent names %(typed)s, typed by hand: a typed name does not cover a "
+                    "directory entry."
+                ) % {"typed": ", ".join(f"“{t}”" for t in typed)}
+            return ConsentRequired(
+                message,
+                recipient=recipient,
+                directory_organization=entry,
+                directory_service=None if entry is not None else service,
+            )
         names = [self.recipient_label, *self._recipient_names()]
         nameable = [n for n in names if not same_name(n, own)]
         recipient = nameable[0] if nameable else self.recipient_label
         message = _(
             "No active consent lets %(organization)s share %(name)s's information with "
             "%(recipient)s. Record a specific-recipient consent naming %(recipient)s first."
-        ) % {
-            "organization": own,
-            "name": self.participant.display_name,
-            "recipient": recipient,
-        }
+        ) % {**values, "recipient": recipient}
         if len(nameable) < len(names):
             message += " " + _(
                 "A recipient with %(organization)s's name counts as outside %(organization)s "
@@ -363,7 +463,7 @@ class SendReferral:
                     recipient_name=referral.recipient_name,
                     recipient_organization=self.recipient_label,
                     items=self.shared_items,
-                    description=_describe(self.shared_items, self.shared_other),
+                    description=describe_shared(self.shared_items, self.shared_other),
                     purpose=_("Referral: %(reason)s") % {"reason": self.reason[:250]},
                     consent=consent,
                     referral=referral,
@@ -374,6 +474,182 @@ class SendReferral:
 
                 notify_referral(referral=referral)
         return referral
+
+
+SNAPSHOT_LABELS = (
+    ("name", gettext_lazy("Name")),
+    ("legal_name", gettext_lazy("Legal name")),
+    ("pronouns", gettext_lazy("Pronouns")),
+    ("phone", gettext_lazy("Phone")),
+    ("email", gettext_lazy("Email")),
+    ("preferred_language", gettext_lazy("Preferred language")),
+    ("contact_notes", gettext_lazy("Safe-contact notes")),
+    ("reason", gettext_lazy("Reason for the referral")),
+    ("other", gettext_lazy("Also shared")),
+)
+
+
+def _snapshot_text(snapshot: dict) -> list[str]:
+    """What was shared, as lines of the provider's email: exactly the snapshot, nothing of the
+    record."""
+    lines = []
+    for key, label in SNAPSHOT_LABELS:
+        if snapshot.get(key):
+            lines.append(f"{label}: {snapshot[key]}")
+    if "name" in snapshot:
+        if not snapshot.get("may_text"):
+            lines.append(_("Please do not text."))
+        if not snapshot.get("may_leave_voicemail"):
+            lines.append(_("Please do not leave a voicemail."))
+    if snapshot.get("goals"):
+        lines.append(_("Recovery plan goals:"))
+        lines += [f"  - {goal}" for goal in snapshot["goals"]]
+    if snapshot.get("notes"):
+        lines.append(_("Recent encounter notes:"))
+        lines += [f"  {n['on']}: {n['note']}" for n in snapshot["notes"]]
+    return lines
+
+
+@dataclass
+class EmailReferral:
+    """Send a sent referral to the provider by email, at the address the directory has for
+    the service (issue 15): `check()` says whether it may go (the sending side only; an address
+    in the directory; under Part 2, a consent that covers the service *now*, as at sending, for
+    a referral that shares identifying information); `execute()` checks again with the consent
+    locked, then records the disclosure (with the 2.32 notice), a history row on the referral
+    (shown on the participant's timeline) and the audit event, and queues the email through
+    beacon.core.mail once all of it is committed. The page and the API both use this."""
+
+    member: Membership
+    referral: Referral
+
+    consent: Consent | None = field(default=None, init=False)
+    address: str = field(default="", init=False)
+
+    def check(self, *, _lock: bool = False) -> Consent | None:
+        referral = self.referral
+        if not (is_sender(self.member, referral) and can_refer(self.member, referral.participant)):
+            raise PermissionDenied
+        service = referral.to_service
+        from beacon.referrals.selectors import provider_email
+
+        self.address = provider_email(service) if service is not None else ""
+        if not self.address:
+            raise ValidationError(
+                {"email": [_("The directory has no email address for this service.")]}
+            )
+        try:
+            validate_email(self.address)
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "email": [
+                        _(
+                            "The directory's email address for this service (%(address)s) is "
+                            "not one mail can go to: correct it in the directory first."
+                        )
+                        % {"address": self.address}
+                    ]
+                }
+            ) from None
+        self.consent = None
+        internal = referral.receiving_organization_id == referral.organization_id
+        if not referral.shares_identifying_information or internal:
+            return None
+        if referral.organization.part2_applies:
+            self.consent = matching_consent(
+                participant=referral.participant,
+                service=service,
+                organization=referral.receiving_organization,
+                lock=_lock,
+            )
+            if self.consent is None:
+                action = SendReferral(
+                    member=self.member,
+                    participant=referral.participant,
+                    reason=referral.reason,
+                    to_service=service,
+                )
+                raise action._consent_required()
+        return self.consent
+
+    def execute(self) -> Referral:
+        from beacon.core.mail import mail_send
+
+        referral = self.referral
+        with transaction.atomic():
+            consent = self.check(_lock=True)
+            now = timezone.now()
+            note = _("Sent by email to %(address)s") % {"address": self.address}
+            ReferralEvent.objects.create(
+                referral=referral,
+                kind=ReferralEventKind.EMAILED,
+                status=referral.status,
+                at=now,
+                by=self.member.user,
+                by_organization=self.member.organization,
+                note=note[:500],
+            )
+            record_event(
+                action="referral.emailed",
+                actor=self.member.user,
+                organization=referral.organization,
+                target=referral,
+                details={
+                    "participant": str(referral.participant_id),
+                    "to": self.address,
+                    "consent": str(consent.pk) if consent else None,
+                },
+            )
+            notice = ""
+            internal = referral.receiving_organization_id == referral.organization_id
+            if referral.shares_identifying_information and not internal:
+                disclosure = disclosure_record(
+                    member=self.member,
+                    participant=referral.participant,
+                    recipient_name=referral.recipient_name,
+                    recipient_organization=referral.external_organization or "",
+                    items=referral.shared_items,
+                    description=describe_shared(referral.shared_items, referral.shared_other)
+                    + "; "
+                    + note,
+                    purpose=_("Referral: %(reason)s") % {"reason": referral.reason[:250]},
+                    consent=consent,
+                    referral=referral,
+                    at=now,
+                )
+                notice = disclosure.notice_text
+            mail_send(
+                to=self.address,
+                subject=_("A referral from %(organization)s")
+                % {"organization": referral.organization.name},
+                body=self._body(notice),
+            )
+        return referral
+
+    def _body(self, notice: str) -> str:
+        referral = self.referral
+        lines = [
+            _("%(organization)s is referring someone to %(service)s.")
+            % {"organization": referral.organization.name, "service": referral.recipient_name},
+            _("How urgent: %(urgency)s") % {"urgency": referral.get_urgency_display()},
+            "",
+            _("What they shared with you:"),
+            *(
+                _snapshot_text(referral.shared_snapshot)
+                or [_("Nothing that identifies the person.")]
+            ),
+            "",
+            _("Referred by %(name)s (%(organization)s)%(email)s.")
+            % {
+                "name": self.member.user.name,
+                "organization": referral.organization.name,
+                "email": f", {self.member.user.email}" if self.member.user.email else "",
+            },
+        ]
+        if notice:
+            lines += ["", "-" * 40, notice]
+        return "\n".join(str(line) for line in lines) + "\n"
 
 
 def disclosure_record(

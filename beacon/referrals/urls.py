@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("inbox/", views.referral_inbox, name="inbox"),
     path("participant/<uuid:participant_id>/new/", views.referral_new, name="new"),
+    path("participant/<uuid:participant_id>/consent/", views.referral_consent, name="consent"),
     path(
         "participant/<uuid:participant_id>/disclosures/",
         views.participant_disclosures,
@@ -13,4 +14,6 @@ urlpatterns = [
     ),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/status/", views.referral_status, name="status"),
+    path("<uuid:referral_id>/print/", views.referral_print, name="print"),
+    path("<uuid:referral_id>/email/", views.referral_email, name="email"),
 ]

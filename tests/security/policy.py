@@ -115,6 +115,7 @@ THEN = {
     "assigned": lambda person, relation: person in WHOLE_ORGANIZATION or OWNER[relation] == person,
     # Accepting a referral: the receiving side when another organization on Beacon runs the
     # service; otherwise the sending side writes down what the recipient said.
+    "sender": lambda person, relation: not receives(person, relation),
     "accepts": lambda person, relation: (
         receives(person, relation)
         or RECEIVER.get(relation) in (None, RELATION_ORGANIZATION[relation])
@@ -222,6 +223,9 @@ CASELOAD_ADMIN = Access("admin", "participant")  # who accessed a participant
 # A referral, from either side (the receiving side sees only what was shared).
 REFERRAL = Access("member", "referral")
 REFERRAL_ACCEPT = Access("member", "referral", then="accepts")
+# What the sending side does with its referral (issue 15: print it for the participant, email it
+# to the provider): the receiving side sees the referral and gets 403.
+REFERRAL_SENT = Access("member", "referral", then="sender")
 ORG_STAFF = Access("staff", "organization")
 ORG_ADMIN = Access("admin", "organization")
 # A questionnaire: the organization's staff see it, its admins publish new versions.
@@ -379,9 +383,12 @@ PAGES: dict[str, Page] = {
     "assessments:questionnaire_retire": Page(ORG_ADMIN, "POST"),
     "referrals:inbox": Page(STAFF_ONLY),
     "referrals:new": Page(PARTICIPANT, "GET POST"),
+    "referrals:consent": Page(PARTICIPANT, "GET POST"),
     "referrals:disclosures": Page(PARTICIPANT),
     "referrals:detail": Page(REFERRAL),
     "referrals:status": Page(REFERRAL, "POST"),
+    "referrals:print": Page(REFERRAL_SENT),
+    "referrals:email": Page(REFERRAL_SENT, "POST"),
     # Find Help moderation and directory curation: organization admins.
     "findhelp:moderation": Page(ADMIN),
     "findhelp:report_resolve": Page(ORG_ADMIN, "POST"),
@@ -499,6 +506,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/referrals"): PARTICIPANT,
     ("GET", "/api/v1/referrals/{referral_id}"): REFERRAL,
     ("PATCH", "/api/v1/referrals/{referral_id}/status"): REFERRAL_ACCEPT,
+    ("POST", "/api/v1/referrals/{referral_id}/email"): REFERRAL_SENT,
     # The public directory (Find Help) and its curation.
     ("GET", "/api/v1/directory/services"): PUBLIC,
     ("GET", "/api/v1/directory/services/{service_id}"): PUBLIC_RECORD,

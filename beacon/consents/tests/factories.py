@@ -10,7 +10,7 @@ from beacon.consents.models import (
     ExpiryKind,
     SignatureMethod,
 )
-from beacon.consents.services import recipient_organization
+from beacon.consents.services import directory_recipient, recipient_organization
 from beacon.participants.tests.factories import ParticipantFactory
 
 
@@ -55,4 +55,11 @@ class RecipientFactory(factory.django.DjangoModelFactory):
     # As consent_record decides it: a row naming the organization itself is that organization.
     beacon_organization = factory.LazyAttribute(
         lambda o: recipient_organization(o.consent.organization, o.name)
+    )
+    # As consent_record decides it too: a name that is one directory entry's is that entry.
+    directory_organization = factory.LazyAttribute(
+        lambda o: None if o.beacon_organization else directory_recipient(o.name)[0]
+    )
+    directory_service = factory.LazyAttribute(
+        lambda o: None if o.beacon_organization else directory_recipient(o.name)[1]
     )

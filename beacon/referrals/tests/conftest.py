@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from beacon.api.services import token_create
 from beacon.consents.models import ConsentKind, ExpiryKind
 from beacon.consents.tests.factories import ConsentFactory
 from beacon.directory.models import DirectoryOrganization, Service
@@ -99,3 +100,25 @@ def default_tpo(pat):
         )
 
     return make
+
+
+@pytest.fixture
+def api(client):
+    """api(user): an API caller with a token of the user's organization."""
+
+    class Caller:
+        def __init__(self, user):
+            organization = user.memberships.get().organization
+            secret = token_create(user=user, organization=organization)[1]
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+        def get(self, path, params=None):
+            return client.get(path, params or {}, **self.headers)
+
+        def post(self, path, body):
+            return client.post(path, body, content_type="application/json", **self.headers)
+
+        def patch(self, path, body):
+            return client.patch(path, body, content_type="application/json", **self.headers)
+
+    return Caller

@@ -4,32 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from beacon.api.services import token_create
 from beacon.referrals.models import Disclosure, Referral
 from beacon.referrals.tests.conftest import MERCY
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/referrals"
-
-
-@pytest.fixture
-def api(client):
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path, params=None):
-            return client.get(path, params or {}, **self.headers)
-
-        def post(self, path, body):
-            return client.post(path, body, content_type="application/json", **self.headers)
-
-        def patch(self, path, body):
-            return client.patch(path, body, content_type="application/json", **self.headers)
-
-    return Caller
 
 
 def body(participant, service=None, **fields):
@@ -51,7 +30,7 @@ def test_post_without_consent_is_409_consent_required(api, pat, jordan, mercy_se
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "consent_required"
-    assert "naming Mercy Community Health first." in error["message"]
+    assert "naming Mercy Community Health, chosen from the directory, first." in error["message"]
     assert not Referral.objects.exists()
 
 

@@ -31,9 +31,12 @@ def test_no_consent_is_refused_naming_the_missing_consent(send, pat, jordan, mer
         send(pat, jordan, to_service=mercy_service)
     assert refused.value.message == (
         "No active consent lets Harbor Recovery Community share Jordan Rivers's information "
-        "with Mercy Community Health. Record a specific-recipient consent naming Mercy "
-        "Community Health first."
+        "with Mercy MOUD clinic. Record a specific-recipient consent naming Mercy Community "
+        "Health, chosen from the directory, first. It covers every service Mercy Community "
+        "Health runs."
     )
+    assert refused.value.recipient == MERCY
+    assert refused.value.directory_organization == mercy_service.organization
     assert refused.value.code == "consent_required"
     assert not Referral.objects.exists() and not Disclosure.objects.exists()
 

@@ -79,7 +79,7 @@ def test_refer_without_consent_shows_what_is_missing(client_for, pat, jordan, me
     assert response.status_code == 400
     html = response.content.decode()
     assert "No active consent lets Harbor Recovery Community share Jordan Rivers" in html
-    assert "naming Mercy Community Health first." in html
+    assert "naming Mercy Community Health, chosen from the directory, first." in html
     assert not Referral.objects.exists()
 
 

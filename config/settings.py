@@ -333,6 +333,13 @@ LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "beacon" / "locale"]
 TIME_ZONE = env_str("BEACON_TIME_ZONE", "America/New_York")
+# One way of writing dates and one of date-times on every page: "Dec 7, 2026" and
+# "Dec 7, 2026, 3:05 p.m." (config/formats/en/formats.py, which Django prefers to its own English
+# formats; the settings below only serve a language that has no format module at all).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = SHORT_DATE_FORMAT = "M j, Y"
+TIME_FORMAT = "P"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "M j, Y, P"
 USE_I18N = True
 USE_TZ = True
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
@@ -638,7 +639,7 @@ def reminders_send(*, today: date | None = None) -> int:
                 path = reverse("workforce:progress")
                 title = _("%(credential)s expires on %(day)s (in %(days)d days)") % {
                     "credential": credential.definition.name,
-                    "day": credential.expires_on.isoformat(),
+                    "day": date_format(credential.expires_on),
                     "days": days_left,
                 }
                 Notification.objects.create(

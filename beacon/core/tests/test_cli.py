@@ -130,6 +130,22 @@ def test_demo_data_creates_exactly_the_listed_accounts(db):
         assert organization.part2_applies
 
 
+def test_demo_participants_go_by_whole_names(harbor, sam, pat):
+    """Issue 15: the demo showed "Fat Johnson" and "Aal Jackson" (the first three letters of
+    Fatima and Aaliyah as the name they go by)."""
+    from beacon.core.seed import NICKNAMES
+    from beacon.demo_caseload import demo_caseload_create
+    from beacon.participants.models import Participant
+
+    members = {m.user: m for m in Membership.objects.filter(organization=harbor)}
+    demo_caseload_create(harbor, peers=[members[pat]], supervisor=members[sam], count=36, seed=2026)
+    names = list(Participant.objects.values_list("given_name", "preferred_name"))
+    assert len(names) == 36
+    cut = [(given, pref) for given, pref in names if pref and pref != NICKNAMES.get(given)]
+    assert not cut
+    assert any(pref for _, pref in names)
+
+
 def test_demo_data_is_created_once(db):
     demo_data_create()
     assert demo_data_create() == []
@@ -209,10 +225,28 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
         assert status == 200
         assert "988" in page
 
+        # Issue 15: the sign-ins come last, where the eye lands, after the servers' start-up
+        # lines and the demo data's crisis-flag email, which is one line naming its file (not
+        # the whole message) and links to this demo with an absolute address.
+        deadline = time.monotonic() + 60
+        while "Press Ctrl-C to stop it." not in log_path.read_text():
+            assert time.monotonic() < deadline, f"no sign-ins in 60 s:\n{log_path.read_text()}"
+            time.sleep(0.5)
         output = log_path.read_text()
-        assert "admin@harbor.demo" in output
-        assert "beacon-demo" in output
-        assert f"http://127.0.0.1:{port}/" in output
+        lines = [line for line in output.splitlines() if line.strip()]
+        assert lines[-1] == "The demo listens on this computer only. Press Ctrl-C to stop it."
+        table = lines.index(f"Beacon demo: open http://127.0.0.1:{port}/")
+        assert lines[table + 1].startswith("Demo sign-ins (every password is: beacon-demo)")
+        assert "admin@harbor.demo" in "\n".join(lines[table:])
+        for before in ("Starting worker", "Listening at", "Demo email to supervisor@harbor.demo"):
+            assert any(before in line for line in lines[:table]), (before, output)
+        assert "MIME-Version" not in output and "Content-Type" not in output
+        mails = list((tmp_path / "data" / "demo-mail").glob("*.eml"))
+        assert len(mails) == 1
+        assert str(mails[0]) in output
+        assert f"http://127.0.0.1:{port}/encounters/" in mails[0].read_text()
+        for step in ("Preparing the database (", "Creating the demo data: ", "Starting the web"):
+            assert any(line.startswith(step) for line in lines[:table]), (step, output)
         assert (tmp_path / "data" / "beacon.sqlite3").exists()
         # The task worker runs beside the web server (it logs when it starts).
         deadline = time.monotonic() + 20

@@ -303,3 +303,56 @@ def test_run_names_an_unknown_command_and_installs_nothing(tmp_path):
     assert any(line.strip().startswith("./run demo") for line in lines[1:])
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no .venv, no .cache
+
+
+def _run_with_stub_venv(tmp_path, *args, env=()):
+    """./run in a copy of the project whose .venv holds stand-ins: its python answers the hash
+    of pyproject.toml with a new value every time (so ./run always installs) and takes 2.5 s to
+    "install"; ruff and pytest do nothing."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "run").write_text((REPO_ROOT / "run").read_text())
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "$1" = "-c" ]; then echo "hash-$RANDOM$RANDOM"; exit 0; fi\n'
+        'if [ "$1 $2" = "-m pip" ]; then sleep 2.5; fi\n'
+    )
+    (bin_dir / "ruff").write_text("#!/usr/bin/env bash\n")
+    for stub in bin_dir.iterdir():
+        stub.chmod(0o755)
+    environment = {**os.environ, "BEACON_RUN_TICK": "1", **dict(env)}
+    environment.pop("DATABASE_URL", None)
+    return subprocess.run(
+        ["bash", str(tmp_path / "run"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=environment,
+    )
+
+
+def test_run_says_what_it_installs_how_long_it_takes_and_that_it_is_still_going(tmp_path):
+    """Issue 15: the first `./run demo` sat silent for 220 s while it installed."""
+    result = _run_with_stub_venv(tmp_path, "lint")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Installing Beacon (.[test]) and the Python packages it needs into .venv "
+        "(usually about 4 minutes the first time, seconds after)..."
+    )
+    assert "  ... still at it, 1 s so far." in lines
+    assert lines[-1].startswith("  Done in ") and lines[-1].endswith(" s.")
+
+
+def test_run_test_says_how_long_the_whole_suite_takes(tmp_path):
+    tools = {"BEACON_CHROMIUM": "/usr/bin/true", "BEACON_AXE_JS": "axe.js"}
+    whole = _run_with_stub_venv(tmp_path, "test", env=tools)
+    assert whole.returncode == 0, whole.stderr
+    assert "Testing on SQLite.\nThe whole suite takes about 17 minutes on a two-core machine." in (
+        whole.stdout
+    )
+    some = _run_with_stub_venv(tmp_path / "again", "test", "beacon/core", env=tools)
+    assert "The whole suite takes" not in some.stdout

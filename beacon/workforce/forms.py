@@ -207,8 +207,9 @@ class CredentialForm(forms.Form):
         data = super().clean()
         # The service's rules (a certification date in the future or missing, an expiry
         # before it) with the form's own errors, all at once (issue 15).
-        if "status" in data and not any(f in self.errors for f in self.FIELDS):
-            add_problems(self, credential_problems(**{f: data.get(f) for f in self.FIELDS}))
+        if "status" in data:
+            readable = {f: None if f in self.errors else data.get(f) for f in self.FIELDS}
+            add_problems(self, credential_problems(**readable))
         return data
 
     def values(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ import ipaddress
 import os
 import socket
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -114,6 +116,36 @@ def _print_sign_ins(url: str) -> None:
     print()
 
 
+def _demo_ready(url: str) -> bool:
+    """Whether the demo's web server answers and no queued email waits to be sent."""
+    import urllib.request
+
+    from django.db import connections
+    from django_tasks_db.models import DBTaskResult
+
+    from beacon.core.mail import QUEUE
+
+    try:
+        with urllib.request.urlopen(f"{url}healthz", timeout=2) as response:  # noqa: S310 - our own loopback URL
+            if response.status != 200:
+                return False
+    except OSError:
+        return False
+    try:
+        return not DBTaskResult.objects.ready().filter(queue_name=QUEUE).exists()
+    finally:
+        connections.close_all()
+
+
+def _print_sign_ins_when_ready(url: str, *, timeout: float = 120.0, settle: float = 1.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _demo_ready(url) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(settle)  # the last start-up lines of the servers
+    _print_sign_ins(url)
+    sys.stdout.flush()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host):
         return _fail(
@@ -133,6 +165,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     host = args.host.strip("[]")
     if host not in {"127.0.0.1", "localhost", "::1"} and "BEACON_ALLOWED_HOSTS" not in os.environ:
         os.environ["BEACON_ALLOWED_HOSTS"] = f"127.0.0.1,localhost,[::1],{host}"
+    url_host = f"[{host}]" if ":" in host else host
+    url = f"http://{url_host}:{args.port}/"
+    # Links in the demo's email are absolute, to this demo (the workers inherit it).
+    os.environ.setdefault("BEACON_SITE_URL", url.rstrip("/"))
 
     if args.reset:
         if not _sqlite_is_the_demo_database(data_dir):
@@ -154,19 +190,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from beacon.demo import demo_data_create, demo_data_exists
+    from beacon.demo_mail import demo_mail_dir
 
-    print(f"Beacon demo data directory: {data_dir}")
+    print(f"Beacon demo data directory: {data_dir}", flush=True)
     if os.environ.get("DATABASE_URL"):
         print("Using the database named by DATABASE_URL.")
+    print("Preparing the database (up to a minute the first time)...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     if demo_data_exists():
         print("Reusing the demo data already there (start over with --reset).")
     else:
-        print("Creating the demo data...")
+        print(
+            "Creating the demo data: two organizations, 46 participants with months of history "
+            "(under a minute)...",
+            flush=True,
+        )
+        started = time.monotonic()
         demo_data_create()
+        print(f"Created the demo data in {time.monotonic() - started:.0f} s.")
+    print(f"Email the demo sends is written to {demo_mail_dir()}, one line here for each.")
+    print("Starting the web server and the task workers...", flush=True)
 
-    url_host = f"[{host}]" if ":" in host else host
-    _print_sign_ins(f"http://{url_host}:{args.port}/")
     gunicorn_args = [
         "--bind",
         f"{url_host}:{args.port}",
@@ -187,6 +231,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     connections.close_all()
     sys.stdout.flush()
+    # The sign-ins come last, where the eye lands: once the web server answers and the email
+    # the demo data queued (a crisis flag's) has been sent, after the servers' start-up lines.
+    threading.Thread(
+        target=_print_sign_ins_when_ready, args=(url,), name="sign-ins", daemon=True
+    ).start()
     # The web server and the task workers side by side: one for every queue (directory imports,
     # email) and one for email alone, so email is not held up by a long import. Ctrl-C stops
     # them all; if one stops by itself, so do the others (beacon/supervisor.py).

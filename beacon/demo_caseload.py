@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from beacon.consents.services import consent_record
+from beacon.core.seed import preferred_name
 from beacon.encounters.services import encounter_log
 from beacon.organizations.models import Membership
 from beacon.participants import services as participant_services
@@ -200,7 +201,7 @@ def demo_caseload_create(
             primary_peer=peer.user,
             given_name=given,
             family_name=family,
-            preferred_name=rng.choice(["", "", "", given[:3]]),
+            preferred_name=preferred_name(rng, given),
             pronouns=rng.choice(PRONOUNS),
             date_of_birth=date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28)),
             phone=f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",

@@ -308,7 +308,8 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("BEACON_CSRF_TRUSTED_ORIGINS")
 
-# Email: the console in development and the demo; SMTP when BEACON_EMAIL_HOST is set.
+# Email: SMTP when BEACON_EMAIL_HOST is set; otherwise the console in development, and in the
+# demo a line on the console per message with the message written to a file.
 EMAIL_HOST = env_str("BEACON_EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -316,12 +317,16 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("BEACON_EMAIL_USER")
     EMAIL_HOST_PASSWORD = env_str("BEACON_EMAIL_PASSWORD")
     EMAIL_USE_TLS = env_bool("BEACON_EMAIL_USE_TLS", True)
+elif BEACON_ENV == "demo":
+    # One line on the console per message; the message itself in DATA_DIR/demo-mail/.
+    EMAIL_BACKEND = "beacon.demo_mail.DemoEmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Seconds one try at sending waits for the mail server. Email is sent by `beacon worker`, never by
 # a page, and a failed try is tried again later (beacon/core/mail.py).
 EMAIL_TIMEOUT = env_int("BEACON_EMAIL_TIMEOUT", 10, minimum=1)
-# Beacon's public address, for links in email sent outside a request (the demo, commands).
+# Beacon's public address, for links in email sent outside a request (the demo, commands);
+# `beacon demo` sets it to its own address (http://127.0.0.1:8000) unless it is set already.
 BEACON_SITE_URL = env_str("BEACON_SITE_URL").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("BEACON_DEFAULT_FROM_EMAIL", "Beacon <beacon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -333,6 +338,13 @@ LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "beacon" / "locale"]
 TIME_ZONE = env_str("BEACON_TIME_ZONE", "America/New_York")
+# One way of writing dates and one of date-times on every page: "Dec 7, 2026" and
+# "Dec 7, 2026, 3:05 p.m." (config/formats/en/formats.py, which Django prefers to its own English
+# formats; the settings below only serve a language that has no format module at all).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = SHORT_DATE_FORMAT = "M j, Y"
+TIME_FORMAT = "P"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "M j, Y, P"
 USE_I18N = True
 USE_TZ = True
 

@@ -34,6 +34,12 @@ SEED_PASSWORD = "beacon-seed"  # noqa: S105 - published on purpose, like the dem
 SEED_EMAIL_DOMAIN = "seed.beacon.test"
 
 
+def preferred_name(rng: random.Random, given: str) -> str:
+    """A quarter of people go by another name than their given one, where it has a usual
+    short form; everyone else is called by their whole given name (blank)."""
+    return rng.choice(["", "", "", NICKNAMES.get(given, "")])
+
+
 class SeedRefused(Exception):
     """The seed will not write into this database (production, or data already there)."""
 
@@ -92,6 +98,14 @@ LAST = [
     "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Green", "Adams", "Baker",
     "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Phillips", "Evans", "Turner",
 ]  # fmt: skip
+# The name some people go by, where a first name has a usual short form. Issue 15: the demo
+# used the first three letters ("Fat" for Fatima, "Aal" for Aaliyah); a name nobody goes by.
+NICKNAMES = {
+    "Samuel": "Sam", "Joseph": "Joe", "Walter": "Walt", "Dmitri": "Dima", "Kevin": "Kev",
+    "Brianna": "Bri", "Frank": "Frankie", "Tyrone": "Ty", "Andre": "Dre", "Lucía": "Lucy",
+    "Rosa": "Rosie", "Grace": "Gracie", "Taylor": "Tay", "Jordan": "Jordy", "Luis": "Lucho",
+    "Alex": "Lex", "Marcus": "Marc", "Maria": "Mari",
+}  # fmt: skip
 PRONOUNS = ["he/him", "she/her", "they/them", "", ""]
 PATHWAYS = ["12_step", "smart", "recovery_dharma", "faith_based", "moud", "harm_reduction"]
 SUBSTANCES = ["alcohol", "opioids", "stimulants", "cannabis", "sedatives"]
@@ -647,7 +661,7 @@ class Seeder:
             record_number=1001 + p["n"],
             given_name=given,
             family_name=family,
-            preferred_name=rng.choice(["", "", "", given[:3]]),
+            preferred_name=preferred_name(rng, given),
             pronouns=rng.choice(PRONOUNS),
             date_of_birth=date(rng.randint(1958, 2005), rng.randint(1, 12), rng.randint(1, 28)),
             phone=(phone := f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"),

@@ -310,6 +310,25 @@ def _apply_addresses(parts: selectors.EditableParts, rows: dict) -> list:
     return changed
 
 
+def service_problems(
+    *,
+    changes: dict[str, Any] | None = None,
+    phones: list[dict] | None = None,
+    schedules: list[dict] | None = None,
+) -> dict[str, list[str]]:
+    """Every problem service_update would name in these values that needs no lookup (a web
+    or email address it cannot use, a phone number too short, hours without both times), by
+    the same keys ("phones.0.number"), without saving anything: the edit form shows them with
+    its own errors, all at once (issue 15)."""
+    errors: dict[str, str] = {}
+    _clean_fields(changes or {}, errors)
+    if phones is not None:
+        _clean_phones(phones, errors)
+    if schedules is not None:
+        _clean_schedules(schedules, errors)
+    return {key: [str(message)] for key, message in errors.items()}
+
+
 def service_update(
     *,
     member,

@@ -235,13 +235,34 @@ class ServiceEditForm(forms.Form):
     def main_fields(self):
         return [self[name] for name in selectors.CURATION_FIELDS]
 
-    def values(self) -> dict:
-        """The cleaned form in the shape curation.service_update takes."""
+    def clean(self):
+        data = super().clean()
+        # The service's rules on what could be read (addresses, a web or email address, phone
+        # numbers, hours) with the form's own errors, all at once (issue 15).
+        values = self.values(readable_only=True)
+        problems = curation.service_problems(
+            changes=values["changes"], phones=values["phones"], schedules=values["schedules"]
+        )
+        for key, messages in problems.items():
+            field = self.field_for_error(key)
+            if field is None or field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+    def values(self, *, readable_only: bool = False) -> dict:
+        """The cleaned form in the shape curation.service_update takes; `readable_only`: only
+        the entry's fields that have no error of their own (while the form is being cleaned)."""
         data = self.cleaned_data
-        changes = {name: data[name] for name in selectors.CURATION_FIELDS}
+        names = selectors.CURATION_FIELDS
+        if readable_only:
+            names = [n for n in names if n in data and n not in self.errors]
+        changes = {name: data[name] for name in names}
         for name in curation.YES_NO_FIELDS:
-            changes[name] = {"yes": True, "no": False}.get(data[name])
-        changes["recovery_residence_level"] = data["recovery_residence_level"] or ""
+            if name in changes:
+                changes[name] = {"yes": True, "no": False}.get(data[name])
+        if "recovery_residence_level" in changes:
+            changes["recovery_residence_level"] = data["recovery_residence_level"] or ""
         phones, self._phone_index = [], []
         for i, p in enumerate(self.phone_prefixes):
             row = {k: data.get(f"{p}-{k}") for k in ("number", "extension", "description")}

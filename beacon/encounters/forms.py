@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.encounters.models import EncounterKind, Modality, Setting, Topic
-from beacon.encounters.services import MAX_MINUTES
+from beacon.encounters.services import MAX_MINUTES, encounter_problems
 
 DURATION_PICKS = [("15", _("15")), ("30", _("30")), ("45", _("45")), ("60", _("60"))]
 FOLLOW_UP_PICKS = [
@@ -149,9 +150,8 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "duration_minutes" in self.errors:
-            return data
-        if data.get("duration_minutes") is None:
+        # No early return on an error: every field is still checked (issue 15).
+        if "duration_minutes" not in self.errors and data.get("duration_minutes") is None:
             pick = data.get("duration_pick")
             if pick:
                 data["duration_minutes"] = int(pick)
@@ -160,7 +160,22 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
         if data.get("follow_up_on") is None and data.get("follow_up_pick"):
             days = FOLLOW_UP_DAYS[data["follow_up_pick"]]
             data["follow_up_on"] = timezone.localdate() + timedelta(days=days)
+        self._add_service_problems(data)
         return data
+
+    def _add_service_problems(self, data: dict) -> None:
+        """The service's own rules (a time in the future, a follow-up before the encounter) on
+        every value that could be read, together with the errors above."""
+        values = {
+            field: data[field]
+            for field in ("occurred_at", "duration_minutes", "modality", "setting", "kind")
+            if data.get(field) is not None and field not in self.errors
+        }
+        if "occurred_at" not in values and "occurred_at" not in self.errors:
+            values["occurred_at"] = timezone.now()  # as service_values() sends it
+        if data.get("follow_up_on") is not None and "follow_up_on" not in self.errors:
+            values["follow_up_on"] = data["follow_up_on"]
+        add_problems(self, encounter_problems(**values))
 
     def service_values(self) -> dict:
         data = self.cleaned_data

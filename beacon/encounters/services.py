@@ -61,6 +61,15 @@ def billable_units(*, organization: Organization, minutes: int, kind: str) -> in
 
 def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
     """Check and normalize the editable values present in `values`; every problem at once."""
+    errors, cleaned = _value_problems(values)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _value_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The problems of the editable values present in `values` (by field), and the values
+    normalized. A follow-up date is checked against the encounter's time when both are there."""
     errors: dict[str, str] = {}
     cleaned = dict(values)
     if "occurred_at" in values:
@@ -104,16 +113,32 @@ def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
     for field in ("naloxone_provided", "crisis_flag"):
         if field in values:
             cleaned[field] = bool(values[field])
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    occurred_at = cleaned.get("occurred_at")
+    if "occurred_at" not in errors and isinstance(occurred_at, datetime):
+        problem = _follow_up_problem(values.get("follow_up_on"), occurred_at)
+        if problem:
+            errors["follow_up_on"] = problem
+    return errors, cleaned
+
+
+def _follow_up_problem(follow_up_on: date | None, occurred_at: datetime) -> str | None:
+    if follow_up_on is not None and follow_up_on < timezone.localdate(occurred_at):
+        return _("The next follow-up cannot be before the encounter.")
+    return None
 
 
 def _check_follow_up(follow_up_on: date | None, occurred_at: datetime) -> None:
-    if follow_up_on is not None and follow_up_on < timezone.localdate(occurred_at):
-        raise ValidationError(
-            {"follow_up_on": _("The next follow-up cannot be before the encounter.")}
-        )
+    problem = _follow_up_problem(follow_up_on, occurred_at)
+    if problem:
+        raise ValidationError({"follow_up_on": problem})
+
+
+def encounter_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem encounter_log (or encounter_correct) would name in the values given
+    (any of the editable fields, and `follow_up_on`), without saving anything: a form shows
+    them together with its own errors, all at once (beacon.core.forms.add_problems)."""
+    errors, _cleaned = _value_problems(values)
+    return {field: [str(message)] for field, message in errors.items()}
 
 
 LOADED_RELATIONS = ("organization", "participant", "peer", "created_by")
@@ -153,6 +178,7 @@ def encounter_log(
         )
     values = _clean_values(
         {
+            "follow_up_on": follow_up_on,
             "occurred_at": occurred_at or timezone.now(),
             "duration_minutes": duration_minutes,
             "modality": modality,
@@ -164,7 +190,7 @@ def encounter_log(
             "crisis_flag": crisis_flag,
         }
     )
-    _check_follow_up(follow_up_on, values["occurred_at"])
+    values.pop("follow_up_on")
     linked_goals = goals_for_encounter(participant=participant, goal_ids=goals)
     organization = member.organization
     encounter = Encounter(
@@ -259,10 +285,12 @@ def encounter_correct(
                 "can correct it."
             )
         )
-    values = _clean_values(changes)
+    errors, values = _value_problems(changes)
     reason = (reason or "").strip()
     if len(reason) > 300:
-        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
+        errors["reason"] = _("Keep the reason under 300 characters.")
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         # Lock the row, so the revision holds exactly the version that is replaced.
         current = (

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.encounters.forms import AccessibleErrorsMixin, DateInput, DateTimeLocalInput
 from beacon.groups.models import GroupKind, Weekday
+from beacon.groups.services import group_problems
 from beacon.participants.models import RecoveryPathway
 
 
@@ -11,6 +13,23 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+# The values of a group that group_create checks (its facilitators apart).
+SERVICE_FIELDS = (
+    "name",
+    "kind",
+    "pathway",
+    "description",
+    "location",
+    "video_url",
+    "weekdays",
+    "start_time",
+    "duration_minutes",
+    "interval_weeks",
+    "starts_on",
+    "ends_on",
+)
 
 
 class GroupForm(AccessibleErrorsMixin, forms.Form):
@@ -92,6 +111,18 @@ class GroupForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, facilitator_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facilitators"].choices = list(facilitator_choices)
+
+    def clean(self):
+        data = super().clean()
+        # The service's own rules (a video link it cannot use, the last day before the first, a
+        # pathway group with no pathway) with the form's errors, all at once (issue 15).
+        values = {
+            field: data[field]
+            for field in SERVICE_FIELDS
+            if field in data and field not in self.errors and data[field] is not None
+        }
+        add_problems(self, group_problems(**values))
+        return data
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)

@@ -133,11 +133,41 @@ def _clean_group(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _date_problems(values: dict[str, Any]) -> dict[str, str]:
+    """The rules between fields, on those of `values` that are there and readable."""
+    errors = {}
+    starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
+    if (
+        isinstance(starts_on, datetime.date)
+        and isinstance(ends_on, datetime.date)
+        and ends_on < starts_on
+    ):
+        errors["ends_on"] = _("The last day cannot be before the first day.")
+    if values.get("kind") == GroupKind.PATHWAY and "pathway" in values and not values["pathway"]:
+        errors["pathway"] = _("Choose the pathway this group is for.")
+    return errors
+
+
 def _check_dates(group: Group) -> None:
-    if group.ends_on and group.ends_on < group.starts_on:
-        raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
-    if group.kind == GroupKind.PATHWAY and not group.pathway:
-        raise ValidationError({"pathway": _("Choose the pathway this group is for.")})
+    errors = _date_problems(
+        {f: getattr(group, f) for f in ("starts_on", "ends_on", "kind", "pathway")}
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def group_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem group_create would name in the values given (any of them), without
+    saving anything: a form shows them with its own errors, all at once
+    (beacon.core.forms.add_problems)."""
+    try:
+        _clean_group(values)
+        errors: dict[str, list[str]] = {}
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    for field, message in _date_problems(values).items():
+        errors.setdefault(field, [str(message)])
+    return errors
 
 
 def _facilitator_users(member: Membership, facilitators: Iterable) -> list:
@@ -180,22 +210,24 @@ def group_create(
     """Create a group with its schedule and generate its sessions up to the horizon."""
     if not can_create_group(member):
         raise PermissionDenied
-    values = _clean_group(
-        {
-            "name": name,
-            "kind": kind,
-            "pathway": pathway,
-            "description": description,
-            "location": location,
-            "video_url": video_url,
-            "weekdays": list(weekdays or []),
-            "start_time": start_time,
-            "duration_minutes": duration_minutes,
-            "interval_weeks": interval_weeks,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-        }
-    )
+    given = {
+        "name": name,
+        "kind": kind,
+        "pathway": pathway,
+        "description": description,
+        "location": location,
+        "video_url": video_url,
+        "weekdays": list(weekdays or []),
+        "start_time": start_time,
+        "duration_minutes": duration_minutes,
+        "interval_weeks": interval_weeks,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+    }
+    problems = group_problems(**given)
+    if problems:
+        raise ValidationError(problems)
+    values = _clean_group(given)
     users = _facilitator_users(member, facilitators)
     group = Group(
         organization=member.organization,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.participants.models import (
     CaseloadRole,
     DischargeReason,
@@ -9,7 +10,7 @@ from beacon.participants.models import (
     RecoveryPathway,
     Substance,
 )
-from beacon.participants.services import EDITABLE_FIELDS
+from beacon.participants.services import EDITABLE_FIELDS, participant_discharge_problems
 
 
 class DateInput(forms.DateInput):
@@ -133,6 +134,22 @@ class DischargeForm(forms.Form):
     discharged_on = forms.DateField(label=_("Discharge date"), widget=DateInput)
     reason = forms.ChoiceField(label=_("Reason"), choices=DischargeReason.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, participant: Participant | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+
+    def clean(self):
+        data = super().clean()
+        # A discharge before the enrolment with the other errors, all at once (issue 15).
+        if self.participant is not None and data.get("discharged_on") is not None:
+            add_problems(
+                self,
+                participant_discharge_problems(
+                    participant=self.participant, discharged_on=data["discharged_on"]
+                ),
+            )
+        return data
 
 
 class CaseloadEndForm(forms.Form):

@@ -268,6 +268,19 @@ def participant_update(
     return participant
 
 
+def participant_discharge_problems(
+    *, participant: Participant, discharged_on: date | None = None, reason: str | None = None
+) -> dict[str, list[str]]:
+    """Every problem participant_discharge would name in the values given, without saving
+    anything: the discharge form shows them with its own errors, all at once."""
+    errors: dict[str, list[str]] = {}
+    if reason is not None and reason not in DischargeReason.values:
+        errors["discharge_reason"] = [str(_("Choose a reason from the list."))]
+    if discharged_on is not None and discharged_on < participant.enrolled_on:
+        errors["discharged_on"] = [str(_("The discharge date is before the enrolment date."))]
+    return errors
+
+
 def participant_discharge(
     *, member, participant: Participant, discharged_on: date, reason: str, note: str = ""
 ) -> Participant:
@@ -276,12 +289,11 @@ def participant_discharge(
     _check_edits(member, participant, DISCHARGE_REFUSED)
     if participant.discharged_on is not None:
         raise ValidationError(_("This participant was already discharged."))
-    if reason not in DischargeReason.values:
-        raise ValidationError({"discharge_reason": _("Choose a reason from the list.")})
-    if discharged_on < participant.enrolled_on:
-        raise ValidationError(
-            {"discharged_on": _("The discharge date is before the enrolment date.")}
-        )
+    problems = participant_discharge_problems(
+        participant=participant, discharged_on=discharged_on, reason=reason
+    )
+    if problems:
+        raise ValidationError(problems)
     from beacon.consents.services import consents_end_with_services
 
     with transaction.atomic():

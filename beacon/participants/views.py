@@ -234,7 +234,11 @@ def participant_discharge(request, participant_id):
     if participant.discharged_on:
         form = ReadmitForm(request.POST or None, initial={"enrolled_on": timezone.localdate()})
     else:
-        form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
+        form = DischargeForm(
+            request.POST or None,
+            initial={"discharged_on": timezone.localdate()},
+            participant=participant,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             if participant.discharged_on:

@@ -4,8 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.plans.models import DEFAULT_CRISIS_LINES, Area, Domain, GoalStatus
-from beacon.plans.services import MAX_PEOPLE_TO_CALL, TEXT_LIMIT
+from beacon.plans.services import (
+    MAX_PEOPLE_TO_CALL,
+    TEXT_LIMIT,
+    plan_review_problems,
+    progress_note_problems,
+)
 
 DATE_ERROR = {"invalid": _("Enter a date, such as 2026-03-31.")}
 
@@ -39,6 +45,11 @@ def _text(label, *, rows=4, help_text="", required=False, max_length=TEXT_LIMIT)
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+def _readable(form: forms.Form, data: dict, fields) -> dict:
+    """The fields' values the form could read (no error of their own)."""
+    return {f: data[f] for f in fields if data.get(f) is not None and f not in form.errors}
 
 
 class PlanForm(AccessibleErrorsMixin, forms.Form):
@@ -143,6 +154,12 @@ class ProgressNoteForm(AccessibleErrorsMixin, forms.Form):
         self.fields["text"].error_messages["required"] = _("Write what progress there was.")
         self.fields["noted_on"].error_messages["required"] = _("Enter the date.")
 
+    def clean(self):
+        data = super().clean()
+        # A date in the future with the other errors, all at once (issue 15).
+        add_problems(self, progress_note_problems(**_readable(self, data, ("text", "noted_on"))))
+        return data
+
 
 class ReviewForm(AccessibleErrorsMixin, forms.Form):
     what_changed = _text(
@@ -185,16 +202,21 @@ class ReviewForm(AccessibleErrorsMixin, forms.Form):
         )
         self.fields["reviewed_on"].error_messages["required"] = _("Enter the date of the review.")
 
+    def clean(self):
+        data = super().clean()
+        # Dates in the future with the other errors, all at once (issue 15).
+        add_problems(self, plan_review_problems(**_readable(self, data, self.VALUES)))
+        return data
+
+    VALUES = (
+        "what_changed",
+        "reviewed_on",
+        "participant_agreement_name",
+        "participant_agreement_on",
+    )
+
     def values(self) -> dict:
-        return {
-            f: self.cleaned_data.get(f)
-            for f in (
-                "what_changed",
-                "reviewed_on",
-                "participant_agreement_name",
-                "participant_agreement_on",
-            )
-        }
+        return {f: self.cleaned_data.get(f) for f in self.VALUES}
 
 
 class WellnessPlanForm(AccessibleErrorsMixin, forms.Form):

@@ -236,6 +236,34 @@ def plan_update(
     return current
 
 
+def _review_checked(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The review's values present in `values`: every problem (by field), and the texts
+    cleaned."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    fields = ("what_changed", "participant_agreement_name")
+    cleaned = _clean_text(values, fields, errors, required=fields)
+    if len(cleaned.get("participant_agreement_name", "")) > 200:
+        errors["participant_agreement_name"] = _("Keep the name under 200 characters.")
+    reviewed_on = values.get("reviewed_on")
+    if reviewed_on is not None and reviewed_on > today:
+        errors["reviewed_on"] = _("The review date cannot be in the future.")
+    if "participant_agreement_on" in values:
+        agreed_on = values["participant_agreement_on"]
+        if agreed_on is None:
+            errors["participant_agreement_on"] = _("Enter the date the participant agreed.")
+        elif agreed_on > today:
+            errors["participant_agreement_on"] = _("The date of agreement cannot be in the future.")
+    return errors, cleaned
+
+
+def plan_review_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem plan_review would name in the values given (any of them), without saving
+    anything: the review form shows them with its own errors, all at once."""
+    errors, _cleaned = _review_checked(values)
+    return {field: [str(message)] for field, message in errors.items()}
+
+
 def plan_review(
     *,
     member: Membership,
@@ -250,24 +278,14 @@ def plan_review(
     _require_writer(member, plan.participant)
     today = timezone.localdate()
     reviewed_on = reviewed_on or today
-    errors: dict[str, str] = {}
-    values = _clean_text(
+    errors, values = _review_checked(
         {
             "what_changed": what_changed,
             "participant_agreement_name": participant_agreement_name,
-        },
-        ("what_changed", "participant_agreement_name"),
-        errors,
-        required=("what_changed", "participant_agreement_name"),
+            "reviewed_on": reviewed_on,
+            "participant_agreement_on": participant_agreement_on,
+        }
     )
-    if len(values["participant_agreement_name"]) > 200:
-        errors["participant_agreement_name"] = _("Keep the name under 200 characters.")
-    if reviewed_on > today:
-        errors["reviewed_on"] = _("The review date cannot be in the future.")
-    if participant_agreement_on is None:
-        errors["participant_agreement_on"] = _("Enter the date the participant agreed.")
-    elif participant_agreement_on > today:
-        errors["participant_agreement_on"] = _("The date of agreement cannot be in the future.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -488,17 +506,30 @@ def step_update(*, member: Membership, step: ActionStep, **changes: Any) -> Acti
 # Progress notes ----------------------------------------------------------------------------------
 
 
+def _note_checked(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    errors: dict[str, str] = {}
+    cleaned = _clean_text(values, ("text",), errors, required=("text",))
+    noted_on = values.get("noted_on")
+    if noted_on is not None and noted_on > timezone.localdate():
+        errors["noted_on"] = _("The date cannot be in the future.")
+    return errors, cleaned
+
+
+def progress_note_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem progress_note_add would name in the values given, without saving."""
+    errors, _cleaned = _note_checked(values)
+    return {field: [str(message)] for field, message in errors.items()}
+
+
 def progress_note_add(
     *, member: Membership, goal: Goal, text: str, noted_on: date | None = None
 ) -> ProgressNote:
     """A dated note of progress on a goal (no new plan version: the plan did not change)."""
     plan = goal.plan
     _require_writer(member, plan.participant)
-    errors: dict[str, str] = {}
-    values = _clean_text({"text": text}, ("text",), errors, required=("text",))
     noted_on = noted_on or timezone.localdate()
-    if noted_on > timezone.localdate():
-        errors["noted_on"] = _("The date cannot be in the future.")
+    errors, values = _note_checked({"text": text, "noted_on": noted_on})
+    values.pop("noted_on", None)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

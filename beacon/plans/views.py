@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -335,7 +336,7 @@ def plan_review_new(request, plan_id):
                 messages.success(
                     request,
                     _("Review recorded. The next review is due on %(day)s.")
-                    % {"day": plan.next_review_on.isoformat()},
+                    % {"day": date_format(plan.next_review_on)},
                 )
                 return _to_plan(plan)
     else:

@@ -8,6 +8,9 @@ scope after the notice (see `notice_for`).
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.formats import date_format
+
 PART2_NOTICE = (
     "This record which has been disclosed to you is protected by Federal confidentiality rules "
     "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
@@ -36,7 +39,7 @@ def notice_for(consent) -> str:
     if consent is None:
         return PART2_NOTICE
     scope = (
-        f"Scope of the consent (signed {consent.signed_on:%Y-%m-%d} by {consent.signed_name}): "
+        f"Scope of the consent (signed {_day(consent.signed_on)} by {consent.signed_name}): "
         f"information: {consent.information_description.strip().rstrip('.')}; "
         f"purpose: {consent.purpose.strip().rstrip('.')}; "
         f"expires: {_expiry(consent)}."
@@ -44,9 +47,15 @@ def notice_for(consent) -> str:
     return f"{PART2_NOTICE}\n\n{scope}"
 
 
+def _day(day) -> str:
+    # Beacon's one date format ("Dec 7, 2026"), in English like the legal text it sits in.
+    with translation.override("en"):
+        return date_format(day)
+
+
 def _expiry(consent) -> str:
     if consent.expiry_kind == "date" and consent.expires_on:
-        return f"{consent.expires_on:%Y-%m-%d}"
+        return _day(consent.expires_on)
     if consent.expiry_kind == "event" and consent.expiry_event:
         return consent.expiry_event
     if consent.expiry_kind == "end_of_treatment":

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.encounters.forms import AccessibleErrorsMixin, DateInput
 from beacon.supervision.models import (
     MAX_SESSION_MINUTES,
@@ -9,6 +10,7 @@ from beacon.supervision.models import (
     SessionModality,
     SupervisionTopic,
 )
+from beacon.supervision.services import session_problems
 
 
 class SessionForm(AccessibleErrorsMixin, forms.Form):
@@ -82,6 +84,20 @@ class SessionForm(AccessibleErrorsMixin, forms.Form):
         self.fields["peers"].choices = [(str(p.pk), p.name or p.email) for p in peers]
         self.fields["supervisor"].choices = [(str(s.pk), s.name or s.email) for s in supervisors]
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean(self):
+        data = super().clean()
+        # The service's rules (a date in the future, one peer to an individual session) with
+        # the form's own errors, all at once (issue 15).
+        readable = {
+            field: value
+            for field, value in data.items()
+            if field not in self.errors
+            and field not in ("version", "supervisor")
+            and value is not None
+        }
+        add_problems(self, session_problems(**readable))
+        return data
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)

@@ -79,6 +79,46 @@ def _clean_session(
             errors["supervisor"] = _("Choose a supervisor or admin of your organization.")
         else:
             cleaned["supervisor"] = found.user
+    value_errors, value_cleaned = _value_problems(values)
+    errors.update(value_errors)
+    cleaned.update(value_cleaned)
+    peer_users = None
+    if peers is not None:
+        wanted = list(dict.fromkeys(_pk(p) for p in peers))
+        allowed = Membership.objects.filter(
+            organization_id=org_id, role=Role.PEER, user_id__in=wanted
+        ).select_related("user")
+        already = (
+            {str(pk) for pk in session.peers.values_list("pk", flat=True)} if session else set()
+        )
+        found = {str(m.user_id): m for m in allowed if m.is_active or str(m.user_id) in already}
+        missing = [pk for pk in wanted if pk not in found]
+        if not wanted:
+            errors["peers"] = _("Choose at least one peer who attended.")
+        elif missing:
+            errors["peers"] = _("Choose peers of your organization from the list.")
+        else:
+            peer_users = [found[pk].user for pk in wanted]
+    kind = cleaned.get("kind", session.kind if session else None)
+    count = len(peer_users) if peer_users is not None else (session.peers.count() if session else 0)
+    if "peers" not in errors and "kind" not in errors:
+        errors.update(_kind_problem(kind, count))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, peer_users
+
+
+def _kind_problem(kind, peer_count: int) -> dict[str, str]:
+    if kind == SessionKind.INDIVIDUAL and peer_count > 1:
+        return {"kind": _("An individual session has one peer. Choose group for more.")}
+    return {}
+
+
+def _value_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    """The session's values present in `values` that need no lookup: every problem (by
+    field), and the values normalized."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
     if "held_on" in values:
         held_on = values["held_on"]
         if not isinstance(held_on, datetime.date):
@@ -110,30 +150,17 @@ def _clean_session(
     for name in ("private_notes", "next_steps"):
         if name in values:
             cleaned[name] = (values[name] or "").strip()
-    peer_users = None
-    if peers is not None:
-        wanted = list(dict.fromkeys(_pk(p) for p in peers))
-        allowed = Membership.objects.filter(
-            organization_id=org_id, role=Role.PEER, user_id__in=wanted
-        ).select_related("user")
-        already = (
-            {str(pk) for pk in session.peers.values_list("pk", flat=True)} if session else set()
-        )
-        found = {str(m.user_id): m for m in allowed if m.is_active or str(m.user_id) in already}
-        missing = [pk for pk in wanted if pk not in found]
-        if not wanted:
-            errors["peers"] = _("Choose at least one peer who attended.")
-        elif missing:
-            errors["peers"] = _("Choose peers of your organization from the list.")
-        else:
-            peer_users = [found[pk].user for pk in wanted]
-    kind = cleaned.get("kind", session.kind if session else None)
-    count = len(peer_users) if peer_users is not None else (session.peers.count() if session else 0)
-    if kind == SessionKind.INDIVIDUAL and count > 1 and "peers" not in errors:
-        errors["kind"] = _("An individual session has one peer. Choose group for more.")
-    if errors:
-        raise ValidationError(errors)
-    return cleaned, peer_users
+    return errors, cleaned
+
+
+def session_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem session_record would name in the values given that needs no lookup (a
+    date in the future, an individual session with several peers), without saving anything:
+    the form shows them with its own errors, all at once (beacon.core.forms.add_problems)."""
+    errors, cleaned = _value_problems(values)
+    if "peers" in values and "kind" not in errors:
+        errors.update(_kind_problem(cleaned.get("kind", values.get("kind")), len(values["peers"])))
+    return {field: [str(message)] for field, message in errors.items()}
 
 
 def _audit_details(session: SupervisionSession, peers) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.forms import add_problems
 from beacon.workforce.models import (
     CredentialStatus,
     EducationDomain,
@@ -15,7 +16,7 @@ from beacon.workforce.models import (
     Stress,
     Support,
 )
-from beacon.workforce.services import Upload
+from beacon.workforce.services import Upload, credential_problems, training_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HOURS = {"min_value": 0, "required": False, "widget": forms.NumberInput(attrs={"min": 0})}
@@ -202,6 +203,15 @@ class CredentialForm(forms.Form):
         else:
             self.fields["definition"].queryset = definitions
 
+    def clean(self):
+        data = super().clean()
+        # The service's rules (a certification date in the future or missing, an expiry
+        # before it) with the form's own errors, all at once (issue 15).
+        if "status" in data:
+            readable = {f: None if f in self.errors else data.get(f) for f in self.FIELDS}
+            add_problems(self, credential_problems(**readable))
+        return data
+
     def values(self) -> dict[str, Any]:
         return {f: self.cleaned_data.get(f) for f in self.FIELDS}
 
@@ -264,6 +274,32 @@ class TrainingForm(forms.Form):
                 if data.get(_domain_field_name("hours", d)) is not None
             },
         }
+
+    def clean(self):
+        data = super().clean()
+        # The service's rules (a date in the future, no hours in any domain) with the form's
+        # own errors, all at once (issue 15).
+        hours = {
+            d: data[_domain_field_name("hours", d)]
+            for d in EducationDomain.values
+            if data.get(_domain_field_name("hours", d)) is not None
+        }
+        if not any(f.name in self.errors for f in self.hours_fields):
+            values = {f: data.get(f) for f in ("course", "provider", "completed_on")}
+            add_problems(self, self._on_fields(training_problems(**values, hours=hours)))
+        return data
+
+    @staticmethod
+    def _on_fields(problems: dict) -> dict:
+        """The service names a domain (or `hours`): the form has a field per domain."""
+        moved = {}
+        for key, errors in problems.items():
+            if key in EducationDomain.values:
+                key = _domain_field_name("hours", key)
+            elif key == "hours":
+                key = _domain_field_name("hours", EducationDomain.values[0])
+            moved[key] = errors
+        return moved
 
     def upload(self) -> Upload | None:
         file = self.cleaned_data.get("certificate")

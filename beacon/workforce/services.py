@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
@@ -216,6 +217,24 @@ CREDENTIAL_FIELDS = (
 
 
 def _credential_values(values: dict[str, Any], definition: CredentialDefinition) -> dict:
+    errors, values = _credential_checked(values, definition)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def credential_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem credential_add (or credential_update) would name in these values, without
+    saving anything: the form shows them with its own errors, all at once."""
+    errors, _values = _credential_checked(values, None)
+    return {field: [str(message)] for field, message in errors.items()}
+
+
+def _credential_checked(
+    values: dict[str, Any], definition: CredentialDefinition | None
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The problems of a credential's values (by field) and the values completed: a missing
+    expiry is worked out from the definition's renewal period (when there is a definition)."""
     values = {f: values.get(f) for f in CREDENTIAL_FIELDS}
     values["credential_number"] = (values["credential_number"] or "").strip()
     values["status"] = values["status"] or CredentialStatus.WORKING_TOWARD
@@ -223,7 +242,7 @@ def _credential_values(values: dict[str, Any], definition: CredentialDefinition)
     if values["status"] == CredentialStatus.CERTIFIED:
         if not values["certified_on"]:
             errors["certified_on"] = _("Give the date of certification (or of the last renewal).")
-        elif not values["expires_on"]:
+        elif not values["expires_on"] and definition is not None:
             # Renewal is derived from the definition unless the board's own date is given.
             values["expires_on"] = add_months(values["certified_on"], definition.renewal_months)
         if values["certified_on"] and values["certified_on"] > timezone.localdate():
@@ -237,9 +256,7 @@ def _credential_values(values: dict[str, Any], definition: CredentialDefinition)
     else:
         values["certified_on"] = None
         values["expires_on"] = None
-    if errors:
-        raise ValidationError(errors)
-    return values
+    return errors, values
 
 
 def credential_add(
@@ -389,6 +406,16 @@ def hours_to_minutes(values: dict[str, Any]) -> dict[str, int]:
 
 
 TRAINING_FIELDS = ("course", "provider", "completed_on", "minutes_by_domain")
+
+
+def training_problems(**values: Any) -> dict[str, list[str]]:
+    """Every problem training_add (or training_update) would name in these values (course,
+    provider, completed_on, hours by domain), without saving anything."""
+    try:
+        _training_values(values)
+    except ValidationError as exc:
+        return exc.message_dict
+    return {}
 
 
 def _training_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -638,7 +665,7 @@ def reminders_send(*, today: date | None = None) -> int:
                 path = reverse("workforce:progress")
                 title = _("%(credential)s expires on %(day)s (in %(days)d days)") % {
                     "credential": credential.definition.name,
-                    "day": credential.expires_on.isoformat(),
+                    "day": date_format(credential.expires_on),
                     "days": days_left,
                 }
                 Notification.objects.create(

@@ -130,6 +130,22 @@ def test_demo_data_creates_exactly_the_listed_accounts(db):
         assert organization.part2_applies
 
 
+def test_demo_participants_go_by_whole_names(harbor, sam, pat):
+    """Issue 15: the demo showed "Fat Johnson" and "Aal Jackson" (the first three letters of
+    Fatima and Aaliyah as the name they go by)."""
+    from beacon.core.seed import NICKNAMES
+    from beacon.demo_caseload import demo_caseload_create
+    from beacon.participants.models import Participant
+
+    members = {m.user: m for m in Membership.objects.filter(organization=harbor)}
+    demo_caseload_create(harbor, peers=[members[pat]], supervisor=members[sam], count=36, seed=2026)
+    names = list(Participant.objects.values_list("given_name", "preferred_name"))
+    assert len(names) == 36
+    cut = [(given, pref) for given, pref in names if pref and pref != NICKNAMES.get(given)]
+    assert not cut
+    assert any(pref for _, pref in names)
+
+
 def test_demo_data_is_created_once(db):
     demo_data_create()
     assert demo_data_create() == []
@@ -209,10 +225,28 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
         assert status == 200
         assert "988" in page
 
+        # Issue 15: the sign-ins come last, where the eye lands, after the servers' start-up
+        # lines and the demo data's crisis-flag email, which is one line naming its file (not
+        # the whole message) and links to this demo with an absolute address.
+        deadline = time.monotonic() + 60
+        while "Press Ctrl-C to stop it." not in log_path.read_text():
+            assert time.monotonic() < deadline, f"no sign-ins in 60 s:\n{log_path.read_text()}"
+            time.sleep(0.5)
         output = log_path.read_text()
-        assert "admin@harbor.demo" in output
-        assert "beacon-demo" in output
-        assert f"http://127.0.0.1:{port}/" in output
+        lines = [line for line in output.splitlines() if line.strip()]
+        assert lines[-1] == "The demo listens on this computer only. Press Ctrl-C to stop it."
+        table = lines.index(f"Beacon demo: open http://127.0.0.1:{port}/")
+        assert lines[table + 1].startswith("Demo sign-ins (every password is: beacon-demo)")
+        assert "admin@harbor.demo" in "\n".join(lines[table:])
+        for before in ("Starting worker", "Listening at", "Demo email to supervisor@harbor.demo"):
+            assert any(before in line for line in lines[:table]), (before, output)
+        assert "MIME-Version" not in output and "Content-Type" not in output
+        mails = list((tmp_path / "data" / "demo-mail").glob("*.eml"))
+        assert len(mails) == 1
+        assert str(mails[0]) in output
+        assert f"http://127.0.0.1:{port}/encounters/" in mails[0].read_text()
+        for step in ("Preparing the database (", "Creating the demo data: ", "Starting the web"):
+            assert any(line.startswith(step) for line in lines[:table]), (step, output)
         assert (tmp_path / "data" / "beacon.sqlite3").exists()
         # The task worker runs beside the web server (it logs when it starts).
         deadline = time.monotonic() + 20
@@ -269,3 +303,56 @@ def test_run_names_an_unknown_command_and_installs_nothing(tmp_path):
     assert any(line.strip().startswith("./run demo") for line in lines[1:])
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no .venv, no .cache
+
+
+def _run_with_stub_venv(tmp_path, *args, env=()):
+    """./run in a copy of the project whose .venv holds stand-ins: its python answers the hash
+    of pyproject.toml with a new value every time (so ./run always installs) and takes 2.5 s to
+    "install"; ruff and pytest do nothing."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "run").write_text((REPO_ROOT / "run").read_text())
+    (tmp_path / "pyproject.toml").write_text("[project]\n")
+    bin_dir = tmp_path / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "$1" = "-c" ]; then echo "hash-$RANDOM$RANDOM"; exit 0; fi\n'
+        'if [ "$1 $2" = "-m pip" ]; then sleep 2.5; fi\n'
+    )
+    (bin_dir / "ruff").write_text("#!/usr/bin/env bash\n")
+    for stub in bin_dir.iterdir():
+        stub.chmod(0o755)
+    environment = {**os.environ, "BEACON_RUN_TICK": "1", **dict(env)}
+    environment.pop("DATABASE_URL", None)
+    return subprocess.run(
+        ["bash", str(tmp_path / "run"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=environment,
+    )
+
+
+def test_run_says_what_it_installs_how_long_it_takes_and_that_it_is_still_going(tmp_path):
+    """Issue 15: the first `./run demo` sat silent for 220 s while it installed."""
+    result = _run_with_stub_venv(tmp_path, "lint")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Installing Beacon (.[test]) and the Python packages it needs into .venv "
+        "(usually about 4 minutes the first time, seconds after)..."
+    )
+    assert "  ... still at it, 1 s so far." in lines
+    assert lines[-1].startswith("  Done in ") and lines[-1].endswith(" s.")
+
+
+def test_run_test_says_how_long_the_whole_suite_takes(tmp_path):
+    tools = {"BEACON_CHROMIUM": "/usr/bin/true", "BEACON_AXE_JS": "axe.js"}
+    whole = _run_with_stub_venv(tmp_path, "test", env=tools)
+    assert whole.returncode == 0, whole.stderr
+    assert "Testing on SQLite.\nThe whole suite takes about 17 minutes on a two-core machine." in (
+        whole.stdout
+    )
+    some = _run_with_stub_venv(tmp_path / "again", "test", "beacon/core", env=tools)
+    assert "The whole suite takes" not in some.stdout

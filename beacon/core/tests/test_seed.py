@@ -12,7 +12,15 @@ from beacon.audit.chain import verify_chain
 from beacon.audit.models import AuditEvent
 from beacon.cli import main
 from beacon.consents.models import Consent
-from beacon.core.seed import SCALES, Seeder, SeedRefused, _Quiet, seed_create, seed_refusal
+from beacon.core.seed import (
+    NICKNAMES,
+    SCALES,
+    Seeder,
+    SeedRefused,
+    _Quiet,
+    seed_create,
+    seed_refusal,
+)
 from beacon.directory.models import Service
 from beacon.encounters.models import CONTACT_KINDS, Encounter
 from beacon.groups.models import Attendance, GroupSession
@@ -40,6 +48,16 @@ def test_tiny_scale_has_the_counts_it_promises(seeded):
     assert seeded["audit_event"] == AuditEvent.objects.count()
     # Everyone can sign in with the published seed password.
     assert User.objects.get(email="peer1@org1.seed.beacon.test").check_password("beacon-seed")
+
+
+def test_people_go_by_whole_names(seeded):
+    """Issue 15: "Fat Johnson", "Aal Jackson": the preferred name was the given name's first
+    three letters. It is blank (the given name) or the given name's usual short form."""
+    names = list(Participant.objects.values_list("given_name", "preferred_name"))
+    assert names
+    cut = [(given, pref) for given, pref in names if pref and pref != NICKNAMES.get(given)]
+    assert not cut
+    assert any(pref for _, pref in names)  # some do go by another name
 
 
 def test_the_audit_chain_verifies_after_the_bulk_seed(seeded):

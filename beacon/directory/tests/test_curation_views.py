@@ -302,3 +302,30 @@ def test_home_search_by_phone_and_paging_keeps_the_words(client_for, ada, harbor
     assert "q=978-555-0142&amp;page=2" in html
     html = client.get(HOME, {"q": "pantry &"}).content.decode()
     assert "q=pantry+%26&amp;page=2" in html
+
+
+def test_an_edit_names_every_error_at_once(client_for, ada, entry):
+    """Issue 15: a web address, an email address or a phone number the entry cannot use were
+    named only once the form's own errors (here the name) were fixed."""
+    response = client_for(ada).post(
+        edit_url(entry),
+        form_data(
+            entry,
+            name="",
+            url="harbor dot org",
+            email="nobody",
+            **{"phones-0-number": "12", "wait_time": "Kept words"},
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    for message in (
+        "This field is required.",
+        "Enter a web address starting with https:// or http://.",
+        "Enter an email address like name@example.org.",
+        "A phone number has at least 7 digits.",
+    ):
+        assert message in html
+    assert "Kept words" in html
+    entry.refresh_from_db()
+    assert entry.name == "Harbor Drop-in"

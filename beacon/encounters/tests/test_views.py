@@ -377,3 +377,62 @@ def test_a_crisis_flag_from_the_page_emails_an_absolute_link(
     [email] = mail.outbox
     assert f"http://testserver/encounters/{encounter.pk}/" in email.body
     assert "suicide" not in email.body and "Jordan" not in email.body
+
+
+# --- Every error at once (issue 15) ------------------------------------------------------------
+
+
+def _errors(html: str) -> dict[str, str]:
+    """Each field's error message, by field name (includes/field.html's <id>_error ids)."""
+    return dict(re.findall(r'id="id_(\w+)_error"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+)', html))
+
+
+def test_a_past_follow_up_is_named_with_the_other_errors(client_for, pat, jordan):
+    """Reported: a follow-up before the encounter was named only once the other errors were
+    fixed. Now one send names every problem, the service's rules with the form's own."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client_for(pat).post(
+        new_url(jordan),
+        {
+            "duration_minutes": "2000",
+            "setting": "nowhere",
+            "note": "Kept.",
+            "follow_up_on": (yesterday - timedelta(days=1)).isoformat(),
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    errors = _errors(html)
+    assert set(errors) >= {"duration_minutes", "modality", "setting", "kind", "follow_up_on"}
+    assert "cannot be before the encounter" in errors["follow_up_on"]
+    assert "Kept." in html
+    assert not Encounter.objects.exists()
+
+
+def test_a_future_time_is_named_with_the_other_errors(client_for, pat, jordan):
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    response = client_for(pat).post(
+        new_url(jordan),
+        {"duration_pick": "30", "occurred_at": tomorrow.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response.status_code == 400
+    errors = _errors(response.content.decode())
+    assert set(errors) >= {"occurred_at", "modality", "setting", "kind"}
+    assert "in the future" in errors["occurred_at"]
+
+
+def test_a_correction_names_every_error_at_once(client_for, pat, jordan_encounter):
+    day = timezone.localtime(jordan_encounter.occurred_at)
+    response = client_for(pat).post(
+        reverse("encounters:edit", args=[jordan_encounter.pk]),
+        _correction(
+            jordan_encounter,
+            kind="",
+            reason="x" * 301,
+            follow_up_on=(day.date() - timedelta(days=3)).isoformat(),
+        ),
+    )
+    assert response.status_code == 400
+    errors = _errors(response.content.decode())
+    assert set(errors) >= {"kind", "reason", "follow_up_on"}

@@ -494,3 +494,33 @@ def test_pathway_groups_show_the_pathway_by_name(client_for, make_group, pat):
     group = make_group(pat, kind="pathway", pathway="moud", name="MOUD circle")
     html = client_for(pat).get(reverse("groups:detail", args=[group.pk])).content.decode()
     assert "Pathway-specific group (" in html and "(moud)" not in html
+
+
+def test_a_new_group_names_every_error_at_once(client_for, pat):
+    """Issue 15: the service's rules (a video link it cannot use, the last day before the
+    first, a pathway group with no pathway) were named only once the form's own errors were
+    fixed."""
+    today = timezone.localdate()
+    response = client_for(pat).post(
+        reverse("groups:new"),
+        group_form(
+            kind="pathway",
+            pathway="",
+            weekdays=[],
+            facilitators=[str(pat.pk)],
+            video_url="meet.example",
+            starts_on=today.isoformat(),
+            ends_on=(today - datetime.timedelta(days=7)).isoformat(),
+        ),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    for message in (
+        "Choose at least one day of the week.",
+        "Enter the full video link, starting with https://",
+        "The last day cannot be before the first day.",
+        "Choose the pathway this group is for.",
+    ):
+        assert message in html
+    assert 'value="meet.example"' in html
+    assert not Group.objects.exists()

@@ -487,18 +487,18 @@ def test_each_row_says_what_is_due_and_escapes_what_people_typed(client_for, pat
         assert f'<a href="{detail_url}">{escaped}</a>' in html
         assert '<span class="myday-pronouns">(he/him)</span>' in html
         assert '<span class="myday-record">Record 77</span>' in html
-        assert '<strong class="myday-late">3 days overdue</strong> (due March 7, 2026)' in html
-        assert "Last contact 40 days ago (Jan. 29, 2026)" in html
-        assert "Crisis support on March 10, 2026, 10 a.m., logged by Pat Peer" in html
+        assert '<strong class="myday-late">3 days overdue</strong> (due Mar 7, 2026)' in html
+        assert "Last contact 40 days ago (Jan 29, 2026)" in html
+        assert "Crisis support on Mar 10, 2026, 10 a.m., logged by Pat Peer" in html
         assert (
             f'<a class="button button-secondary myday-action" href="{log_url}">Log encounter'
             f'<span class="visually-hidden"> with {escaped}</span></a>'
         ) in html
     pat_html = client_for(pat).get("/").content.decode()
-    assert "You, Primary peer, since March 10, 2026 (assigned by Sam Supervisor)" in pat_html
+    assert "You, Primary peer, since Mar 10, 2026 (assigned by Sam Supervisor)" in pat_html
     assert "Primary peer: Pat Peer" not in pat_html
     sam_html = client_for(sam).get("/").content.decode()
-    assert "Pat Peer, Primary peer, since March 10, 2026 (assigned by Sam Supervisor)" in sam_html
+    assert "Pat Peer, Primary peer, since Mar 10, 2026 (assigned by Sam Supervisor)" in sam_html
     assert '<p class="myday-peer">Primary peer: Pat Peer</p>' in sam_html
 
 

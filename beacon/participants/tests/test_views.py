@@ -353,6 +353,22 @@ def test_discharge_page(client_for, pat, jordan):
     assert jordan.discharge_reason == "moved"
 
 
+def test_discharge_names_a_date_before_enrolment_with_the_other_errors(client_for, pat, jordan):
+    """Issue 15: the date before the enrolment was named only once a reason was chosen."""
+    before = jordan.enrolled_on - timedelta(days=3)
+    response = client_for(pat).post(
+        reverse("participants:discharge", args=[jordan.pk]),
+        {"discharged_on": before.isoformat(), "reason": "", "note": "Kept."},
+    )
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    assert "This field is required." in html or "Select a valid choice" in html
+    assert "The discharge date is before the enrolment date." in html
+    assert "Kept." in html
+    jordan.refresh_from_db()
+    assert jordan.discharged_on is None
+
+
 def test_merge_page_compares_then_merges(client_for, sam, jordan, casey):
     client = client_for(sam)
     url = reverse("participants:merge", args=[jordan.pk])

@@ -640,3 +640,39 @@ def test_no_wellness_plan_yet(client_for, pat, harbor, quinn, jordan):
     assert (
         client_for(quinn).get(reverse("plans:wellness_print", args=[jordan.pk])).status_code == 404
     )
+
+
+# Every error at once (issue 15) -----------------------------------------------------------------
+
+
+def test_a_review_names_the_dates_in_the_future_with_the_other_errors(client_for, pat, jordan_plan):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for(pat).post(
+        reverse("plans:review", args=[jordan_plan.pk]),
+        {
+            "what_changed": "",
+            "reviewed_on": tomorrow,
+            "participant_agreement_name": "Jordan Rivers",
+            "participant_agreement_on": tomorrow,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Write what changed since the last review" in html
+    assert "The review date cannot be in the future." in html
+    assert "The date of agreement cannot be in the future." in html
+    assert 'value="Jordan Rivers"' in html
+
+
+def test_a_progress_note_names_a_future_date_with_a_missing_text(
+    client_for, pat, jordan_plan, jordan_goal
+):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for(pat).post(
+        reverse("plans:note_new", args=[jordan_plan.pk, jordan_goal.pk]),
+        {"text": "", "noted_on": tomorrow},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Write what progress there was." in html
+    assert "The date cannot be in the future." in html

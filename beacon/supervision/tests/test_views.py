@@ -75,6 +75,32 @@ def test_bad_input_keeps_what_was_typed(client_for, sam, pat, quinn):
     assert not SupervisionSession.objects.exists()
 
 
+def test_a_session_names_every_error_at_once(client_for, sam, pat, quinn):
+    """Issue 15: a date in the future and an individual session with two peers were named only
+    once the form's own errors (here the length and how they met) were fixed."""
+    response = client_for(sam).post(
+        "/supervision/sessions/new/",
+        {
+            "peers": [str(pat.pk), str(quinn.pk)],
+            "supervisor": str(sam.pk),
+            "held_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
+            "duration_minutes": "",
+            "kind": "individual",
+            "next_steps": "Keep these words.",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "Enter how many minutes it took.",
+        "That date is in the future. Record a session once it is held.",
+        "An individual session has one peer. Choose group for more.",
+    ):
+        assert message in html
+    assert 'href="#id_modality"' in html
+    assert "Keep these words." in html
+
+
 def test_peer_sees_next_steps_never_private_notes(client_for, sam, pat):
     session = record(sam, [pat])
     html = client_for(pat).get(f"/supervision/sessions/{session.pk}/").content.decode()

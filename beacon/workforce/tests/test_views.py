@@ -85,6 +85,29 @@ def test_a_peer_adds_their_own_credential_and_sam_records_a_certification(
     assert quinn.credentials.get().expires_on == date(2027, 1, 15)
 
 
+def test_a_credential_names_every_error_at_once(client_for, pat):
+    """Issue 15: a certification date in the future and an expiry before it were named only
+    once a credential was chosen."""
+    tomorrow = date.today() + timedelta(days=2)
+    response = client_for(pat).post(
+        reverse("workforce:credential_new", args=[pat.pk]),
+        {
+            "definition": "",
+            "status": "certified",
+            "certified_on": tomorrow.isoformat(),
+            "expires_on": (tomorrow - timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    for message in (
+        "The certification date cannot be in the future.",
+        "The expiry date must come after the certification date.",
+    ):
+        assert message in html
+    assert "This field is required." in html  # the credential, from the form itself
+
+
 def test_progress_page_queries_do_not_grow_with_hours(client_for, pat, pat_member, jordan):
     credential(pat_member)
     client = client_for(pat)
@@ -541,3 +564,19 @@ def test_a_stale_credential_edit_keeps_what_was_typed(client_for, pat, pat_membe
     assert 'name="version" value="2"' in html
     cred.refresh_from_db()
     assert (cred.status, cred.credential_number, cred.version) == ("certified", "", 2)
+
+
+def test_a_training_names_every_error_at_once(client_for, pat):
+    """Issue 15: a date in the future and no hours were named only once the course was given."""
+    response = _post_training(
+        client_for(pat),
+        course="",
+        completed_on=(date.today() + timedelta(days=3)).isoformat(),
+        hours_ethics="",
+        hours_advocacy="",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The date cannot be in the future." in html
+    assert "Enter the hours of the course in at least one domain." in html
+    assert not Training.objects.exists()

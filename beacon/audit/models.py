@@ -1,9 +1,33 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from beacon.audit.actions import action_label
+
+# A date or date-time as the details store it: 2026-12-07 or 2026-12-07T15:05:00+00:00.
+_ISO_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+)
+
+
+def _readable_date(match: re.Match) -> str:
+    text = match.group(0)
+    try:
+        moment = parse_datetime(text) if len(text) > 10 else None
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "DATETIME_FORMAT")
+        day = parse_date(text[:10])
+    except ValueError:
+        return text
+    return date_format(day, "DATE_FORMAT") if day else text
 
 
 class AppendOnlyError(Exception):
@@ -83,11 +107,12 @@ class AuditEvent(models.Model):
 
     @property
     def details_lines(self) -> list[str]:
-        """The details as short readable lines: "role: peer → supervisor"."""
+        """The details as short readable lines: "role: peer → supervisor", with the ISO dates
+        the details hold written in Beacon's one date format (the CSV and the API keep them ISO)."""
         lines = []
         for key, value in (self.details or {}).items():
             if isinstance(value, dict) and set(value) == {"old", "new"}:
                 lines.append(f"{key}: {value['old']} → {value['new']}")
             else:
                 lines.append(f"{key}: {value}")
-        return lines
+        return [_ISO_DATE.sub(_readable_date, line) for line in lines]

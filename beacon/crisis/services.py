@@ -20,9 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from beacon.audit.services import record_event
-from beacon.core.mail import mail_send
+from beacon.core.mail import PRIORITY, QUEUE, mail_send
 from beacon.crisis.models import CrisisAction, CrisisFlag, CrisisStatus
 from beacon.crisis.permissions import can_follow_up_crisis_flag
 from beacon.organizations.models import Membership, Role
@@ -51,6 +52,13 @@ def crisis_flag_raise(*, encounter, build_url: Callable[[str], str] | None = Non
         },
     )
     if created:
+        # The escalation check waits in the task queue until the flag is due (`beacon worker`
+        # runs it then); `beacon crisis escalate` is the safety net a timer runs.
+        due = flag.created_at + timedelta(
+            minutes=encounter.organization.crisis_escalate_after_minutes
+        )
+        flag_id = str(flag.pk)
+        transaction.on_commit(lambda: _schedule(flag_id, due), robust=True)
         record_event(
             action="crisis_flag.raised",
             actor=encounter.created_by,
@@ -101,9 +109,9 @@ def _acknowledge(current: CrisisFlag, member: Membership, now: datetime) -> None
     current.acknowledged_by = member.user
 
 
-def _audit(action: str, *, member: Membership, flag: CrisisFlag, **details) -> None:
+def _audit(event: str, *, member: Membership, flag: CrisisFlag, **details) -> None:
     record_event(
-        action=action,
+        action=event,
         actor=member.user,
         organization=member.organization,
         target=flag,
@@ -219,7 +227,31 @@ def _absolute(path: str) -> str:
     return f"{(settings.BEACON_SITE_URL or '').rstrip('/')}{path}"
 
 
-def crisis_flags_escalate(*, now: datetime | None = None) -> int:
+def _schedule(flag_id: str, due: datetime) -> None:
+    crisis_flag_escalation_task.using(run_after=due).enqueue(flag_id)
+
+
+# On the mail queue: it is short, it sends email, and it must not wait behind a long directory
+# import on the default queue (beacon/core/mail.py).
+@task(queue_name=QUEUE, priority=PRIORITY)
+def crisis_flag_escalation_task(flag_id: str) -> None:
+    """Run when a flag falls due: escalate it if nobody has acknowledged it. If the
+    organization has since lengthened its time, wait again until the new time."""
+    flag = (
+        CrisisFlag.objects.filter(pk=flag_id, status=CrisisStatus.OPEN, escalated_at__isnull=True)
+        .select_related("organization")
+        .first()
+    )
+    if flag is None:
+        return
+    due = flag.created_at + timedelta(minutes=flag.organization.crisis_escalate_after_minutes)
+    if due > timezone.now():
+        _schedule(flag_id, due)
+        return
+    crisis_flags_escalate(flag_ids=[flag_id])
+
+
+def crisis_flags_escalate(*, now: datetime | None = None, flag_ids=None) -> int:
     """Escalate every flag still open (not acknowledged) longer than its organization's
     `crisis_escalate_after_minutes`: one email to each supervisor and admin of the
     organization, once per flag (`escalated_at`), audited. Safe to run any number of times and
@@ -234,6 +266,8 @@ def crisis_flags_escalate(*, now: datetime | None = None) -> int:
         .select_related("organization")
         .order_by("created_at")
     )
+    if flag_ids is not None:
+        candidates = candidates.filter(pk__in=flag_ids)
     escalated = 0
     for flag in candidates:
         organization = flag.organization

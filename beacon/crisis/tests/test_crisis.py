@@ -134,7 +134,7 @@ def test_the_whole_loop_on_the_flags_page(client_for, flag, sam, pat):
     page = reverse("crisis:detail", args=[flag.pk])
     html = client_for(sam).get(page).content.decode()
     assert "Crisis flag: Jordan Rivers" in html and "flagged" in html and "Open" in html
-    assert 'formaction="/crisis/%s/acknowledge/"' % flag.pk in html
+    assert f'formaction="/crisis/{flag.pk}/acknowledge/"' in html
 
     sam_client = client_for(sam)
     response = sam_client.post(reverse("crisis:acknowledge", args=[flag.pk]), {"text": ""})
@@ -291,7 +291,8 @@ def test_my_day_lists_open_flags_first_however_old_with_status_and_age(
         html = client_for(person).get(reverse("myday:my_day")).content.decode()
         section = html[html.index('id="myday-crisis"') :]
         assert "Crisis flags (3)" in section
-        first = section.index("Open, flagged 1 week ago: not acknowledged yet")
+        # timesince keeps a number and its unit together (a no-break space).
+        first = section.index("Open, flagged 1\xa0week ago: not acknowledged yet")
         second = section.index("Acknowledged, flagged")
         third = section.index("Resolved. ")
         assert first < second < third

@@ -16,3 +16,10 @@ class CrisisActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: called the peer back, reached the participant, 988 called."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Said beside the label instead of "optional" (beacon/templates/includes/field.html).
+        self.fields["text"].required_when = _(
+            "needed to record; to resolve, unless something is recorded already"
+        )

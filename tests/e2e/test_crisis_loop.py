@@ -82,12 +82,16 @@ def test_the_crisis_flag_loop_on_a_phone(live_server, phone, axe, pat, sam, ada,
 
     supervisor.get_by_role("button", name="Acknowledge").click()
     expect(supervisor.locator(".crisis-status")).to_contain_text("Acknowledged")
-    supervisor.get_by_role("textbox", name=re.compile("^What was done")).fill("Called Pat back; reached Jordan by phone.")
+    supervisor.get_by_role("textbox", name=re.compile("^What was done")).fill(
+        "Called Pat back; reached Jordan by phone."
+    )
     supervisor.get_by_role("button", name="Record what was done").click()
     expect(supervisor.locator("main")).to_contain_text("reached Jordan by phone")
     shot(supervisor, "6-supervisor-acknowledged")
 
-    supervisor.get_by_role("textbox", name=re.compile("^What was done")).fill("Jordan is with family tonight; check-in set.")
+    supervisor.get_by_role("textbox", name=re.compile("^What was done")).fill(
+        "Jordan is with family tonight; check-in set."
+    )
     supervisor.get_by_role("button", name="Resolve").click()
     expect(supervisor.locator(".crisis-status")).to_contain_text("Resolved")
     assert axe(supervisor) == []

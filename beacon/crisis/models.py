@@ -2,12 +2,16 @@
 acknowledged it and when, what was done (one row per action), when it was resolved, and when it
 was escalated because nobody acknowledged it in time. See docs/crisis.md."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BaseModel
+
+JUST_NOW = timedelta(minutes=1)
 
 
 class CrisisStatus(models.TextChoices):
@@ -81,6 +85,13 @@ class CrisisFlag(BaseModel):
     def participant_seen(self, member) -> tuple:
         """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
         return self.participant_id, "crisis_flag"
+
+    @property
+    def just_raised(self) -> bool:
+        """Raised less than a minute ago ("flagged just now", not "0 minutes ago")."""
+        from django.utils import timezone
+
+        return timezone.now() - self.created_at < JUST_NOW
 
     @property
     def is_resolved(self) -> bool:

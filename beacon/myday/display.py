@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
-from beacon.crisis.models import CrisisStatus
+from beacon.crisis.models import JUST_NOW, CrisisStatus
 from beacon.myday.selectors import MyDay, Section
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -246,11 +246,16 @@ def crisis_items(words: Words, section: Section, *, whole: bool) -> list[Item]:
             when=formats.date_format(timezone.localtime(encounter.occurred_at), "DATETIME_FORMAT"),
             peer=encounter.peer.name,
         )
-        age = timesince(row.flagged_at, now, depth=1)
+        if now - row.flagged_at < JUST_NOW:
+            flagged = words("flagged just now")
+        else:
+            flagged = words.fill(
+                words("flagged %(age)s ago"), age=timesince(row.flagged_at, now, depth=1)
+            )
         if row.status == CrisisStatus.OPEN:
-            late = words.fill(words("Open, flagged %(age)s ago: not acknowledged yet"), age=age)
+            late = words.fill(words("Open, %(flagged)s: not acknowledged yet"), flagged=flagged)
         elif row.status == CrisisStatus.ACKNOWLEDGED:
-            late = words.fill(words("Acknowledged, flagged %(age)s ago"), age=age)
+            late = words.fill(words("Acknowledged, %(flagged)s"), flagged=flagged)
         else:
             late = ""
             detail = words.fill(

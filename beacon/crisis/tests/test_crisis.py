@@ -133,7 +133,7 @@ def test_nobody_is_told_of_their_own_act(sam, jordan):
 def test_the_whole_loop_on_the_flags_page(client_for, flag, sam, pat):
     page = reverse("crisis:detail", args=[flag.pk])
     html = client_for(sam).get(page).content.decode()
-    assert "Crisis flag: Jordan Rivers" in html and "flagged" in html and "Open" in html
+    assert "Crisis flag: Jordan Rivers" in html and "flagged just now" in html and "Open" in html
     assert f'formaction="/crisis/{flag.pk}/acknowledge/"' in html
 
     sam_client = client_for(sam)
@@ -293,7 +293,7 @@ def test_my_day_lists_open_flags_first_however_old_with_status_and_age(
         assert "Crisis flags (3)" in section
         # timesince keeps a number and its unit together (a no-break space).
         first = section.index("Open, flagged 1\xa0week ago: not acknowledged yet")
-        second = section.index("Acknowledged, flagged")
+        second = section.index("Acknowledged, flagged just now")
         third = section.index("Resolved. ")
         assert first < second < third
         assert f'href="/crisis/{old.pk}/">Follow through' in section

@@ -192,7 +192,8 @@ def test_no_email_before_the_encounter_is_committed(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         log(pat, jordan, crisis_flag=True)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    # The email to Sam, and the flag's escalation check (beacon/crisis), both after commit.
+    assert len(callbacks) == 2
 
 
 def test_without_supervisors_the_organization_admins_are_told(

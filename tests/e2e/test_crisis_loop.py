@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,12 +59,14 @@ def test_the_crisis_flag_loop_on_a_phone(live_server, phone, axe, pat, sam, ada,
     peer_problems = watch(peer)
     sign_in(peer, base, pat)
     log_crisis(peer, base, jordan, "Talked through a hard night; made a safety plan together.")
+    flagged_at = time.monotonic()
     shot(peer, "2-peer-flagged")
 
     # The badge polls every 10 s: it shows the flag within seconds, with no reload.
     expect(supervisor.locator("#notification-count .badge")).to_have_text(
         re.compile(r"^1\s*unread$"), timeout=15_000
     )
+    print(f"The supervisor's badge showed the flag {time.monotonic() - flagged_at:.1f} s later.")
     assert supervisor.evaluate("() => window.beaconNoReload") is True
     shot(supervisor, "3-supervisor-badge-live")
 

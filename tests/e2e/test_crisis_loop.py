@@ -133,3 +133,33 @@ def test_the_crisis_flag_loop_on_a_phone(live_server, phone, axe, pat, sam, ada,
 
     assert supervisor_problems == []
     assert peer_problems == []
+
+
+def set_hidden(page, hidden: bool) -> None:
+    """As if the person switched tabs (or came back): document.hidden and its event."""
+    page.evaluate(
+        """(hidden) => {
+            Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""",
+        hidden,
+    )
+
+
+def test_the_badge_rests_while_the_tab_is_hidden(live_server, phone, sam):
+    page = phone()
+    problems = watch(page)
+    sign_in(page, live_server.url, sam)
+    polls: list[float] = []
+    page.on(
+        "request",
+        lambda r: polls.append(time.monotonic()) if "/notifications/badge/" in r.url else None,
+    )
+    set_hidden(page, True)
+    page.wait_for_timeout(12_000)  # more than one 10 s poll
+    assert polls == []
+    shown = time.monotonic()
+    set_hidden(page, False)
+    page.wait_for_timeout(1_500)
+    assert len(polls) == 1 and polls[0] - shown < 1.5  # at once when shown again
+    assert problems == []

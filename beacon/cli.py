@@ -513,6 +513,15 @@ def cmd_workforce_remind(args: argparse.Namespace) -> int:
     return run_remind(today=args.date)
 
 
+def cmd_crisis_escalate(args: argparse.Namespace) -> int:
+    if args.every is not None and args.every < 1:
+        return _fail("--every must be at least 1 second.")
+    _setup_django()
+    from beacon.crisis.commands import run_escalate
+
+    return run_escalate(now=args.now, every=args.every)
+
+
 def cmd_directory_reindex(args: argparse.Namespace) -> int:
     _setup_django()
     from beacon.directory.commands import run_reindex
@@ -704,6 +713,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     remind.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
     remind.set_defaults(handler=cmd_workforce_remind)
+
+    crisis = sub.add_parser("crisis", help="crisis flags")
+    crisis_sub = crisis.add_subparsers(
+        dest="crisis_command", metavar="<crisis command>", required=True
+    )
+    escalate = crisis_sub.add_parser(
+        "escalate",
+        help="email every supervisor and admin about crisis flags nobody acknowledged in time",
+        description="Escalate each crisis flag still not acknowledged after its organization's "
+        "time (organization settings; 15 minutes unless changed): one email to every supervisor "
+        "and admin, once per flag, recorded in the audit trail. `beacon worker` already does "
+        "this when each flag falls due; run this every minute (cron or a systemd timer) as the "
+        "safety net. Safe to run any number of times.",
+    )
+    escalate.add_argument("--now", help="act as if it were this time (ISO 8601 with an offset)")
+    escalate.add_argument(
+        "--every", type=float, help="keep running, looking again every this many seconds"
+    )
+    escalate.set_defaults(handler=cmd_crisis_escalate)
 
     # Parsed by hand in main(), so Django sees every argument untouched (even --help).
     sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "beacon.consents",
     "beacon.encounters",
     "beacon.notifications",
+    "beacon.crisis",
     "beacon.plans",
     "beacon.assessments",
     "beacon.directory",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),
     path("notifications/", include("beacon.notifications.urls")),
+    path("crisis/", include("beacon.crisis.urls")),
     path("plans/", include("beacon.plans.urls")),
     path("assessments/", include("beacon.assessments.urls")),
     path("referrals/", include("beacon.referrals.urls")),

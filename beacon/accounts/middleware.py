@@ -14,6 +14,8 @@ from beacon.accounts import services
 # Touching the session on every request would be a database write per click; a minute of
 # imprecision in the idle limit is harmless.
 _SEEN_RESOLUTION_SECONDS = 60
+# Sent by requests a page makes by itself (beacon/templates/notifications/partials/_badge.html).
+BACKGROUND = "X-Beacon-Background"
 
 
 class SessionPolicyMiddleware:
@@ -72,7 +74,10 @@ class SessionPolicyMiddleware:
                 "You were signed out after %(minutes)d minutes without activity. "
                 "Please sign in again."
             ) % {"minutes": idle_minutes}
-        if now - seen_at > _SEEN_RESOLUTION_SECONDS:
+        # A request the page makes by itself (the notification badge's poll) is no activity:
+        # it would keep an abandoned session open forever. The header can only make a session
+        # end sooner, never keep it longer.
+        if now - seen_at > _SEEN_RESOLUTION_SECONDS and not request.headers.get(BACKGROUND):
             services.session_seen(request=request, now=now)
         return ""
 

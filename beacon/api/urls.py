@@ -29,6 +29,7 @@ def _register_routers() -> None:
     from beacon.audit.api import router as audit_router
     from beacon.consents.api import router as consents_router
     from beacon.consents.list_api import router as consent_list_router
+    from beacon.crisis.api import router as crisis_router
     from beacon.directory.api import attach_to_public_router
     from beacon.directory.api import router as curation_router
     from beacon.directory.imports_api import router as directory_imports_router
@@ -51,6 +52,7 @@ def _register_routers() -> None:
     api.add_router("/consents", consent_list_router)
     api.add_router("/encounters", encounters_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/crisis-flags", crisis_router)
     api.add_router("/plans", plans_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/questionnaires", questionnaires_router)

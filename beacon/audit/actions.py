@@ -59,6 +59,12 @@ ACTIONS = {
     "encounter.logged": _("Encounter logged"),
     "encounter.corrected": _("Encounter note corrected"),
     "notification.read": _("Notification read"),
+    # Crisis flags (beacon/crisis): follow-through and escalation
+    "crisis_flag.raised": _("Crisis flag raised"),
+    "crisis_flag.acknowledged": _("Crisis flag acknowledged"),
+    "crisis_flag.action_recorded": _("Crisis flag: action recorded"),
+    "crisis_flag.resolved": _("Crisis flag resolved"),
+    "crisis_flag.escalated": _("Crisis flag escalated (not acknowledged in time)"),
     # Recovery plans and wellness plans
     "plan.created": _("Recovery plan started"),
     "plan.updated": _("Recovery plan changed"),

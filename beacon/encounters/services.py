@@ -234,9 +234,9 @@ def encounter_log(
             was_contact=encounter.kind in CONTACT_KINDS,
         )
         if encounter.crisis_flag:
-            from beacon.notifications.services import notify_crisis
+            from beacon.crisis.services import crisis_flag_raise
 
-            notify_crisis(encounter=encounter, build_url=build_url)
+            crisis_flag_raise(encounter=encounter, build_url=build_url)
     return encounter
 
 
@@ -358,7 +358,7 @@ def encounter_correct(
                 was_contact=current.kind in CONTACT_KINDS,
             )
         if current.crisis_flag and not was_crisis:
-            from beacon.notifications.services import notify_crisis
+            from beacon.crisis.services import crisis_flag_raise
 
-            notify_crisis(encounter=current, build_url=build_url)
+            crisis_flag_raise(encounter=current, build_url=build_url)
     return current

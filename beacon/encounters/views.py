@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from beacon.core.access import require_member, require_role
 from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
+from beacon.crisis import selectors as crisis_selectors
 from beacon.encounters import selectors, services
 from beacon.encounters.forms import EncounterCorrectionForm, EncounterForm, HintsForm
 from beacon.encounters.language import language_hints
@@ -97,6 +98,14 @@ def encounter_detail(request, encounter_id):
                 member=request.member, encounter=encounter
             ),
             "encounter": encounter,
+            # Its crisis flag's status and follow-through (beacon.crisis), when it carries one.
+            "crisis": (
+                crisis_selectors.crisis_flag_for_encounter(
+                    member=request.member, encounter=encounter
+                )
+                if encounter.crisis_flag
+                else None
+            ),
             "corrections": selectors.encounter_corrections(encounter=encounter),
             "goals": list(encounter.goals.select_related("plan")),
             "can_correct": can_correct_encounter(request.member, encounter),

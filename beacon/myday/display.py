@@ -20,8 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
+from beacon.crisis.models import JUST_NOW, CrisisStatus
 from beacon.myday.selectors import MyDay, Section
 
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -109,8 +111,9 @@ class Item:
     # The row's button: where it goes and, for screen readers, whom it is for.
     action_url: str
     action_for: str
-    # A second link in the detail line (the crisis encounter itself).
+    # A second link in the detail line (the crisis flag's follow-through), and its words.
     link_url: str = ""
+    link_label: str = ""
 
 
 def _item(words: Words, participant, *, whole: bool, peer_name=None, **fields) -> Item:
@@ -231,21 +234,54 @@ def new_assignment_items(words: Words, section: Section, *, whole: bool) -> list
 
 
 def crisis_items(words: Words, section: Section, *, whole: bool) -> list[Item]:
+    """Each flag: its status and age first ("Open, flagged 12 minutes ago"), in bold while it
+    is not resolved; the link goes to the flag's follow-through."""
     items = []
-    for encounter in section.rows:
+    now = timezone.now()
+    for row in section.rows:
+        encounter = row.encounter
         detail = words.fill(
             words("%(kind)s on %(when)s, logged by %(peer)s"),
             kind=words.choice(encounter, "kind"),
             when=formats.date_format(timezone.localtime(encounter.occurred_at), "DATETIME_FORMAT"),
             peer=encounter.peer.name,
         )
+        if now - row.flagged_at < JUST_NOW:
+            flagged = words("flagged just now")
+        else:
+            flagged = words.fill(
+                words("flagged %(age)s ago"), age=timesince(row.flagged_at, now, depth=1)
+            )
+        if row.status == CrisisStatus.OPEN:
+            late = words.fill(words("Open, %(flagged)s: not acknowledged yet"), flagged=flagged)
+        elif row.status == CrisisStatus.ACKNOWLEDGED:
+            late = words.fill(words("Acknowledged, %(flagged)s"), flagged=flagged)
+        else:
+            late = ""
+            detail = words.fill(
+                words("%(status)s. %(detail)s"),
+                status=words("Resolved") if row.status else words("No follow-through record"),
+                detail=detail,
+            )
+        if row.flag_id is not None:
+            link_url = words.link("crisis:detail", row.flag_id)
+            link_label = (
+                words("See what was done")
+                if row.status == CrisisStatus.RESOLVED
+                else words("Follow through")
+            )
+        else:
+            link_url = words.link("encounters:detail", encounter.pk)
+            link_label = words("View encounter")
         items.append(
             _item(
                 words,
                 encounter.participant,
                 whole=False,
                 detail=detail,
-                link_url=words.link("encounters:detail", encounter.pk),
+                late=late,
+                link_url=link_url,
+                link_label=link_label,
                 **_log_encounter(words, encounter.participant),
             )
         )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from beacon.accounts.models import User
 from beacon.core.sql import Columns, fetch, instance, param, placeholders
+from beacon.crisis.models import CrisisFlag, CrisisStatus
 from beacon.encounters.models import Encounter
 from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
@@ -122,7 +123,7 @@ class MyDay:
     follow_ups: Section[ParticipantRow]
     no_contact: Section[ParticipantRow]
     new_assignments: Section[CaseloadAssignment]
-    crisis_flags: Section[Encounter]
+    crisis_flags: Section[CrisisRow]
     plan_reviews: Section[PlanReviewRow] | None = None
     referral_follow_ups: Section[ReferralRow] | None = None
     # The group sessions this person facilitates today (beacon.groups).
@@ -413,15 +414,29 @@ def assignments_new(
     return Section(rows=assignments, total=total)
 
 
+_FLAG = CrisisFlag._meta
 _CRISIS_COLUMNS = Columns(
     _ENCOUNTER.pk,
     _ENCOUNTER.get_field("kind"),
     _ENCOUNTER.get_field("occurred_at"),
     _ENCOUNTER.get_field("peer"),
     None,
+    _FLAG.pk,
+    _FLAG.get_field("status"),
+    _FLAG.get_field("created_at"),
     *_P_FIELDS,
     None,
 )
+
+
+@dataclass(frozen=True)
+class CrisisRow:
+    encounter: Encounter
+    participant: Participant
+    # The flag's follow-through (None for a flag raised before flags had one).
+    flag_id: Any
+    status: str | None
+    flagged_at: datetime.datetime
 
 
 def crisis_flags_recent(
@@ -431,9 +446,11 @@ def crisis_flags_recent(
     days: int = RECENT_DAYS,
     limit: int = ROW_LIMIT,
     offset: int = 0,
-) -> Section[Encounter]:
-    """Encounters flagged for a crisis or safety concern in the last `days` days, on the
-    participants this day covers (whoever logged them). Newest first."""
+) -> Section[CrisisRow]:
+    """Crisis flags on the participants this day covers (whoever raised them): every flag not
+    yet resolved, however old, and the resolved ones of the last `days` days. Open flags first
+    (nobody has acknowledged them), then acknowledged ones, each the longest waiting first;
+    then the resolved, newest first. One query: the flag rides along on a join."""
     where, where_params = scope.where("e.participant_id")
     if scope.whole_organization:
         where += " AND e.organization_id = %s"
@@ -441,25 +458,37 @@ def crisis_flags_recent(
             *where_params,
             param(_ENCOUNTER.get_field("organization"), scope.organization_id),
         ]
+    status = _FLAG.get_field("status")
+    resolved = param(status, CrisisStatus.RESOLVED)
     rows, total = _page(
-        f"SELECT e.id, e.kind, e.occurred_at, e.peer_id, u.name, {_P_COLUMNS}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        "SELECT e.id, e.kind, e.occurred_at, e.peer_id, u.name, f.id, f.status, f.created_at,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
         " FROM encounters_encounter e"
         " JOIN participants_participant p ON p.id = e.participant_id"
         " JOIN accounts_user u ON u.id = e.peer_id"
-        f" WHERE e.crisis_flag = %s AND e.occurred_at >= %s AND {where}"
-        " ORDER BY e.occurred_at DESC, e.id",
+        " LEFT JOIN crisis_crisisflag f ON f.encounter_id = e.id"
+        " WHERE e.crisis_flag = %s"
+        " AND (e.occurred_at >= %s OR (f.id IS NOT NULL AND f.status <> %s))"
+        f" AND {where}"
+        " ORDER BY CASE f.status WHEN %s THEN 0 WHEN %s THEN 1 ELSE 2 END,"
+        " CASE WHEN f.status = %s OR f.id IS NULL THEN NULL ELSE f.created_at END,"
+        " e.occurred_at DESC, e.id",
         [
             param(_ENCOUNTER.get_field("crisis_flag"), True),
             param(_ENCOUNTER.get_field("occurred_at"), now - datetime.timedelta(days=days)),
+            resolved,
             *where_params,
+            param(status, CrisisStatus.OPEN),
+            param(status, CrisisStatus.ACKNOWLEDGED),
+            resolved,
         ],
         _CRISIS_COLUMNS,
         limit,
         offset,
     )
-    encounters = []
-    for pk, kind, occurred_at, peer_id, peer_name, *participant in rows:
-        participant = _participant(participant)
+    found = []
+    for pk, kind, occurred_at, peer_id, peer_name, flag_id, flag_status, flagged_at, *rest in rows:
+        participant = _participant(rest)
         encounter = instance(
             Encounter,
             {
@@ -472,8 +501,16 @@ def crisis_flags_recent(
         )
         encounter.participant = participant
         encounter.peer = _user(peer_id, peer_name)
-        encounters.append(encounter)
-    return Section(rows=encounters, total=total)
+        found.append(
+            CrisisRow(
+                encounter=encounter,
+                participant=participant,
+                flag_id=flag_id,
+                status=flag_status,
+                flagged_at=flagged_at or occurred_at,
+            )
+        )
+    return Section(rows=found, total=total)
 
 
 _PLAN_COLUMNS = Columns(_PLAN.pk, _PLAN.get_field("next_review_on"), *_P_FIELDS, None, None)

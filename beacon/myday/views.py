@@ -84,8 +84,8 @@ def _help(name: str, day) -> str:
         ) % {"counter": day.overdue_after_days}
     if name == "crisis_flags":
         return ngettext(
-            "Encounters with a crisis or safety concern in the last day.",
-            "Encounters with a crisis or safety concern in the last %(counter)s days.",
+            "Open flags first, however old; then those resolved in the last day.",
+            "Open flags first, however old; then those resolved in the last %(counter)s days.",
             day.recent_days,
         ) % {"counter": day.recent_days}
     return ""

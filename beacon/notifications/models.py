@@ -12,6 +12,8 @@ class NotificationKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("New assignment")
     REFERRAL = "referral", _("New referral")
     CREDENTIAL = "credential", _("Certification renewal")
+    CRISIS_UPDATE = "crisis_update", _("Crisis flag followed up")
+    NOTE_REVIEW = "note_review", _("Note reviewed")
 
 
 class Notification(BaseModel):

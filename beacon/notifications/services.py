@@ -42,11 +42,12 @@ def _absolute(path: str, build_url: Callable[[str], str] | None) -> str:
 
 
 def notify_crisis(
-    *, encounter, build_url: Callable[[str], str] | None = None
+    *, encounter, build_url: Callable[[str], str] | None = None, path: str | None = None
 ) -> list[Notification]:
     """Tell the organization's supervisors at once that a crisis flag was raised.
 
-    In Beacon: a notification linking to the encounter. By email, queued after commit: only that a
+    In Beacon: a notification linking to `path` (the flag's page, where they acknowledge it;
+    the encounter's page when not given). By email, queued after commit: only that a
     flag was raised and a link: no name, no note, nothing about anyone's health, since email
     leaves Beacon's protection.
     """
@@ -55,7 +56,7 @@ def notify_crisis(
     recipients = crisis_recipients(organization=organization, exclude_user_id=author.pk)
     if not recipients:
         return []
-    path = reverse("encounters:detail", args=[encounter.pk])
+    path = path or reverse("encounters:detail", args=[encounter.pk])
     title = _("Crisis flag raised by %(name)s") % {"name": author.name or author.email}
     notifications = Notification.objects.bulk_create(
         [
@@ -144,4 +145,68 @@ def notify_referral(*, referral) -> list[Notification]:
             )
             for m in memberships
         ]
+    )
+
+
+def _tell(*, recipients, organization, kind, title, path, encounter) -> list[Notification]:
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization=organization,
+                kind=kind,
+                title=title[:200],
+                url=path,
+                participant_id=encounter.participant_id,
+                encounter=encounter,
+            )
+            for user in recipients
+        ]
+    )
+
+
+def notify_crisis_update(*, flag, actor, what: str, path: str) -> list[Notification]:
+    """Tell the peer who raised a crisis flag (and the encounter's peer, if someone else) that
+    a supervisor acknowledged or resolved it; in Beacon only. Nobody is told of their own act."""
+    encounter = flag.encounter
+    people = {flag.raised_by_id, encounter.peer_id} - {actor.pk}
+    if not people:
+        return []
+    name = actor.name or actor.email
+    if what == "resolved":
+        title = _("%(name)s resolved your crisis flag") % {"name": name}
+    else:
+        title = _("%(name)s acknowledged your crisis flag") % {"name": name}
+    from beacon.accounts.models import User
+
+    return _tell(
+        recipients=list(User.objects.filter(pk__in=people, is_active=True)),
+        organization=flag.organization,
+        kind=NotificationKind.CRISIS_UPDATE,
+        title=title,
+        path=path,
+        encounter=encounter,
+    )
+
+
+def notify_note_review(*, encounter, actor, what: str) -> list[Notification]:
+    """Tell the note's peer, in Beacon, that a supervisor commented on or co-signed their
+    encounter note (never when they are the one who did it). The title names the supervisor
+    only; the note's page shows the rest to those who may see it."""
+    if encounter.peer_id == actor.pk:
+        return []
+    name = actor.name or actor.email
+    if what == "cosigned":
+        title = _("%(name)s co-signed your note") % {"name": name}
+    else:
+        title = _("%(name)s commented on your note") % {"name": name}
+    from beacon.accounts.models import User
+
+    return _tell(
+        recipients=list(User.objects.filter(pk=encounter.peer_id, is_active=True)),
+        organization=encounter.organization,
+        kind=NotificationKind.NOTE_REVIEW,
+        title=title,
+        path=reverse("encounters:detail", args=[encounter.pk]),
+        encounter=encounter,
     )

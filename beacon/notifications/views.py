@@ -34,7 +34,7 @@ def notification_read(request, notification_id):
     ):
         return redirect(notification.url)
     if request.htmx:
-        return render(request, "notifications/partials/_badge.html", _badge_context(request))
+        return render(request, "notifications/partials/_badge_count.html", _badge_context(request))
     return redirect("notifications:list")
 
 
@@ -57,5 +57,7 @@ def _badge_context(request):
 
 @require_member
 def notification_badge(request):
-    """The unread count for the navigation, for htmx to refresh."""
-    return render(request, "notifications/partials/_badge.html", _badge_context(request))
+    """The unread count inside the navigation's link, which htmx polls every 10 s
+    (notifications/partials/_badge.html). Besides the signed-in request's own reads (session,
+    user, membership), one indexed count."""
+    return render(request, "notifications/partials/_badge_count.html", _badge_context(request))

@@ -20,6 +20,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "directory_verify_after_days",
             "note_review_first_count",
             "note_review_crisis",
+            "crisis_escalate_after_minutes",
             "caseload_cap",
             "workday_starts",
             "workday_ends",

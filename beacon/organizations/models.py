@@ -113,6 +113,15 @@ class Organization(BaseModel):
         _("Review every note with a crisis flag"),
         default=False,
     )
+    crisis_escalate_after_minutes = models.PositiveIntegerField(
+        _("Minutes before an unacknowledged crisis flag is escalated"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "If no supervisor or admin acknowledges a crisis flag within this time, every "
+            "supervisor and admin is emailed about it (once)."
+        ),
+    )
     caseload_cap = models.PositiveIntegerField(
         _("Caseload size a peer should not go above"),
         default=25,

@@ -35,6 +35,7 @@ SETTINGS_FIELDS = (
     "directory_verify_after_days",
     "note_review_first_count",
     "note_review_crisis",
+    "crisis_escalate_after_minutes",
     "caseload_cap",
     "workday_starts",
     "workday_ends",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from beacon.audit.services import record_event
 from beacon.core.concurrency import StaleVersion, save_versioned
 from beacon.encounters.models import Encounter
+from beacon.notifications.services import notify_note_review
 from beacon.organizations.models import Membership, Role
 from beacon.supervision.models import (
     MAX_SESSION_MINUTES,
@@ -323,6 +324,8 @@ def review_comment_add(*, member: Membership, encounter: Encounter, body: str) -
             target=encounter,
             details={"participant": str(encounter.participant_id), "comment": str(comment.pk)},
         )
+        # The peer hears of it in Beacon (notifications), besides My day's "new comments".
+        notify_note_review(encounter=encounter, actor=member.user, what="commented")
     return comment
 
 
@@ -382,6 +385,7 @@ class CosignNote:
                     "version": current.version,
                 },
             )
+            notify_note_review(encounter=current, actor=self.member.user, what="cosigned")
         return cosign
 
 

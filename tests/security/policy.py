@@ -218,6 +218,9 @@ IMPORT = Access("admin_or_platform", "organization")
 PARTICIPANT = Access("member", "participant")
 # Changing it (the record, plans; correcting a note): open-team peers read only (403).
 PARTICIPANT_CHANGE = Access("member", "participant", then="assigned")
+# A crisis flag is seen with its encounter; following it through (acknowledge, record what
+# was done, resolve) is for supervisors and admins: peers who see it get 403.
+CRISIS_FOLLOW_UP = Access("member", "participant", then="supervisor")
 CASELOAD_SUPERVISOR = Access("supervisor", "participant")  # caseload assignment, merge
 CASELOAD_ADMIN = Access("admin", "participant")  # who accessed a participant
 # A referral, from either side (the receiving side sees only what was shared).
@@ -337,6 +340,10 @@ PAGES: dict[str, Page] = {
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
     "notifications:read": Page(OWN_MEMBER, "POST"),
+    "crisis:detail": Page(PARTICIPANT),
+    "crisis:acknowledge": Page(CRISIS_FOLLOW_UP, "POST"),
+    "crisis:action_add": Page(CRISIS_FOLLOW_UP, "POST"),
+    "crisis:resolve": Page(CRISIS_FOLLOW_UP, "POST"),
     "participants:list": Page(STAFF_ONLY),
     "participants:new": Page(STAFF_ONLY, "GET POST"),
     "participants:detail": Page(PARTICIPANT),
@@ -485,6 +492,11 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("PATCH", "/api/v1/encounters/{encounter_id}"): PARTICIPANT_CHANGE,
     ("GET", "/api/v1/notifications"): MEMBER,
     ("POST", "/api/v1/notifications/{notification_id}/read"): OWN_MEMBER,
+    ("GET", "/api/v1/crisis-flags"): MEMBER,
+    ("GET", "/api/v1/crisis-flags/{flag_id}"): PARTICIPANT,
+    ("POST", "/api/v1/crisis-flags/{flag_id}/acknowledge"): CRISIS_FOLLOW_UP,
+    ("POST", "/api/v1/crisis-flags/{flag_id}/actions"): CRISIS_FOLLOW_UP,
+    ("POST", "/api/v1/crisis-flags/{flag_id}/resolve"): CRISIS_FOLLOW_UP,
     ("GET", "/api/v1/plans"): MEMBER,
     ("POST", "/api/v1/plans"): PARTICIPANT_CHANGE,
     ("GET", "/api/v1/plans/{plan_id}"): PARTICIPANT,

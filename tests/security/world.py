@@ -259,6 +259,17 @@ def build_world() -> World:
             note=note,
         )
         world.put("encounter_id", relation, encounter)
+        flagged = encounter_log(
+            member=peer,
+            participant=participant,
+            duration_minutes=15,
+            modality="phone",
+            setting="community",
+            kind="crisis_support",
+            note=note,
+            crisis_flag=True,
+        )
+        world.put("flag_id", relation, flagged.crisis)
         plan = plans.plan_create(member=peer, participant=participant, recovery_means="Work.")
         goal = plans.goal_add(
             member=peer, plan=plan, domain="home", area="housing", description="A home."

@@ -164,7 +164,7 @@ def test_the_worker_sends_the_queued_message(settings, client_for, pat, sam, jor
     assert email.to == [sam.email]
     assert email.subject == "Beacon: a crisis flag was raised"
     encounter = Encounter.objects.get()
-    assert f"http://testserver/encounters/{encounter.pk}/" in email.body
+    assert f"http://testserver/crisis/{encounter.crisis.pk}/" in email.body
     assert "suicide" not in email.body and "Jordan" not in email.body
     assert _queued().get().status == "SUCCESSFUL"
 

@@ -28,6 +28,7 @@ PRODUCTION = {
     "BEACON_ENV": "production",
     "BEACON_SECRET_KEY": "q8-x3Jd0vQe1W9z_kLmN4pRsT7uVwXyZ2aBcDeFgHiJkLmNoPqRsTuVwXy",
     "BEACON_ALLOWED_HOSTS": "beacon.example.org",
+    "BEACON_SITE_URL": "https://beacon.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/beacon_deploy_check",
 }
 
@@ -35,6 +36,13 @@ PRODUCTION = {
 def test_deploy_check_passes_with_the_documented_production_environment(tmp_path):
     result = _run(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_asks_for_the_site_url_that_escalation_emails_link_to(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "BEACON_SITE_URL"}
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "beacon.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -167,7 +167,8 @@ def test_a_crisis_flag_tells_the_supervisors(
     assert [n.recipient for n in notified] == [sam]
     notification = notified.get()
     assert notification.kind == "crisis_flag"
-    assert notification.url == f"/encounters/{encounter.pk}/"
+    # It opens the flag's follow-through (beacon/crisis).
+    assert notification.url == f"/crisis/{encounter.crisis.pk}/"
     assert notification.participant == jordan
     assert notification.read_at is None
     assert "Jordan" not in notification.title
@@ -182,7 +183,7 @@ def test_a_crisis_flag_tells_the_supervisors(
     for health_information in ("Jordan", "Rivers", "fentanyl", "overdos", "crisis support"):
         assert health_information.lower() not in text.lower()
     assert "Harbor Recovery Community" in email.body
-    assert f"/encounters/{encounter.pk}/" in email.body
+    assert f"/crisis/{encounter.crisis.pk}/" in email.body
 
 
 def test_no_email_before_the_encounter_is_committed(
@@ -191,7 +192,8 @@ def test_no_email_before_the_encounter_is_committed(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         log(pat, jordan, crisis_flag=True)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    # The email to Sam, and the flag's escalation check (beacon/crisis), both after commit.
+    assert len(callbacks) == 2
 
 
 def test_without_supervisors_the_organization_admins_are_told(

@@ -375,7 +375,7 @@ def test_a_crisis_flag_from_the_page_emails_an_absolute_link(
     assert response.status_code == 302
     run_worker()
     [email] = mail.outbox
-    assert f"http://testserver/encounters/{encounter.pk}/" in email.body
+    assert f"http://testserver/crisis/{encounter.crisis.pk}/" in email.body
     assert "suicide" not in email.body and "Jordan" not in email.body
 
 

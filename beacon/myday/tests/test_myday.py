@@ -205,8 +205,11 @@ def test_crisis_flags_from_the_last_week_on_the_caseload(pat, quinn, jordan, cas
 
     section = day_for(pat).crisis_flags
 
-    # Newest first, whoever logged it.
-    assert [(e.participant, e.peer) for e in section.rows] == [(jordan, quinn), (jordan, pat)]
+    # Newest first, whoever logged it (flags without a follow-through record: all "resolved").
+    assert [(r.participant, r.encounter.peer) for r in section.rows] == [
+        (jordan, quinn),
+        (jordan, pat),
+    ]
     assert section.total == 2
 
 
@@ -221,7 +224,7 @@ def test_crisis_flags_page(client_for, pat, jordan):
 
 def test_no_crisis_flags(client_for, pat, jordan):
     html = client_for(pat).get("/").content.decode()
-    assert "No crisis flags in the last 7 days." in html
+    assert "No open crisis flags, and none in the last 7 days." in html
 
 
 # What each person sees
@@ -575,7 +578,7 @@ def test_see_all_for_the_organization_and_who_may_open_which_list(
 ):
     html = client_for(sam).get(reverse("myday:list", args=["crisis-flags"])).content.decode()
     assert "Jordan Rivers" in html and "Casey Lake" in html and "Morgan" not in html
-    assert "Encounters with a crisis or safety concern in the last 7 days." in html
+    assert "Open flags first, however old; then those resolved in the last 7 days." in html
     caseloads = client_for(sam).get(reverse("myday:list", args=["caseloads"]))
     assert caseloads.status_code == 200 and "Pat Peer" in caseloads.content.decode()
     # The caseload table is the organization's; comments on one's notes are a peer's.

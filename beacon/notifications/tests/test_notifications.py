@@ -28,12 +28,15 @@ def crisis(sam, pat, jordan):
     return Notification.objects.get(recipient=sam, encounter=encounter)
 
 
-def test_sam_sees_the_crisis_and_it_links_to_the_encounter(client_for, sam, jordan, crisis):
+def test_sam_sees_the_crisis_and_it_links_to_the_flags_follow_through(
+    client_for, sam, jordan, crisis
+):
     response = client_for(sam).get(reverse("notifications:list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Crisis flag raised by Pat Peer" in html
-    assert f'href="/encounters/{crisis.encounter_id}/"' in html
+    flag = crisis.encounter.crisis
+    assert f'href="/crisis/{flag.pk}/">Acknowledge and follow through</a>' in html
     assert "About Jordan Rivers" in html
     assert "1 unread." in html
 
@@ -83,10 +86,10 @@ def test_mark_one_read_is_audited(client_for, sam, crisis):
     assert event.object_id == str(crisis.pk)
 
 
-def test_open_marks_read_and_goes_to_the_encounter(client_for, sam, crisis):
+def test_open_marks_read_and_goes_to_the_crisis_flag(client_for, sam, crisis):
     response = client_for(sam).post(reverse("notifications:read", args=[crisis.pk]), {"open": "1"})
     assert response.status_code == 302
-    assert response["Location"] == f"/encounters/{crisis.encounter_id}/"
+    assert response["Location"] == f"/crisis/{crisis.encounter.crisis.pk}/"
 
 
 def test_mark_all_read(client_for, harbor, sam, crisis):
@@ -107,15 +110,60 @@ def test_another_persons_notification_is_404_like_a_missing_one(client_for, requ
 
 
 def test_the_badge(client_for, sam, crisis):
+    """The endpoint answers the count alone: what htmx swaps into the navigation's link."""
     html = client_for(sam).get(reverse("notifications:badge")).content.decode()
     assert re.search(
         r'<span class="badge badge-alert">1<span class="visually-hidden"> unread', html
     )
-    assert 'href="/notifications/"' in html
+    assert "<a " not in html
     crisis.read_at = timezone.now()
     crisis.save()
     html = client_for(sam).get(reverse("notifications:badge")).content.decode()
     assert "badge-alert" not in html
+
+
+def test_every_page_polls_the_badge_every_ten_seconds_under_the_csp(client_for, sam):
+    html = client_for(sam).get(reverse("notifications:list")).content.decode()
+    count = re.search(r'<span id="notification-count"[^>]*>', html).group(0)
+    assert f'hx-get="{reverse("notifications:badge")}"' in count
+    assert 'hx-trigger="every 10s, beacon:wake"' in count
+    assert 'hx-swap="innerHTML"' in count and 'aria-live="polite"' in count
+    assert "X-Beacon-Background" in count
+    # The link keeps its own state; only the count inside it is swapped.
+    assert re.search(
+        r'<a href="/notifications/" id="notification-badge" aria-current="page">', html
+    )
+    # Its script is a file (no inline script under the CSP), and htmx adds no inline style.
+    assert '<script src="/static/notifications/badge.js" defer></script>' in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def test_the_poll_costs_one_query_beyond_the_signed_in_request(client_for, sam, crisis):
+    client = client_for(sam)
+    client.get(reverse("notifications:badge"))  # the session's first-time notes
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("notifications:badge"), HTTP_X_BEACON_BACKGROUND="1")
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1 and "COUNT(" in counts[0]
+    # The session, the user, the membership and the count.
+    assert len(queries) == 4, [q["sql"] for q in queries]
+
+
+def test_the_poll_is_no_activity_for_the_idle_sign_out(client, pat):
+    import time_machine
+
+    from conftest import PASSWORD
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.post("/accounts/login/", {"email": "pat@harbor.test", "password": PASSWORD})
+    for minutes in range(1, 30):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            response = client.get(reverse("notifications:badge"), HTTP_X_BEACON_BACKGROUND="1")
+            assert response.status_code == 200
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        assert client.get(reverse("notifications:list")).status_code == 302
 
 
 def test_unread_count_and_the_context_processor(harbor, lakeside, sam, crisis):

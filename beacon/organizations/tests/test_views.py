@@ -177,6 +177,7 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
             "directory_verify_after_days": "90",
             "note_review_first_count": "5",
             "note_review_crisis": "on",
+            "crisis_escalate_after_minutes": "10",
             "caseload_cap": "20",
             "workday_starts": "09:00",
             "workday_ends": "17:30",
@@ -203,6 +204,8 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
         True,
         20,
     )
+    assert harbor.crisis_escalate_after_minutes == 10
+    assert event.details["crisis_escalate_after_minutes"] == {"old": 15, "new": 10}
     assert str(harbor.workday_ends) == "17:30:00"
     assert event.details["workday_ends"] == {"old": "18:00:00", "new": "17:30:00"}
 

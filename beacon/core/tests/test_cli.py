@@ -244,7 +244,7 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
         mails = list((tmp_path / "data" / "demo-mail").glob("*.eml"))
         assert len(mails) == 1
         assert str(mails[0]) in output
-        assert f"http://127.0.0.1:{port}/encounters/" in mails[0].read_text()
+        assert f"http://127.0.0.1:{port}/crisis/" in mails[0].read_text()
         for step in ("Preparing the database (", "Creating the demo data: ", "Starting the web"):
             assert any(line.startswith(step) for line in lines[:table]), (step, output)
         assert (tmp_path / "data" / "beacon.sqlite3").exists()

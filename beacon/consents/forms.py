@@ -153,6 +153,7 @@ class RecipientForm(forms.Form):
         if self.from_directory:
             # The entry's name is what the consent names (the service sets it): not retyped.
             self.fields["name"].widget.attrs["readonly"] = True
+            self.fields["name"].required = False
             self.fields["name"].help_text = _("Chosen from the resource directory.")
 
     # Set by consent_forms() for the round that searched this row: the entries found, a
@@ -160,6 +161,10 @@ class RecipientForm(forms.Form):
     directory_matches = None
     find_message = ""
     focus = ""
+
+    def has_changed(self) -> bool:
+        # Words only searched for name no one: a spare row with a search in it is still empty.
+        return any(name != "find" for name in self.changed_data)
 
     @property
     def from_directory(self) -> bool:

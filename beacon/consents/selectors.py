@@ -169,9 +169,10 @@ def directory_recipient_choices(
     *, query: str, limit: int = DIRECTORY_CHOICES_SHOWN
 ) -> DirectoryChoices:
     """Directory organizations and services whose name, organization or town has every word
-    of `query`: organizations first, then services, each by name. The directory is shared
-    across Beacon: anyone on staff may search it. A service's town is Find Help's (the address
-    shown for it); an organization's, that of its first location with one. Constant queries."""
+    of `query`: organizations first, then services, each by name (same-named services by
+    organization). The directory is shared across Beacon: anyone on staff may search it. A
+    service's town is Find Help's (the address shown for it); an organization's, that of its
+    first location with one. Constant queries."""
     from beacon.directory.models import Address, DirectoryOrganization, Service
     from beacon.findhelp.index import GONE_STATUSES
     from beacon.findhelp.selectors import service_results
@@ -197,7 +198,7 @@ def directory_recipient_choices(
     service_ids = list(
         Service.objects.filter(service_condition)
         .exclude(status__in=GONE_STATUSES)
-        .order_by("name", "pk")
+        .order_by("name", "organization__name", "pk")
         .values_list("pk", flat=True)
         .distinct()[: limit + 1]
     )

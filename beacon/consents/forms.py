@@ -153,7 +153,6 @@ class RecipientForm(forms.Form):
         if self.from_directory:
             # The entry's name is what the consent names (the service sets it): not retyped.
             self.fields["name"].widget.attrs["readonly"] = True
-            self.fields["name"].required = False
             self.fields["name"].help_text = _("Chosen from the resource directory.")
 
     # Set by consent_forms() for the round that searched this row: the entries found, a

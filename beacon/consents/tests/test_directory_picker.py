@@ -152,7 +152,13 @@ def test_a_chosen_entry_deleted_meanwhile_is_said_with_every_other_problem(
 ):
     gone = directory["theirs"].pk
     directory["theirs"].delete()
-    data = form_data(purpose="", **{"recipients-1-directory_service": str(gone)})
+    data = form_data(
+        purpose="",
+        **{
+            "recipients-1-name": "Veterans Housing Program",
+            "recipients-1-directory_service": str(gone),
+        },
+    )
     response = client_for(pat).post(new_url(jordan), data)
     assert response.status_code == 400
     html = response.content.decode()

@@ -64,6 +64,8 @@ def test_a_consent_recipient_chosen_from_the_directory_lets_the_referral_go(
     expect(entries).to_contain_text(f"{MERCY} · Worcester")
     expect(entries).to_contain_text("Mercy Springfield · Springfield")
     expect(find).to_be_focused()  # the search as one types keeps the focus in the box
+    # Said to screen readers by the status line, which stays in place (htmx fills it).
+    expect(page.locator("#recipient-0-status[role=status]")).to_have_text("2 entries found.")
     no_overflow(page)
     assert axe(page) == []
     entries.scroll_into_view_if_needed()

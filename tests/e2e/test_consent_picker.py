@@ -93,6 +93,16 @@ def test_a_consent_recipient_chosen_from_the_directory_lets_the_referral_go(
     page.locator("#recipient-row-0").scroll_into_view_if_needed()
     shot(page, "02-recipient-chosen")
 
+    # With scripts, Enter in a row's box finds for that row, in place (no new page).
+    page.evaluate("window.stillHere = true")
+    other = page.locator("#id_recipients-1-find")
+    other.focus()
+    page.keyboard.type("springfield")
+    page.keyboard.press("Enter")
+    expect(page.locator("#recipient-1-matches").get_by_role("radio")).to_have_count(2)
+    assert page.evaluate("window.stillHere === true")
+    expect(name).to_have_value("Recovery clinic (MOUD)")
+
     # 3. A second recipient outside the directory, typed; the rest of the consent.
     page.locator("#id_recipients-1-name").fill("Sam Ortiz")
     page.locator("#id_recipients-1-description").fill("Sponsor")

@@ -138,6 +138,15 @@ class RecipientForm(forms.Form):
     # directory organization (all its services) or service, matched by this link, not by name.
     directory_organization = forms.UUIDField(required=False, widget=forms.HiddenInput)
     directory_service = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Words to find the recipient in the directory by ("Find in the directory"); only a search,
+    # never part of the consent.
+    find = forms.CharField(
+        label=_("Find in the directory"),
+        max_length=200,
+        required=False,
+        help_text=_("Name, organization or town."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +154,16 @@ class RecipientForm(forms.Form):
             # The entry's name is what the consent names (the service sets it): not retyped.
             self.fields["name"].widget.attrs["readonly"] = True
             self.fields["name"].help_text = _("Chosen from the resource directory.")
+
+    # Set by consent_forms() for the round that searched this row: the entries found, a
+    # sentence about them, and what to focus when the page comes back.
+    directory_matches = None
+    find_message = ""
+    focus = ""
+
+    def has_changed(self) -> bool:
+        # Words only searched for name no one: a spare row with a search in it is still empty.
+        return any(name != "find" for name in self.changed_data)
 
     @property
     def from_directory(self) -> bool:
@@ -185,6 +204,109 @@ def recipient_formset(data=None, *, add_row: bool = False, initial=None):
         # Rows known beforehand, and no spare ones: "Add another recipient" adds a row.
         return KnownRecipientFormSet(prefix="recipients", initial=initial)
     return RecipientFormSet(data, prefix="recipients", initial=initial)
+
+
+# The buttons that change the recipient rows without recording anything yet; the page comes
+# back with everything typed, not judged.
+RECIPIENT_STEPS = ("add_recipient", "find_recipient", "choose_recipient", "unchoose_recipient")
+
+
+def _row_index(data, key: str) -> int | None:
+    try:
+        index = int(data.get(key, ""))
+        total = int(data.get("recipients-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    return index if 0 <= index < min(total, MAX_RECIPIENTS) else None
+
+
+def _apply_picks(data) -> dict[int, str]:
+    """Every row whose directory radio button is chosen becomes that entry (links set, its name,
+    its organization as description when none was typed). Answers, by row, a message for a
+    chosen entry that no longer exists."""
+    from beacon.consents.selectors import directory_choice_get
+
+    problems: dict[int, str] = {}
+    try:
+        total = min(int(data.get("recipients-TOTAL_FORMS", "")), MAX_RECIPIENTS)
+    except ValueError:
+        return problems
+    for index in range(total):
+        prefix = f"recipients-{index}-"
+        value = data.get(prefix + "pick")
+        if not value:
+            continue
+        data.pop(prefix + "pick")
+        choice = directory_choice_get(value)
+        if choice is None:
+            problems[index] = str(MESSAGES["recipient_directory"] % {"number": index + 1})
+            continue
+        organization = choice.pk if choice.kind == "organization" else ""
+        service = choice.pk if choice.kind == "service" else ""
+        data[prefix + "directory_organization"] = str(organization)
+        data[prefix + "directory_service"] = str(service)
+        data[prefix + "name"] = choice.name
+        if choice.kind == "service" and not (data.get(prefix + "description") or "").strip():
+            data[prefix + "description"] = choice.organization
+        data[prefix + "find"] = ""
+    return problems
+
+
+def consent_forms(post=None, *, initial=None, initial_rows=None):
+    """The consent form and its recipient rows for one round of a page that records a consent
+    (consents' own and a referral's "record the consent now"). Answers (form, formset, judge):
+    `judge` is False for the rounds that only change the recipient rows (add a row, find an
+    entry in the directory, choose one, type a name instead), which come back with everything
+    typed kept and nothing judged yet. A row whose directory entry is chosen (its radio button)
+    takes that entry whichever button was pressed."""
+    from beacon.consents.selectors import directory_recipient_choices
+
+    if post is None:
+        return ConsentForm(initial=initial), recipient_formset(initial=initial_rows), False
+    data = post.copy()
+    problems = _apply_picks(data)
+    step = next((name for name in RECIPIENT_STEPS if name in data), None)
+    row = _row_index(data, step) if step and step != "add_recipient" else None
+    if step == "unchoose_recipient" and row is not None:
+        # Someone outside the directory after all: the name may be typed again.
+        data[f"recipients-{row}-directory_organization"] = ""
+        data[f"recipients-{row}-directory_service"] = ""
+    if step is None:
+        form, formset = ConsentForm(data), recipient_formset(data)
+    else:
+        form = ConsentForm(initial=data.dict())
+        formset = recipient_formset(data, add_row=step == "add_recipient")
+    for index, message in problems.items():
+        if index < len(formset.forms):
+            formset.forms[index].find_message = message
+    if row is not None and row < len(formset.forms):
+        target = formset.forms[row]
+        if step == "unchoose_recipient" or (step == "choose_recipient" and target.from_directory):
+            target.focus = "name"
+        elif step in ("find_recipient", "choose_recipient"):
+            # Find, or Choose with no entry chosen: the entries found again.
+            query = (data.get(f"recipients-{row}-find") or "").strip()
+            target.focus = "matches"
+            if not query:
+                target.find_message = _("Type a name, organization or town to find.")
+            else:
+                found = directory_recipient_choices(query=query)
+                target.directory_matches = found
+                if not found.choices:
+                    target.find_message = _(
+                        "Nothing in the directory matches “%(query)s”. Try other words, or "
+                        "type the recipient's name below: someone outside the directory is "
+                        "named as typed."
+                    ) % {"query": query}
+                elif step == "choose_recipient" and not target.find_message:
+                    target.find_message = _(
+                        "Choose one of the entries found, or type the recipient's name below."
+                    )
+    for row_form in formset.forms:
+        if row_form.focus == "name":
+            # Back from choosing (no script): the screen reader starts at the recipient named.
+            row_form.fields["name"].widget.attrs["autofocus"] = True
+    return form, formset, step is None
 
 
 def recipient_values(formset) -> list[dict]:

@@ -134,3 +134,125 @@ def consent_list_for_organization(
     return _with_recipients(qs.select_related("participant")).order_by(
         "list_rank", "expires_on", "-signed_on", "-created_at"
     )
+
+
+# Choosing a consent's recipient from the resource directory (issue 15) ------------------------
+
+DIRECTORY_CHOICES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DirectoryChoice:
+    """One directory entry a consent may name: an organization (all its services) or one
+    service, told apart from same-named ones by its organization and town. `value` is what the
+    consent form's radio button sends ("organization:<id>" or "service:<id>")."""
+
+    kind: str  # "organization" or "service"
+    pk: object
+    name: str
+    organization: str
+    town: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+@dataclass(frozen=True)
+class DirectoryChoices:
+    choices: list[DirectoryChoice]
+    # More entries matched than are shown: the person adds a word (a town, say).
+    more: bool
+
+
+def directory_recipient_choices(
+    *, query: str, limit: int = DIRECTORY_CHOICES_SHOWN
+) -> DirectoryChoices:
+    """Directory organizations and services whose name, organization or town has every word
+    of `query`: organizations first, then services, each by name (same-named services by
+    organization). The directory is shared across Beacon: anyone on staff may search it. A
+    service's town is Find Help's (the address shown for it); an organization's, that of its
+    first location with one. Constant queries."""
+    from beacon.directory.models import Address, DirectoryOrganization, Service
+    from beacon.findhelp.index import GONE_STATUSES
+    from beacon.findhelp.selectors import service_results
+
+    words = search_words(query)
+    if not words:
+        return DirectoryChoices([], False)
+    org_condition = Q()
+    service_condition = Q()
+    for word in words:
+        org_condition &= Q(name__icontains=word) | Q(locations__addresses__city__icontains=word)
+        service_condition &= (
+            Q(name__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(service_at_locations__location__addresses__city__icontains=word)
+        )
+    org_ids = list(
+        DirectoryOrganization.objects.filter(org_condition)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+        .distinct()[: limit + 1]
+    )
+    service_ids = list(
+        Service.objects.filter(service_condition)
+        .exclude(status__in=GONE_STATUSES)
+        .order_by("name", "organization__name", "pk")
+        .values_list("pk", flat=True)
+        .distinct()[: limit + 1]
+    )
+    more = len(org_ids) + len(service_ids) > limit
+    org_ids = org_ids[:limit]
+    service_ids = service_ids[: limit - len(org_ids)]
+    organizations = {o.pk: o for o in DirectoryOrganization.objects.filter(pk__in=org_ids)}
+    towns: dict = {}
+    for org_id, city in (
+        Address.objects.filter(location__organization_id__in=org_ids)
+        .exclude(city="")
+        .order_by("location__name", "pk")
+        .values_list("location__organization_id", "city")
+    ):
+        towns.setdefault(org_id, city)
+    services = Service.objects.select_related("organization").in_bulk(service_ids)
+    choices = [
+        DirectoryChoice(
+            "organization", pk, organizations[pk].name, organizations[pk].name, towns.get(pk, "")
+        )
+        for pk in org_ids
+    ]
+    for result in service_results(services=[services[pk] for pk in service_ids]):
+        service = result.service
+        choices.append(
+            DirectoryChoice(
+                "service",
+                service.pk,
+                service.name,
+                service.organization.name if service.organization else "",
+                result.address.city if result.address else "",
+            )
+        )
+    return DirectoryChoices(choices, more)
+
+
+def directory_choice_get(value: str) -> DirectoryChoice | None:
+    """The directory entry a consent form's radio button names ("organization:<id>" or
+    "service:<id>"), or None when it names nothing that exists."""
+    from django.core.exceptions import ValidationError
+
+    from beacon.directory.models import DirectoryOrganization, Service
+
+    kind, _sep, pk = (value or "").partition(":")
+    model = {"organization": DirectoryOrganization, "service": Service}.get(kind)
+    if model is None or not pk:
+        return None
+    try:
+        entry = model.objects.select_related(*(["organization"] if model is Service else [])).get(
+            pk=pk
+        )
+    except (model.DoesNotExist, ValidationError, ValueError):
+        return None
+    if model is DirectoryOrganization:
+        return DirectoryChoice(kind, entry.pk, entry.name, entry.name, "")
+    organization = entry.organization.name if entry.organization else ""
+    return DirectoryChoice(kind, entry.pk, entry.name, organization, "")

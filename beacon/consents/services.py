@@ -162,7 +162,8 @@ def _clean_recipients(recipients: list[dict[str, Any]] | None) -> list[tuple[int
             if service and not description and service.organization:
                 description = (service.organization.name or "").strip()
         # A row left completely empty (the spare rows of a form) is not a recipient.
-        if name or description or entry is not None:
+        # A link to an entry gone since (False) is a recipient still: it is said, not dropped.
+        if name or description or organization is not None or service is not None:
             cleaned.append(
                 (
                     index,

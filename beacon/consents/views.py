@@ -8,48 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beacon.consents import selectors, services
-from beacon.consents.forms import ConsentForm, RevokeForm, recipient_formset
+from beacon.consents.forms import (
+    RevokeForm,
+    consent_forms,
+    recipient_values,
+    show_consent_errors,
+)
 from beacon.consents.permissions import can_record_consent, can_revoke_consent
 from beacon.core.access import require_member
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
-
-
-def _show_errors(form, formset, errors: ValidationError, *, only_new: bool = False) -> list[str]:
-    """Put each of the service's messages beside what it is about (with `only_new`, only where
-    the form itself found nothing yet); answers the messages about the recipients as a whole."""
-    recipient_errors: list[str] = []
-    if not hasattr(errors, "error_dict"):
-        form.add_error(None, errors)
-        return recipient_errors
-    rows = formset.forms
-    for field, problems in errors.error_dict.items():
-        texts = [m for e in problems for m in e.messages]
-        if field == "recipients":
-            recipient_errors += texts
-        elif field.startswith("recipients."):
-            _prefix, index, name = field.split(".", 2)
-            row = rows[int(index)] if int(index) < len(rows) else None
-            if row is None or name not in row.fields:
-                recipient_errors += texts
-            elif not (only_new and name in row.errors):
-                row.add_error(name, texts)
-        elif field not in form.fields:
-            form.add_error(None, texts)
-        elif not (only_new and field in form.errors):
-            form.add_error(field, texts)
-    return recipient_errors
-
-
-def _recipients(formset) -> list[dict]:
-    # Every row, empty ones too: the service skips those but names rows by their position.
-    return [
-        {
-            "name": f.cleaned_data.get("name", ""),
-            "description": f.cleaned_data.get("description", ""),
-        }
-        for f in formset.forms
-    ]
 
 
 @require_member
@@ -58,30 +26,31 @@ def consent_new(request, participant_id):
     if not can_record_consent(request.member, participant):
         raise PermissionDenied
     post = request.POST if request.method == "POST" else None
-    adding_row = post is not None and "add_recipient" in post
-    # Adding a recipient row re-shows what was typed, without judging it yet.
-    form = ConsentForm(initial=post.dict()) if adding_row else ConsentForm(post)
-    formset = recipient_formset(post, add_row=adding_row)
+    # Adding a recipient row or finding one in the directory re-shows what was typed, without
+    # judging it yet.
+    form, formset, judge = consent_forms(post)
     recipient_errors: list[str] = []
     status = 200
-    if post is not None and not adding_row:
+    if judge:
         form_ok = form.is_valid()
         formset_ok = formset.is_valid()
-        values = {**form.values(), "recipients": _recipients(formset)}
+        values = {**form.values(), "recipients": recipient_values(formset)}
         if form_ok and formset_ok:
             try:
                 consent = services.consent_record(
                     member=request.member, participant=participant, **values
                 )
             except ValidationError as exc:
-                recipient_errors = _show_errors(form, formset, exc)
+                recipient_errors = show_consent_errors(form, formset, exc)
             else:
                 messages.success(request, _("Consent recorded."))
                 return redirect("consents:detail", consent_id=consent.pk)
         else:
             # Name every problem at once, not only those the form could see by itself.
             problems = services.consent_problems(participant=participant, **values)
-            recipient_errors = _show_errors(form, formset, ValidationError(problems), only_new=True)
+            recipient_errors = show_consent_errors(
+                form, formset, ValidationError(problems), only_new=True
+            )
         status = 400
     return render(
         request,

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from beacon.consents import services as consent_services
 from beacon.consents.forms import (
-    ConsentForm,
-    recipient_formset,
+    consent_forms,
     recipient_values,
     show_consent_errors,
 )
@@ -173,17 +172,13 @@ def referral_consent(request, participant_id):
         messages.info(request, _("Start the referral again: nothing was kept for it."))
         return redirect("referrals:new", participant_id=participant.pk)
     post = request.POST if request.method == "POST" else None
-    adding_row = post is not None and "add_recipient" in post
     known = selectors.consent_prefill(participant=participant, draft=draft)
-    if post is None:
-        form = ConsentForm(initial=known["consent"])
-        formset = recipient_formset(initial=known["recipients"])
-    else:
-        form = ConsentForm(initial=post.dict()) if adding_row else ConsentForm(post)
-        formset = recipient_formset(post, add_row=adding_row)
+    form, formset, judge = consent_forms(
+        post, initial=known["consent"], initial_rows=known["recipients"]
+    )
     recipient_errors: list[str] = []
     status = 200
-    if post is not None and not adding_row:
+    if judge:
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         values = {**form.values(), "recipients": recipient_values(formset)}
         if form_ok and formset_ok:

@@ -172,3 +172,36 @@ def test_an_unknown_zip_code_is_said_and_the_search_still_answers(
         or "We don't know the ZIP code 00000" in html
     )
     assert "Mercy MOUD clinic" in html
+
+
+def test_record_the_consent_now_shares_the_directory_picker(client_for, pat, jordan, mercy_service):
+    """The prefilled recipient can be changed on the referral's consent page as on consents'
+    own: type a name instead, or find another entry and choose it; the kept referral stays."""
+    client = client_for(pat)
+    client.post(
+        reverse("referrals:new", args=[jordan.pk]), {**REFERRAL, "service": mercy_service.pk}
+    )
+    consent_url = reverse("referrals:consent", args=[jordan.pk])
+    org = mercy_service.organization
+    typed = client.post(
+        consent_url,
+        _consent_post({"name": MERCY, "directory_organization": org.pk}, unchoose_recipient="0"),
+    )
+    assert typed.status_code == 200
+    row = typed.context["formset"].forms[0]
+    assert not row.from_directory and "readonly" not in str(row["name"])
+    assert typed.context["form"]["purpose"].value() == "To make and follow up a referral."
+
+    found = client.post(
+        consent_url,
+        _consent_post({"name": MERCY, "find": mercy_service.name}, find_recipient="0"),
+    )
+    assert f'value="service:{mercy_service.pk}"' in found.content.decode()
+    chosen = client.post(
+        consent_url,
+        _consent_post({"name": MERCY, "pick": f"service:{mercy_service.pk}"}, choose_recipient="0"),
+    )
+    row = chosen.context["formset"].forms[0]
+    assert str(row["directory_service"].value()) == str(mercy_service.pk)
+    assert row["name"].value() == mercy_service.name
+    assert not Consent.objects.filter(participant=jordan).exists()

@@ -55,8 +55,21 @@
     }
   }
 
+  // A consent recipient's "Find in the directory" box: Enter finds with that row's own
+  // button (without this script Enter presses the form's first button).
+  function directoryFind() {
+    document.addEventListener("keydown", function (event) {
+      var box = event.target;
+      if (event.key !== "Enter" || !box.closest || !box.closest(".directory-find")) { return; }
+      if (box.tagName !== "INPUT" || box.type !== "search") { return; }
+      var button = box.closest(".directory-find").querySelector("button[name=find_recipient]");
+      if (button) { event.preventDefault(); button.click(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     menu();
+    directoryFind();
     tableLabels(document);
     // Bring keyboard and screen-reader users straight to a form's error summary.
     var summary = document.querySelector(".error-summary");

@@ -58,9 +58,12 @@ def browser():
 
 def _browser():
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _missing("Playwright is not installed (pip install -e '.[test]')")
+    # A busy CI machine (two suites, a browser and a live server on two cores) can take more
+    # than expect()'s default 5 s to answer; the browser's own steps already wait 15 s.
+    expect.set_options(timeout=15_000)
     executable = chromium_path()
     if not executable:
         _missing("Chromium is not installed (Debian: apt-get install chromium)")

@@ -115,3 +115,13 @@ def axe():
         ]
 
     return check
+
+
+def screenshot(page, journey: str, name: str, *, full_page: bool = True) -> None:
+    """A screenshot of a journey's step to look at, in $BEACON_E2E_SHOTS/<journey>/<name>.png,
+    when BEACON_E2E_SHOTS names a folder (docs/phone.md); otherwise nothing is written."""
+    folder = os.environ.get("BEACON_E2E_SHOTS")
+    if folder:
+        where = Path(folder) / journey
+        where.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(where / f"{name}.png"), full_page=full_page)

@@ -3,15 +3,13 @@ encounter with a crisis flag; the supervisor's open page shows the badge change 
 seconds; the supervisor acknowledges, records what was done and resolves; the peer sees it; a
 flag nobody acknowledges is escalated by email to every supervisor and admin.
 
-Screenshots of each step go to BEACON_SHOTS (default /tmp/shots/crisis)."""
+Screenshots of each step go to $BEACON_E2E_SHOTS/crisis/ when BEACON_E2E_SHOTS names a folder."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -20,15 +18,14 @@ from playwright.sync_api import expect
 
 from beacon.core.tests.worker import run_worker
 from beacon.crisis.models import CrisisFlag
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(os.environ.get("BEACON_SHOTS", "/tmp/shots/crisis"))  # noqa: S108 - a test's output
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, "crisis", name)
 
 
 def log_crisis(page, base: str, participant, note: str) -> None:

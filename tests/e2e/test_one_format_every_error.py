@@ -4,29 +4,25 @@ before the encounter with the rest, not after it), and the pages write dates one
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from beacon.encounters.models import Encounter
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Screenshots to look at (issue 15: look at the journeys at phone size).
-SHOTS = Path(tempfile.gettempdir()) / "shots" / "small"
 OTHER_DATE_FORMATS = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d"
 )
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, "small", name)
 
 
 def test_a_peer_sees_every_error_at_once_and_dates_one_way_on_a_phone(

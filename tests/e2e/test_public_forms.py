@@ -8,21 +8,18 @@ these tests drive one."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from beacon.findhelp.models import OrganizationSubmission, ServiceProblemReport
 from beacon.findhelp.tests.factories import service
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Screenshots at phone size to look at, when BEACON_E2E_SHOTS names a folder.
-SHOTS = os.environ.get("BEACON_E2E_SHOTS")
 CSRF_COOKIE = "beacon_csrftoken"
 
 
@@ -33,9 +30,7 @@ def _send_at_once(settings):
 
 
 def shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    screenshot(page, "public-forms", name)
 
 
 def only_the_forms_csrf_cookie(page) -> None:

@@ -4,9 +4,7 @@ ending soon first. Screenshots go to /tmp/shots/records/."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,16 +15,14 @@ from playwright.sync_api import expect
 from beacon.audit.models import AuditEvent
 from beacon.audit.services import record_event
 from beacon.consents.tests.factories import ConsentFactory
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# Where to look at them: /tmp/shots/records unless BEACON_SHOTS names another folder.
-SHOTS = Path(os.environ.get("BEACON_SHOTS", Path(tempfile.gettempdir()) / "shots")) / "records"
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, "records", name)
 
 
 def no_overflow(page) -> None:

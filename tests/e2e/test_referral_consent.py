@@ -8,9 +8,7 @@ BEACON_E2E_SHOTS names a folder."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -28,10 +26,10 @@ from beacon.directory.models import (
     ServiceAtLocation,
 )
 from beacon.referrals.models import Referral
+from tests.e2e.conftest import screenshot
 from tests.e2e.test_journeys import sign_in, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = os.environ.get("BEACON_E2E_SHOTS")
 MERCY = "Mercy Community Health"
 
 
@@ -74,10 +72,7 @@ def directory(db):
 
 
 def shot(page, name: str) -> None:
-    if SHOTS:
-        folder = Path(SHOTS) / "referrals"
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    screenshot(page, "referrals", name)
 
 
 def no_overflow(page) -> None:

@@ -17,8 +17,8 @@ import pytest
 
 from beacon.accounts.models import User
 from beacon.accounts.services import user_create
-from beacon.cli import main
-from beacon.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create, demo_data_exists
+from beacon.ops.cli import main
+from beacon.ops.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create, demo_data_exists
 from beacon.organizations.models import Membership, Organization, Role
 from beacon.organizations.services import organization_create
 
@@ -133,8 +133,8 @@ def test_demo_data_creates_exactly_the_listed_accounts(db):
 def test_demo_participants_go_by_whole_names(harbor, sam, pat):
     """Issue 15: the demo showed "Fat Johnson" and "Aal Jackson" (the first three letters of
     Fatima and Aaliyah as the name they go by)."""
-    from beacon.core.seed import NICKNAMES
-    from beacon.demo_caseload import demo_caseload_create
+    from beacon.ops.demo_caseload import demo_caseload_create
+    from beacon.ops.people import NICKNAMES
     from beacon.participants.models import Participant
 
     members = {m.user: m for m in Membership.objects.filter(organization=harbor)}
@@ -198,7 +198,7 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
     log_path = tmp_path / "demo.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "beacon.cli", "demo", "--port", str(port)],
+            [sys.executable, "-m", "beacon", "demo", "--port", str(port)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -275,8 +275,8 @@ def test_demo_data_can_be_created_just_after_midnight(db):
     import time_machine
     from django.utils import timezone
 
-    from beacon.demo import demo_data_create
     from beacon.encounters.models import Encounter
+    from beacon.ops.demo import demo_data_create
 
     just_after_midnight = timezone.make_aware(
         datetime.combine(timezone.localdate(), datetime.min.time())

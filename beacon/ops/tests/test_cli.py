@@ -308,7 +308,7 @@ def test_run_names_an_unknown_command_and_installs_nothing(tmp_path):
 def _run_with_stub_venv(tmp_path, *args, env=()):
     """./run in a copy of the project whose .venv holds stand-ins: its python answers the hash
     of pyproject.toml with a new value every time (so ./run always installs) and takes 2.5 s to
-    "install"; ruff and pytest do nothing."""
+    "install"; ruff, lint-imports and pytest do nothing."""
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "run").write_text((REPO_ROOT / "run").read_text())
     (tmp_path / "pyproject.toml").write_text("[project]\n")
@@ -320,6 +320,7 @@ def _run_with_stub_venv(tmp_path, *args, env=()):
         'if [ "$1 $2" = "-m pip" ]; then sleep 2.5; fi\n'
     )
     (bin_dir / "ruff").write_text("#!/usr/bin/env bash\n")
+    (bin_dir / "lint-imports").write_text("#!/usr/bin/env bash\n")
     for stub in bin_dir.iterdir():
         stub.chmod(0o755)
     environment = {**os.environ, "BEACON_RUN_TICK": "1", **dict(env)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import grimp
+import pytest
 from importlinter.cli import lint_imports
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -80,3 +81,26 @@ def test_the_cycle_check_finds_a_cycle():
     graph.add_import(importer="a.two", imported="a.three")
     graph.add_import(importer="a.three", imported="a.one")
     assert _cycles(graph) == [["a.one", "a.three", "a.two"]]
+
+
+def test_the_audit_app_connects_the_access_mechanism_to_the_trail():
+    """core cannot import the audit app; the audit app hands core its writers at start-up."""
+    from beacon.audit import reads
+    from beacon.audit.services import record_event
+    from beacon.core import access
+
+    assert access._trail.record_event is record_event
+    assert access._trail.read is reads.loaded
+
+
+def test_without_the_trail_access_fails_rather_than_go_unrecorded(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from beacon.core import access
+
+    monkeypatch.setattr(access._trail, "record_event", None)
+    monkeypatch.setattr(access._trail, "read", None)
+    with pytest.raises(ImproperlyConfigured):
+        access._note_read(member=None, record=None)
+    with pytest.raises(ImproperlyConfigured):
+        access._record_event(action="access.refused")

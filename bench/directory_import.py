@@ -105,7 +105,7 @@ def main() -> None:
         actor=None, organization=None, upload=SimpleUploadedFile("bench.zip", data)
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "beacon.cli", "worker", "--batch", "--interval", "0.2"],
+        [sys.executable, "-m", "beacon", "worker", "--batch", "--interval", "0.2"],
         cwd=ROOT,
     )
     started = time.monotonic()

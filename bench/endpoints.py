@@ -53,7 +53,7 @@ def main() -> None:
     setup_test_environment()
     bench = Bench()
     # As every server process does after start-up (config/wsgi.py).
-    from beacon.core.startup import prepare_process
+    from beacon.ops.startup import prepare_process
 
     prepare_process()
     install_reference_pages()

@@ -72,7 +72,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
 def _setup(env: dict[str, str]) -> tuple[str, str]:
     """Migrate, then create an organization, a peer, a participant and the peer's API token."""
     subprocess.run(
-        [sys.executable, "-m", "beacon.cli", "migrate"], env=env, check=True, capture_output=True
+        [sys.executable, "-m", "beacon", "migrate"], env=env, check=True, capture_output=True
     )
     os.environ.update(env)
     if "DATABASE_URL" not in env:
@@ -114,7 +114,7 @@ class Server:
                 [
                     sys.executable,
                     "-m",
-                    "beacon.cli",
+                    "beacon",
                     "serve",
                     "--bind",
                     f"127.0.0.1:{self.port}",

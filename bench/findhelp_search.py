@@ -265,7 +265,7 @@ def run(services: int, searches: int, *, reindex: bool = False) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     # As every server process does after start-up (config/wsgi.py).
-    from beacon.core.startup import prepare_process
+    from beacon.ops.startup import prepare_process
 
     prepare_process()
     rng = random.Random(2026)  # noqa: S311 - benchmark inputs, not secrets

@@ -66,7 +66,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self):
-        args = [sys.executable, "-m", "beacon.cli", "serve", "--bind", f"127.0.0.1:{self.port}"]
+        args = [sys.executable, "-m", "beacon", "serve", "--bind", f"127.0.0.1:{self.port}"]
         if self.workers:
             args += ["--workers", str(self.workers)]
         self.log_file = self.log.open("w")

@@ -5,6 +5,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 
-from beacon.core.startup import prepare_process  # noqa: E402 - needs Django set up first
+from beacon.ops.startup import prepare_process  # noqa: E402 - needs Django set up first
 
 prepare_process()

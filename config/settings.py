@@ -320,7 +320,7 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("BEACON_EMAIL_USE_TLS", True)
 elif BEACON_ENV == "demo":
     # One line on the console per message; the message itself in DATA_DIR/demo-mail/.
-    EMAIL_BACKEND = "beacon.demo_mail.DemoEmailBackend"
+    EMAIL_BACKEND = "beacon.ops.demo_mail.DemoEmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Seconds one try at sending waits for the mail server. Email is sent by `beacon worker`, never by

@@ -2,9 +2,11 @@ from django.urls import include, path
 
 from beacon.api.urls import api
 from beacon.core import views as core_views
+from beacon.myday import views as myday_views
 
 urlpatterns = [
-    path("", include("beacon.core.urls")),
+    # The start page (My day for staff) keeps the name core:home that every page links to.
+    path("", include(([path("", myday_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("beacon.accounts.urls")),
     path("organization/", include("beacon.organizations.urls")),

@@ -20,14 +20,48 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.http import Http404
 
-from beacon.audit import reads
-from beacon.audit.services import record_event
-
 M = TypeVar("M", bound=models.Model)
+
+
+class _Trail:
+    """Where this mechanism writes what it refuses and hands out: the audit trail. The audit app
+    connects it when Django starts (`beacon.audit.apps.AuditConfig.ready`), so core, the ground
+    floor, imports no app above it (docs/architecture.md, "Layers"). Until then every use
+    fails, so nothing is ever loaded or refused unrecorded."""
+
+    record_event: Callable[..., object] | None = None
+    read: Callable[..., object] | None = None
+
+
+_trail = _Trail()
+
+
+def use_trail(*, record_event: Callable[..., object], read: Callable[..., object]) -> None:
+    """Called once by the audit app: `record_event` writes a refusal, `read(member=, record=)`
+    notes a read of a participant's record."""
+    _trail.record_event = record_event
+    _trail.read = read
+
+
+def _record_event(**kwargs) -> object:
+    if _trail.record_event is None:
+        raise ImproperlyConfigured("beacon.audit is not installed: access would go unrecorded.")
+    return _trail.record_event(**kwargs)
+
+
+def _note_read(*, member, record) -> None:
+    if _trail.read is None:
+        raise ImproperlyConfigured("beacon.audit is not installed: reads would go unrecorded.")
+    _trail.read(member=member, record=record)
 
 
 def load_visible(
@@ -49,7 +83,7 @@ def load_visible(
         # The 403 itself is recorded by RefusalAuditMiddleware / the API's error handler.
         raise PermissionDenied
     # A record that shows a participant is a read of their record (beacon/audit/reads.py).
-    reads.loaded(member=member, record=obj)
+    _note_read(member=member, record=obj)
     return obj
 
 
@@ -59,7 +93,7 @@ def _record_hidden(*, member, model: type[models.Model], pk) -> None:
     except (ValidationError, ValueError, TypeError):
         exists = False
     if exists:
-        record_event(
+        _record_event(
             action="access.refused",
             actor=getattr(member, "user", None),
             organization=getattr(member, "organization", None),
@@ -111,7 +145,7 @@ def _record_child_hidden(*, member, parent: models.Model, model: type[models.Mod
     except (ValidationError, ValueError, TypeError):
         found = None
     if found is not None:
-        record_event(
+        _record_event(
             action="access.refused",
             actor=getattr(member, "user", None),
             organization=getattr(member, "organization", None),
@@ -178,7 +212,7 @@ class RefusalAuditMiddleware:
         if response.status_code == 403 and not getattr(request, "beacon_refusal_recorded", False):
             member = getattr(request, "member", None)
             user = getattr(request, "user", None)
-            record_event(
+            _record_event(
                 action="access.refused",
                 actor=user if user is not None and user.is_authenticated else None,
                 organization=getattr(member, "organization", None),

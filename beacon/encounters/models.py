@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.core.concurrency import VersionedModel
 from beacon.core.models import BaseModel
-from beacon.core.weekminutes import UTCMinuteOfWeek
+from beacon.encounters.weekminutes import UTCMinuteOfWeek
 
 
 class Modality(models.TextChoices):
@@ -97,7 +97,7 @@ class Encounter(BaseModel, VersionedModel):
     )
     # The minute of the week `occurred_at` falls on in UTC (Monday 00:00 UTC = 0), kept by the
     # database on every write: the workload signals count encounters outside working hours on
-    # it without reading a month of encounters into Python (beacon/core/weekminutes.py).
+    # it without reading a month of encounters into Python (beacon/encounters/weekminutes.py).
     week_minute_utc = models.GeneratedField(
         expression=UTCMinuteOfWeek("occurred_at"),
         output_field=models.SmallIntegerField(),

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -136,13 +135,6 @@ class MyDay:
     review_comments: Section | None = None
     reviews_waiting: int = 0
     workload_flagged: list | None = None
-
-    @cached_property
-    def lists(self) -> dict:
-        """The rows of the participant lists, ready to print (beacon.myday.display)."""
-        from beacon.myday.display import day_items
-
-        return day_items(self)
 
 
 @dataclass(frozen=True)

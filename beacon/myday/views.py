@@ -1,9 +1,11 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from beacon.core.access import require_role
+from beacon.myday.display import day_items
 from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
 
@@ -20,10 +22,27 @@ LISTS = {
 }
 
 
+@login_not_required
+def home(request):
+    """Signed in: the person's start page (My day for staff). Signed out: what Beacon is, and
+    the way in. It lives here, not in core, because it is My day (core imports no app)."""
+    if not request.user.is_authenticated:
+        return render(request, "core/welcome.html")
+    member = getattr(request, "member", None)
+    if member is not None and member.is_staff_role:
+        return _my_day(request, member)
+    return render(request, "core/home.html")
+
+
 @require_role(Role.PEER, Role.SUPERVISOR, Role.ORG_ADMIN)
 def my_day_page(request):
     """The same page staff get at `/`; kept at /my-day/ for bookmarks and links."""
-    return render(request, "myday/my_day.html", {"day": my_day(member=request.member)})
+    return _my_day(request, request.member)
+
+
+def _my_day(request, member):
+    day = my_day(member=member)
+    return render(request, "myday/my_day.html", {"day": day, "lists": day_items(day)})
 
 
 @require_role(Role.PEER, Role.SUPERVISOR, Role.ORG_ADMIN)
@@ -50,7 +69,7 @@ def my_day_list_page(request, slug):
         {
             "day": day,
             "section": section,
-            "items": day.lists.get(name, section.rows),
+            "items": day_items(day).get(name, section.rows),
             "rows_template": rows_template,
             "title": _title(name, section.total),
             "help": _help(name, day),

@@ -147,6 +147,18 @@ class Referral(BaseModel, VersionedModel):
         return shares_identifying(self.shared_items, self.shared_other)
 
 
+def describe_shared(items: list[str], other: str) -> str:
+    """What a referral shares, in words: the disclosure's description, and what a consent
+    recorded for it describes."""
+    from django.utils.translation import gettext
+
+    labels = dict(SharedItem.choices)
+    words = [str(labels[i]) for i in items if i in labels]
+    if other:
+        words.append(gettext("Also: %(other)s") % {"other": other})
+    return "; ".join(words)
+
+
 def shares_identifying(items, other: str = "") -> bool:
     """Anything beyond the bare reason (a name, contact details, goals, notes, or free text the
     peer typed) can identify the person, so it counts as identifying (docs/decisions/0003)."""

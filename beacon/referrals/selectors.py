@@ -12,7 +12,13 @@ from django.utils import timezone
 from beacon.core.access import load_visible
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
-from beacon.referrals.models import OUTCOME_STATUSES, Disclosure, Referral, ReferralEvent
+from beacon.referrals.models import (
+    OUTCOME_STATUSES,
+    Disclosure,
+    Referral,
+    ReferralEvent,
+    describe_shared,
+)
 from beacon.referrals.permissions import (
     can_update_referral,
     disclosures_visible_to,
@@ -264,7 +270,6 @@ def consent_prefill(*, participant: Participant, draft: dict) -> dict:
     "record the consent now" form. The peer goes through each part with the participant; the
     signature is theirs to type."""
     from beacon.consents.models import ConsentKind
-    from beacon.referrals.services import describe_shared
 
     data = draft["data"]
     items = data.get("shared_items") or []

@@ -41,6 +41,7 @@ from beacon.referrals.models import (
     ReferralStatus,
     SharedItem,
     Urgency,
+    describe_shared,
     shares_identifying,
 )
 from beacon.referrals.notice import notice_for
@@ -220,16 +221,6 @@ def _snapshot(participant: Participant, items: list[str], reason: str, other: st
     if other:
         snap["other"] = other
     return snap
-
-
-def describe_shared(items: list[str], other: str) -> str:
-    """What a referral shares, in words: the disclosure's description, and what a consent
-    recorded for it describes."""
-    labels = dict(SharedItem.choices)
-    words = [str(labels[i]) for i in items if i in labels]
-    if other:
-        words.append(_("Also: %(other)s") % {"other": other})
-    return "; ".join(words)
 
 
 @dataclass

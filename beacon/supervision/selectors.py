@@ -35,12 +35,12 @@ from django.utils.translation import ngettext
 from beacon.accounts.models import User
 from beacon.core.access import load_visible
 from beacon.core.sql import Columns, fetch, instance, param
-from beacon.core.weekminutes import (
+from beacon.encounters.models import Encounter
+from beacon.encounters.weekminutes import (
     MINUTES_PER_DAY,
     offset_stretches,
     to_utc_ranges,
 )
-from beacon.encounters.models import Encounter
 from beacon.organizations.models import Membership, Organization, Role
 from beacon.participants.models import CaseloadRole
 from beacon.supervision.models import NoteCosign, ReviewComment, SupervisionSession

@@ -115,7 +115,7 @@ def test_the_crisis_flag_loop_on_a_phone(live_server, phone, axe, pat, sam, ada,
     mail.outbox.clear()
     log_crisis(peer, base, jordan, "Second call tonight.")
     flag = CrisisFlag.objects.get(status="open")
-    from beacon.cli import main
+    from beacon.ops.cli import main
 
     later = (timezone.now() + timedelta(minutes=16)).isoformat()
     assert main(["crisis", "escalate", "--now", later]) == 0

@@ -165,7 +165,7 @@ def test_no_stored_script_runs_on_any_page_for_any_role(live_server, browser, ax
     from django.test import Client
 
     from beacon.accounts.models import User
-    from beacon.demo import demo_data_create
+    from beacon.ops.demo import demo_data_create
 
     _data_migrations_again()
     demo_data_create()

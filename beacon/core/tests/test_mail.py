@@ -276,9 +276,9 @@ def test_no_code_sends_mail_except_through_the_queue():
 def test_a_mail_worker_sends_email_without_waiting_for_queued_imports(sam):
     """`beacon demo` runs `beacon worker --queue mail` beside the worker for every queue, so
     email is not held up behind a long directory import."""
-    from beacon.cli import main
     from beacon.core.tests.worker import signals_kept
     from beacon.directory.imports_tasks import directory_import_task
+    from beacon.ops.cli import main
 
     waiting_import = directory_import_task.enqueue("an import waiting its turn")
     beacon_mail.mail_send(to=sam.email, subject="Beacon: a test", body="Hello.")

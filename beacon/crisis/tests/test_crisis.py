@@ -234,7 +234,7 @@ def test_the_worker_escalates_a_flag_when_it_falls_due(
 
 
 def test_the_command_escalates(flag, capsys):
-    from beacon.cli import main
+    from beacon.ops.cli import main
 
     later = (flag.created_at + timedelta(minutes=20)).isoformat()
     assert main(["crisis", "escalate", "--now", later]) == 0

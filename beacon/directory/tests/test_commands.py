@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from beacon.cli import main
 from beacon.directory.commands import ProgressBar
 from beacon.directory.models import Service
+from beacon.ops.cli import main
 
 pytestmark = pytest.mark.django_db
 

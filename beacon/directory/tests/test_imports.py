@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from beacon.accounts.tests.factories import UserFactory
 from beacon.audit.models import AuditEvent
-from beacon.cli import main
 from beacon.core.tests.worker import run_worker, signals_kept
 from beacon.directory import imports_services
 from beacon.directory.imports_services import (
@@ -29,6 +28,7 @@ from beacon.directory.imports_services import (
 )
 from beacon.directory.models import DirectoryImport, ImportStatus, Service
 from beacon.encounters.tests.factories import bearer
+from beacon.ops.cli import main
 
 LIST = reverse("directory_imports:list")
 NEW = reverse("directory_imports:new")

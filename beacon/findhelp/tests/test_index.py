@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from beacon.cli import main
 from beacon.directory.changes import services_changed
 from beacon.directory.models import Location, Schedule, Service, ServiceAtLocation
 from beacon.directory.services import directory_import
@@ -15,6 +14,7 @@ from beacon.findhelp.index import schedule_openings, search_index_build
 from beacon.findhelp.models import SearchDocument, SearchHours, SearchLanguage, SearchPlace
 from beacon.findhelp.selectors import SearchQuery, service_search
 from beacon.findhelp.tests.factories import WORCESTER, service, term
+from beacon.ops.cli import main
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from beacon.demo import demo_data_create
 from beacon.groups.models import Attendance, Group, GroupSession
+from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.workforce.hours import hours_items
 

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from beacon.audit.models import AuditEvent
-from beacon.demo import demo_data_create
 from beacon.myday.selectors import my_day
+from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.plans.models import Goal, PlanReview, RecoveryPlan, WellnessPlan

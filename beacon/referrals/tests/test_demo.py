@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from beacon.audit.chain import verify_chain
-from beacon.demo import demo_data_create
 from beacon.myday.selectors import my_day
+from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.referrals.models import Disclosure, Referral, ReferralStatus
 from beacon.referrals.selectors import referral_list

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from beacon.demo import demo_data_create
 from beacon.myday.selectors import my_day
+from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.supervision import selectors
 from beacon.supervision.models import ReviewComment, SupervisionSession

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from beacon.demo import demo_data_create
+from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.workforce import selectors
 from beacon.workforce.models import WellbeingCheckIn

@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 
 from beacon.audit.models import AuditEvent
-from beacon.cli import main
 from beacon.core.tests.worker import run_worker
 from beacon.notifications.models import Notification
+from beacon.ops.cli import main
 from beacon.workforce import services
 from beacon.workforce.tests.factories import credential
 

@@ -1,4 +1,4 @@
-"""A server process freezes its start-up heap (beacon/core/startup.py)."""
+"""A server process freezes its start-up heap (beacon/ops/startup.py)."""
 
 from __future__ import annotations
 

@@ -17,8 +17,8 @@ import pytest
 
 from beacon.accounts.models import User
 from beacon.accounts.services import user_create
-from beacon.cli import main
-from beacon.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create, demo_data_exists
+from beacon.ops.cli import main
+from beacon.ops.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_data_create, demo_data_exists
 from beacon.organizations.models import Membership, Organization, Role
 from beacon.organizations.services import organization_create
 
@@ -133,8 +133,8 @@ def test_demo_data_creates_exactly_the_listed_accounts(db):
 def test_demo_participants_go_by_whole_names(harbor, sam, pat):
     """Issue 15: the demo showed "Fat Johnson" and "Aal Jackson" (the first three letters of
     Fatima and Aaliyah as the name they go by)."""
-    from beacon.core.seed import NICKNAMES
-    from beacon.demo_caseload import demo_caseload_create
+    from beacon.ops.demo_caseload import demo_caseload_create
+    from beacon.ops.people import NICKNAMES
     from beacon.participants.models import Participant
 
     members = {m.user: m for m in Membership.objects.filter(organization=harbor)}
@@ -198,7 +198,7 @@ def test_the_demo_command_starting_from_nothing(tmp_path):
     log_path = tmp_path / "demo.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "beacon.cli", "demo", "--port", str(port)],
+            [sys.executable, "-m", "beacon", "demo", "--port", str(port)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -275,8 +275,8 @@ def test_demo_data_can_be_created_just_after_midnight(db):
     import time_machine
     from django.utils import timezone
 
-    from beacon.demo import demo_data_create
     from beacon.encounters.models import Encounter
+    from beacon.ops.demo import demo_data_create
 
     just_after_midnight = timezone.make_aware(
         datetime.combine(timezone.localdate(), datetime.min.time())
@@ -308,7 +308,7 @@ def test_run_names_an_unknown_command_and_installs_nothing(tmp_path):
 def _run_with_stub_venv(tmp_path, *args, env=()):
     """./run in a copy of the project whose .venv holds stand-ins: its python answers the hash
     of pyproject.toml with a new value every time (so ./run always installs) and takes 2.5 s to
-    "install"; ruff and pytest do nothing."""
+    "install"; ruff, lint-imports and pytest do nothing."""
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "run").write_text((REPO_ROOT / "run").read_text())
     (tmp_path / "pyproject.toml").write_text("[project]\n")
@@ -320,6 +320,7 @@ def _run_with_stub_venv(tmp_path, *args, env=()):
         'if [ "$1 $2" = "-m pip" ]; then sleep 2.5; fi\n'
     )
     (bin_dir / "ruff").write_text("#!/usr/bin/env bash\n")
+    (bin_dir / "lint-imports").write_text("#!/usr/bin/env bash\n")
     for stub in bin_dir.iterdir():
         stub.chmod(0o755)
     environment = {**os.environ, "BEACON_RUN_TICK": "1", **dict(env)}

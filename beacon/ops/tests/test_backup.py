@@ -62,7 +62,7 @@ class Site:
 
     def beacon(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "beacon.cli", *args],
+            [sys.executable, "-m", "beacon", *args],
             cwd=REPO_ROOT,
             env=self.env,
             input=stdin,

@@ -10,10 +10,13 @@ from django.urls import reverse
 from beacon.accounts.models import User
 from beacon.audit.chain import verify_chain
 from beacon.audit.models import AuditEvent
-from beacon.cli import main
 from beacon.consents.models import Consent
-from beacon.core.seed import (
-    NICKNAMES,
+from beacon.directory.models import Service
+from beacon.encounters.models import CONTACT_KINDS, Encounter
+from beacon.groups.models import Attendance, GroupSession
+from beacon.ops.cli import main
+from beacon.ops.people import NICKNAMES
+from beacon.ops.seed import (
     SCALES,
     Seeder,
     SeedRefused,
@@ -21,9 +24,6 @@ from beacon.core.seed import (
     seed_create,
     seed_refusal,
 )
-from beacon.directory.models import Service
-from beacon.encounters.models import CONTACT_KINDS, Encounter
-from beacon.groups.models import Attendance, GroupSession
 from beacon.organizations.models import Membership, Organization, Role
 from beacon.participants.models import CaseloadAssignment, Participant
 from beacon.plans.models import RecoveryPlan
@@ -109,7 +109,7 @@ def test_rows_of_a_table_the_seed_does_not_know_are_refused_not_dropped():
 
 def test_seeded_encounters_have_their_minute_of_the_week(seeded):
     """A generated column: the bulk insert leaves it to the database, which fills it."""
-    from beacon.core.weekminutes import utc_minute_of_week
+    from beacon.encounters.weekminutes import utc_minute_of_week
 
     rows = Encounter.objects.values_list("occurred_at", "week_minute_utc")
     assert rows and all(minute == utc_minute_of_week(at) for at, minute in rows)
@@ -236,7 +236,7 @@ def test_command_names_accounts_that_exist(capsys):
 def test_settling_in_a_transaction_only_analyzes():
     from django.db import connection
 
-    from beacon.core.seed import settle_after_bulk_load
+    from beacon.ops.seed import settle_after_bulk_load
 
     expected = "ANALYZE" if connection.vendor == "postgresql" else ""
     assert settle_after_bulk_load() == expected
@@ -248,7 +248,7 @@ def test_settling_after_the_bulk_load_vacuums_postgresql():
     are read together with every table row they point to."""
     from django.db import connection
 
-    from beacon.core.seed import settle_after_bulk_load
+    from beacon.ops.seed import settle_after_bulk_load
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no visibility map")

@@ -15,53 +15,20 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from beacon.consents.services import consent_record
-from beacon.core.seed import preferred_name
 from beacon.encounters.services import encounter_log
+from beacon.ops.people import (
+    FIRST,
+    INSURANCE,
+    NOTES,
+    PRONOUNS,
+    SOURCES,
+    STAGES,
+    TOPICS,
+    preferred_name,
+)
 from beacon.organizations.models import Membership
 from beacon.participants import services as participant_services
 
-FIRST = [
-    "Alex",
-    "Jamie",
-    "Taylor",
-    "Morgan",
-    "Casey",
-    "Jordan",
-    "Avery",
-    "Riley",
-    "Quinn",
-    "Dakota",
-    "Maria",
-    "Luis",
-    "Keisha",
-    "Tyrone",
-    "Mei",
-    "Arjun",
-    "Fatima",
-    "Dmitri",
-    "Grace",
-    "Samuel",
-    "Rosa",
-    "Marcus",
-    "Aaliyah",
-    "Ethan",
-    "Hannah",
-    "Andre",
-    "Lucía",
-    "Noah",
-    "Imani",
-    "Walter",
-    "Tanya",
-    "Joseph",
-    "Priya",
-    "Carlos",
-    "Destiny",
-    "Kevin",
-    "Leah",
-    "Omar",
-    "Brianna",
-    "Frank",
-]
 LAST = [
     "Garcia",
     "Johnson",
@@ -92,7 +59,6 @@ LAST = [
     "Adams",
     "Baker",
 ]
-PRONOUNS = ["he/him", "she/her", "they/them", "", ""]
 PATHWAYS = [
     "12_step",
     "smart",
@@ -101,30 +67,6 @@ PATHWAYS = [
     "moud",
     "harm_reduction",
     "natural",
-]
-STAGES = ["contemplation", "preparation", "action", "action", "maintenance", "maintenance"]
-SOURCES = ["ed", "jail", "self", "court", "treatment", "community", "family"]
-INSURANCE = ["medicaid", "medicaid", "medicaid", "uninsured", "private", "medicare"]
-NOTES = [
-    "Talked through the week. Working on getting to meetings twice a week.",
-    "Went together to the benefits office; application submitted.",
-    "Checked in by phone. Feeling steadier; sleep is better.",
-    "Discussed housing options; will visit the recovery residence on Friday.",
-    "Met at the recovery center. Planning for the court date next month.",
-    "Warm handoff from the ED. Person was open to meeting again this week.",
-    "Practiced what to say at the job interview. Interview is Tuesday.",
-    "Helped call the clinic to book a MOUD appointment.",
-]
-TOPICS = [
-    "housing",
-    "employment",
-    "benefits",
-    "legal",
-    "family",
-    "health",
-    "mental_health",
-    "recovery_support",
-    "transportation",
 ]
 
 

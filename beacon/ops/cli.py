@@ -97,7 +97,7 @@ def _sqlite_is_the_demo_database(data_dir: Path) -> bool:
 
 
 def _print_sign_ins(url: str) -> None:
-    from beacon.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from beacon.ops.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     rows = [("Email", "Role", "Organization")]
     rows += [(a.email, a.role_label, a.organization or "(whole platform)") for a in DEMO_ACCOUNTS]
@@ -189,8 +189,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import call_command
 
-    from beacon.demo import demo_data_create, demo_data_exists
-    from beacon.demo_mail import demo_mail_dir
+    from beacon.ops.demo import demo_data_create, demo_data_exists
+    from beacon.ops.demo_mail import demo_mail_dir
 
     print(f"Beacon demo data directory: {data_dir}", flush=True)
     if os.environ.get("DATABASE_URL"):
@@ -227,7 +227,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         gunicorn_args.append("--no-control-socket")
     from django.db import connections
 
-    from beacon.supervisor import supervise
+    from beacon.ops.supervisor import supervise
 
     connections.close_all()
     sys.stdout.flush()
@@ -238,7 +238,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ).start()
     # The web server and the task workers side by side: one for every queue (directory imports,
     # email) and one for email alone, so email is not held up by a long import. Ctrl-C stops
-    # them all; if one stops by itself, so do the others (beacon/supervisor.py).
+    # them all; if one stops by itself, so do the others (beacon/ops/supervisor.py).
     return supervise(
         {
             "web server": [
@@ -248,8 +248,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 *gunicorn_args,
                 "config.wsgi:application",
             ],
-            "task worker": [sys.executable, "-m", "beacon.cli", "worker"],
-            "mail worker": [sys.executable, "-m", "beacon.cli", "worker", "--queue", "mail"],
+            "task worker": [sys.executable, "-m", "beacon", "worker"],
+            "mail worker": [sys.executable, "-m", "beacon", "worker", "--queue", "mail"],
         }
     )
 
@@ -391,7 +391,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     _setup_django()
     from django.conf import settings
 
-    from beacon.core.backup import BackupError, backup_create
+    from beacon.ops.backup import BackupError, backup_create
 
     destination = Path(args.dir) if args.dir else Path(settings.DATA_DIR) / "backups"
     try:
@@ -405,7 +405,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     _setup_django()
-    from beacon.core.backup import BackupError, backup_read, backup_restore
+    from beacon.ops.backup import BackupError, backup_read, backup_restore
 
     try:
         if args.check:
@@ -448,7 +448,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from beacon.core.seed import (
+    from beacon.ops.seed import (
         SCALES,
         SEED_EMAIL_DOMAIN,
         SEED_PASSWORD,

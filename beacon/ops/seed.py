@@ -2,7 +2,7 @@
 
 (Seeded pseudo-random data, not security: ruff S311 does not apply.)
 
-Unlike the demo (beacon/demo.py), which goes through the services one record at a time, the
+Unlike the demo (beacon/ops/demo.py), which goes through the services one record at a time, the
 seed writes with bulk inserts, so the state scale (2,000,000 encounters) takes minutes. It
 therefore has to keep by hand what the services keep: record numbers per organization, billable
 units, each participant's last contact and next follow-up, the plan's next review, and an audit
@@ -30,14 +30,19 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from beacon.ops.people import (
+    FIRST,
+    INSURANCE,
+    NOTES,
+    PRONOUNS,
+    SOURCES,
+    STAGES,
+    TOPICS,
+    preferred_name,
+)
+
 SEED_PASSWORD = "beacon-seed"  # noqa: S105 - published on purpose, like the demo's
 SEED_EMAIL_DOMAIN = "seed.beacon.test"
-
-
-def preferred_name(rng: random.Random, given: str) -> str:
-    """A quarter of people go by another name than their given one, where it has a usual
-    short form; everyone else is called by their whole given name (blank)."""
-    return rng.choice(["", "", "", NICKNAMES.get(given, "")])
 
 
 class SeedRefused(Exception):
@@ -86,48 +91,16 @@ TOWNS = [
     "Clearwater",
 ]
 KINDS_OF_ORG = ["Recovery Community", "Recovery Center", "Peer Recovery Network", "Recovery Hub"]
-FIRST = [
-    "Alex", "Jamie", "Taylor", "Morgan", "Casey", "Jordan", "Avery", "Riley", "Quinn", "Dakota",
-    "Maria", "Luis", "Keisha", "Tyrone", "Mei", "Arjun", "Fatima", "Dmitri", "Grace", "Samuel",
-    "Rosa", "Marcus", "Aaliyah", "Ethan", "Hannah", "Andre", "Lucía", "Noah", "Imani", "Walter",
-    "Tanya", "Joseph", "Priya", "Carlos", "Destiny", "Kevin", "Leah", "Omar", "Brianna", "Frank",
-]  # fmt: skip
 LAST = [
     "Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Martinez", "Davis", "Lopez", "Wilson",
     "Anderson", "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker",
     "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Green", "Adams", "Baker",
     "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Phillips", "Evans", "Turner",
 ]  # fmt: skip
-# The name some people go by, where a first name has a usual short form. Issue 15: the demo
-# used the first three letters ("Fat" for Fatima, "Aal" for Aaliyah); a name nobody goes by.
-NICKNAMES = {
-    "Samuel": "Sam", "Joseph": "Joe", "Walter": "Walt", "Dmitri": "Dima", "Kevin": "Kev",
-    "Brianna": "Bri", "Frank": "Frankie", "Tyrone": "Ty", "Andre": "Dre", "Lucía": "Lucy",
-    "Rosa": "Rosie", "Grace": "Gracie", "Taylor": "Tay", "Jordan": "Jordy", "Luis": "Lucho",
-    "Alex": "Lex", "Marcus": "Marc", "Maria": "Mari",
-}  # fmt: skip
-PRONOUNS = ["he/him", "she/her", "they/them", "", ""]
 PATHWAYS = ["12_step", "smart", "recovery_dharma", "faith_based", "moud", "harm_reduction"]
 SUBSTANCES = ["alcohol", "opioids", "stimulants", "cannabis", "sedatives"]
-STAGES = ["contemplation", "preparation", "action", "action", "maintenance", "maintenance"]
-SOURCES = ["ed", "jail", "self", "court", "treatment", "community", "family"]
-INSURANCE = ["medicaid", "medicaid", "medicaid", "uninsured", "private", "medicare"]
 LANGUAGES = ["English"] * 17 + ["Spanish", "Spanish", "Portuguese"]
 DISCHARGE = ["goals_met", "goals_met", "chose_to_stop", "transferred", "moved", "no_contact"]
-NOTES = [
-    "Talked through the week. Working on getting to meetings twice a week.",
-    "Went together to the benefits office; application submitted.",
-    "Checked in by phone. Feeling steadier; sleep is better.",
-    "Discussed housing options; will visit the recovery residence on Friday.",
-    "Met at the recovery center. Planning for the court date next month.",
-    "Warm handoff from the ED. Person was open to meeting again this week.",
-    "Practiced what to say at the job interview. Interview is Tuesday.",
-    "Helped call the clinic to book a MOUD appointment.",
-]
-TOPICS = [
-    "housing", "employment", "benefits", "legal", "family", "health", "mental_health",
-    "recovery_support", "transportation",
-]  # fmt: skip
 GOALS = [
     ("home", "housing", "Find a place of my own that is safe and sober."),
     ("purpose", "employment", "Get a steady job, even part time to start."),

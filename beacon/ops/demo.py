@@ -90,10 +90,10 @@ def demo_data_create() -> list[DemoAccount]:
 
 
 def _caseloads(members: dict) -> None:
-    """Dozens of participants with months of history (beacon/demo_caseload.py)."""
+    """Dozens of participants with months of history (beacon/ops/demo_caseload.py)."""
     from datetime import date
 
-    from beacon.demo_caseload import demo_caseload_create, demo_crisis_flag
+    from beacon.ops.demo_caseload import demo_caseload_create, demo_crisis_flag
     from beacon.participants.services import participant_enroll
 
     harbor_supervisor = members["supervisor@harbor.demo"]

@@ -1,4 +1,4 @@
-"""beacon/supervisor.py: `beacon demo` keeps the web server and the worker running together."""
+"""beacon/ops/supervisor.py: `beacon demo` keeps the web server and the worker running together."""
 
 import os
 import signal
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from beacon.supervisor import stop_children, supervise
+from beacon.ops.supervisor import stop_children, supervise
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

@@ -1,4 +1,4 @@
-"""The stored UTC minute of the week (beacon/core/weekminutes.py) and turning local ranges of
+"""The stored UTC minute of the week (beacon/encounters/weekminutes.py) and turning local ranges of
 the week into ranges of it."""
 
 import datetime
@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from beacon.core.concurrency import save_versioned
-from beacon.core.weekminutes import (
+from beacon.encounters.models import Encounter
+from beacon.encounters.tests.factories import EncounterFactory
+from beacon.encounters.weekminutes import (
     MINUTES_PER_WEEK,
     offset_stretches,
     to_utc_ranges,
     utc_minute_of_week,
 )
-from beacon.encounters.models import Encounter
-from beacon.encounters.tests.factories import EncounterFactory
 
 UTC = datetime.UTC
 NEW_YORK = ZoneInfo("America/New_York")

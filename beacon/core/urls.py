@@ -1,8 +1,0 @@
-from django.urls import path
-
-from beacon.core import views
-
-app_name = "core"
-urlpatterns = [
-    path("", views.home, name="home"),
-]

@@ -1,7 +1,7 @@
 """`beacon directory import`, `export` and `reindex`: the command-line side of services.py.
 
 Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
-With --background the import is queued for `beacon worker` instead (imports_services.py): 0
+With --background the import is queued for `beacon worker` instead (imports/services.py): 0
 queued, 1 nothing queued.
 """
 
@@ -90,7 +90,7 @@ def run_import_background(path: str, *, organization: str | None = None) -> int:
     from django.core.exceptions import ValidationError
     from django.urls import reverse
 
-    from beacon.directory.imports_services import directory_import_start
+    from beacon.directory.imports.services import directory_import_start
     from beacon.directory.selectors import curator_find
 
     curator = None

@@ -278,7 +278,7 @@ def test_a_mail_worker_sends_email_without_waiting_for_queued_imports(sam):
     email is not held up behind a long directory import."""
     from beacon.cli import main
     from beacon.core.tests.worker import signals_kept
-    from beacon.directory.imports_tasks import directory_import_task
+    from beacon.directory.imports.tasks import directory_import_task
 
     waiting_import = directory_import_task.enqueue("an import waiting its turn")
     beacon_mail.mail_send(to=sam.email, subject="Beacon: a test", body="Hello.")

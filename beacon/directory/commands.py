@@ -1,4 +1,5 @@
-"""`beacon directory import`, `export` and `reindex`: the command-line side of services.py.
+"""`beacon directory import`, `export` and `reindex`: the command-line side of hsds_import.py
+and hsds_export.py.
 
 Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
 With --background the import is queued for `beacon worker` instead (imports/services.py): 0
@@ -42,8 +43,8 @@ class ProgressBar:
 def run_import(path: str, *, organization: str | None = None) -> int:
     from django.db import IntegrityError
 
+    from beacon.directory.hsds_import import DirectoryImportRefused, directory_import
     from beacon.directory.selectors import curator_find
-    from beacon.directory.services import DirectoryImportRefused, directory_import
 
     curator = None
     if organization:
@@ -117,7 +118,7 @@ def run_import_background(path: str, *, organization: str | None = None) -> int:
 
 
 def run_export(directory: str, *, format: str) -> int:
-    from beacon.directory.services import directory_export
+    from beacon.directory.hsds_export import directory_export
 
     target = Path(directory)
     if target.exists() and not target.is_dir():

@@ -3,7 +3,7 @@
 `directory_import_start()` checks and keeps the file (in settings.BEACON_IMPORTS_DIR/<id>/),
 creates the DirectoryImport record and queues the task in the same transaction, so a task exists
 exactly when its record does. `directory_import_run()` is the task's body (`beacon worker` runs
-it): it calls the same `services.directory_import()` as the command line, with a progress
+it): it calls the same `hsds_import.directory_import()` as the command line, with a progress
 callback that writes a small file beside the upload. The import writes in one transaction,
 invisible to the page until it commits, so the progress cannot live in the database
 (docs/directory-imports.md).
@@ -36,8 +36,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
+from beacon.directory.hsds_import import DirectoryImportRefused, Issue, directory_import
 from beacon.directory.models import DirectoryImport, ImportStatus
-from beacon.directory.services import DirectoryImportRefused, Issue, directory_import
 
 logger = logging.getLogger(__name__)
 
@@ -312,7 +312,7 @@ class Progress:
 
 
 class ImportProgress:
-    """The progress callback for services.directory_import: adds up the tables (each announces
+    """The progress callback for hsds_import.directory_import: adds up the tables (each announces
     its size before any is written) and writes the sum to a file, at most every PROGRESS_EVERY
     seconds and whenever a table completes."""
 

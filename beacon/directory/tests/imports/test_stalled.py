@@ -50,15 +50,15 @@ settings.DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]
 settings.BEACON_IMPORTS_DIR = Path(os.environ["TEST_IMPORTS_DIR"])
 from django.db import connection
 assert connection.settings_dict["NAME"] == os.environ["TEST_DATABASE_NAME"]
-from beacon.directory import services
+from beacon.directory import hsds_import
 from beacon.directory.imports import services as imports_services
-write = services._write
+write = hsds_import._write
 def write_then_hang(*args, **kwargs):
     result = write(*args, **kwargs)
     Path(os.environ["TEST_MARK"]).write_text("written")
     time.sleep(600)
     return result
-services._write = write_then_hang
+hsds_import._write = write_then_hang
 imports_services.directory_import_run(import_id=sys.argv[1])
 """
 

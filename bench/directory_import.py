@@ -89,7 +89,7 @@ def main() -> None:
     from django.db import OperationalError, connection
     from django.utils import timezone
 
-    from beacon.directory.imports_services import directory_import_start, progress_read
+    from beacon.directory.imports.services import directory_import_start, progress_read
     from beacon.directory.models import DirectoryImport
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -95,8 +95,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from beacon.directory.changes import services_changed_listen
+    from beacon.directory.hsds_import import directory_import
     from beacon.directory.models import Service
-    from beacon.directory.services import directory_import
 
     call_command("migrate", verbosity=0)
     asked: list = []

@@ -21,7 +21,7 @@ urlpatterns = [
     path("assessments/", include("beacon.assessments.urls")),
     path("referrals/", include("beacon.referrals.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
-    path("directory/imports/", include("beacon.directory.imports_urls")),
+    path("directory/imports/", include("beacon.directory.imports.urls")),
     path("directory/", include("beacon.directory.urls")),
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),

@@ -32,7 +32,7 @@ def _register_routers() -> None:
     from beacon.crisis.api import router as crisis_router
     from beacon.directory.api import attach_to_public_router
     from beacon.directory.api import router as curation_router
-    from beacon.directory.imports_api import router as directory_imports_router
+    from beacon.directory.imports.api import router as directory_imports_router
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.groups.api import groups_router, sessions_router

@@ -1,7 +1,8 @@
-"""`beacon directory import`, `export` and `reindex`: the command-line side of services.py.
+"""`beacon directory import`, `export` and `reindex`: the command-line side of hsds_import.py
+and hsds_export.py.
 
 Exit codes: 0 done (warnings printed), 1 refused or failed (the reasons printed, nothing imported).
-With --background the import is queued for `beacon worker` instead (imports_services.py): 0
+With --background the import is queued for `beacon worker` instead (imports/services.py): 0
 queued, 1 nothing queued.
 """
 
@@ -42,8 +43,8 @@ class ProgressBar:
 def run_import(path: str, *, organization: str | None = None) -> int:
     from django.db import IntegrityError
 
+    from beacon.directory.hsds_import import DirectoryImportRefused, directory_import
     from beacon.directory.selectors import curator_find
-    from beacon.directory.services import DirectoryImportRefused, directory_import
 
     curator = None
     if organization:
@@ -90,7 +91,7 @@ def run_import_background(path: str, *, organization: str | None = None) -> int:
     from django.core.exceptions import ValidationError
     from django.urls import reverse
 
-    from beacon.directory.imports_services import directory_import_start
+    from beacon.directory.imports.services import directory_import_start
     from beacon.directory.selectors import curator_find
 
     curator = None
@@ -117,7 +118,7 @@ def run_import_background(path: str, *, organization: str | None = None) -> int:
 
 
 def run_export(directory: str, *, format: str) -> int:
-    from beacon.directory.services import directory_export
+    from beacon.directory.hsds_export import directory_export
 
     target = Path(directory)
     if target.exists() and not target.is_dir():

@@ -1,8 +1,8 @@
 """Curation of the directory by organization admins: edit an entry, mark it verified, merge a
 duplicate into the entry to keep (docs/directory-curation.md).
 
-The curation half of the directory's writes (services.py holds HSDS import and export). Each
-function checks who may do it (beacon.directory.permissions), validates everything before writing,
+The curation half of the directory's writes (hsds_import.py holds HSDS import). Each function
+checks who may do it (beacon.directory.permissions), validates everything before writing,
 runs in one transaction, records an audit event with old and new values, and calls
 `services_changed()` so Find Help's search stays current. Pages, the API and the demo all go
 through these functions.

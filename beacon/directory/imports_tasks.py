@@ -1,13 +1,7 @@
-"""The background task behind a directory import, run by `beacon worker` (django-tasks, with its
-database backend: the queue is a table, so no other server is needed)."""
+"""Where the import task lived before beacon/directory/imports/: kept importable because
+django-tasks stores a queued task by its dotted path and the worker imports it by that path, so an
+import queued before an upgrade names "beacon.directory.imports_tasks.directory_import_task"."""
 
-from __future__ import annotations
+from beacon.directory.imports.tasks import directory_import_task
 
-from django_tasks import task
-
-from beacon.directory.imports_services import directory_import_run
-
-
-@task()
-def directory_import_task(import_id: str) -> str:
-    return directory_import_run(import_id=import_id)
+__all__ = ["directory_import_task"]

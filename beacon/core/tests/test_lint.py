@@ -12,7 +12,7 @@ def _view_modules():
     for path in sorted(BEACON.rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        # Also e.g. directory/imports_views.py, imports_api.py.
+        # Also e.g. directory/imports/views.py and api.py.
         if path.name.endswith(("views.py", "api.py")) or path.parent.name == "views":
             yield path
 
@@ -179,15 +179,15 @@ def test_lint_sees_the_modules_it_guards():
         "organizations/views.py",
         "audit/views.py",
         "audit/api.py",
-        "directory/imports_views.py",
-        "directory/imports_api.py",
+        "directory/imports/views.py",
+        "directory/imports/api.py",
     } <= names
     guarded = {p.relative_to(BEACON).as_posix() for p in _guarded_modules()}
     assert {
         "plans/selectors.py",
         "participants/selectors.py",
         "groups/selectors.py",
-        "directory/imports_selectors.py",
+        "directory/imports/selectors.py",
     } <= guarded
 
 

@@ -277,7 +277,7 @@ def test_a_mail_worker_sends_email_without_waiting_for_queued_imports(sam):
     """`beacon demo` runs `beacon worker --queue mail` beside the worker for every queue, so
     email is not held up behind a long directory import."""
     from beacon.core.tests.worker import signals_kept
-    from beacon.directory.imports_tasks import directory_import_task
+    from beacon.directory.imports.tasks import directory_import_task
     from beacon.ops.cli import main
 
     waiting_import = directory_import_task.enqueue("an import waiting its turn")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from beacon.directory import changes
+from beacon.directory.hsds_import import directory_import
 from beacon.directory.models import Service
-from beacon.directory.services import directory_import
 from beacon.findhelp.models import SearchDocument, SearchPlace
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from beacon.directory import curation, peer_fields
+from beacon.directory.hsds_export import directory_export
+from beacon.directory.hsds_import import directory_import
 from beacon.directory.models import Attribute, Service, Taxonomy, TaxonomyTerm
-from beacon.directory.services import directory_export, directory_import
 from beacon.directory.tests.conftest import give_peer_fields, wipe
 from beacon.directory.tests.test_import_index import write_package
 from beacon.findhelp.models import SearchDocument

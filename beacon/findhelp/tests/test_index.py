@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from beacon.directory.changes import services_changed
+from beacon.directory.hsds_import import directory_import
 from beacon.directory.models import Location, Schedule, Service, ServiceAtLocation
-from beacon.directory.services import directory_import
 from beacon.findhelp import selectors, services
 from beacon.findhelp.index import schedule_openings, search_index_build
 from beacon.findhelp.models import SearchDocument, SearchHours, SearchLanguage, SearchPlace
@@ -80,7 +80,7 @@ def test_the_import_indexes_what_it_writes_and_a_reimport_renames(tmp_path):
 
 
 def test_a_failed_import_leaves_the_index_as_it_was(tmp_path):
-    from beacon.directory.services import DirectoryImportRefused
+    from beacon.directory.hsds_import import DirectoryImportRefused
 
     service("Tuesday coffee hour")
     package = tmp_path / "bad"

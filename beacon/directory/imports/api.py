@@ -19,9 +19,9 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.schemas import Error
-from beacon.directory import imports_selectors as selectors
-from beacon.directory import imports_services as services
-from beacon.directory.imports_permissions import can_import_directory
+from beacon.directory.imports import selectors as selectors
+from beacon.directory.imports import services as services
+from beacon.directory.imports.permissions import can_import_directory
 
 router = Router(tags=["directory"])
 

@@ -14,8 +14,9 @@ from jsonschema import Draft202012Validator
 
 from beacon.directory import hsds
 from beacon.directory.commands import run_export
+from beacon.directory.hsds_export import directory_export
+from beacon.directory.hsds_import import directory_import
 from beacon.directory.models import Address, DirectoryOrganization, Service, TaxonomyTerm
-from beacon.directory.services import directory_export, directory_import
 from beacon.directory.tests.conftest import give_peer_fields, wipe
 
 pytestmark = pytest.mark.django_db

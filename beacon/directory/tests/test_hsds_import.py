@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from beacon.audit.models import AuditEvent
 from beacon.directory import hsds
+from beacon.directory.hsds_import import DirectoryImportRefused, directory_import
 from beacon.directory.models import (
     Attribute,
     CapacityStatus,
@@ -19,7 +20,6 @@ from beacon.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from beacon.directory.services import DirectoryImportRefused, directory_import
 from beacon.directory.tests.conftest import row_counts, snapshot, wipe
 
 pytestmark = pytest.mark.django_db

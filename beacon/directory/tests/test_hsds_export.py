@@ -11,8 +11,9 @@ from jsonschema import Draft202012Validator
 
 from beacon.audit.models import AuditEvent
 from beacon.directory import hsds, peer_fields
+from beacon.directory.hsds_export import directory_export
+from beacon.directory.hsds_import import directory_import
 from beacon.directory.models import Service
-from beacon.directory.services import directory_export, directory_import
 from beacon.directory.tests.conftest import HSDS_STANDARD, give_peer_fields, snapshot, wipe
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.urls import reverse
 from beacon.accounts.tests.factories import UserFactory
 from beacon.audit.models import AuditEvent
 from beacon.core.tests.worker import run_worker, signals_kept
-from beacon.directory import imports_services
-from beacon.directory.imports_services import (
+from beacon.directory.imports import services as imports_services
+from beacon.directory.imports.services import (
     ImportProgress,
     Progress,
     directory_import_run,

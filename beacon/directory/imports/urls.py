@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beacon.directory import imports_views as views
+from beacon.directory.imports import views as views
 
 app_name = "directory_imports"
 urlpatterns = [

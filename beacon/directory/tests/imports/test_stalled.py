@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
-from beacon.directory.imports_services import (
+from beacon.directory.imports.services import (
     HEARTBEAT_FILE,
     Heartbeat,
     directory_import_stalled,
@@ -26,7 +26,7 @@ from beacon.directory.imports_services import (
     last_sign_of_life,
 )
 from beacon.directory.models import DirectoryImport, ImportStatus, Service
-from beacon.directory.tests.test_imports import (  # noqa: F401 (_imports_dir: autouse fixture)
+from beacon.directory.tests.imports.test_imports import (  # noqa: F401 (_imports_dir: autouse fixture)
     API,
     _imports_dir,
     _start,
@@ -35,7 +35,7 @@ from beacon.directory.tests.test_imports import (  # noqa: F401 (_imports_dir: a
 )
 from beacon.encounters.tests.factories import bearer
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 
 # A worker that writes every row of the import, then hangs inside the import's transaction
 # until it is killed: what `kill -9`, the out-of-memory killer or a power cut does mid-import.
@@ -50,14 +50,15 @@ settings.DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]
 settings.BEACON_IMPORTS_DIR = Path(os.environ["TEST_IMPORTS_DIR"])
 from django.db import connection
 assert connection.settings_dict["NAME"] == os.environ["TEST_DATABASE_NAME"]
-from beacon.directory import imports_services, services
-write = services._write
+from beacon.directory import hsds_import
+from beacon.directory.imports import services as imports_services
+write = hsds_import._write
 def write_then_hang(*args, **kwargs):
     result = write(*args, **kwargs)
     Path(os.environ["TEST_MARK"]).write_text("written")
     time.sleep(600)
     return result
-services._write = write_then_hang
+hsds_import._write = write_then_hang
 imports_services.directory_import_run(import_id=sys.argv[1])
 """
 

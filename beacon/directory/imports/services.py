@@ -3,7 +3,7 @@
 `directory_import_start()` checks and keeps the file (in settings.BEACON_IMPORTS_DIR/<id>/),
 creates the DirectoryImport record and queues the task in the same transaction, so a task exists
 exactly when its record does. `directory_import_run()` is the task's body (`beacon worker` runs
-it): it calls the same `services.directory_import()` as the command line, with a progress
+it): it calls the same `hsds_import.directory_import()` as the command line, with a progress
 callback that writes a small file beside the upload. The import writes in one transaction,
 invisible to the page until it commits, so the progress cannot live in the database
 (docs/directory-imports.md).
@@ -31,12 +31,13 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
+from beacon.directory.hsds_import import DirectoryImportRefused, Issue, directory_import
 from beacon.directory.models import DirectoryImport, ImportStatus
-from beacon.directory.services import DirectoryImportRefused, Issue, directory_import
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ UNPACK_FACTOR = 10  # a .zip may unpack to this many times the upload limit
 PROGRESS_FILE = "progress.json"
 PROGRESS_EVERY = 0.5  # seconds between progress writes (a finished table is always written)
 HEARTBEAT_FILE = "heartbeat.json"
+# The task that runs an import, by the dotted path the queue stores for it and the worker resolves
+# (django-tasks' task table): the task module imports this one for its body, so this one names
+# the task as the queue does rather than importing it back (tests/imports checks the path).
+TASK = "beacon.directory.imports.tasks.directory_import_task"
 
 
 # Where the files are ---------------------------------------------------------------------------
@@ -231,10 +236,7 @@ def _queue(record: DirectoryImport, *, actor: Any) -> None:
     exists exactly when its record does (its file is in its folder already)."""
     with transaction.atomic():
         record.save()
-        # Imported here, not at the top: the task module imports this one.
-        from beacon.directory.imports_tasks import directory_import_task
-
-        result = directory_import_task.enqueue(str(record.pk))
+        result = import_string(TASK).enqueue(str(record.pk))
         record.task_id = str(result.id)
         record.save(update_fields=["task_id", "updated_at"])
         details = {"file": record.file_name, "kind": record.kind, "size": record.file_size}
@@ -310,7 +312,7 @@ class Progress:
 
 
 class ImportProgress:
-    """The progress callback for services.directory_import: adds up the tables (each announces
+    """The progress callback for hsds_import.directory_import: adds up the tables (each announces
     its size before any is written) and writes the sum to a file, at most every PROGRESS_EVERY
     seconds and whenever a table completes."""
 

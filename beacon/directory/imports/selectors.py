@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from beacon.core.access import load_visible
-from beacon.directory.imports_permissions import directory_imports_visible_to
+from beacon.directory.imports.permissions import directory_imports_visible_to
 from beacon.directory.models import DirectoryImport
 
 LIST_LIMIT = 100

@@ -1,6 +1,6 @@
 """Directory import pages: start an import, follow its progress, look back at past ones.
 
-Organization admins and platform admins only (beacon/directory/imports_permissions.py); an import
+Organization admins and platform admins only (beacon/directory/imports/permissions.py); an import
 they may not see is a 404, like one that does not exist.
 """
 
@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from beacon.core.forms import apply_validation_error
-from beacon.directory import imports_selectors as selectors
-from beacon.directory import imports_services as services
-from beacon.directory.imports_forms import DirectoryImportForm
-from beacon.directory.imports_permissions import can_import_directory
+from beacon.directory.imports import selectors as selectors
+from beacon.directory.imports import services as services
+from beacon.directory.imports.forms import DirectoryImportForm
+from beacon.directory.imports.permissions import can_import_directory
 
 
 def _allowed(request) -> None:

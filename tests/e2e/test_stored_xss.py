@@ -134,21 +134,26 @@ def _crawl(
                 axe_findings.setdefault(violation["id"], []).append(
                     f"{route}: {violation['nodes'][:2]}"
                 )
-        if page.evaluate("() => document.body.innerText.includes('onerror=window.__xss=1')"):
-            shown_as_text.append(url)
-        if page.evaluate("() => window.__xss === 1"):
-            problems.append(f"script ran on {url} ({route})")
-        bad_links = page.evaluate(
-            """() => [...document.querySelectorAll('[href],[src],[action],[formaction]')]
-                .map(e => e.getAttribute('href') || e.getAttribute('src')
-                         || e.getAttribute('action') || e.getAttribute('formaction') || '')
-                .filter(v => /^\\s*javascript:/i.test(v))"""
+        # The page's checks in one round trip to the browser (a crawl opens hundreds of pages).
+        checks = page.evaluate(
+            """() => ({
+                shown: document.body.innerText.includes('onerror=window.__xss=1'),
+                ran: window.__xss === 1,
+                badLinks: [...document.querySelectorAll('[href],[src],[action],[formaction]')]
+                    .map(e => e.getAttribute('href') || e.getAttribute('src')
+                             || e.getAttribute('action') || e.getAttribute('formaction') || '')
+                    .filter(v => /^\\s*javascript:/i.test(v)),
+                links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
+            })"""
         )
+        if checks["shown"]:
+            shown_as_text.append(url)
+        if checks["ran"]:
+            problems.append(f"script ran on {url} ({route})")
+        bad_links = checks["badLinks"]
         if bad_links:
             problems.append(f"javascript: address on {url} ({route}): {bad_links[:3]}")
-        for href in page.evaluate(
-            "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
-        ):
+        for href in checks["links"]:
             href = urldefrag(href)[0]
             if href.startswith(base):
                 href = href[len(base) :]

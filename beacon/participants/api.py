@@ -11,7 +11,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error, Items, ModelText, Offset, Text, Version
+from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
+from beacon.api.schemas import Error, Items, ModelText, Text, Version
 from beacon.core.access import staff_member
 from beacon.core.search import SearchText
 from beacon.participants import selectors, services
@@ -192,8 +193,7 @@ class ParticipantUpdate(Schema):
 
 class ParticipantPage(Schema):
     items: list[ParticipantSummary]
-    count: int
-    next: str | None
+    next: str | None = Field(None, description="URL of the next page, if any.")
 
 
 class ParticipantQuery(Schema):
@@ -204,8 +204,8 @@ class ParticipantQuery(Schema):
     )
     status: Text(20) = Field("active", pattern="^(active|discharged|all)$")
     mine: bool = Field(False, description="Only your own caseload.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: Offset = 0
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
+    limit: PageSize = DEFAULT_PAGE
 
 
 def _populations(member, ids: list[UUID] | None):
@@ -226,16 +226,11 @@ def _populations(member, ids: list[UUID] | None):
     "", response={200: ParticipantPage, 403: Error, 422: Error}, summary="Search participants"
 )
 def list_participants(request, q: Query[ParticipantQuery]):
+    """In name order, paged by position: follow `next` (its `before` cursor). There is no
+    `offset` and no `count`: a page costs the same however far into the list it is."""
     member = staff_member(request)
     qs = selectors.participant_search(member=member, query=q.q, status=q.status, mine_only=q.mine)
-    items = list(qs[q.offset : q.offset + q.limit])
-    count = qs.count()
-    next_url = None
-    if q.offset + q.limit < count:
-        params = request.GET.copy()
-        params["offset"] = str(q.offset + q.limit)
-        next_url = f"{request.path}?{params.urlencode()}"
-    return {"items": items, "count": count, "next": next_url}
+    return cursor_page(request, qs, before=q.before, limit=q.limit)
 
 
 @router.post(

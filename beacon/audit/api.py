@@ -10,15 +10,15 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 
+from beacon.api.pagination import DEFAULT_PAGE, PageSize, cursor_page
 from beacon.api.schemas import DB_BIGINT_MAX, Error, Integer, ModelText, utc
 from beacon.audit.describe import participant_visible
 from beacon.audit.models import AuditEvent
 from beacon.audit.selectors import (
     ACTOR_MAX_CHARS,
-    MAX_PAGE,
     AuditFilters,
-    audit_event_page,
     audit_events_described,
+    audit_events_filtered,
     note_participant_looked_up,
 )
 from beacon.core.search import api_search_text
@@ -75,7 +75,7 @@ class AuditQuery(Schema):
     before: Integer(ge=0, le=DB_BIGINT_MAX) | None = Field(
         None, description="Only entries older than this id (paging)."
     )
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    limit: PageSize = DEFAULT_PAGE
 
     @field_validator("since", "until")
     @classmethod
@@ -104,17 +104,17 @@ def list_audit_events(request, q: Query[AuditQuery]):
         since=q.since,
         until=q.until,
     )
-    page = audit_event_page(member=member, filters=filters, before=q.before, limit=q.limit)
+    page = cursor_page(
+        request,
+        audit_events_filtered(member=member, filters=filters),
+        before=q.before,
+        limit=q.limit,
+    )
     note_participant_looked_up(member=member, filters=filters)
-    next_url = None
-    if page.next_before:
-        params = request.GET.copy()
-        params["before"] = str(page.next_before)
-        next_url = f"{request.path}?{params.urlencode()}"
     items = []
-    for event, said in audit_events_described(member=member, events=page.events):
+    for event, said in audit_events_described(member=member, events=page["items"]):
         # Read by AuditEventOut like the stored fields; nothing is saved (append-only).
         event.description = said.text
         event.participant_name = said.participant.name if said.participant else None
         items.append(event)
-    return {"items": items, "next": next_url}
+    return {"items": items, "next": page["next"]}

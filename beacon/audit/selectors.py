@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from beacon.audit import reads
 from beacon.audit.describe import (
@@ -16,7 +16,6 @@ from beacon.audit.models import AuditEvent
 from beacon.audit.permissions import audit_events_visible_to
 from beacon.core.search import normalize
 
-MAX_PAGE = 200
 # A CSV export holds at most this many entries (newest first); narrow the filters for more.
 EXPORT_MAX = 10_000
 # The person filter: part of an email address (254 characters at most).
@@ -47,6 +46,17 @@ def audit_event_page(
     Paged by position (`before` = the last id seen), which stays fast however long the trail.
     """
     limit = max(1, min(limit, EXPORT_MAX))
+    qs = audit_events_filtered(member=member, filters=filters)
+    if before:
+        qs = qs.filter(id__lt=before)
+    events = list(qs[: limit + 1])
+    more = len(events) > limit
+    events = events[:limit]
+    return AuditPage(events=events, next_before=events[-1].id if more and events else None)
+
+
+def audit_events_filtered(*, member, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The organization's trail as filtered, newest first (the API pages it by id)."""
     qs = audit_events_visible_to(member)
     # Free text matched in SQL: normalized like every search (beacon.core.search).
     actor = normalize(filters.actor[:ACTOR_MAX_CHARS])
@@ -65,12 +75,7 @@ def audit_event_page(
         qs = qs.filter(occurred_at__gte=filters.since)
     if filters.until:
         qs = qs.filter(occurred_at__lt=filters.until)
-    if before:
-        qs = qs.filter(id__lt=before)
-    events = list(qs.select_related("actor").order_by("-id")[: limit + 1])
-    more = len(events) > limit
-    events = events[:limit]
-    return AuditPage(events=events, next_before=events[-1].id if more and events else None)
+    return qs.select_related("actor").order_by("-id")
 
 
 def audit_events_for_export(*, member, filters: AuditFilters) -> list[AuditEvent]:

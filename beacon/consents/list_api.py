@@ -14,7 +14,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from beacon.api.schemas import Error, Page
+from beacon.api.pagination import CURSOR_HELP, Cursor, PageSize, cursor_page
+from beacon.api.schemas import Error
 from beacon.consents import selectors
 from beacon.consents.api import ConsentOut
 from beacon.core.search import api_search_text
@@ -38,7 +39,8 @@ class ConsentListQuery(Schema):
         "", description="Words of the participant's name, or their record number."
     )
     recipient: api_search_text() = Field("", description="Words of a recipient's name.")
-    page: Page = Field(1, description="Page number, 1 first; 50 consents a page.")
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
+    limit: PageSize = Field(selectors.PAGE_SIZE, description="How many a page (50 unless said).")
 
 
 class ConsentListItem(ConsentOut):
@@ -88,15 +90,7 @@ def list_organization_consents(request, q: Query[ConsentListQuery]):
     )
     if participant is not None:
         consents = consents.filter(participant=participant)
-    start = (q.page - 1) * selectors.PAGE_SIZE
-    items = list(consents[start : start + selectors.PAGE_SIZE + 1])
-    more = len(items) > selectors.PAGE_SIZE
-    items = items[: selectors.PAGE_SIZE]
-    for participant in {c.participant_id: c.participant for c in items}.values():
+    page = cursor_page(request, consents, before=q.before, limit=q.limit)
+    for participant in {c.participant_id: c.participant for c in page["items"]}.values():
         participant_viewed(member=member, participant=participant, seen="consent_list")
-    next_url = None
-    if more:
-        params = request.GET.copy()
-        params["page"] = str(q.page + 1)
-        next_url = f"{request.path}?{params.urlencode()}"
-    return {"items": items, "next": next_url}
+    return page

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
-from beacon.api.errors import ApiError
+from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
 from beacon.api.schemas import MAX_IDS, Error, Items, Text, Version, utc
 from beacon.encounters import selectors, services
 from beacon.encounters.models import EncounterKind, Modality, Setting, Topic
@@ -127,8 +126,8 @@ class EncounterQuery(Schema):
         None, description="From this time (inclusive; UTC unless an offset is given)."
     )
     until: datetime | None = Field(None, description="Until this time (exclusive).")
-    before: Text(200) | None = Field(None, description="Paging cursor from `next`.")
-    limit: int = Field(50, ge=1, le=selectors.MAX_PAGE)
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
+    limit: PageSize = DEFAULT_PAGE
 
     @field_validator("since", "until")
     @classmethod
@@ -167,26 +166,16 @@ def list_encounters(request, q: Query[EncounterQuery]):
     filters = selectors.EncounterFilters(
         participant=q.participant, peer=q.peer, since=q.since, until=q.until
     )
-    try:
-        page = selectors.encounter_page(
-            member=request.member, filters=filters, before=q.before, limit=q.limit
-        )
-    except ValueError:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some values are missing or not valid."),
-            [{"field": "before", "message": _("Use the `next` link of an earlier page.")}],
-        ) from None
-    participants = {e.participant_id: e.participant for e in page.encounters}
+    page = cursor_page(
+        request,
+        selectors.encounter_list(member=request.member, filters=filters),
+        before=q.before,
+        limit=q.limit,
+    )
+    participants = {e.participant_id: e.participant for e in page["items"]}
     for participant in participants.values():
         participant_viewed(member=request.member, participant=participant, seen="encounter_list")
-    next_url = None
-    if page.next_before:
-        params = request.GET.copy()
-        params["before"] = page.next_before
-        next_url = f"{request.path}?{params.urlencode()}"
-    return {"items": page.encounters, "next": next_url}
+    return page
 
 
 def _detail(encounter):

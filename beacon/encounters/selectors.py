@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -36,8 +34,6 @@ from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.participants.selectors import participant_get_for_member
 from beacon.plans.selectors import goal_descriptions
-
-MAX_PAGE = 200
 
 
 def encounter_get_for_member(*, member: Membership, pk, for_write: bool = False) -> Encounter:
@@ -82,30 +78,6 @@ class EncounterFilters:
     until: datetime | None = None
 
 
-@dataclass(frozen=True)
-class EncounterPage:
-    encounters: list[Encounter]
-    next_before: str | None
-
-
-def encode_cursor(encounter: Encounter) -> str:
-    raw = f"{encounter.occurred_at.isoformat()}|{encounter.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """Raises ValueError for a cursor Beacon did not make."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        when, pk = raw.split("|")
-        occurred_at = parse_datetime(when)
-        if occurred_at is None:
-            raise ValueError
-        return occurred_at, uuid.UUID(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError("not a cursor") from exc
-
-
 def encounter_list(*, member: Membership, filters: EncounterFilters) -> QuerySet[Encounter]:
     qs = encounters_visible_to(member)
     if filters.participant:
@@ -120,25 +92,6 @@ def encounter_list(*, member: Membership, filters: EncounterFilters) -> QuerySet
         qs.select_related("participant", "peer")
         .prefetch_related("goals")
         .order_by("-occurred_at", "-id")
-    )
-
-
-def encounter_page(
-    *, member: Membership, filters: EncounterFilters, before: str | None = None, limit: int = 50
-) -> EncounterPage:
-    """One page of encounters, newest first. Paged by position (`before` is the cursor of the
-    last one seen), which stays fast however many there are."""
-    limit = max(1, min(limit, MAX_PAGE))
-    qs = encounter_list(member=member, filters=filters)
-    if before:
-        occurred_at, pk = decode_cursor(before)
-        qs = qs.filter(Q(occurred_at__lt=occurred_at) | Q(occurred_at=occurred_at, id__lt=pk))
-    encounters = list(qs[: limit + 1])
-    more = len(encounters) > limit
-    encounters = encounters[:limit]
-    return EncounterPage(
-        encounters=encounters,
-        next_before=encode_cursor(encounters[-1]) if more and encounters else None,
     )
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error, Items, ModelText, Offset, Text, Version
+from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
+from beacon.api.schemas import Error, Items, ModelText, Text, Version
 from beacon.core.access import staff_member
 from beacon.core.search import SearchText
-from beacon.participants import permissions, selectors, services
+from beacon.participants import selectors, services
 from beacon.participants.models import (
     DischargeReason,
     Insurance,
@@ -192,8 +193,7 @@ class ParticipantUpdate(Schema):
 
 class ParticipantPage(Schema):
     items: list[ParticipantSummary]
-    count: int
-    next: str | None
+    next: str | None = Field(None, description="URL of the next page, if any.")
 
 
 class ParticipantQuery(Schema):
@@ -204,8 +204,8 @@ class ParticipantQuery(Schema):
     )
     status: Text(20) = Field("active", pattern="^(active|discharged|all)$")
     mine: bool = Field(False, description="Only your own caseload.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: Offset = 0
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
+    limit: PageSize = DEFAULT_PAGE
 
 
 def _populations(member, ids: list[UUID] | None):
@@ -226,16 +226,11 @@ def _populations(member, ids: list[UUID] | None):
     "", response={200: ParticipantPage, 403: Error, 422: Error}, summary="Search participants"
 )
 def list_participants(request, q: Query[ParticipantQuery]):
+    """In name order, paged by position: follow `next` (its `before` cursor). There is no
+    `offset` and no `count`: a page costs the same however far into the list it is."""
     member = staff_member(request)
     qs = selectors.participant_search(member=member, query=q.q, status=q.status, mine_only=q.mine)
-    items = list(qs[q.offset : q.offset + q.limit])
-    count = qs.count()
-    next_url = None
-    if q.offset + q.limit < count:
-        params = request.GET.copy()
-        params["offset"] = str(q.offset + q.limit)
-        next_url = f"{request.path}?{params.urlencode()}"
-    return {"items": items, "count": count, "next": next_url}
+    return cursor_page(request, qs, before=q.before, limit=q.limit)
 
 
 @router.post(
@@ -247,54 +242,43 @@ def create_participant(request, payload: ParticipantCreate):
     """A likely duplicate (similar name and same birth date, or same phone) answers 409 with
     code `possible_duplicate` unless `confirm_not_duplicate` is true."""
     member = staff_member(request)
-    if not permissions.can_enroll_participants(member):
-        raise PermissionDenied
     data = payload.model_dump()
     confirm = data.pop("confirm_not_duplicate")
     primary_id = data.pop("primary_peer")
     populations = _populations(member, data.pop("priority_populations"))
     if data.get("enrolled_on") is None:
         data.pop("enrolled_on")
-    if not confirm:
-        duplicates = selectors.likely_duplicates(
-            organization=member.organization,
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            phone=data["phone"],
-        )
-        if duplicates:
-            raise ApiError(
-                409,
-                "possible_duplicate",
-                _(
-                    "This person may already have a record. Check it, then send again with "
-                    "confirm_not_duplicate: true if it is someone else."
-                ),
-                [
-                    {"record_number": d.participant.record_number, "reasons": d.reasons}
-                    for d in duplicates
-                ],
-            )
-    primary = None
-    if primary_id is not None:
-        peer_membership = permissions.caseload_peers(member).filter(user_id=primary_id).first()
-        if peer_membership is None:
-            raise ApiError(
-                422,
-                "invalid",
-                _("Some values are missing or not valid."),
-                [
-                    {
-                        "field": "primary_peer",
-                        "message": _("Not an active peer of your organization."),
-                    }
-                ],
-            )
-        primary = peer_membership.user
-    participant = services.participant_enroll(
-        member=member, primary_peer=primary, priority_populations=populations, **data
+    action = services.EnrollParticipant(
+        member=member,
+        values=data,
+        primary_peer_id=primary_id,
+        priority_populations=populations,
+        confirm_not_duplicate=confirm,
     )
+    try:
+        participant = action.execute()
+    except services.PossibleDuplicate as exc:
+        raise ApiError(
+            409,
+            "possible_duplicate",
+            _(
+                "This person may already have a record. Check it, then send again with "
+                "confirm_not_duplicate: true if it is someone else."
+            ),
+            [
+                {"record_number": d.participant.record_number, "reasons": d.reasons}
+                for d in exc.duplicates
+            ],
+        ) from exc
+    except ValidationError as exc:
+        if "primary_peer" not in getattr(exc, "error_dict", {}):
+            raise
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some values are missing or not valid."),
+            [{"field": "primary_peer", "message": " ".join(exc.message_dict["primary_peer"])}],
+        ) from exc
     participant = selectors.participant_get_for_member(member=member, pk=participant.pk)
     services.participant_viewed(member=member, participant=participant, seen="record")
     return Status(201, participant)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -28,7 +29,7 @@ from beacon.participants.models import (
     RecoveryPathway,
     Substance,
 )
-from beacon.participants.selectors import digits
+from beacon.participants.selectors import DuplicateMatch, digits, likely_duplicates
 
 
 def participant_viewed(*, member, participant: Participant, seen: str, target=None) -> None:
@@ -196,6 +197,71 @@ def participant_enroll(
                 started_at=min(enrolled, timezone.now()),
             )
     return participant
+
+
+class PossibleDuplicate(Exception):
+    """Enrolment stopped: the person may already have a record (`duplicates`, found across
+    the whole organization). Sent again with `confirm_not_duplicate`, it goes ahead."""
+
+    def __init__(self, duplicates: list[DuplicateMatch]):
+        super().__init__("possible duplicate")
+        self.duplicates = duplicates
+
+
+PRIMARY_PEER_UNKNOWN = _lazy("Not an active peer of your organization.")
+
+
+@dataclasses.dataclass
+class EnrollParticipant:
+    """Intake, as the page and the API both do it: `check()` refuses a member who may not
+    enroll (PermissionDenied), a likely duplicate not confirmed as someone else
+    (PossibleDuplicate) and a primary peer who is not one of the organization's active peers
+    (ValidationError on `primary_peer`); `execute()` checks again and enrolls through
+    participant_enroll(), which keeps its own refusals (a peer naming someone else)."""
+
+    member: Membership
+    values: dict[str, Any]
+    #: The user id of the primary peer, one of permissions.caseload_peers(member); None for
+    #: the member themselves (a peer) or nobody.
+    primary_peer_id: Any = None
+    priority_populations: list | None = None
+    confirm_not_duplicate: bool = False
+
+    primary_peer: Any = dataclasses.field(default=None, init=False)
+
+    def check(self) -> None:
+        if not permissions.can_enroll_participants(self.member):
+            raise PermissionDenied(_("Only staff of the organization can enroll participants."))
+        if not self.confirm_not_duplicate:
+            duplicates = likely_duplicates(
+                organization=self.member.organization,
+                given_name=self.values["given_name"],
+                family_name=self.values.get("family_name", ""),
+                date_of_birth=self.values.get("date_of_birth"),
+                phone=self.values.get("phone", ""),
+            )
+            if duplicates:
+                raise PossibleDuplicate(duplicates)
+        self.primary_peer = None
+        if self.primary_peer_id is not None:
+            peer = (
+                permissions.caseload_peers(self.member)
+                .filter(user_id=self.primary_peer_id)
+                .select_related("user")
+                .first()
+            )
+            if peer is None:
+                raise ValidationError({"primary_peer": [PRIMARY_PEER_UNKNOWN]})
+            self.primary_peer = peer.user
+
+    def execute(self) -> Participant:
+        self.check()
+        return participant_enroll(
+            member=self.member,
+            primary_peer=self.primary_peer,
+            priority_populations=self.priority_populations,
+            **self.values,
+        )
 
 
 # docs/permissions.md: the record is changed by supervisors, admins and the peers on its

@@ -82,37 +82,31 @@ def participant_new(request):
     )
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        values = form.service_values()
-        if not request.POST.get("confirmed_new"):
-            duplicates = selectors.likely_duplicates(
-                organization=member.organization,
-                given_name=values["given_name"],
-                family_name=values.get("family_name", ""),
-                date_of_birth=values.get("date_of_birth"),
-                phone=values.get("phone", ""),
+        primary = form.cleaned_data.get("primary_peer")
+        action = services.EnrollParticipant(
+            member=member,
+            values=form.service_values(),
+            primary_peer_id=primary.user_id if primary else None,
+            priority_populations=list(form.cleaned_data["priority_populations"]),
+            confirm_not_duplicate=bool(request.POST.get("confirmed_new")),
+        )
+        try:
+            participant = action.execute()
+        except services.PossibleDuplicate as exc:
+            duplicates = exc.duplicates
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("primary_peer" if show_peer else None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is enrolled (record %(number)s).")
+                % {"name": participant.display_name, "number": participant.record_number},
             )
-        if not duplicates:
-            primary = form.cleaned_data.get("primary_peer")
-            try:
-                participant = services.participant_enroll(
-                    member=member,
-                    primary_peer=primary.user if primary else None,
-                    priority_populations=list(form.cleaned_data["priority_populations"]),
-                    **values,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            except PermissionDenied as exc:
-                form.add_error("primary_peer" if show_peer else None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is enrolled (record %(number)s).")
-                    % {"name": participant.display_name, "number": participant.record_number},
-                )
-                if permissions.participants_visible_to(member).filter(pk=participant.pk).exists():
-                    return redirect("participants:detail", participant_id=participant.pk)
-                return redirect("participants:list")
+            if permissions.participants_visible_to(member).filter(pk=participant.pk).exists():
+                return redirect("participants:detail", participant_id=participant.pk)
+            return redirect("participants:list")
     visible = set(
         permissions.participants_visible_to(member)
         .filter(pk__in=[d.participant.pk for d in duplicates])

@@ -61,11 +61,13 @@ def test_a_thousand_errors_show_the_first_twenty_and_how_many_more(client, harbo
 
 
 @pytest.mark.parametrize("value", [str(2**70), str(2**63), str(-(2**70))])
-def test_an_offset_beyond_what_the_database_holds_names_the_offset(client, pat_auth, value):
-    """Before: a 500 ("datatype mismatch" on SQLite, integer out of range on PostgreSQL)."""
-    response = client.get("/api/v1/participants", {"offset": value}, **pat_auth)
+def test_a_cursor_id_beyond_what_the_database_holds_names_the_cursor(client, pat_auth, value):
+    """Before: a 500 ("datatype mismatch" on SQLite, integer out of range on PostgreSQL), for
+    the participants' `offset` (gone since issue 16: lists page by cursor); the audit trail's
+    cursor is an id, an integer bounded the same way."""
+    response = client.get("/api/v1/audit-events", {"before": value}, **pat_auth)
     assert response.status_code == 422
-    assert [d["field"] for d in response.json()["error"]["details"]] == ["offset"]
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["before"]
 
 
 def test_a_version_beyond_what_the_database_holds_names_the_version(client, pat_auth, pat, jordan):

@@ -66,6 +66,44 @@ def test_supervisor_enrols_onto_a_chosen_peers_caseload(sam, pat, harbor):
     assert p.assignments.get().peer == pat
 
 
+def test_the_enrol_action_checks_role_duplicates_and_primary_peer_before_writing(
+    sam, pat, quinn, riley, olive, harbor, jordan
+):
+    values = {"given_name": jordan.given_name, "family_name": jordan.family_name}
+    values["date_of_birth"] = jordan.date_of_birth = date(1990, 5, 17)
+    jordan.save(update_fields=["date_of_birth"])
+    before = Participant.objects.count()
+    refused = services.EnrollParticipant(member=member_of(riley, harbor), values=values)
+    with pytest.raises(PermissionDenied):
+        refused.execute()
+    action = services.EnrollParticipant(member=member_of(sam, harbor), values=values)
+    with pytest.raises(services.PossibleDuplicate) as exc:
+        action.execute()
+    assert [d.participant for d in exc.value.duplicates] == [jordan]
+    outsider = services.EnrollParticipant(
+        member=member_of(sam, harbor),
+        values=values,
+        primary_peer_id=olive.pk,
+        confirm_not_duplicate=True,
+    )
+    with pytest.raises(ValidationError) as exc:
+        outsider.execute()
+    assert set(exc.value.message_dict) == {"primary_peer"}
+    onto_other = services.EnrollParticipant(
+        member=member_of(pat, harbor),
+        values=values,
+        primary_peer_id=quinn.pk,
+        confirm_not_duplicate=True,
+    )
+    with pytest.raises(PermissionDenied):
+        onto_other.execute()
+    assert Participant.objects.count() == before
+    action.confirm_not_duplicate = True
+    action.primary_peer_id = quinn.pk
+    participant = action.execute()
+    assert participant.assignments.get().peer == quinn
+
+
 def test_update_with_a_stale_version_writes_nothing(pat, harbor, jordan):
     member = member_of(pat, harbor)
     services.participant_update(

@@ -12,7 +12,8 @@ from beacon.core.concurrency import StaleVersion
 from beacon.encounters.tests.factories import log
 from beacon.plans import selectors, services
 from beacon.plans.models import DEFAULT_CRISIS_LINES, GoalStatus, PlanVersion, RecoveryPlan
-from beacon.plans.tests.factories import add_goal, add_step, make_plan, member_of
+from beacon.plans.tests.factories import add_goal, add_step, make_plan
+from conftest import member_of
 
 TODAY = timezone.localdate
 

@@ -7,11 +7,14 @@ Participants: Jordan (on Pat's caseload), Casey (on Quinn's), Morgan (at Lakesid
 Every view and API test also checks what Olive cannot do.
 """
 
+import re
+
 import pytest
 from django.test import Client
 
 from beacon.accounts.tests.factories import UserFactory
-from beacon.organizations.models import Role
+from beacon.api.services import token_create
+from beacon.organizations.models import Membership, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 
@@ -115,3 +118,55 @@ def _no_rate_limits(settings):
     # the rate-limit tests turn the limits on with the values they test.
     settings.BEACON_RATE_LIMIT_PUBLIC_API = 0
     settings.BEACON_RATE_LIMIT_PUBLIC_FORMS = 0
+
+
+# Helpers the apps' tests share (import them: `from conftest import member_of`). --------------
+
+
+def member_of(user, organization=None) -> Membership:
+    """The user's membership, with its organization and user loaded; name the organization
+    when the user belongs to several."""
+    memberships = Membership.objects.select_related("organization", "user").filter(user=user)
+    if organization is not None:
+        memberships = memberships.filter(organization=organization)
+    return memberships.get()
+
+
+def without_csrf(html: bytes) -> bytes:
+    """The page without its CSRF tokens, which change with every request: for comparing two
+    answers (a page and its error page, before and after) byte for byte."""
+    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
+
+
+@pytest.fixture
+def api(client):
+    """api(user): a caller of the API with a bearer token for the user's organization, as in
+    `api(pat).post(URL, body)`; bodies go as JSON."""
+
+    class Caller:
+        def __init__(self, user):
+            organization = user.memberships.get().organization
+            secret = token_create(user=user, organization=organization)[1]
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+        def get(self, path, params=None):
+            return client.get(path, params or {}, **self.headers)
+
+        def post(self, path, body=None):
+            return self._send(client.post, path, body)
+
+        def patch(self, path, body):
+            return self._send(client.patch, path, body)
+
+        def put(self, path, body):
+            return self._send(client.put, path, body)
+
+        def delete(self, path):
+            return client.delete(path, **self.headers)
+
+        def _send(self, method, path, body):
+            body = {} if body is None else body
+            return method(path, body, content_type="application/json", **self.headers)
+
+    return Caller

@@ -15,13 +15,7 @@ from beacon.assessments.instruments import (
 )
 from beacon.assessments.models import ItemKind, QuestionnaireVersion
 from beacon.assessments.services import MAX_ITEMS, stage_choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from beacon.core.forms import DateInput
 
 
 def _day_field(label):

@@ -4,17 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.consents.models import ConsentKind, ExpiryKind, SignatureMethod
 from beacon.consents.services import MESSAGES
+from beacon.core.forms import DateInput
 
 # Room for several recipients on one screen; "Add another recipient" adds rows without JavaScript.
 RECIPIENT_ROWS = 3
 MAX_RECIPIENTS = 30
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ConsentForm(forms.Form):

@@ -1,5 +1,6 @@
 from collections.abc import Iterable, Mapping
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import Form
 
@@ -27,3 +28,37 @@ def add_problems(form: Form, problems: Mapping[str, Iterable[str]]) -> None:
             continue
         for message in messages:
             form.add_error(name, message)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; its value is ISO 8601 whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is ISO 8601 whatever the language (a locale's
+    DATE_INPUT_FORMATS would write 07/12/2026, which <input type="date"> cannot read)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AccessibleErrorsMixin:
+    """Link each field's error message to its input (aria-describedby, aria-invalid), so a
+    screen reader reads the problem with the field. Ids match includes/field.html."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
+                described = [attrs.get("aria-describedby", ""), f"{bound.auto_id}_error"]
+                attrs["aria-describedby"] = " ".join(d for d in described if d)
+                attrs["aria-invalid"] = "true"

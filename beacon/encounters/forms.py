@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import add_problems
+from beacon.core.forms import (
+    AccessibleErrorsMixin,
+    DateInput,
+    DateTimeLocalInput,
+    add_problems,
+)
 from beacon.encounters.models import EncounterKind, Modality, Setting, Topic
 from beacon.encounters.services import MAX_MINUTES, encounter_problems
 
@@ -17,35 +22,6 @@ FOLLOW_UP_PICKS = [
     ("two_weeks", _("In two weeks")),
 ]
 FOLLOW_UP_DAYS = {"tomorrow": 1, "week": 7, "two_weeks": 14}
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class AccessibleErrorsMixin:
-    """Link each field's error message to its input (aria-describedby, aria-invalid), so a
-    screen reader reads the problem with the field. Ids match includes/field.html."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                described = [attrs.get("aria-describedby", ""), f"{bound.auto_id}_error"]
-                attrs["aria-describedby"] = " ".join(d for d in described if d)
-                attrs["aria-invalid"] = "true"
 
 
 class EncounterForm(AccessibleErrorsMixin, forms.Form):

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import add_problems
-from beacon.encounters.forms import AccessibleErrorsMixin, DateInput, DateTimeLocalInput
+from beacon.core.forms import AccessibleErrorsMixin, DateInput, DateTimeLocalInput, add_problems
 from beacon.groups.models import GroupKind, Weekday
 from beacon.groups.services import group_problems
 from beacon.participants.models import RecoveryPathway

@@ -2,29 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beacon.organizations.models import Organization, Role
+from beacon.organizations.services import SETTINGS_FIELDS
 
 
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "part2_applies",
-            "mfa_required",
-            "idle_timeout_minutes",
-            "overdue_after_days",
-            "participants_open_to_team",
-            "billing_units_rule",
-            "plan_review_interval_days",
-            "referral_follow_up_days",
-            "directory_verify_after_days",
-            "note_review_first_count",
-            "note_review_crisis",
-            "crisis_escalate_after_minutes",
-            "caseload_cap",
-            "workday_starts",
-            "workday_ends",
-        ]
+        # The settings organization_update_settings accepts (one list, so the two cannot drift).
+        fields = list(SETTINGS_FIELDS)
         widgets = {
             "workday_starts": forms.TimeInput(attrs={"type": "time"}),
             "workday_ends": forms.TimeInput(attrs={"type": "time"}),

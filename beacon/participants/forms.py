@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import add_problems
+from beacon.core.forms import DateInput, add_problems
 from beacon.participants.models import (
     CaseloadRole,
     DischargeReason,
@@ -11,10 +11,6 @@ from beacon.participants.models import (
     Substance,
 )
 from beacon.participants.services import EDITABLE_FIELDS, participant_discharge_problems
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ParticipantForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import add_problems
+from beacon.core.forms import AccessibleErrorsMixin, DateInput, add_problems
 from beacon.plans.models import DEFAULT_CRISIS_LINES, Area, Domain, GoalStatus
 from beacon.plans.services import (
     MAX_PEOPLE_TO_CALL,
@@ -14,27 +14,6 @@ from beacon.plans.services import (
 )
 
 DATE_ERROR = {"invalid": _("Enter a date, such as 2026-03-31.")}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class AccessibleErrorsMixin:
-    """Link each field's error to its input (aria-describedby, aria-invalid); ids match
-    includes/field.html."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                described = [attrs.get("aria-describedby", ""), f"{self[name].auto_id}_error"]
-                attrs["aria-describedby"] = " ".join(d for d in described if d)
-                attrs["aria-invalid"] = "true"
 
 
 def _text(label, *, rows=4, help_text="", required=False, max_length=TEXT_LIMIT):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beacon.encounters.forms import AccessibleErrorsMixin, DateInput
+from beacon.core.forms import AccessibleErrorsMixin, DateInput
 from beacon.referrals.models import STATUSES_WITH_REASON, ReferralStatus, SharedItem, Urgency
 
 

@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import add_problems
-from beacon.encounters.forms import AccessibleErrorsMixin, DateInput
+from beacon.core.forms import AccessibleErrorsMixin, DateInput, add_problems
 from beacon.supervision.models import (
     MAX_SESSION_MINUTES,
     SessionKind,

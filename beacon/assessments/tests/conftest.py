@@ -3,12 +3,7 @@ from datetime import date
 import pytest
 
 from beacon.assessments import services
-from beacon.organizations.models import Membership
-
-
-def member(user):
-    """The standing user's membership (each has exactly one)."""
-    return Membership.objects.select_related("organization", "user").get(user=user)
+from conftest import member_of
 
 
 def answers_totalling(total: int) -> dict[str, int]:
@@ -49,7 +44,7 @@ def barc10():
 
     def make(user, participant, total=40, day=None):
         return services.barc10_record(
-            member=member(user),
+            member=member_of(user),
             participant=participant,
             answers=answers_totalling(total),
             administered_on=day or date(2026, 1, 5),
@@ -62,5 +57,5 @@ def barc10():
 def checkin(ada):
     """A published questionnaire of Harbor's, version 1 with ITEMS."""
     return services.questionnaire_create(
-        member=member(ada), name="Weekly check-in", items=ITEMS, publish=True
+        member=member_of(ada), name="Weekly check-in", items=ITEMS, publish=True
     )

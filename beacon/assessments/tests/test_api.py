@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from beacon.api.services import token_create
 from beacon.assessments.models import Assessment, Questionnaire
 from beacon.assessments.tests.conftest import ITEMS, answers_totalling
 from beacon.audit.models import AuditEvent
@@ -13,25 +12,6 @@ pytestmark = pytest.mark.django_db
 
 ASSESSMENTS = "/api/v1/assessments"
 QUESTIONNAIRES = "/api/v1/questionnaires"
-
-
-@pytest.fixture
-def api(client):
-    """api(user).get/post(...) with the user's bearer token in their organization."""
-
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path, params=None):
-            return client.get(path, params or {}, **self.headers)
-
-        def post(self, path, body=None):
-            return client.post(path, body or {}, content_type="application/json", **self.headers)
-
-    return Caller
 
 
 def barc10_body(participant, **overrides):

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from beacon.assessments.demo import demo_assessments_create
 from beacon.assessments.models import Assessment, Questionnaire
-from beacon.assessments.tests.conftest import member
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,9 @@ def test_demo_assessments(harbor, ada, pat, quinn, jordan, casey):
         enrolled_on=today - timedelta(days=160)
     )
 
-    count = demo_assessments_create(harbor, admin=member(ada), peers=[member(pat), member(quinn)])
+    count = demo_assessments_create(
+        harbor, admin=member_of(ada), peers=[member_of(pat), member_of(quinn)]
+    )
 
     assert count == Assessment.objects.count()
     per_person = {}

@@ -9,7 +9,7 @@ from beacon.assessments.permissions import (
     can_record_assessment,
     questionnaires_visible_to,
 )
-from beacon.assessments.tests.conftest import member
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ MATRIX = {
 @pytest.mark.parametrize("who", MATRIX)
 def test_matrix(request, who, pat, jordan, barc10, checkin):
     assessment = barc10(pat, jordan, 40, None)
-    m = member(request.getfixturevalue(who))
+    m = member_of(request.getfixturevalue(who))
     sees, records, sees_questionnaires, manages = MATRIX[who]
     assert assessments_visible_to(m).filter(pk=assessment.pk).exists() is sees
     assert can_record_assessment(m, jordan) is records
@@ -39,14 +39,14 @@ def test_open_team_peers_see_and_record(quinn, pat, jordan, barc10, harbor):
     assessment = barc10(pat, jordan, 40, None)
     harbor.participants_open_to_team = True
     harbor.save(update_fields=["participants_open_to_team"])
-    m = member(quinn)
+    m = member_of(quinn)
     assert assessments_visible_to(m).filter(pk=assessment.pk).exists()
     assert can_record_assessment(m, jordan)
 
 
 def test_inactive_members_see_nothing(pat, jordan, barc10):
     barc10(pat, jordan, 40, None)
-    m = member(pat)
+    m = member_of(pat)
     m.is_active = False
     assert not assessments_visible_to(m).exists()
     assert not can_record_assessment(m, jordan)

@@ -10,15 +10,16 @@ from django.utils import timezone
 
 from beacon.assessments import selectors, services
 from beacon.assessments.models import Assessment, QuestionnaireVersion
-from beacon.assessments.tests.conftest import ITEMS, answers_totalling, member
+from beacon.assessments.tests.conftest import ITEMS, answers_totalling
 from beacon.audit.models import AuditEvent
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_barc10_total_is_computed_and_audited(pat, jordan):
     assessment = services.barc10_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         answers=[6, 5, 4, 3, 2, 1, 6, 5, 4, 3],
         administered_on=date(2026, 3, 1),
@@ -34,8 +35,8 @@ def test_barc10_total_is_computed_and_audited(pat, jordan):
 
 
 def test_barc10_bounds(pat, jordan):
-    low = services.barc10_record(member=member(pat), participant=jordan, answers=[1] * 10)
-    high = services.barc10_record(member=member(pat), participant=jordan, answers=[6] * 10)
+    low = services.barc10_record(member=member_of(pat), participant=jordan, answers=[1] * 10)
+    high = services.barc10_record(member=member_of(pat), participant=jordan, answers=[6] * 10)
     assert (low.total, high.total) == (10, 60)
 
 
@@ -47,7 +48,7 @@ def test_the_service_has_no_way_to_take_a_total():
 def test_bad_answers_save_nothing(pat, jordan):
     with pytest.raises(ValidationError) as exc:
         services.barc10_record(
-            member=member(pat), participant=jordan, answers={**answers_totalling(40), "7": 0}
+            member=member_of(pat), participant=jordan, answers={**answers_totalling(40), "7": 0}
         )
     assert list(exc.value.message_dict) == ["answers.7"]
     assert "Item 7 (My living space has helped to drive my recovery journey.)" in str(exc.value)
@@ -58,7 +59,7 @@ def test_bad_answers_save_nothing(pat, jordan):
 def test_future_date_refused(pat, jordan):
     with pytest.raises(ValidationError) as exc:
         services.barc10_record(
-            member=member(pat),
+            member=member_of(pat),
             participant=jordan,
             answers=[4] * 10,
             administered_on=timezone.localdate() + timedelta(days=1),
@@ -70,14 +71,14 @@ def test_future_date_refused(pat, jordan):
 def test_outsiders_cannot_record(request, who, jordan):
     with pytest.raises(PermissionDenied):
         services.barc10_record(
-            member=member(request.getfixturevalue(who)), participant=jordan, answers=[4] * 10
+            member=member_of(request.getfixturevalue(who)), participant=jordan, answers=[4] * 10
         )
 
 
 def test_stage_of_change_with_date_updates_the_participant(pat, jordan):
     version = jordan.version
     services.stage_of_change_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         stage="preparation",
         administered_on=date(2026, 2, 1),
@@ -91,7 +92,7 @@ def test_stage_of_change_with_date_updates_the_participant(pat, jordan):
 
     # A back-dated record is kept, but the newer stage stays the current one.
     services.stage_of_change_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         stage="contemplation",
         administered_on=date(2026, 1, 1),
@@ -101,7 +102,7 @@ def test_stage_of_change_with_date_updates_the_participant(pat, jordan):
     assert Assessment.objects.filter(instrument="stage_of_change").count() == 2
 
     services.stage_of_change_record(
-        member=member(pat), participant=jordan, stage="action", administered_on=date(2026, 3, 1)
+        member=member_of(pat), participant=jordan, stage="action", administered_on=date(2026, 3, 1)
     )
     jordan.refresh_from_db()
     assert jordan.stage_of_change == "action"
@@ -111,7 +112,7 @@ def test_stage_of_change_with_date_updates_the_participant(pat, jordan):
 
 def test_unknown_stage_refused(pat, jordan):
     with pytest.raises(ValidationError) as exc:
-        services.stage_of_change_record(member=member(pat), participant=jordan, stage="relapse")
+        services.stage_of_change_record(member=member_of(pat), participant=jordan, stage="relapse")
     assert "stage" in exc.value.message_dict
 
 
@@ -131,7 +132,7 @@ def test_summary_costs_two_queries(pat, jordan, barc10):
 def test_answers_keep_their_version_after_a_new_one_is_published(ada, pat, jordan, checkin):
     v1 = checkin.versions.get(number=1)
     first = services.questionnaire_answers_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         version=v1,
         answers={"sleep": "7", "mood": "Good", "meeting": "yes"},
@@ -149,7 +150,7 @@ def test_answers_keep_their_version_after_a_new_one_is_published(ada, pat, jorda
         {"text": "Who did you talk to about your recovery?", "kind": "text"},
     ]
     v2 = services.questionnaire_version_publish(
-        member=member(ada), questionnaire=checkin, items=new_items
+        member=member_of(ada), questionnaire=checkin, items=new_items
     )
     assert v2.number == 2 and v2.items[1]["key"] == "who_did_you_talk_to_about_your_recovery"
 
@@ -161,7 +162,7 @@ def test_answers_keep_their_version_after_a_new_one_is_published(ada, pat, jorda
     assert rows[0][1] == 7
 
     assert (
-        selectors.questionnaire_get_for_member(member=member(pat), pk=checkin.pk).current_version
+        selectors.questionnaire_get_for_member(member=member_of(pat), pk=checkin.pk).current_version
         == v2
     )
     actions = list(
@@ -180,7 +181,7 @@ def test_questionnaire_answers_are_checked_against_the_items(pat, jordan, checki
     version = checkin.versions.get()
     with pytest.raises(ValidationError) as exc:
         services.questionnaire_answers_record(
-            member=member(pat),
+            member=member_of(pat),
             participant=jordan,
             version=version,
             answers={"sleep": "30", "meeting": "maybe"},
@@ -193,17 +194,19 @@ def test_questionnaire_answers_are_checked_against_the_items(pat, jordan, checki
     assert "answers.meeting" in problems
     with pytest.raises(ValidationError):
         services.questionnaire_answers_record(
-            member=member(pat), participant=jordan, version=version, answers={"other": 1}
+            member=member_of(pat), participant=jordan, version=version, answers={"other": 1}
         )
 
 
 def test_drafts_never_touch_published_versions(ada, checkin):
     draft = services.questionnaire_draft_save(
-        member=member(ada), questionnaire=checkin, items=[{"text": "One question", "kind": "text"}]
+        member=member_of(ada),
+        questionnaire=checkin,
+        items=[{"text": "One question", "kind": "text"}],
     )
     assert draft.number == 2 and not draft.is_published
     again = services.questionnaire_draft_save(
-        member=member(ada), questionnaire=checkin, items=[{"text": "Two", "kind": "yes_no"}]
+        member=member_of(ada), questionnaire=checkin, items=[{"text": "Two", "kind": "yes_no"}]
     )
     assert again.pk == draft.pk
     assert QuestionnaireVersion.objects.filter(questionnaire=checkin).count() == 2
@@ -213,11 +216,11 @@ def test_drafts_never_touch_published_versions(ada, checkin):
 def test_only_org_admins_build_questionnaires(pat, sam, olive, checkin):
     for user in (pat, sam):
         with pytest.raises(PermissionDenied):
-            services.questionnaire_create(member=member(user), name="Mine", items=ITEMS)
+            services.questionnaire_create(member=member_of(user), name="Mine", items=ITEMS)
         with pytest.raises(PermissionDenied):
-            services.questionnaire_publish(member=member(user), questionnaire=checkin)
+            services.questionnaire_publish(member=member_of(user), questionnaire=checkin)
     with pytest.raises(PermissionDenied):
-        services.questionnaire_retire(member=member(olive), questionnaire=checkin)
+        services.questionnaire_retire(member=member_of(olive), questionnaire=checkin)
 
 
 def test_items_are_validated_with_their_position(ada):
@@ -239,11 +242,11 @@ def test_items_are_validated_with_their_position(ada):
 
 
 def test_retired_questionnaires_cannot_be_answered(ada, pat, jordan, checkin):
-    services.questionnaire_retire(member=member(ada), questionnaire=checkin)
+    services.questionnaire_retire(member=member_of(ada), questionnaire=checkin)
     checkin.refresh_from_db()
     with pytest.raises(ValidationError):
         services.questionnaire_answers_record(
-            member=member(pat),
+            member=member_of(pat),
             participant=jordan,
             version=checkin.versions.get(),
             answers={"sleep": 8, "mood": "Okay"},

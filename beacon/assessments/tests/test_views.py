@@ -15,15 +15,11 @@ from beacon.assessments.models import Assessment, Questionnaire
 from beacon.assessments.tests.conftest import ITEMS, answers_totalling
 from beacon.audit.models import AuditEvent
 from beacon.organizations.models import Membership
+from conftest import member_of, without_csrf
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def without_csrf(html: bytes) -> bytes:
-    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
 
 
 def page_url(participant):
@@ -146,11 +142,10 @@ def test_query_count_stays_flat_as_assessments_grow(client_for, pat, jordan, bar
     for month in range(2, 12):
         barc10(pat, jordan, 30 + month, date(2025, month, 6))
     from beacon.assessments import services
-    from beacon.assessments.tests.conftest import member
 
-    services.stage_of_change_record(member=member(pat), participant=jordan, stage="action")
+    services.stage_of_change_record(member=member_of(pat), participant=jordan, stage="action")
     services.questionnaire_answers_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         version=checkin.versions.get(),
         answers={"sleep": 7, "mood": "Good"},
@@ -426,16 +421,15 @@ def test_questionnaire_pages_need_staff(client_for, riley, checkin):
 
 def test_items_text_shown_with_the_old_version(client_for, ada, pat, jordan, checkin):
     from beacon.assessments import services
-    from beacon.assessments.tests.conftest import member
 
     old = services.questionnaire_answers_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         version=checkin.versions.get(),
         answers={"sleep": 6, "mood": "Low"},
     )
     services.questionnaire_version_publish(
-        member=member(ada),
+        member=member_of(ada),
         questionnaire=checkin,
         items=[{"key": "mood", "text": "Mood today?", "kind": "text"}],
     )

@@ -13,15 +13,11 @@ from beacon.audit.describe import describe_events
 from beacon.audit.models import AuditEvent
 from beacon.audit.services import record_event
 from beacon.consents.tests.factories import ConsentFactory
-from beacon.organizations.models import Membership
 from beacon.participants.tests.factories import ParticipantFactory
+from conftest import member_of
 
 URL = reverse("audit:list")
 EXPORT = reverse("audit:export")
-
-
-def member(user):
-    return Membership.objects.select_related("organization", "user").get(user=user)
 
 
 def viewed(org, actor, participant, seen="record", **details):
@@ -36,7 +32,7 @@ def viewed(org, actor, participant, seen="record", **details):
 
 def sentence(event, viewer):
     event = AuditEvent.objects.select_related("actor").get(pk=event.pk)
-    [(_, said)] = describe_events(member=member(viewer), events=[event])
+    [(_, said)] = describe_events(member=member_of(viewer), events=[event])
     return said
 
 

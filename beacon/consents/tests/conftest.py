@@ -5,12 +5,7 @@ from django.utils import timezone
 
 from beacon.consents import services
 from beacon.consents.models import ConsentKind, ExpiryKind, SignatureMethod
-from beacon.organizations.models import Membership
-
-
-def member(user):
-    """The standing user's membership (each has exactly one)."""
-    return Membership.objects.select_related("organization", "user").get(user=user)
+from conftest import member_of
 
 
 def valid_fields(**overrides):
@@ -38,7 +33,7 @@ def record():
 
     def make(user, participant, **overrides):
         return services.consent_record(
-            member=member(user), participant=participant, **valid_fields(**overrides)
+            member=member_of(user), participant=participant, **valid_fields(**overrides)
         )
 
     return make

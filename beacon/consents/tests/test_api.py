@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
 from beacon.consents.models import Consent
 from beacon.consents.tests.factories import ConsentFactory
@@ -21,25 +20,6 @@ SERVICE_INVALID = 422
 def url(participant, *rest):
     pk = participant if isinstance(participant, uuid.UUID) else participant.pk
     return "/".join([f"/api/v1/participants/{pk}/consents", *map(str, rest)])
-
-
-@pytest.fixture
-def api(client):
-    """api(user).get/post(...) with the user's bearer token in their organization."""
-
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path):
-            return client.get(path, **self.headers)
-
-        def post(self, path, body=None):
-            return client.post(path, body or {}, content_type="application/json", **self.headers)
-
-    return Caller
 
 
 def payload(**overrides):

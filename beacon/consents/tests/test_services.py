@@ -25,8 +25,9 @@ from beacon.consents.permissions import (
     can_revoke_consent,
     consents_visible_to,
 )
-from beacon.consents.tests.conftest import member, valid_fields
+from beacon.consents.tests.conftest import valid_fields
 from beacon.consents.tests.factories import ConsentFactory
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 def errors_of(pat, participant, **overrides) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as caught:
         services.consent_record(
-            member=member(pat), participant=participant, **valid_fields(**overrides)
+            member=member_of(pat), participant=participant, **valid_fields(**overrides)
         )
     assert not Consent.objects.exists(), "nothing is saved when a rule is broken"
     return caught.value.message_dict
@@ -45,7 +46,7 @@ def errors_of(pat, participant, **overrides) -> dict[str, list[str]]:
 
 def test_records_every_element_and_audits_it(pat, jordan, harbor):
     consent = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(
             recipients=[
@@ -76,7 +77,7 @@ def test_records_every_element_and_audits_it(pat, jordan, harbor):
 
 def test_tpo_names_the_organization_when_no_recipient_is_given(pat, jordan, harbor):
     consent = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(kind=ConsentKind.TPO, recipients=[], expiry_kind=ExpiryKind.NONE),
     )
@@ -87,13 +88,13 @@ def test_tpo_names_the_organization_when_no_recipient_is_given(pat, jordan, harb
 def test_a_recipient_naming_the_organization_itself_is_that_organization(pat, jordan, harbor):
     """Issue 14: linked once, when recorded, so no name typed later stands for it."""
     tpo = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(kind=ConsentKind.TPO, recipients=[], expiry_kind=ExpiryKind.NONE),
     )
     assert [r.beacon_organization for r in tpo.recipients.all()] == [harbor]
     specific = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(
             recipients=[
@@ -126,7 +127,7 @@ def test_the_migration_links_recipients_recorded_before(jordan, harbor, lakeside
 
 def test_given_discloser_and_revocation_text_are_kept(pat, jordan):
     consent = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(discloser="Harbor peer team", revocation_instructions="Call Pat."),
     )
@@ -168,7 +169,7 @@ def test_date_expiry_needs_a_date_today_or_later(pat, jordan):
         "expires_on": ["The end date has already passed: choose today or later."]
     }
     consent = services.consent_record(
-        member=member(pat), participant=jordan, **valid_fields(expires_on=timezone.localdate())
+        member=member_of(pat), participant=jordan, **valid_fields(expires_on=timezone.localdate())
     )
     assert consent.status == ConsentStatus.ACTIVE
 
@@ -177,7 +178,7 @@ def test_event_expiry_needs_the_event(pat, jordan):
     errors = errors_of(pat, jordan, expiry_kind=ExpiryKind.EVENT, expiry_event="  ")
     assert list(errors) == ["expiry_event"]
     consent = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(expiry_kind=ExpiryKind.EVENT, expiry_event="When my probation ends"),
     )
@@ -205,7 +206,7 @@ def test_only_tpo_may_last_until_revoked_or_end_of_services(pat, jordan, kind, e
 @pytest.mark.parametrize("expiry", [ExpiryKind.NONE, ExpiryKind.END_OF_TREATMENT])
 def test_tpo_may_last_until_revoked_or_end_of_services(pat, jordan, expiry):
     consent = services.consent_record(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(kind=ConsentKind.TPO, expiry_kind=expiry),
     )
@@ -244,10 +245,12 @@ def test_only_staff_who_see_the_participant_record_consents(quinn, riley, olive,
     events = AuditEvent.objects.count()
     for outsider in (quinn, riley, olive):
         with pytest.raises(PermissionDenied, match="can record their consent"):
-            services.consent_record(member=member(outsider), participant=jordan, **valid_fields())
-        assert not can_record_consent(member(outsider), jordan)
+            services.consent_record(
+                member=member_of(outsider), participant=jordan, **valid_fields()
+            )
+        assert not can_record_consent(member_of(outsider), jordan)
     for staff in (sam, ada):
-        assert can_record_consent(member(staff), jordan)
+        assert can_record_consent(member_of(staff), jordan)
     assert not Consent.objects.exists()
     assert AuditEvent.objects.count() == events
 
@@ -255,7 +258,7 @@ def test_only_staff_who_see_the_participant_record_consents(quinn, riley, olive,
 def test_any_peer_records_when_the_organization_opened_participants(quinn, jordan, harbor):
     harbor.participants_open_to_team = True
     harbor.save()
-    consent = services.consent_record(member=member(quinn), participant=jordan, **valid_fields())
+    consent = services.consent_record(member=member_of(quinn), participant=jordan, **valid_fields())
     assert consent.recorded_by == quinn
 
 
@@ -297,7 +300,7 @@ def test_revoking_one_recipient_keeps_the_others(record, pat, jordan):
     consent = two_recipients(record, pat, jordan)
     lee = consent.recipients.get(name="Dr. Lee")
     services.consent_recipient_revoke(
-        member=member(pat), consent=consent, recipient=lee, note="Signed note, given to Pat"
+        member=member_of(pat), consent=consent, recipient=lee, note="Signed note, given to Pat"
     )
     lee.refresh_from_db()
     consent.refresh_from_db()
@@ -316,7 +319,7 @@ def test_revoking_the_last_recipient_revokes_the_consent(record, pat, jordan):
     version = consent.version
     for recipient in list(consent.recipients.all()):
         services.consent_recipient_revoke(
-            member=member(pat), consent=consent, recipient=recipient.pk
+            member=member_of(pat), consent=consent, recipient=recipient.pk
         )
     consent.refresh_from_db()
     assert consent.revoked_at is not None
@@ -331,23 +334,23 @@ def test_a_recipient_is_revoked_only_once_and_only_on_its_own_consent(record, pa
     consent = two_recipients(record, pat, jordan)
     other = record(pat, jordan)
     lee = consent.recipients.get(name="Dr. Lee")
-    services.consent_recipient_revoke(member=member(pat), consent=consent, recipient=lee)
+    services.consent_recipient_revoke(member=member_of(pat), consent=consent, recipient=lee)
     with pytest.raises(ValidationError) as caught:
-        services.consent_recipient_revoke(member=member(pat), consent=consent, recipient=lee)
+        services.consent_recipient_revoke(member=member_of(pat), consent=consent, recipient=lee)
     assert caught.value.message_dict == {
         "recipient": ["This consent was already revoked for Dr. Lee."]
     }
     with pytest.raises(ValidationError) as caught:
-        services.consent_recipient_revoke(member=member(pat), consent=other, recipient=lee)
+        services.consent_recipient_revoke(member=member_of(pat), consent=other, recipient=lee)
     assert list(caught.value.message_dict) == ["recipient"]
 
 
 def test_revoking_the_whole_consent_keeps_the_record(record, pat, jordan):
     consent = two_recipients(record, pat, jordan)
     services.consent_recipient_revoke(
-        member=member(pat), consent=consent, recipient=consent.recipients.get(name="Dr. Lee")
+        member=member_of(pat), consent=consent, recipient=consent.recipients.get(name="Dr. Lee")
     )
-    services.consent_revoke(member=member(pat), consent=consent, note="Said so at the meeting")
+    services.consent_revoke(member=member_of(pat), consent=consent, note="Said so at the meeting")
     consent.refresh_from_db()
     assert consent.status == ConsentStatus.REVOKED
     assert Consent.objects.count() == 1 and ConsentRecipient.objects.count() == 2
@@ -358,7 +361,7 @@ def test_revoking_the_whole_consent_keeps_the_record(record, pat, jordan):
     event = AuditEvent.objects.get(action="consent.revoked")
     assert event.details["recipients"] == ["Officer Diaz"]  # Dr. Lee was revoked before
     with pytest.raises(ValidationError):
-        services.consent_revoke(member=member(pat), consent=consent)
+        services.consent_revoke(member=member_of(pat), consent=consent)
 
 
 def test_only_staff_who_see_the_participant_revoke(record, pat, quinn, olive, jordan):
@@ -366,12 +369,12 @@ def test_only_staff_who_see_the_participant_revoke(record, pat, quinn, olive, jo
     events = AuditEvent.objects.count()
     recipient = consent.recipients.first()
     for outsider in (quinn, olive):
-        assert not can_revoke_consent(member(outsider), consent)
+        assert not can_revoke_consent(member_of(outsider), consent)
         with pytest.raises(PermissionDenied, match="took their consent back"):
-            services.consent_revoke(member=member(outsider), consent=consent)
+            services.consent_revoke(member=member_of(outsider), consent=consent)
         with pytest.raises(PermissionDenied, match="took their consent back"):
             services.consent_recipient_revoke(
-                member=member(outsider), consent=consent, recipient=recipient
+                member=member_of(outsider), consent=consent, recipient=recipient
             )
     consent.refresh_from_db()
     recipient.refresh_from_db()
@@ -387,7 +390,7 @@ def test_visibility_follows_the_participant(
 ):
     jordans, caseys, morgans = (ConsentFactory(participant=p) for p in (jordan, casey, morgan))
     seen = {
-        who.email: set(consents_visible_to(member(who)))
+        who.email: set(consents_visible_to(member_of(who)))
         for who in (pat, quinn, sam, ada, riley, olive)
     }
     assert seen["pat@harbor.test"] == {jordans}
@@ -407,7 +410,7 @@ def test_the_list_costs_the_same_queries_however_many_consents(pat, jordan):
                 consent.recorded_by.name  # noqa: B018
         return len(ctx.captured_queries), len(consents)
 
-    member_ = member(pat)
+    member_ = member_of(pat)
     ConsentFactory(participant=jordan, recipients=["A", "B"])
     few = count()
     for _ in range(8):

@@ -15,16 +15,11 @@ from django.utils import timezone
 from beacon.audit.models import AuditEvent
 from beacon.consents import selectors
 from beacon.consents.models import Consent, ConsentStatus
-from beacon.consents.tests.conftest import member
 from beacon.consents.tests.factories import ConsentFactory
 from beacon.organizations.models import Membership
+from conftest import member_of, without_csrf
 
 pytestmark = pytest.mark.django_db
-
-
-def _without_csrf(html: bytes) -> bytes:
-    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
 
 
 def form_data(**overrides):
@@ -172,7 +167,7 @@ def test_outsiders_get_404_exactly_as_for_a_missing_consent(client_for, request,
     hidden = method(reverse(f"consents:{name}", args=[consent.pk]))
     absent = method(reverse(f"consents:{name}", args=[uuid.uuid4()]))
     assert hidden.status_code == absent.status_code == 404
-    assert _without_csrf(hidden.content) == _without_csrf(absent.content)
+    assert without_csrf(hidden.content) == without_csrf(absent.content)
     recipient = consent.recipients.get()
     hidden = client.post(reverse("consents:recipient_revoke", args=[consent.pk, recipient.pk]))
     assert hidden.status_code == 404
@@ -275,7 +270,7 @@ def test_summary_shows_each_status_with_flat_queries(pat, jordan):
     def render():
         with CaptureQueriesContext(connection) as ctx:
             consents = selectors.consent_list_for_participant(
-                member=member(pat), participant=jordan
+                member=member_of(pat), participant=jordan
             )
             html = render_to_string(
                 "consents/partials/_summary.html", {"consents": consents, "participant": jordan}

@@ -4,7 +4,7 @@ from django.utils import timezone
 from beacon.api.services import token_create
 from beacon.encounters.models import Encounter, EncounterKind, Modality, Setting
 from beacon.encounters.services import encounter_log
-from beacon.organizations.models import Membership
+from conftest import member_of
 
 
 class EncounterFactory(factory.django.DjangoModelFactory):
@@ -25,13 +25,6 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     topics = factory.LazyFunction(lambda: ["housing"])
     note = "Talked about the housing application."
     billable_units = 2
-
-
-def member_of(user, organization=None):
-    qs = Membership.objects.select_related("organization", "user").filter(user=user)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.get()
 
 
 def log(user, participant, **values):

@@ -7,9 +7,10 @@ from beacon.encounters.permissions import (
     can_log_encounter,
     encounters_visible_to,
 )
-from beacon.encounters.tests.factories import EncounterFactory, member_of
+from beacon.encounters.tests.factories import EncounterFactory
 from beacon.participants.models import CaseloadRole
 from beacon.participants.tests.factories import AssignmentFactory
+from conftest import member_of
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from beacon.core.concurrency import StaleVersion
 from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter, EncounterRevision
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import log, member_of
+from beacon.encounters.tests.factories import log
 from beacon.notifications.models import Notification
 from beacon.organizations.models import BillingUnitsRule, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from conftest import member_of
 
 MINUTES = [0, 7, 8, 14, 15, 22, 23, 30]
 

@@ -13,8 +13,9 @@ from beacon.audit.models import AuditEvent
 from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter, EncounterRevision
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import log, member_of
+from beacon.encounters.tests.factories import log
 from beacon.notifications.models import Notification
+from conftest import member_of, without_csrf
 
 PHONE = {
     "HTTP_USER_AGENT": (
@@ -29,11 +30,6 @@ MINIMAL = {"duration_pick": "30", "modality": "phone", "setting": "community", "
 
 def new_url(participant):
     return f"{reverse('encounters:new')}?participant={participant.pk}"
-
-
-def _without_csrf(html: bytes) -> bytes:
-    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
 
 
 # --- The quick form ----------------------------------------------------------------------------
@@ -185,7 +181,7 @@ def test_quinn_olive_and_riley_cannot_open_the_form_for_jordan(
         hidden = client.get(new_url(jordan))
         absent = client.get(missing)
         assert hidden.status_code == absent.status_code == 404
-        assert _without_csrf(hidden.content) == _without_csrf(absent.content)
+        assert without_csrf(hidden.content) == without_csrf(absent.content)
         posted = client.post(
             new_url(jordan),
             {
@@ -221,7 +217,7 @@ def test_others_get_404_exactly_like_a_missing_encounter(
         hidden = client.get(reverse(name, args=[jordan_encounter.pk]))
         absent = client.get(reverse(name, args=[uuid.uuid4()]))
         assert hidden.status_code == absent.status_code == 404
-        assert _without_csrf(hidden.content) == _without_csrf(absent.content)
+        assert without_csrf(hidden.content) == without_csrf(absent.content)
     posted = client.post(
         reverse("encounters:edit", args=[jordan_encounter.pk]), {"version": 1, "note": "x"}
     )

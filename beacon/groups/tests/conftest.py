@@ -9,11 +9,7 @@ from django.utils import timezone
 
 from beacon.groups import services
 from beacon.groups.models import GroupSession
-from beacon.organizations.models import Membership
-
-
-def member(user):
-    return Membership.objects.select_related("organization", "user").get(user=user)
+from conftest import member_of
 
 
 @pytest.fixture
@@ -27,7 +23,7 @@ def make_group():
         fields.setdefault("starts_on", timezone.localdate() - datetime.timedelta(days=28))
         fields.setdefault("facilitators", [user])
         fields.setdefault("location", "Harbor hall, room 2")
-        return services.group_create(member=member(user), **fields)
+        return services.group_create(member=member_of(user), **fields)
 
     return make
 
@@ -35,8 +31,8 @@ def make_group():
 @pytest.fixture
 def group(make_group, pat, sam, jordan, casey):
     group = make_group(pat)
-    services.group_enroll(member=member(sam), group=group, participant=jordan)
-    services.group_enroll(member=member(sam), group=group, participant=casey)
+    services.group_enroll(member=member_of(sam), group=group, participant=jordan)
+    services.group_enroll(member=member_of(sam), group=group, participant=casey)
     return group
 
 
@@ -62,7 +58,7 @@ def mercy_referral(jordan, pat):
     org = DirectoryOrganization.objects.create(hsds_id="org-mercy", name="Mercy")
     service = Service.objects.create(hsds_id="svc-mercy", organization=org, name="Mercy MOUD")
     return SendReferral(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         to_service=service,
         reason="Wants to start buprenorphine.",

@@ -7,37 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
 from beacon.groups import services
 from beacon.groups.models import Group
-from beacon.groups.tests.conftest import member, past_session
+from beacon.groups.tests.conftest import past_session
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path, params=None):
-            return client.get(path, params or {}, **self.headers)
-
-        def post(self, path, body):
-            return client.post(path, body, content_type="application/json", **self.headers)
-
-        def patch(self, path, body):
-            return client.patch(path, body, content_type="application/json", **self.headers)
-
-        def put(self, path, body):
-            return client.put(path, body, content_type="application/json", **self.headers)
-
-    return Caller
 
 
 def new_group(**fields):
@@ -76,7 +53,7 @@ def test_create_with_bad_schedule_is_422_with_fields(api, pat):
 
 def test_sessions_of_a_group_with_status(api, group, pat):
     upcoming = group.sessions.filter(starts_at__gt=timezone.now()).first()
-    services.session_cancel(member=member(pat), session=upcoming, reason="Holiday")
+    services.session_cancel(member=member_of(pat), session=upcoming, reason="Holiday")
     response = api(pat).get(f"/api/v1/groups/{group.pk}/sessions")
     assert response.status_code == 200
     sessions = response.json()
@@ -167,7 +144,7 @@ def test_attendance_never_names_by_id_someone_the_caller_may_not_see(
     """Quinn (no facilitator) sees Jordan neither by name nor by record id: not in the
     attendees, not in the claim lines (which keep only the record number)."""
     services.attendance_record(
-        member=member(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
+        member=member_of(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
     )
     answer = api(quinn).get(f"/api/v1/sessions/{session.pk}/attendance")
     assert answer.status_code == 200
@@ -219,7 +196,7 @@ def test_attendance_answer_queries_do_not_grow(api, session, pat, harbor):
     for _ in range(6):
         someone = ParticipantFactory(organization=harbor, created_by=pat)
         AssignmentFactory(participant=someone, peer=pat, assigned_by=pat)
-        services.group_enroll(member=member(pat), group=session.group, participant=someone)
+        services.group_enroll(member=member_of(pat), group=session.group, participant=someone)
     with CaptureQueriesContext(connection) as many:
         caller.get(url)
     assert len(many) == len(few)

@@ -14,7 +14,8 @@ from beacon.audit.models import AuditEvent
 from beacon.groups import services
 from beacon.groups.models import GroupSession
 from beacon.groups.selectors import HORIZON_WEEKS
-from beacon.groups.tests.conftest import member, past_session
+from beacon.groups.tests.conftest import past_session
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_move_one_session_leaves_the_others(group, pat):
     first, second, third = _upcoming(group)[:3]
     new_start = first.starts_at + datetime.timedelta(hours=3)
     moved = services.session_move(
-        member=member(pat), session=second, starts_at=new_start, duration_minutes=45
+        member=member_of(pat), session=second, starts_at=new_start, duration_minutes=45
     )
     assert moved.starts_at == new_start and moved.duration_minutes == 45 and moved.is_moved
     assert moved.occurrence == second.occurrence
@@ -137,34 +138,36 @@ def test_move_one_session_leaves_the_others(group, pat):
 def test_cancel_one_session_needs_a_reason_and_leaves_the_others(group, pat):
     first, second = _upcoming(group)[:2]
     with pytest.raises(ValidationError) as exc:
-        services.session_cancel(member=member(pat), session=first, reason="  ")
+        services.session_cancel(member=member_of(pat), session=first, reason="  ")
     assert "reason" in exc.value.message_dict
-    cancelled = services.session_cancel(member=member(pat), session=first, reason="Holiday")
+    cancelled = services.session_cancel(member=member_of(pat), session=first, reason="Holiday")
     assert cancelled.is_cancelled and cancelled.cancel_reason == "Holiday"
     second.refresh_from_db()
     assert not second.is_cancelled
     with pytest.raises(ValidationError):
-        services.session_move(member=member(pat), session=cancelled, starts_at=cancelled.starts_at)
+        services.session_move(
+            member=member_of(pat), session=cancelled, starts_at=cancelled.starts_at
+        )
 
 
 def test_a_held_session_cannot_be_cancelled_or_moved(session, pat):
-    services.attendance_record(member=member(pat), session=session, present=[])
+    services.attendance_record(member=member_of(pat), session=session, present=[])
     with pytest.raises(ValidationError):
-        services.session_cancel(member=member(pat), session=session, reason="Oops")
+        services.session_cancel(member=member_of(pat), session=session, reason="Oops")
     with pytest.raises(ValidationError):
-        services.session_move(member=member(pat), session=session, starts_at=timezone.now())
+        services.session_move(member=member_of(pat), session=session, starts_at=timezone.now())
 
 
 def test_a_peer_who_does_not_facilitate_cannot_move_or_cancel(group, quinn):
     session = _upcoming(group)[0]
     with pytest.raises(PermissionDenied):
-        services.session_cancel(member=member(quinn), session=session, reason="No")
+        services.session_cancel(member=member_of(quinn), session=session, reason="No")
     with pytest.raises(PermissionDenied):
-        services.session_move(member=member(quinn), session=session, starts_at=timezone.now())
+        services.session_move(member=member_of(quinn), session=session, starts_at=timezone.now())
 
 
 def test_schedule_change_replaces_only_untouched_sessions_to_come(group, pat):
-    pat_member = member(pat)
+    pat_member = member_of(pat)
     past_untouched = past_session(group, days_ago=3)
     past_held = past_session(group, days_ago=2)
     services.attendance_record(member=pat_member, session=past_held, present=[])
@@ -217,6 +220,6 @@ def test_schedule_change_replaces_only_untouched_sessions_to_come(group, pat):
 def test_group_update_with_a_stale_version_is_refused(group, pat):
     from beacon.core.concurrency import StaleVersion
 
-    services.group_update(member=member(pat), group=group, expected_version=1, name="Circle")
+    services.group_update(member=member_of(pat), group=group, expected_version=1, name="Circle")
     with pytest.raises(StaleVersion):
-        services.group_update(member=member(pat), group=group, expected_version=1, name="Other")
+        services.group_update(member=member_of(pat), group=group, expected_version=1, name="Other")

@@ -15,8 +15,9 @@ from beacon.audit.models import AuditEvent
 from beacon.groups import services
 from beacon.groups.models import CalendarFeed, Group
 from beacon.groups.selectors import session_roster
-from beacon.groups.tests.conftest import member, past_session
+from beacon.groups.tests.conftest import past_session
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_the_attendance_page_never_carries_the_id_of_someone_hidden(
     client_for, session, pat, quinn, jordan, casey
 ):
     services.attendance_record(
-        member=member(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
+        member=member_of(pat), session=session, present=[str(jordan.pk), str(casey.pk)]
     )
     html = client_for(quinn).get(session_url(session)).content.decode()
     assert "Someone not on your caseload" in html and "Casey" in html
@@ -166,7 +167,7 @@ def test_a_stale_edit_overwrites_nothing_and_keeps_what_was_typed_beside_the_gro
         version=str(group.version),
     )
     services.group_update(
-        member=member(pat), group=group, expected_version=group.version, name="Now"
+        member=member_of(pat), group=group, expected_version=group.version, name="Now"
     )
     client = client_for(pat)
     response = client.post(reverse("groups:edit", args=[group.pk]), stale)
@@ -341,16 +342,16 @@ def _queries(client, path):
 def test_attendance_page_queries_do_not_grow_with_the_roster(client_for, session, pat, harbor):
     client = client_for(pat)
     path = session_url(session)
-    services.attendance_record(member=member(pat), session=session, present=[])
-    services.walk_in_add(member=member(pat), session=session, name="Sky")
+    services.attendance_record(member=member_of(pat), session=session, present=[])
+    services.walk_in_add(member=member_of(pat), session=session, name="Sky")
     few = _queries(client, path)
     for n in range(8):
         someone = ParticipantFactory(organization=harbor, created_by=pat, given_name=f"P{n}")
         AssignmentFactory(participant=someone, peer=pat, assigned_by=pat)
-        services.group_enroll(member=member(pat), group=session.group, participant=someone)
-        services.walk_in_add(member=member(pat), session=session, name=f"Walk {n}")
+        services.group_enroll(member=member_of(pat), group=session.group, participant=someone)
+        services.walk_in_add(member=member_of(pat), session=session, name=f"Walk {n}")
     services.attendance_record(
-        member=member(pat),
+        member=member_of(pat),
         session=session,
         present=[e.key for e in session_roster(session=session)],
     )
@@ -366,7 +367,7 @@ def test_attendance_page_queries_for_a_peer_who_sees_part_of_the_roster(
     for _ in range(5):
         someone = ParticipantFactory(organization=harbor, created_by=pat)
         AssignmentFactory(participant=someone, peer=pat, assigned_by=pat)
-        services.group_enroll(member=member(pat), group=session.group, participant=someone)
+        services.group_enroll(member=member_of(pat), group=session.group, participant=someone)
     assert _queries(client, path) == few
 
 
@@ -378,7 +379,7 @@ def test_group_page_queries_do_not_grow_with_sessions_or_roster(client_for, grou
     for _ in range(5):
         someone = ParticipantFactory(organization=harbor, created_by=pat)
         AssignmentFactory(participant=someone, peer=pat, assigned_by=pat)
-        services.group_enroll(member=member(pat), group=group, participant=someone)
+        services.group_enroll(member=member_of(pat), group=group, participant=someone)
     assert _queries(client, path) == few
 
 
@@ -402,7 +403,7 @@ def test_calendar_feed_lists_sessions_and_follow_ups_without_names(
         next_follow_up_on=timezone.localdate() + datetime.timedelta(days=3)
     )
     upcoming = group.sessions.filter(starts_at__gt=timezone.now()).first()
-    services.session_cancel(member=member(pat), session=upcoming, reason="Storm")
+    services.session_cancel(member=member_of(pat), session=upcoming, reason="Storm")
     url = _feed_url(client_for(pat))
     assert AuditEvent.objects.filter(action="calendar_feed.created", actor=pat).exists()
 
@@ -485,7 +486,7 @@ def test_my_day_queries_do_not_grow_with_sessions_today(client_for, make_group, 
 
 
 def test_attendance_shows_on_the_participant_page(client_for, session, pat, jordan):
-    services.attendance_record(member=member(pat), session=session, present=[str(jordan.pk)])
+    services.attendance_record(member=member_of(pat), session=session, present=[str(jordan.pk)])
     html = client_for(pat).get(reverse("participants:detail", args=[jordan.pk])).content.decode()
     assert "Came to Tuesday circle" in html and session_url(session) in html
 

@@ -11,20 +11,16 @@ from django.utils import timezone
 from beacon.accounts.models import User
 from beacon.core.sql import Columns, fetch, instance, param
 from beacon.myday import selectors as myday
-from beacon.organizations.models import Membership
 from beacon.participants.models import CaseloadRole, Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans.models import RecoveryPlan
 from beacon.plans.selectors import plans_review_due
 from beacon.referrals.models import OUTCOME_STATUSES, Referral, ReferralStatus
 from beacon.referrals.selectors import referrals_awaiting_outcome
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def member_of(user) -> Membership:
-    return Membership.objects.select_related("organization", "user").get(user=user)
 
 
 def _caseload(peer, harbor, quinn, n=9):

@@ -13,10 +13,11 @@ from django.urls import reverse
 from beacon.accounts.tests.factories import UserFactory
 from beacon.encounters.models import Encounter
 from beacon.myday.selectors import FIRST_ROWS, PAGE_ROWS, my_day
-from beacon.organizations.models import Membership, Role
+from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory
 from beacon.participants.models import CaseloadRole
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from conftest import member_of
 
 TZ = ZoneInfo("America/New_York")
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=TZ)
@@ -36,10 +37,6 @@ def days_ago(n: int) -> datetime.date:
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
-
-
-def member_of(user) -> Membership:
-    return Membership.objects.select_related("organization", "user").get(user=user)
 
 
 def participant_for(peer, *, role=CaseloadRole.PRIMARY, started_at=None, **fields):

@@ -8,16 +8,10 @@ from beacon.audit.models import AuditEvent
 from beacon.consents.models import Consent
 from beacon.core.concurrency import StaleVersion
 from beacon.encounters.models import Encounter
-from beacon.organizations.models import Membership
 from beacon.participants import selectors, services
 from beacon.participants.models import CaseloadAssignment, Participant, PriorityPopulation
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
-
-
-def member_of(user, org):
-    return Membership.objects.select_related("organization", "user").get(
-        user=user, organization=org
-    )
+from conftest import member_of
 
 
 def _encounter(participant, peer, **fields):

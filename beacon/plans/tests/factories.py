@@ -1,14 +1,7 @@
 """Helpers for plan tests: everything is written through the services, as in real use."""
 
-from beacon.organizations.models import Membership
 from beacon.plans import services
-
-
-def member_of(user, organization=None) -> Membership:
-    qs = Membership.objects.select_related("organization", "user").filter(user=user)
-    if organization is not None:
-        qs = qs.filter(organization=organization)
-    return qs.get()
+from conftest import member_of
 
 
 def make_plan(user, participant, **values):

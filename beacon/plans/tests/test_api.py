@@ -9,7 +9,7 @@ from beacon.audit.models import AuditEvent
 from beacon.encounters.tests.factories import bearer
 from beacon.plans import services
 from beacon.plans.models import Goal, RecoveryPlan
-from beacon.plans.tests.factories import member_of
+from conftest import member_of
 
 URL = "/api/v1/plans"
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from beacon.encounters.models import Encounter
 from beacon.encounters.tests.factories import log
 from beacon.plans import services
-from beacon.plans.tests.factories import add_goal, member_of
+from beacon.plans.tests.factories import add_goal
+from conftest import member_of
 
 QUICK = {"duration_pick": "30", "modality": "phone", "setting": "community", "kind": "check_in"}
 

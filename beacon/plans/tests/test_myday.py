@@ -12,7 +12,8 @@ from beacon.myday.selectors import my_day
 from beacon.participants.models import CaseloadRole
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services
-from beacon.plans.tests.factories import make_plan, member_of
+from beacon.plans.tests.factories import make_plan
+from conftest import member_of
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 3, 10)

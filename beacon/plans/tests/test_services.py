@@ -12,7 +12,8 @@ from beacon.core.concurrency import StaleVersion
 from beacon.encounters.tests.factories import log
 from beacon.plans import selectors, services
 from beacon.plans.models import DEFAULT_CRISIS_LINES, GoalStatus, PlanVersion, RecoveryPlan
-from beacon.plans.tests.factories import add_goal, add_step, make_plan, member_of
+from beacon.plans.tests.factories import add_goal, add_step, make_plan
+from conftest import member_of
 
 TODAY = timezone.localdate
 
@@ -78,9 +79,13 @@ def test_only_those_who_may_edit_the_participant_write_plans(request, who, jorda
 def test_supervisors_and_admins_may_write_plans(sam, ada, jordan, jordan_plan):
     for user in (sam, ada):
         plan = RecoveryPlan.objects.get(pk=jordan_plan.pk)
+        before = plan.version
         services.plan_update(
-            member=member_of(user), plan=plan, expected_version=plan.version, needs=user.name
+            member=member_of(user), plan=plan, expected_version=before, needs=user.name
         )
+        saved = RecoveryPlan.objects.get(pk=jordan_plan.pk)
+        assert (saved.needs, saved.version) == (user.name, before + 1)
+        assert AuditEvent.objects.filter(action="plan.updated", actor=user).count() == 1
 
 
 def test_an_open_team_peer_reads_but_cannot_write(harbor, quinn, jordan, jordan_plan):

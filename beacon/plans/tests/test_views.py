@@ -15,14 +15,10 @@ from django.utils import timezone
 from beacon.audit.models import AuditEvent
 from beacon.plans import services
 from beacon.plans.models import Goal, RecoveryPlan, WellnessPlan
-from beacon.plans.tests.factories import add_goal, add_step, member_of
+from beacon.plans.tests.factories import add_goal, add_step
+from conftest import member_of, without_csrf
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "plans"
-
-
-def _without_csrf(html: bytes) -> bytes:
-    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
 
 
 def plan_pages(plan, goal, step):
@@ -87,7 +83,7 @@ def test_outsiders_get_404_exactly_like_a_missing_plan(
     ):
         hidden, absent = client.get(url), client.get(missing)
         assert hidden.status_code == absent.status_code == 404, url
-        assert _without_csrf(hidden.content) == _without_csrf(absent.content)
+        assert without_csrf(hidden.content) == without_csrf(absent.content)
     for url in (
         reverse("plans:new", args=[jordan.pk]),
         reverse("plans:wellness_edit", args=[jordan.pk]),
@@ -129,7 +125,7 @@ def test_a_goal_or_step_of_another_plan_through_a_visible_plan_is_404_and_audite
         hidden = send(reverse(name, args=[plan, child.pk]))
         absent = send(reverse(name, args=[plan, other]))
         assert hidden.status_code == absent.status_code == 404, name
-        assert _without_csrf(hidden.content) == _without_csrf(absent.content), name
+        assert without_csrf(hidden.content) == without_csrf(absent.content), name
     refusals = AuditEvent.objects.filter(action="access.refused")
     assert sorted(refusals.values_list("object_type", "object_id")) == sorted(
         [("plans.goal", str(casey_goal.pk))] * 3 + [("plans.actionstep", str(casey_step.pk))]

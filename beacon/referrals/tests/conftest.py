@@ -6,18 +6,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from beacon.api.services import token_create
 from beacon.consents.models import ConsentKind, ExpiryKind
 from beacon.consents.tests.factories import ConsentFactory
 from beacon.directory.models import DirectoryOrganization, Service
-from beacon.organizations.models import Membership
 from beacon.referrals import services
+from conftest import member_of
 
 MERCY = "Mercy Community Health"
-
-
-def member(user):
-    return Membership.objects.select_related("organization", "user").get(user=user)
 
 
 @pytest.fixture
@@ -68,7 +63,7 @@ def send():
         fields.setdefault("reason", "Wants to start buprenorphine.")
         fields.setdefault("shared_items", IDENTIFYING)
         return services.SendReferral(
-            member=member(user), participant=participant, **fields
+            member=member_of(user), participant=participant, **fields
         ).execute()
 
     return make
@@ -94,31 +89,9 @@ def default_tpo(pat):
 
     def make(participant):
         return consent_services.consent_record(
-            member=member(pat),
+            member=member_of(pat),
             participant=participant,
             **valid_fields(kind=ConsentKind.TPO, recipients=[], expiry_kind=ExpiryKind.NONE),
         )
 
     return make
-
-
-@pytest.fixture
-def api(client):
-    """api(user): an API caller with a token of the user's organization."""
-
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path, params=None):
-            return client.get(path, params or {}, **self.headers)
-
-        def post(self, path, body):
-            return client.post(path, body, content_type="application/json", **self.headers)
-
-        def patch(self, path, body):
-            return client.patch(path, body, content_type="application/json", **self.headers)
-
-    return Caller

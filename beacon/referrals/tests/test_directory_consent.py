@@ -7,7 +7,8 @@ from beacon.consents import services as consent_services
 from beacon.consents.tests.conftest import valid_fields
 from beacon.directory.models import DirectoryOrganization, Service
 from beacon.referrals import services
-from beacon.referrals.tests.conftest import MERCY, member
+from beacon.referrals.tests.conftest import MERCY
+from conftest import member_of
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def worcester(db):
 
 def record(pat, participant, *rows):
     return consent_services.consent_record(
-        member=member(pat), participant=participant, **valid_fields(recipients=list(rows))
+        member=member_of(pat), participant=participant, **valid_fields(recipients=list(rows))
     )
 
 

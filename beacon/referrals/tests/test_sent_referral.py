@@ -21,6 +21,7 @@ from beacon.directory.models import (
 from beacon.referrals.models import Disclosure, ReferralEvent
 from beacon.referrals.tests.conftest import MERCY
 from beacon.referrals.tests.test_api import URL
+from conftest import member_of
 
 PROVIDER = "intake@mercy.example.org"
 
@@ -110,9 +111,8 @@ def test_email_to_the_provider_is_sent_with_the_notice_and_recorded(
 
 def test_email_is_refused_once_the_consent_is_revoked(client_for, pat, jordan, sent):
     from beacon.consents import services as consent_services
-    from beacon.referrals.tests.conftest import member
 
-    consent_services.consent_revoke(member=member(pat), consent=sent.consent)
+    consent_services.consent_revoke(member=member_of(pat), consent=sent.consent)
     response = client_for(pat).post(reverse("referrals:email", args=[sent.pk]), follow=True)
     assert "No active consent lets" in response.content.decode()
     assert not ReferralEvent.objects.filter(kind="emailed").exists()

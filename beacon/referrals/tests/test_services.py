@@ -15,7 +15,8 @@ from beacon.notifications.models import Notification
 from beacon.referrals import services
 from beacon.referrals.models import Disclosure, Referral, ReferralEvent, ReferralStatus
 from beacon.referrals.notice import PART2_NOTICE
-from beacon.referrals.tests.conftest import MERCY, member
+from beacon.referrals.tests.conftest import MERCY
+from conftest import member_of
 
 NOTICE_START = (
     "This record which has been disclosed to you is protected by Federal confidentiality rules "
@@ -43,7 +44,7 @@ def test_no_consent_is_refused_naming_the_missing_consent(send, pat, jordan, mer
 
 def test_check_alone_refuses_without_writing(pat, jordan, mercy_service):
     action = services.SendReferral(
-        member=member(pat),
+        member=member_of(pat),
         participant=jordan,
         to_service=mercy_service,
         reason="Housing",
@@ -108,7 +109,7 @@ def test_revoked_recipient_is_refused(send, consent_for, pat, jordan, mercy_serv
     consent = consent_for(jordan, [MERCY, "Dr. Lee"])
     recipient = consent.recipients.get(name=MERCY)
     consent_services.consent_recipient_revoke(
-        member=member(pat), consent=consent, recipient=recipient
+        member=member_of(pat), consent=consent, recipient=recipient
     )
     with pytest.raises(services.ConsentRequired):
         send(pat, jordan, to_service=mercy_service)
@@ -116,7 +117,7 @@ def test_revoked_recipient_is_refused(send, consent_for, pat, jordan, mercy_serv
 
 def test_revoked_consent_is_refused(send, consent_for, pat, jordan, mercy_service):
     consent = consent_for(jordan, [MERCY])
-    consent_services.consent_revoke(member=member(pat), consent=consent)
+    consent_services.consent_revoke(member=member_of(pat), consent=consent)
     with pytest.raises(services.ConsentRequired):
         send(pat, jordan, to_service=mercy_service)
 
@@ -208,11 +209,10 @@ def test_a_recipient_naming_the_organization_itself_covers_no_one_outside(
 ):
     """Whatever kind of consent names the organization, and even after the organization is
     renamed, that recipient is the organization, not a name to match."""
-    from beacon.consents.tests.conftest import member as consent_member
     from beacon.consents.tests.conftest import valid_fields
 
     consent_services.consent_record(
-        member=consent_member(pat),
+        member=member_of(pat),
         participant=jordan,
         **valid_fields(recipients=[{"name": " HARBOR recovery Community", "description": ""}]),
     )
@@ -358,12 +358,12 @@ def test_peer_records_the_outcome_when_the_recipient_is_not_on_beacon(
     consent_for(jordan, [MERCY])
     referral = send(pat, jordan, to_service=mercy_service)
     change = services.referral_status_change
-    change(member=member(pat), referral=referral, status="accepted", expected_version=1)
-    change(member=member(pat), referral=referral, status="scheduled", expected_version=2)
+    change(member=member_of(pat), referral=referral, status="accepted", expected_version=1)
+    change(member=member_of(pat), referral=referral, status="scheduled", expected_version=2)
     with pytest.raises(ValidationError):
-        change(member=member(pat), referral=referral, status="not_connected", expected_version=3)
+        change(member=member_of(pat), referral=referral, status="not_connected", expected_version=3)
     change(
-        member=member(pat),
+        member=member_of(pat),
         referral=referral,
         status="not_connected",
         note="No transport that day",
@@ -379,20 +379,20 @@ def test_peer_records_the_outcome_when_the_recipient_is_not_on_beacon(
     ]
     # The loop is closed: nothing more to record.
     with pytest.raises(PermissionDenied):
-        change(member=member(pat), referral=referral, status="connected", expected_version=4)
+        change(member=member_of(pat), referral=referral, status="connected", expected_version=4)
     assert AuditEvent.objects.filter(action="referral.status_changed").count() == 3
 
 
 def test_a_stale_version_is_refused(send, pat, jordan, mercy_service):
     referral = send(pat, jordan, to_service=mercy_service, shared_items=["reason"])
     services.referral_status_change(
-        member=member(pat), referral=referral, status="accepted", expected_version=1
+        member=member_of(pat), referral=referral, status="accepted", expected_version=1
     )
     stale = Referral.objects.get(pk=referral.pk)
     stale.version = 1
     with pytest.raises(StaleVersion):
         services.referral_status_change(
-            member=member(pat), referral=stale, status="connected", expected_version=1
+            member=member_of(pat), referral=stale, status="connected", expected_version=1
         )
 
 
@@ -409,14 +409,14 @@ def test_receiving_organization_on_beacon_accepts_and_declines(
     # Only Lakeside answers for Lakeside.
     with pytest.raises(PermissionDenied):
         services.referral_status_change(
-            member=member(pat), referral=referral, status="accepted", expected_version=1
+            member=member_of(pat), referral=referral, status="accepted", expected_version=1
         )
     with pytest.raises(ValidationError):
         services.referral_status_change(
-            member=member(olive), referral=referral, status="declined", expected_version=1
+            member=member_of(olive), referral=referral, status="declined", expected_version=1
         )
     services.referral_status_change(
-        member=member(olive),
+        member=member_of(olive),
         referral=referral,
         status="declined",
         note="No beds until next month",

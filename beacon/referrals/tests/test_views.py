@@ -14,11 +14,7 @@ from django.utils import timezone
 from beacon.audit.models import AuditEvent
 from beacon.referrals.models import Disclosure, Referral
 from beacon.referrals.tests.conftest import MERCY
-
-
-def _without_tokens(html: bytes) -> bytes:
-    html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
-    return re.sub(rb'"X-CSRFToken": "[^"]+"', b"", html)
+from conftest import member_of, without_csrf
 
 
 def detail(referral):
@@ -211,7 +207,7 @@ def test_visibility_matrix(
     olive_client = client_for(olive)
     hidden = olive_client.get(detail(referral))
     missing = olive_client.get(reverse("referrals:detail", args=[Disclosure().pk]))
-    assert _without_tokens(hidden.content) == _without_tokens(missing.content)
+    assert without_csrf(hidden.content) == without_csrf(missing.content)
     assert (
         olive_client.post(
             reverse("referrals:status", args=[referral.pk]), {"status": "connected", "version": 1}
@@ -312,10 +308,9 @@ def test_my_day_lists_referrals_waiting_for_an_outcome(
     assert "Referrals waiting for an outcome (0)" in client_for(quinn).get("/").content.decode()
     referral.refresh_from_db()
     from beacon.referrals.services import referral_status_change
-    from beacon.referrals.tests.conftest import member
 
     referral_status_change(
-        member=member(pat), referral=referral, status="connected", expected_version=1
+        member=member_of(pat), referral=referral, status="connected", expected_version=1
     )
     assert "Referrals waiting for an outcome (0)" in client_for(pat).get("/").content.decode()
 

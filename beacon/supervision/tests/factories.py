@@ -2,8 +2,8 @@ import datetime
 
 from django.utils import timezone
 
-from beacon.encounters.tests.factories import member_of
 from beacon.supervision.services import session_record
+from conftest import member_of
 
 
 def record(by, peers, **values):

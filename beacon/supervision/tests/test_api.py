@@ -8,39 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import log, member_of
+from beacon.encounters.tests.factories import log
 from beacon.supervision.models import NoteCosign, SupervisionSession
 from beacon.supervision.tests.factories import record
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 SESSIONS = "/api/v1/supervision-sessions"
 REVIEWS = "/api/v1/reviews"
-
-
-@pytest.fixture
-def api(client):
-    class Caller:
-        def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-        def get(self, path, params=None):
-            return client.get(path, params or {}, **self.headers)
-
-        def post(self, path, body):
-            return client.post(path, body, content_type="application/json", **self.headers)
-
-        def patch(self, path, body):
-            return client.patch(path, body, content_type="application/json", **self.headers)
-
-        def delete(self, path):
-            return client.delete(path, **self.headers)
-
-    return Caller
 
 
 def body(*peers, **fields):

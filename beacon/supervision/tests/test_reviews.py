@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied
 
 from beacon.core.concurrency import StaleVersion
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import log, member_of
+from beacon.encounters.tests.factories import log
 from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory
 from beacon.supervision import selectors, services
 from beacon.supervision.models import NoteCosign
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 

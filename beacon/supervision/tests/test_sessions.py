@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
 from beacon.core.concurrency import StaleVersion
-from beacon.encounters.tests.factories import member_of
 from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory
 from beacon.supervision import selectors, services
 from beacon.supervision.permissions import sessions_visible_to
 from beacon.supervision.tests.factories import record
 from beacon.workforce.hours import Category, hours_items
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import log, member_of
+from beacon.encounters.tests.factories import log
 from beacon.supervision.models import NoteCosign, ReviewComment, SupervisionSession
 from beacon.supervision.tests.factories import record
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from beacon.encounters.models import Encounter
-from beacon.encounters.tests.factories import EncounterFactory, member_of
+from beacon.encounters.tests.factories import EncounterFactory
 from beacon.organizations.models import Role
 from beacon.organizations.tests.factories import MembershipFactory
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.supervision import selectors
 from beacon.supervision.tests.factories import record
+from conftest import member_of
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("America/New_York")

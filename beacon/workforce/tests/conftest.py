@@ -1,6 +1,6 @@
 import pytest
 
-from beacon.encounters.tests.factories import member_of
+from conftest import member_of
 
 
 @pytest.fixture(autouse=True)

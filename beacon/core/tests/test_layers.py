@@ -12,7 +12,6 @@ from importlinter.cli import lint_imports
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-
 def test_the_import_contracts_hold(capsys, monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
     status = lint_imports(no_cache=True, no_logo=True)

@@ -35,6 +35,10 @@ def test_views_and_api_never_load_records_around_the_access_check():
 # load_child (beacon/core/access.py): "<module>:<function>" and why it is not an access
 # decision those two should make.
 ONE_RECORD_LOADS_ALLOWED = {
+    "consents/selectors.py:directory_choice_get": (
+        "the resource directory is public (Find Help shows every entry): a consent recipient "
+        "chosen from it is not an access decision"
+    ),
     "workforce/selectors.py:person_get_for_member": (
         "the key is a person's user id, not the membership it loads; it records the refusal of "
         "a person who exists itself"

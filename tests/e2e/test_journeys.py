@@ -26,9 +26,10 @@ def watch(page) -> list[str]:
 
 
 def _cut_off(request) -> bool:
-    """A script's background request (the notification badge's poll) that the browser abandoned
-    because the page moved on: not a failure of Beacon's."""
-    return request.resource_type in ("xhr", "fetch") and request.failure == "net::ERR_ABORTED"
+    """A request the browser abandoned because the page moved on (the notification badge's poll,
+    the favicon Chromium fetches after a page has loaded): not a failure of Beacon's. A refused or
+    unreachable resource fails otherwise (net::ERR_BLOCKED_BY_CSP, net::ERR_CONNECTION_REFUSED)."""
+    return request.resource_type != "document" and request.failure == "net::ERR_ABORTED"
 
 
 def sign_in(page, base: str, user) -> None:

@@ -91,6 +91,16 @@ def jordan(harbor, pat):
 
 
 @pytest.fixture
+def riley_record(harbor, pat, riley):
+    """Riley's own participant record at Harbor (on Pat's caseload), linked to Riley's sign-in:
+    what Riley sees in their own Beacon (/my/, docs/portal.md)."""
+    record = _participant(harbor, pat, "Riley", "Shore", phone="555-0199")
+    record.account = riley
+    record.save(update_fields=["account"])
+    return record
+
+
+@pytest.fixture
 def casey(harbor, quinn):
     return _participant(harbor, quinn, "Casey", "Lake")
 

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "beacon.encounters",
     "beacon.notifications",
     "beacon.crisis",
+    "beacon.checkins",
+    "beacon.messaging",
     "beacon.plans",
     "beacon.assessments",
     "beacon.directory",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "beacon.supervision",
     "beacon.groups",
     "beacon.myday",
+    "beacon.portal",
     "beacon.workforce",
     "beacon.api",
 ]

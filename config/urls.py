@@ -12,6 +12,7 @@ urlpatterns = [
     path("organization/", include("beacon.organizations.urls")),
     path("audit/", include("beacon.audit.urls")),
     path("my-day/", include("beacon.myday.urls")),
+    path("my/", include("beacon.portal.urls")),
     path("participants/", include("beacon.participants.urls")),
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),

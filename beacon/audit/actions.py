@@ -46,6 +46,7 @@ ACTIONS = {
     "participant.discharged": _("Participant discharged"),
     "participant.readmitted": _("Participant enrolled again"),
     "participant.merged": _("Duplicate records merged"),
+    "participant.account_linked": _("Participant's own sign-in linked to their record"),
     # Every read of a participant's record, timeline, encounters or consents; details say what.
     "participant.viewed": _("Participant record viewed"),
     "population.created": _("Priority population added"),

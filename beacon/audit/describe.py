@@ -92,6 +92,9 @@ SENTENCES = {
     ),
     "participant.readmitted": gettext_lazy("{actor} enrolled {participant} again"),
     "participant.merged": gettext_lazy("{actor} merged a duplicate into {participants} record"),
+    "participant.account_linked": gettext_lazy(
+        "{actor} linked {participants} own sign-in to their record"
+    ),
     "caseload.assigned": gettext_lazy("{actor} assigned a peer to {participant}"),
     "caseload.ended": gettext_lazy("{actor} ended a peer's assignment to {participant}"),
     "consent.recorded": gettext_lazy("{actor} recorded {record} for {participant}"),

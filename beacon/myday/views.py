@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,6 +31,8 @@ def home(request):
     member = getattr(request, "member", None)
     if member is not None and member.is_staff_role:
         return _my_day(request, member)
+    if member is not None and member.role == Role.PARTICIPANT:
+        return redirect("portal:home")  # their own Beacon (docs/portal.md)
     return render(request, "core/home.html")
 
 

@@ -42,7 +42,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("supervisor@harbor.demo", "Sam Supervisor", Role.SUPERVISOR, HARBOR),
     DemoAccount("peer@harbor.demo", "Pat Peer", Role.PEER, HARBOR),
     DemoAccount("peer2@harbor.demo", "Pedro Peer", Role.PEER, HARBOR),
-    DemoAccount("participant@harbor.demo", "Riley Participant", Role.PARTICIPANT, HARBOR),
+    DemoAccount("participant@harbor.demo", "Riley Shore", Role.PARTICIPANT, HARBOR),
     DemoAccount("admin@lakeside.demo", "Lee Admin", Role.ORG_ADMIN, LAKESIDE),
     DemoAccount("peer@lakeside.demo", "Olive Peer", Role.PEER, LAKESIDE),
 ]
@@ -126,6 +126,13 @@ def _caseloads(members: dict) -> None:
         )
     newest = pat.user.caseload_assignments.filter(ended_at__isnull=True).latest("started_at")
     demo_crisis_flag(pat, newest.participant)
+    from beacon.portal.demo import demo_portal_create
+
+    # participant@harbor.demo's own record, before the plans and assessments are drawn for
+    # every participant, so it has theirs too.
+    demo_portal_create(
+        participant=members["participant@harbor.demo"], peer=pat, supervisor=harbor_supervisor
+    )
     from beacon.assessments.demo import demo_assessments_create
     from beacon.findhelp.demo import demo_directory_create
     from beacon.plans.demo import demo_plans_create

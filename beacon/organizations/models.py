@@ -44,6 +44,13 @@ def default_idle_timeout():
 
 class Organization(BaseModel):
     name = models.CharField(_("name"), max_length=200)
+    # Shown to the organization's participants on their own pages (/my/) beside 988.
+    phone = models.CharField(
+        _("Phone participants can call"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown to participants in their Beacon, beside the 988 crisis line."),
+    )
     part2_applies = models.BooleanField(
         _("42 CFR Part 2 applies"),
         default=True,

@@ -24,6 +24,7 @@ from beacon.organizations.models import Invitation, Membership, Organization, Ro
 INVITATION_DAYS = 7
 SETTINGS_FIELDS = (
     "name",
+    "phone",
     "part2_applies",
     "mfa_required",
     "idle_timeout_minutes",

@@ -192,6 +192,13 @@ class Participant(BaseModel, VersionedModel):
                 condition=Q(discharged_on__isnull=True) | ~Q(discharge_reason=""),
                 name="participant_discharge_has_reason",
             ),
+            # One person's sign-in is one participant record per organization (two
+            # organizations: two records, never mixed; docs/portal.md).
+            models.UniqueConstraint(
+                fields=["organization", "account"],
+                condition=Q(account__isnull=False, merged_into__isnull=True),
+                name="participant_one_record_per_account",
+            ),
         ]
         indexes = [
             models.Index(

@@ -6,13 +6,19 @@ the participant is: other apps build their `*_visible_to` on `participants_visib
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Exists, Q, QuerySet
+from django.utils import timezone
 
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, Participant
 
 SEES_WHOLE_ORGANIZATION = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR})
 STAFF = frozenset({Role.ORG_ADMIN, Role.SUPERVISOR, Role.PEER})
+# After discharge a participant keeps reading their own Beacon (their plan, their consents) for
+# this long; then their account is turned off (docs/portal.md).
+READ_ONLY_DAYS_AFTER_DISCHARGE = 90
 
 
 def _active(member: Membership | None) -> bool:
@@ -129,4 +135,48 @@ def caseload_peers(member: Membership | None) -> QuerySet[Membership]:
         )
         .select_related("user")
         .order_by("user__name")
+    )
+
+
+# The participant's own Beacon (/my/, /api/v1/me/): a participant-role member sees their own
+# record and nothing else. A person who is a participant in two organizations has two records,
+# one per organization, each linked to the same account: the membership they act in picks one,
+# and the other is never mixed in.
+
+
+def own_records(member: Membership | None) -> QuerySet[Participant]:
+    """The participant record that is this member themselves: a participant-role membership,
+    the record of its organization linked to their account, not merged into another. After
+    discharge it stays theirs to read for READ_ONLY_DAYS_AFTER_DISCHARGE days. Anyone else:
+    nothing (staff see participants through participants_visible_to, never as themselves)."""
+    if not _active(member) or member.role != Role.PARTICIPANT:
+        return Participant.objects.none()
+    return Participant.objects.filter(
+        organization_id=member.organization_id,
+        account_id=member.user_id,
+        merged_into__isnull=True,
+    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=read_only_cutoff()))
+
+
+def read_only_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Discharged on or before this date: their Beacon is off."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=READ_ONLY_DAYS_AFTER_DISCHARGE)
+
+
+def own_record_q(member: Membership | None, field: str = "participant") -> Q:
+    """A filter for records whose participant (through `field`) is this member themselves:
+    own_records(member), for other apps' `*_of_own` querysets."""
+    return Q(**{f"{field}__in": own_records(member).values("pk")})
+
+
+def can_act_as_self(member: Membership | None, participant: Participant) -> bool:
+    """May the participant change what is theirs (tick a step, check in, write to their peer,
+    revoke a consent)? While enrolled; after discharge their Beacon is read-only."""
+    return (
+        _active(member)
+        and member.role == Role.PARTICIPANT
+        and participant.account_id == member.user_id
+        and participant.organization_id == member.organization_id
+        and participant.merged_into_id is None
+        and participant.discharged_on is None
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,9 @@ from beacon.participants.models import (
     PriorityPopulation,
 )
 from beacon.participants.permissions import (
+    can_act_as_self,
     can_edit_participant,
+    own_records,
     participants_visible_to,
 )
 
@@ -364,3 +367,14 @@ def participant_id_by_record_number(*, member: Membership, record_number: int) -
         .first()
     )
     return str(pk) if pk else None
+
+
+def own_record(*, member: Membership | None, for_write: bool = False) -> Participant:
+    """The participant record that is this member themselves (permissions.own_records), for
+    their own pages and /api/v1/me/: PermissionDenied (403) when there is none (not a
+    participant, not linked, merged away, or discharged more than
+    READ_ONLY_DAYS_AFTER_DISCHARGE days ago), and when `for_write` after discharge."""
+    record = own_records(member).select_related("organization").first()
+    if record is None or (for_write and not can_act_as_self(member, record)):
+        raise PermissionDenied
+    return record

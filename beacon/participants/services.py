@@ -664,3 +664,48 @@ def participants_merge(*, member, keep: Participant, duplicate: Participant) -> 
         )
     keep.refresh_from_db()
     return keep
+
+
+ACCOUNT_IS_STAFF = _lazy(
+    "This sign-in belongs to a member of staff here: a participant's own Beacon needs a sign-in "
+    "of their own."
+)
+ACCOUNT_LINKED_ELSEWHERE = _lazy(
+    "This sign-in is already linked to another participant record in this organization."
+)
+
+
+def participant_account_link(*, participant: Participant, account, actor) -> Participant:
+    """Link a participant record to the person's own sign-in, so they can open their own Beacon
+    (/my/, docs/portal.md): gives the account a participant's membership of the record's
+    organization and records who linked it. One account is one record per organization;
+    a staff member's account is never a participant's in the same organization
+    (ValidationError, nothing written). Callers decide who may link (the invitation the
+    participant accepts, the demo)."""
+    from beacon.organizations.services import membership_add
+
+    organization = participant.organization
+    existing = Membership.objects.filter(user=account, organization=organization).first()
+    if existing is not None and existing.role != Role.PARTICIPANT:
+        raise ValidationError(ACCOUNT_IS_STAFF)
+    other = (
+        Participant.objects.current()
+        .filter(organization=organization, account=account)
+        .exclude(pk=participant.pk)
+    )
+    if other.exists():
+        raise ValidationError(ACCOUNT_LINKED_ELSEWHERE)
+    with transaction.atomic():
+        membership_add(organization=organization, user=account, role=Role.PARTICIPANT, actor=actor)
+        Participant.objects.filter(pk=participant.pk).update(
+            account=account, version=F("version") + 1
+        )
+        participant.refresh_from_db()
+        record_event(
+            action="participant.account_linked",
+            actor=actor,
+            organization=organization,
+            target=participant,
+            details={"account": account.email},
+        )
+    return participant

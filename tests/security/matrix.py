@@ -18,7 +18,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from beacon.organizations.models import Organization
-from tests.security.policy import arguments, sees_participant
+from tests.security.policy import SELF, arguments, sees_participant
 from tests.security.world import REFERRAL_RELATIONS, RELATIONS, World
 
 _ARG = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -154,12 +154,13 @@ def leaks(world: World, body: bytes, person: str, open_team: bool) -> list[str]:
     if not body:
         return []
     text = body.decode("utf-8", "replace")
+    own = world.own_self.get(person, ()) if person in SELF else ()
     return [
         f"{relation}: {secret!r}"
         for relation, secrets in world.secrets.items()
         if not sees_participant(person, relation, open_team)
         for secret in secrets
-        if secret in text
+        if secret in text and not (SELF.get(person) == relation and secret in own)
     ]
 
 

@@ -44,6 +44,8 @@ GATES = {
     "admin": {"ada", "olive"},  # organization admins
     "platform": {"pia"},
     "admin_or_platform": {"ada", "olive", "pia"},
+    # The participant's own Beacon (/my/, /api/v1/me/; docs/portal.md).
+    "participant": {"riley"},
 }
 STAFF = GATES["staff"]
 WHOLE_ORGANIZATION = GATES["supervisor"]  # see every participant of their organization
@@ -68,6 +70,10 @@ RECEIVER = {"sent": "lakeside", "received": "harbor", "internal": "harbor", "bet
 # peer there who is not among the people sending requests.
 WORKER = {"own": "pat", "team": "quinn", "other": "lee"}
 NO_MEMBERSHIP = {"dale", "pia"}
+# Riley signs in as the participant whose record is the "own" relation's (Jordan's record is
+# linked to Riley's account in the world): in their own Beacon they see that record and what
+# hangs off it, never the staff's notes about it, and nobody else's.
+SELF = {"riley": "own"}
 
 
 def sees_participant(person: str, relation: str, open_team: bool) -> bool:
@@ -140,6 +146,8 @@ class Access:
       organization  a record of an organization: that organization's people (past the gate)
       personal      a person's own thing (token, notification): only them
       checkin       a wellbeing check-in: its author, and Sam (a supervisor) when shared
+      self          the participant's own record and what hangs off it, in their own Beacon:
+                    Riley for the "own" relation (SELF), nobody else
     Outside the scope, or for an id that exists nowhere: 404.
     """
 
@@ -194,6 +202,8 @@ class Access:
             return person in WHOLE_ORGANIZATION or OWNER[relation] == person
         if self.scope == "checkin":
             return person == "sam" or WORKER[relation] == person
+        if self.scope == "self":
+            return SELF.get(person) == relation
         raise ValueError(self.scope)
 
 
@@ -258,6 +268,10 @@ PERSON_OWN_WRITE = Access("staff", "person", then="owner")
 # the world); organization admins and everyone else 404. Changed by its author only (403).
 CHECKIN = Access("staff", "checkin")
 CHECKIN_OWN_WRITE = Access("staff", "checkin", then="owner")
+# The participant's own Beacon (issue 17, docs/portal.md): participants only (staff 403), and
+# within it only their own record's things (others' ids 404).
+MY = Access("participant")
+MY_RECORD = Access("participant", "self")
 
 
 @dataclass(frozen=True)
@@ -336,6 +350,8 @@ PAGES: dict[str, Page] = {
     # Work in an organization.
     "myday:my_day": Page(STAFF_ONLY),
     "myday:list": Page(STAFF_NAMED),
+    # The participant's own Beacon (issue 17, docs/portal.md).
+    "portal:home": Page(MY),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),

@@ -2,7 +2,8 @@
 deactivated peer and a platform admin), and one record of every kind for each relation.
 
 Relations, seen from Pat (a Harbor peer):
-  own      Jordan, on Pat's caseload, and what hangs off Jordan; for people's own things
+  own      Jordan, on Pat's caseload, and what hangs off Jordan (Jordan's record is linked to
+           Riley's sign-in: in their own Beacon, /my/, Riley is Jordan); for people's own things
            (API tokens, notifications) Pat's own
   team     Casey, on Quinn's caseload in Harbor; Harbor's organization-level records
            (questionnaires, invitations, imports, curated directory entries); Quinn's own things
@@ -78,6 +79,9 @@ class World:
     ids: dict[str, dict[str, Any]] = field(default_factory=dict)
     # secrets[participant's relation] -> strings only those who see the participant may read
     secrets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # own_self[person] -> the secrets of their own record a participant may read in their own
+    # Beacon (their record's id and name; never a staff note): policy.SELF
+    own_self: dict[str, tuple[str, ...]] = field(default_factory=dict)
     harbor: Any = None
 
     def put(self, name: str, relation: str, value: Any) -> None:
@@ -244,6 +248,10 @@ def build_world() -> World:
         participant, assignment = _participant(org, peer.user, given, family)
         note = f"Walked to the library together (secret note {relation})."
         world.secrets[relation] = (str(participant.pk), family, note)
+        if relation == "own":  # Riley's own record (policy.SELF)
+            participant.account = members["riley"].user
+            participant.save(update_fields=["account"])
+            world.own_self["riley"] = (str(participant.pk), family)
         world.put("participant_id", relation, participant)
         world.put("assignment_id", relation, assignment)
         consent = ConsentFactory(participant=participant, recipients=["Mercy org"])

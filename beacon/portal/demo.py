@@ -1,0 +1,42 @@
+"""The demo participant's own Beacon: participant@harbor.demo is Riley Shore's record at Harbor,
+on Pat's caseload (docs/portal.md). Called by beacon/ops/demo.py after the caseloads."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from beacon.organizations.models import Membership
+from beacon.organizations.services import organization_update_settings
+from beacon.participants.models import Participant
+from beacon.participants.services import participant_account_link, participant_enroll
+
+DEMO_ORGANIZATION_PHONE = "555-0100"
+
+
+def demo_portal_create(
+    *, participant: Membership, peer: Membership, supervisor: Membership
+) -> Participant:
+    """Riley's record, enrolled three months ago on the peer's caseload and linked to the demo
+    participant's sign-in; the organization's phone participants see beside 988."""
+    organization = supervisor.organization
+    organization_update_settings(
+        organization=organization, actor=supervisor.user, phone=DEMO_ORGANIZATION_PHONE
+    )
+    given, _, family = participant.user.name.partition(" ")
+    record = participant_enroll(
+        member=supervisor,
+        primary_peer=peer.user,
+        given_name=given,
+        family_name=family,
+        preferred_name="",
+        pronouns="they/them",
+        phone="555-0142",
+        email=participant.user.email,
+        may_text=True,
+        date_of_birth=date(1991, 6, 3),
+        enrolled_on=timezone.localdate() - timedelta(days=90),
+        pathways=["12_step", "moud"],
+    )
+    return participant_account_link(participant=record, account=participant.user, actor=peer.user)

@@ -132,6 +132,26 @@ def member_of(user, organization=None) -> Membership:
     return memberships.get()
 
 
+def walk_pages(get, url: str) -> tuple[list[str], list[int]]:
+    """Follow an API list's `next` links from `url` to the end: the ids of every row in the
+    order served, and how many queries each page took. `get(url)` answers the response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids, queries = [], []
+    while url is not None:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        ids += [str(item["id"]) for item in body["items"]]
+        queries.append(len(captured))
+        sql = " ".join(q["sql"].upper() for q in captured)
+        assert " OFFSET " not in sql
+        url = body["next"]
+    return ids, queries
+
+
 def without_csrf(html: bytes) -> bytes:
     """The page without its CSRF tokens, which change with every request: for comparing two
     answers (a page and its error page, before and after) byte for byte."""

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 
 from beacon.audit.chain import GENESIS_HASH, entry_hash, verify_chain
 from beacon.audit.models import AppendOnlyError, AuditEvent
-from beacon.audit.services import record_event
+from beacon.audit.services import chain_entries, record_event, record_events
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -412,3 +412,31 @@ def test_ipv6_address_in_any_spelling_verifies(harbor, ada):
     )
     report = verify_chain()
     assert report.ok, report.reason
+
+
+def test_every_writer_appends_by_one_rule(harbor, ada):
+    """record_event(), record_events() and a bulk writer (the seed) all chain through
+    chain_entries(): entries from each, interleaved, make one chain that verifies."""
+    record_some(harbor, ada, count=2)
+    content = {
+        "occurred_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        "actor_id": ada.pk,
+        "actor_email": ada.email,
+        "organization_id": harbor.pk,
+        "action": "auth.login",
+        "object_type": "",
+        "object_id": "",
+        "ip_address": None,
+        "details": {},
+    }
+    last = AuditEvent.objects.order_by("-id").first()
+    with transaction.atomic():
+        rows = chain_entries([content, dict(content, action="auth.logout")])
+        AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows])
+    assert [r["id"] for r in rows] == [last.id + 1, last.id + 2]
+    assert rows[0]["prev_hash"] == last.hash and rows[1]["prev_hash"] == rows[0]["hash"]
+    record_events(action="participant.viewed", actor=ada, organization=harbor, targets=[harbor])
+    record_event(action="auth.login", actor=ada, organization=harbor)
+    report = verify_chain()
+    assert report.ok, report.reason
+    assert report.checked == AuditEvent.objects.count() == 6

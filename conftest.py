@@ -132,6 +132,14 @@ def member_of(user, organization=None) -> Membership:
     return memberships.get()
 
 
+def bearer(user, organization=None) -> dict:
+    """Request headers for the API with a new bearer token of `user` in `organization` (the
+    user's only organization unless named), as in `client.get(URL, **bearer(pat))`."""
+    if organization is None:
+        organization = user.memberships.get().organization
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, organization=organization)[1]}"}
+
+
 def walk_pages(get, url: str) -> tuple[list[str], list[int]]:
     """Follow an API list's `next` links from `url` to the end: the ids of every row in the
     order served, and how many queries each page took. `get(url)` answers the response."""
@@ -166,9 +174,7 @@ def api(client):
 
     class Caller:
         def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+            self.headers = bearer(user)
 
         def get(self, path, params=None):
             return client.get(path, params or {}, **self.headers)

@@ -4,7 +4,6 @@ the re-verify queue; and the public GET of the same path still answering without
 from datetime import timedelta
 
 import pytest
-from conftest import member_of, walk_pages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,6 +14,7 @@ from beacon.directory.tests.test_curation_services import referral_to
 from beacon.findhelp import services as findhelp_services
 from beacon.findhelp.models import ServiceProblemReport
 from beacon.findhelp.tests.factories import service
+from conftest import member_of, walk_pages
 
 API = "/api/v1/directory"
 

@@ -42,6 +42,21 @@ def raw(sql, params=()):
         return cursor.rowcount
 
 
+def login_entry(user, organization, at) -> dict:
+    """An entry's content as stored (without id and hashes): `user` signed in at `at`."""
+    return {
+        "occurred_at": at,
+        "actor_id": user.pk,
+        "actor_email": user.email,
+        "organization_id": organization.pk,
+        "action": "auth.login",
+        "object_type": "",
+        "object_id": "",
+        "ip_address": None,
+        "details": {},
+    }
+
+
 def record_some(harbor, ada, count=5):
     actions = [
         "user.created",
@@ -270,19 +285,7 @@ def test_forged_entry_with_wrong_key_is_detected(harbor, ada):
 def test_forged_entry_appended_with_wrong_key_is_detected(harbor, ada):
     events = record_some(harbor, ada, count=3)
     last = events[-1]
-    fields = {
-        "id": 4,
-        "occurred_at": last.occurred_at,
-        "actor_id": ada.pk,
-        "actor_email": ada.email,
-        "organization_id": harbor.pk,
-        "action": "auth.login",
-        "object_type": "",
-        "object_id": "",
-        "ip_address": None,
-        "details": {},
-        "prev_hash": last.hash,
-    }
+    fields = {"id": 4, **login_entry(ada, harbor, last.occurred_at), "prev_hash": last.hash}
     forged = AuditEvent(**fields, hash=entry_hash(**fields, key=b"not the key"))
     forged.save()
     assert verify_chain().first_broken_id == 4
@@ -418,17 +421,7 @@ def test_every_writer_appends_by_one_rule(harbor, ada):
     """record_event(), record_events() and a bulk writer (the seed) all chain through
     chain_entries(): entries from each, interleaved, make one chain that verifies."""
     record_some(harbor, ada, count=2)
-    content = {
-        "occurred_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-        "actor_id": ada.pk,
-        "actor_email": ada.email,
-        "organization_id": harbor.pk,
-        "action": "auth.login",
-        "object_type": "",
-        "object_id": "",
-        "ip_address": None,
-        "details": {},
-    }
+    content = login_entry(ada, harbor, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     last = AuditEvent.objects.order_by("-id").first()
     with transaction.atomic():
         rows = chain_entries([content, dict(content, action="auth.logout")])

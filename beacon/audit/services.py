@@ -15,8 +15,9 @@ from beacon.core.net import normalize_ip
 _PG_CHAIN_LOCK = 0x62656163  # "beac"
 
 
-def _lock_chain() -> None:
-    """Serialize writers of the chain for the rest of the transaction.
+def lock_chain() -> None:
+    """Serialize writers of the chain for the rest of the transaction. Every writer takes it
+    (chain_entries() does; the benchmark's hand-written floor calls it before its own SQL).
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite: Beacon opens every transaction with
     BEGIN IMMEDIATE (settings), which already holds the single write lock.
@@ -36,7 +37,7 @@ def chain_entries(contents: list[dict[str, Any]], *, key: bytes | None = None) -
     (beacon.ops.seed) all append through it. `key`: the chain key, when the caller has read it
     once for many calls.
     """
-    _lock_chain()
+    lock_chain()
     last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
     next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     rows = []

@@ -142,6 +142,34 @@ def member_of(user, organization=None) -> Membership:
     return memberships.get()
 
 
+def bearer(user, organization=None) -> dict:
+    """Request headers for the API with a new bearer token of `user` in `organization` (the
+    user's only organization unless named), as in `client.get(URL, **bearer(pat))`."""
+    if organization is None:
+        organization = user.memberships.get().organization
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, organization=organization)[1]}"}
+
+
+def walk_pages(get, url: str) -> tuple[list[str], list[int]]:
+    """Follow an API list's `next` links from `url` to the end: the ids of every row in the
+    order served, and how many queries each page took. `get(url)` answers the response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids, queries = [], []
+    while url is not None:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        ids += [str(item["id"]) for item in body["items"]]
+        queries.append(len(captured))
+        sql = " ".join(q["sql"].upper() for q in captured)
+        assert " OFFSET " not in sql
+        url = body["next"]
+    return ids, queries
+
+
 def without_csrf(html: bytes) -> bytes:
     """The page without its CSRF tokens, which change with every request: for comparing two
     answers (a page and its error page, before and after) byte for byte."""
@@ -156,9 +184,7 @@ def api(client):
 
     class Caller:
         def __init__(self, user):
-            organization = user.memberships.get().organization
-            secret = token_create(user=user, organization=organization)[1]
-            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+            self.headers = bearer(user)
 
         def get(self, path, params=None):
             return client.get(path, params or {}, **self.headers)

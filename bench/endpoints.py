@@ -478,10 +478,10 @@ class Bench:
         from django.utils import timezone
 
         from beacon.audit.chain import entry_hash
-        from beacon.audit.services import _lock_chain
+        from beacon.audit.services import lock_chain
 
         now = timezone.now()
-        _lock_chain()
+        lock_chain()
         last_id, last_hash = self._q(
             "SELECT id, hash FROM audit_auditevent ORDER BY id DESC LIMIT 1"
         )[0]

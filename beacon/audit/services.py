@@ -15,8 +15,9 @@ from beacon.core.net import normalize_ip
 _PG_CHAIN_LOCK = 0x62656163  # "beac"
 
 
-def _lock_chain() -> None:
-    """Serialize writers of the chain for the rest of the transaction.
+def lock_chain() -> None:
+    """Serialize writers of the chain for the rest of the transaction. Every writer takes it
+    (chain_entries() does; the benchmark's hand-written floor calls it before its own SQL).
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite: Beacon opens every transaction with
     BEGIN IMMEDIATE (settings), which already holds the single write lock.
@@ -24,6 +25,28 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+
+
+def chain_entries(contents: list[dict[str, Any]], *, key: bytes | None = None) -> list[dict]:
+    """The chain's one rule for appending: `contents` (an entry's fields as record_event()
+    stores them, without `id`, `prev_hash` and `hash`), in order, each given the next id and
+    chained to the entry before it, the first to the last one stored.
+
+    Takes the chain lock for the rest of the caller's transaction (call it inside one, and
+    insert the rows in that transaction). record_event(), record_events() and the bulk seed
+    (beacon.ops.seed) all append through it. `key`: the chain key, when the caller has read it
+    once for many calls.
+    """
+    lock_chain()
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    rows = []
+    for content in contents:
+        row = {**content, "id": next_id, "prev_hash": prev_hash}
+        prev_hash = row["hash"] = entry_hash(**row, key=key)
+        rows.append(row)
+        next_id += 1
+    return rows
 
 
 def record_event(
@@ -57,11 +80,7 @@ def record_event(
     details = normalize_details(details)
 
     with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
-        next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         content = {
-            "id": next_id,
             "occurred_at": timezone.now(),
             "actor_id": actor_id,
             "actor_email": actor_email,
@@ -71,9 +90,9 @@ def record_event(
             "object_id": object_id,
             "ip_address": ip_address,
             "details": details,
-            "prev_hash": prev_hash,
         }
-        event = AuditEvent(**content, hash=entry_hash(**content))
+        (row,) = chain_entries([content])
+        event = AuditEvent(**row)
         event.save()
     return event
 
@@ -101,30 +120,25 @@ def record_events(
     actor_email = getattr(actor, "email", "") if actor is not None else ""
     organization_id = getattr(organization, "pk", None) if organization is not None else None
     details = normalize_details(details)
-    events = []
     with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
-        next_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         now = timezone.now()
-        for object_type, object_id in objects:
-            content = {
-                "id": next_id,
-                "occurred_at": now,
-                "actor_id": actor_id,
-                "actor_email": actor_email,
-                "organization_id": organization_id,
-                "action": action,
-                "object_type": clean_text(object_type)[:64],
-                "object_id": clean_text(str(object_id))[:64],
-                "ip_address": ip_address,
-                "details": details,
-                "prev_hash": prev_hash,
-            }
-            event = AuditEvent(**content, hash=entry_hash(**content))
-            events.append(event)
-            next_id, prev_hash = next_id + 1, event.hash
-        AuditEvent.objects.bulk_create(events)
+        rows = chain_entries(
+            [
+                {
+                    "occurred_at": now,
+                    "actor_id": actor_id,
+                    "actor_email": actor_email,
+                    "organization_id": organization_id,
+                    "action": action,
+                    "object_type": clean_text(object_type)[:64],
+                    "object_id": clean_text(str(object_id))[:64],
+                    "ip_address": ip_address,
+                    "details": details,
+                }
+                for object_type, object_id in objects
+            ]
+        )
+        events = AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows])
     return events
 
 

@@ -16,11 +16,11 @@ from datetime import date, time
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from beacon.api.schemas import Error, Integer, Items, ModelText, Page, Text, Version
+from beacon.api.pagination import CURSOR_HELP, Cursor, PageSize, cursor_page
+from beacon.api.schemas import Error, Integer, Items, ModelText, Text, Version
 from beacon.directory import curation, selectors
 from beacon.directory.models import Address, Service
 from beacon.directory.permissions import can_curate
@@ -131,16 +131,13 @@ class QueueItem(Schema):
 
 class QueuePage(Schema):
     items: list[QueueItem]
-    count: int
-    page: int
-    page_size: int
     verify_after_days: int
     next: str | None
 
 
 class QueueParams(Schema):
-    page: Page = 1
-    page_size: int = Field(selectors.CURATION_PAGE_SIZE, ge=1, le=100)
+    limit: PageSize = selectors.CURATION_PAGE_SIZE
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
 
 
 class VerifyIn(Schema):
@@ -258,18 +255,18 @@ def merge_service(request, service_id: UUID, payload: MergeIn):
 
 @router.get(
     "/reverify-queue",
-    response={200: QueuePage, 403: Error},
+    response={200: QueuePage, 403: Error, 422: Error},
     summary="Entries due for re-verifying, never verified first, then oldest",
 )
 def reverify_queue(request, params: Query[QueueParams]):
+    """Paged by position like every API list: follow `next` until it is null."""
     member = _curator(request)
-    paginator = Paginator(selectors.reverify_queue(member=member), params.page_size)
-    page = paginator.get_page(params.page)
-    next_url = None
-    if page.has_next():
-        qs = request.GET.copy()
-        qs["page"] = str(page.next_page_number())
-        next_url = f"{request.path}?{qs.urlencode()}"
+    page = cursor_page(
+        request,
+        selectors.reverify_queue(member=member),
+        before=params.before,
+        limit=params.limit,
+    )
     return {
         "items": [
             {
@@ -279,11 +276,8 @@ def reverify_queue(request, params: Query[QueueParams]):
                 "status": s.status,
                 "last_verified_on": s.last_verified_on,
             }
-            for s in page.object_list
+            for s in page["items"]
         ],
-        "count": paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
         "verify_after_days": member.organization.directory_verify_after_days,
-        "next": next_url,
+        "next": page["next"],
     }

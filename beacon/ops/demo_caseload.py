@@ -17,57 +17,27 @@ from django.utils import timezone
 from beacon.consents.services import consent_record
 from beacon.encounters.services import encounter_log
 from beacon.ops.people import (
+    CLINIC,
+    CLINIC_CONSENT,
+    CLINIC_CONSENT_DAYS,
+    CLINIC_CONSENT_SHARE,
     FIRST,
     INSURANCE,
+    LAST,
+    MINUTES,
+    MODALITIES,
     NOTES,
+    PATHWAYS,
     PRONOUNS,
+    SETTINGS,
     SOURCES,
     STAGES,
     TOPICS,
+    TPO_CONSENT,
     preferred_name,
 )
 from beacon.organizations.models import Membership
 from beacon.participants import services as participant_services
-
-LAST = [
-    "Garcia",
-    "Johnson",
-    "Nguyen",
-    "Williams",
-    "Brown",
-    "Martinez",
-    "Davis",
-    "Lopez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Jackson",
-    "White",
-    "Harris",
-    "Clark",
-    "Lewis",
-    "Robinson",
-    "Walker",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Scott",
-    "Torres",
-    "Hill",
-    "Green",
-    "Adams",
-    "Baker",
-]
-PATHWAYS = [
-    "12_step",
-    "smart",
-    "recovery_dharma",
-    "faith_based",
-    "moud",
-    "harm_reduction",
-    "natural",
-]
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -86,9 +56,9 @@ def _log(member, participant, day, rng, **overrides):
     )
     values = {
         "occurred_at": _at(day, rng),
-        "duration_minutes": 5 if kind == "attempted" else rng.choice([15, 20, 30, 45, 60]),
-        "modality": rng.choice(["in_person", "in_person", "phone", "text", "video"]),
-        "setting": rng.choice(["community", "recovery_center", "home", "online", "ed_hospital"]),
+        "duration_minutes": 5 if kind == "attempted" else rng.choice(MINUTES),
+        "modality": rng.choice(MODALITIES),
+        "setting": rng.choice(SETTINGS),
         "kind": kind,
         "topics": rng.sample(TOPICS, k=rng.randint(1, 3)) if kind != "attempted" else [],
         "note": "" if kind == "attempted" else rng.choice(NOTES),
@@ -99,31 +69,16 @@ def _log(member, participant, day, rng, **overrides):
 
 
 def _consents(member, participant, enrolled: date, rng) -> None:
-    consent_record(
-        member=member,
-        participant=participant,
-        kind="tpo",
-        purpose=(
-            "Peer recovery support: coordinating services, billing Medicaid and running the "
-            "program."
-        ),
-        information_description="Enrollment, encounter notes and recovery plan.",
-        expiry_kind="end_of_treatment",
-        signed_name=participant.legal_name,
-        signed_on=enrolled,
-    )
-    if rng.random() < 0.35:
+    signed = {"signed_name": participant.legal_name, "signed_on": enrolled}
+    consent_record(member=member, participant=participant, **TPO_CONSENT, **signed)
+    if rng.random() < CLINIC_CONSENT_SHARE:
         consent_record(
             member=member,
             participant=participant,
-            kind="specific_recipient",
-            recipients=[{"name": "Mercy Community Health", "description": "Primary care clinic"}],
-            purpose="Coordinate medical care and MOUD appointments.",
-            information_description="Attendance and referral information; no counseling notes.",
-            expiry_kind="date",
-            expires_on=enrolled + timedelta(days=365),
-            signed_name=participant.legal_name,
-            signed_on=enrolled,
+            **CLINIC_CONSENT,
+            recipients=[CLINIC],
+            expires_on=enrolled + timedelta(days=CLINIC_CONSENT_DAYS),
+            **signed,
         )
 
 

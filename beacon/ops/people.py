@@ -1,6 +1,7 @@
 """The made-up people both the demo (beacon/ops/demo_caseload.py) and the seed
 (beacon/ops/seed.py) draw from: given names, the names some go by, and the words of their
-records. One place, so the two never drift apart.
+records: family names, recovery pathways, how encounters happen. One place, so the two never
+drift apart.
 
 (Seeded pseudo-random data, not security.)
 """
@@ -23,6 +24,19 @@ NICKNAMES = {
     "Rosa": "Rosie", "Grace": "Gracie", "Taylor": "Tay", "Jordan": "Jordy", "Luis": "Lucho",
     "Alex": "Lex", "Marcus": "Marc", "Maria": "Mari",
 }  # fmt: skip
+LAST = [
+    "Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Martinez", "Davis", "Lopez", "Wilson",
+    "Anderson", "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker",
+    "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Green", "Adams", "Baker",
+]  # fmt: skip
+# The seed makes thousands of people: more family names, so fewer share one. The demo keeps
+# LAST, so none of its made-up people shares a name with its planned duplicate pair (Rivera).
+SEED_LAST = [
+    *LAST, "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Phillips", "Evans", "Turner",
+]  # fmt: skip
+PATHWAYS = [
+    "12_step", "smart", "recovery_dharma", "faith_based", "moud", "harm_reduction", "natural",
+]  # fmt: skip
 PRONOUNS = ["he/him", "she/her", "they/them", "", ""]
 STAGES = ["contemplation", "preparation", "action", "action", "maintenance", "maintenance"]
 SOURCES = ["ed", "jail", "self", "court", "treatment", "community", "family"]
@@ -37,6 +51,10 @@ NOTES = [
     "Practiced what to say at the job interview. Interview is Tuesday.",
     "Helped call the clinic to book a MOUD appointment.",
 ]
+# An encounter's length (an attempt that reached no one: 5 minutes), how and where it happened.
+MINUTES = [15, 20, 30, 45, 60]
+MODALITIES = ["in_person", "in_person", "phone", "text", "video"]
+SETTINGS = ["community", "recovery_center", "home", "online", "ed_hospital"]
 TOPICS = [
     "housing", "employment", "benefits", "legal", "family", "health", "mental_health",
     "recovery_support", "transportation",
@@ -47,3 +65,24 @@ def preferred_name(rng: random.Random, given: str) -> str:
     """A quarter of people go by another name than their given one, where it has a usual
     short form; everyone else is called by their whole given name (blank)."""
     return rng.choice(["", "", "", NICKNAMES.get(given, "")])
+
+
+# The consents people sign at intake: everyone the program's own (treatment, payment and
+# operations), about a third one for their clinic, a year long.
+TPO_CONSENT = {
+    "kind": "tpo",
+    "purpose": (
+        "Peer recovery support: coordinating services, billing Medicaid and running the program."
+    ),
+    "information_description": "Enrollment, encounter notes and recovery plan.",
+    "expiry_kind": "end_of_treatment",
+}
+CLINIC_CONSENT = {
+    "kind": "specific_recipient",
+    "purpose": "Coordinate medical care and MOUD appointments.",
+    "information_description": "Attendance and referral information; no counseling notes.",
+    "expiry_kind": "date",
+}
+CLINIC = {"name": "Mercy Community Health", "description": "Primary care clinic"}
+CLINIC_CONSENT_DAYS = 365
+CLINIC_CONSENT_SHARE = 0.35

@@ -31,13 +31,23 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beacon.ops.people import (
+    CLINIC,
+    CLINIC_CONSENT,
+    CLINIC_CONSENT_DAYS,
+    CLINIC_CONSENT_SHARE,
     FIRST,
     INSURANCE,
+    MINUTES,
+    MODALITIES,
     NOTES,
+    PATHWAYS,
     PRONOUNS,
+    SEED_LAST,
+    SETTINGS,
     SOURCES,
     STAGES,
     TOPICS,
+    TPO_CONSENT,
     preferred_name,
 )
 
@@ -91,13 +101,6 @@ TOWNS = [
     "Clearwater",
 ]
 KINDS_OF_ORG = ["Recovery Community", "Recovery Center", "Peer Recovery Network", "Recovery Hub"]
-LAST = [
-    "Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Martinez", "Davis", "Lopez", "Wilson",
-    "Anderson", "Thomas", "Jackson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker",
-    "Young", "Allen", "King", "Wright", "Scott", "Torres", "Hill", "Green", "Adams", "Baker",
-    "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Phillips", "Evans", "Turner",
-]  # fmt: skip
-PATHWAYS = ["12_step", "smart", "recovery_dharma", "faith_based", "moud", "harm_reduction"]
 SUBSTANCES = ["alcohol", "opioids", "stimulants", "cannabis", "sedatives"]
 LANGUAGES = ["English"] * 17 + ["Spanish", "Spanish", "Portuguese"]
 DISCHARGE = ["goals_met", "goals_met", "chose_to_stop", "transferred", "moved", "no_contact"]
@@ -125,14 +128,6 @@ REFERRAL_REASONS = [
     "Legal help with an old fine that blocks a driver's license.",
     "Interested in a job-readiness program.",
 ]
-CONSENT_TPO = {
-    "kind": "tpo",
-    "discloser": "",
-    "information_description": "Enrollment, encounter notes and recovery plan.",
-    "purpose": "Peer recovery support: coordinating services, billing Medicaid and the program.",
-    "expiry_kind": "end_of_treatment",
-    "revocation_instructions": "Tell any staff member, in person, by phone or in writing.",
-}
 
 
 # Fast inserts --------------------------------------------------------------------------------
@@ -284,7 +279,8 @@ class _Quiet(Progress):
 
 class AuditWriter:
     """Buffers audit events and appends them to the chain in batches, each batch under the
-    chain lock that record_event() takes, so a running server's events interleave correctly."""
+    chain lock and by the chain's one rule (beacon.audit.services.chain_entries), so a running
+    server's events interleave correctly."""
 
     def __init__(self):
         from beacon.audit.chain import chain_key
@@ -317,9 +313,8 @@ class AuditWriter:
         )
 
     def flush(self) -> None:
-        from beacon.audit.chain import GENESIS_HASH, entry_hash
         from beacon.audit.models import AuditEvent
-        from beacon.audit.services import _lock_chain
+        from beacon.audit.services import chain_entries
 
         if not self.pending:
             return
@@ -328,17 +323,7 @@ class AuditWriter:
         for start in range(0, len(self.pending), 5000):
             chunk = self.pending[start : start + 5000]
             with transaction.atomic():
-                _lock_chain()
-                last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
-                next_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-                rows = []
-                for content in chunk:
-                    content = {"id": next_id, **content, "prev_hash": prev}
-                    prev = entry_hash(**content, key=self.key)
-                    content["hash"] = prev
-                    rows.append(content)
-                    next_id += 1
-                bulk_insert(AuditEvent, rows)
+                bulk_insert(AuditEvent, chain_entries(chunk, key=self.key))
             self.written += len(chunk)
         self.pending.clear()
 
@@ -507,7 +492,7 @@ class Seeder:
                     user = User(
                         id=self.uid(),
                         email=f"{role.replace('_', '')}{k}@{spec['slug']}.{SEED_EMAIL_DOMAIN}",
-                        name=f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}",
+                        name=f"{self.rng.choice(FIRST)} {self.rng.choice(SEED_LAST)}",
                         password=self.password,
                         date_joined=created_at,
                         last_organization=org,
@@ -574,7 +559,7 @@ class Seeder:
         # About 35 people on each peer's current caseload; the rest are discharged.
         active_share = min(0.9, 35 * len(peers) / n)
         people = []
-        for i in range(n):
+        for _ in range(n):
             active = self.rng.random() < active_share
             if active:
                 enrolled = self.today - timedelta(days=int(self.rng.triangular(3, 365, 30)))
@@ -588,7 +573,6 @@ class Seeder:
             days = max((window_end - window_start).days + 1, 0)
             people.append(
                 {
-                    "n": i,
                     "enrolled": enrolled,
                     "discharged": discharged,
                     "window": (window_start, window_end),
@@ -606,6 +590,13 @@ class Seeder:
         for k in range(short):
             with_window[k % len(with_window)]["encounters"] += 1
 
+        # Numbered by enrolment's own rule, in one go (nobody else enrols in a seeded database).
+        from beacon.participants.services import next_record_numbers
+
+        with transaction.atomic():
+            numbers = next_record_numbers(org, n)
+        for p, number in zip(people, numbers, strict=True):
+            p["record_number"] = number
         partners = [o for o in orgs if o is not spec]
         self.active_here = []
         for start in range(0, n, 400):
@@ -619,7 +610,7 @@ class Seeder:
 
     def _participant(self, org, p, supervisors, partners) -> None:
         from beacon.encounters.models import CONTACT_KINDS, Encounter
-        from beacon.organizations.models import BillingUnitsRule
+        from beacon.encounters.services import billable_units
         from beacon.participants.models import CaseloadAssignment, Participant
 
         rng = self.rng
@@ -627,11 +618,11 @@ class Seeder:
         peer = p["peer"]
         enrolled, discharged = p["enrolled"], p["discharged"]
         enrolled_at = self.at(enrolled)
-        given, family = rng.choice(FIRST), rng.choice(LAST)
+        given, family = rng.choice(FIRST), rng.choice(SEED_LAST)
         participant = Participant(
             id=self.uid(),
             organization=org,
-            record_number=1001 + p["n"],
+            record_number=p["record_number"],
             given_name=given,
             family_name=family,
             preferred_name=preferred_name(rng, given),
@@ -702,7 +693,6 @@ class Seeder:
             self.at(start + timedelta(days=rng.randint(0, span)), 8, 19)
             for _ in range(p["encounters"])
         )
-        rule = BillingUnitsRule(org.billing_units_rule)
         last_contact = None
         newest = None
         for k, when in enumerate(moments):
@@ -712,7 +702,7 @@ class Seeder:
                 weights=[50, 40, 8, 10, 0.4],
             )[0]
             crisis = kind == "crisis_support" or rng.random() < 0.002
-            minutes = 5 if kind == "attempted" else rng.choice([15, 20, 30, 45, 60])
+            minutes = 5 if kind == "attempted" else rng.choice(MINUTES)
             is_newest = k == len(moments) - 1
             follow_up = None
             if is_newest and discharged is None:
@@ -720,8 +710,8 @@ class Seeder:
             elif rng.random() < 0.25:
                 follow_up = day + timedelta(days=rng.choice([3, 7, 14]))
             by = peer if (changed_on is None or day >= changed_on) else first_peer
-            modality = rng.choice(["in_person", "in_person", "phone", "text", "video"])
-            setting = rng.choice(["community", "recovery_center", "home", "online", "ed_hospital"])
+            modality = rng.choice(MODALITIES)
+            setting = rng.choice(SETTINGS)
             encounter_id = self.uid()
             encounter = {
                 "id": encounter_id,
@@ -739,7 +729,7 @@ class Seeder:
                 "naloxone_provided": rng.random() < 0.05,
                 "crisis_flag": crisis,
                 "follow_up_on": follow_up,
-                "billable_units": 0 if kind == "attempted" else rule.units(minutes),
+                "billable_units": billable_units(organization=org, minutes=minutes, kind=kind),
                 "created_by_id": by.pk,
             }
             self.add(encounter, Encounter)
@@ -774,7 +764,6 @@ class Seeder:
         """A support group for every three peers, weekly for the past year and the next four
         weeks, with enrolled participants, walk-ins and attendance recorded after each one."""
         from beacon.groups.models import Group, GroupEnrollment, GroupSession
-        from beacon.organizations.models import BillingUnitsRule
 
         rng = self.rng
         org = spec["org"]
@@ -782,7 +771,6 @@ class Seeder:
         active = self.active_here
         if not active:
             return
-        rule = BillingUnitsRule(org.billing_units_rule)
         names = [
             ("all_recovery", "All Recovery Meeting"),
             ("skills", "Coping Skills Group"),
@@ -853,20 +841,24 @@ class Seeder:
                         session.cancelled_at = starts - timedelta(hours=3)
                         session.cancel_reason = "Facilitator out sick."
                     elif past:
-                        self._session_attendance(session, members, facilitators, org, rule)
+                        self._session_attendance(session, members, facilitators, org)
                     self.add(session)
                 day += timedelta(days=1)
         self.flush()
 
-    def _session_attendance(self, session, members, facilitators, org, rule) -> None:
+    def _session_attendance(self, session, members, facilitators, org) -> None:
+        from beacon.encounters.services import billable_units
         from beacon.groups.models import Attendance, GroupSession
+        from beacon.groups.services import GROUP_UNITS_KIND
 
         rng = self.rng
         recorded_at = session.starts_at + timedelta(minutes=session.duration_minutes + 10)
         session.attendance_recorded_at = recorded_at
         session.recorded_by = facilitators[0]
         session.anonymous_count = rng.choice([0, 0, 1, 2, 3])
-        session.billable_units = rule.units(session.duration_minutes)
+        session.billable_units = billable_units(
+            organization=org, minutes=session.duration_minutes, kind=GROUP_UNITS_KIND
+        )
         session.version = 2
         for user in facilitators:
             facilitator = {"groupsession_id": session.pk, "user_id": user.pk}
@@ -891,7 +883,7 @@ class Seeder:
                 Attendance(
                     id=self.uid(),
                     session=session,
-                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
+                    name=f"{rng.choice(FIRST)} {rng.choice(SEED_LAST)[0]}.",
                     recorded_by=facilitators[0],
                     created_at=recorded_at,
                 )
@@ -908,29 +900,32 @@ class Seeder:
         self.audit.add(action, recorded_at, facilitators[0], org, session, details)
 
     def _consents(self, org, participant, peer, at) -> dict[str, Any]:
+        """The demo's consents (beacon/ops/people.py), with what consent_record() fills in
+        itself: the organization as discloser, its revocation instructions, and for the
+        program's own consent, the organization as its recipient."""
         from beacon.consents.models import Consent, ConsentRecipient
+        from beacon.consents.services import (
+            default_revocation_instructions,
+            default_tpo_recipient,
+        )
 
         rng = self.rng
         made = {}
-        kinds = ["tpo"] + (["specific_recipient"] if rng.random() < 0.35 else [])
-        for kind in kinds:
-            values = dict(CONSENT_TPO, discloser=org.name)
-            if kind == "specific_recipient":
-                values.update(
-                    kind=kind,
-                    purpose="Coordinate medical care and MOUD appointments.",
-                    information_description="Attendance and referral information only.",
-                    expiry_kind="date",
-                )
+        kinds = [TPO_CONSENT] + ([CLINIC_CONSENT] if rng.random() < CLINIC_CONSENT_SHARE else [])
+        for values in kinds:
+            kind = values["kind"]
+            clinic = values is CLINIC_CONSENT
             consent = Consent(
                 id=self.uid(),
                 organization=org,
                 participant=participant,
+                discloser=org.name,
+                revocation_instructions=default_revocation_instructions(org),
                 signed_name=participant.legal_name,
                 signed_on=participant.enrolled_on,
                 expires_on=(
-                    participant.enrolled_on + timedelta(days=365)
-                    if kind == "specific_recipient"
+                    participant.enrolled_on + timedelta(days=CLINIC_CONSENT_DAYS)
+                    if clinic
                     else None
                 ),
                 ended_at=self.at(participant.discharged_on) if participant.discharged_on else None,
@@ -939,16 +934,16 @@ class Seeder:
                 **values,
             )
             self.add(consent)
-            if kind == "specific_recipient":
-                self.add(
-                    ConsentRecipient(
-                        id=self.uid(),
-                        consent=consent,
-                        name="Mercy Community Health",
-                        description="Primary care clinic",
-                        created_at=at,
-                    )
+            recipient = CLINIC if clinic else default_tpo_recipient(org)
+            self.add(
+                ConsentRecipient(
+                    id=self.uid(),
+                    consent=consent,
+                    name=recipient["name"],
+                    description=str(recipient["description"]),
+                    created_at=at,
                 )
+            )
             made[kind] = consent
             details = {"participant": str(participant.pk), "kind": kind}
             self.audit.add("consent.recorded", at, peer, org, consent, details)

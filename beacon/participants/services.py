@@ -126,8 +126,16 @@ def _audit_changes(changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _next_record_number(organization) -> int:
-    # Serialize numbering per organization: a row lock on PostgreSQL; SQLite's single writer.
+#: An organization's first participant gets this record number; each next one, one more than
+#: the highest given.
+FIRST_RECORD_NUMBER = 1001
+
+
+def next_record_numbers(organization, count: int = 1) -> range:
+    """The organization's next `count` record numbers: the rule enrolment numbers by, which the
+    bulk seed (beacon.ops.seed) uses too. Call it inside a transaction: it serializes numbering
+    per organization until that transaction ends (a row lock on PostgreSQL; SQLite's single
+    writer), so save the participants in it."""
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     last = (
         Participant.objects.filter(organization=organization)
@@ -135,7 +143,8 @@ def _next_record_number(organization) -> int:
         .values_list("record_number", flat=True)
         .first()
     )
-    return (last or 1000) + 1
+    first = FIRST_RECORD_NUMBER if last is None else last + 1
+    return range(first, first + count)
 
 
 def participant_enroll(
@@ -170,7 +179,7 @@ def participant_enroll(
     if primary_peer is None and member.role == Role.PEER:
         primary_peer = member.user
     with transaction.atomic():
-        participant.record_number = _next_record_number(organization)
+        (participant.record_number,) = next_record_numbers(organization)
         participant.full_clean()
         participant.save()
         if priority_populations:

@@ -14,9 +14,10 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_serializer
 
 from beacon.api.errors import ApiError
+from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
 from beacon.api.schemas import MAX_IDS, Error, Items, Text, Version
 from beacon.core.access import staff_member
 from beacon.participants.services import participant_viewed
@@ -85,11 +86,25 @@ class SupervisionSessionOut(Schema):
     created_at: datetime
     updated_at: datetime
 
+    @model_serializer(mode="wrap")
+    def _private_notes_absent_for_peers(self, handler):
+        data = handler(self)
+        if data.get("private_notes") is None:
+            data.pop("private_notes", None)
+        return data
+
+
+class SupervisionSessionPage(Schema):
+    items: list[SupervisionSessionOut]
+    next: str | None
+
 
 class SupervisionSessionQuery(Schema):
     peer: UUID | None = Field(None, description="A peer's user id.")
     since: date | None = None
     until: date | None = None
+    before: Cursor | None = Field(None, description=CURSOR_HELP)
+    limit: PageSize = DEFAULT_PAGE
 
 
 def _person(user) -> dict:
@@ -144,15 +159,16 @@ def create_session(request, payload: SessionIn):
 
 @sessions_router.get(
     "",
-    response={200: list[SupervisionSessionOut], 403: Error},
-    exclude_none=True,
+    response={200: SupervisionSessionPage, 403: Error, 422: Error},
     summary="Supervision sessions you may see",
 )
 def list_sessions(request, q: Query[SupervisionSessionQuery]):
-    """Supervisors and admins: the organization's sessions; peers: the ones they attended."""
+    """Supervisors and admins: the organization's sessions; peers: the ones they attended.
+    Newest first, paged by position like every API list: follow `next` until it is null."""
     member = staff_member(request)
     sessions = selectors.session_list(member=member, peer=q.peer, since=q.since, until=q.until)
-    return [_session_out(member, s) for s in sessions]
+    page = cursor_page(request, sessions, before=q.before, limit=q.limit)
+    return {"items": [_session_out(member, s) for s in page["items"]], "next": page["next"]}
 
 
 @sessions_router.get(

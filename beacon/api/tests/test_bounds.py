@@ -7,7 +7,8 @@ import pytest
 
 from beacon.api.errors import MAX_DETAILS
 from beacon.encounters.models import Encounter
-from beacon.encounters.tests.factories import bearer, log
+from beacon.encounters.tests.factories import log
+from conftest import bearer
 
 ENCOUNTERS = "/api/v1/encounters"
 

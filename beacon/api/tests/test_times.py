@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from beacon.api.schemas import utc
-from beacon.encounters.tests.factories import bearer
+from conftest import bearer
 
 
 @pytest.mark.parametrize("path", ["/api/v1/encounters?until={}", "/api/v1/audit-events?since={}"])

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 
 from beacon.audit.chain import GENESIS_HASH, entry_hash, verify_chain
 from beacon.audit.models import AppendOnlyError, AuditEvent
-from beacon.audit.services import record_event
+from beacon.audit.services import chain_entries, record_event, record_events
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,21 @@ def raw(sql, params=()):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def login_entry(user, organization, at) -> dict:
+    """An entry's content as stored (without id and hashes): `user` signed in at `at`."""
+    return {
+        "occurred_at": at,
+        "actor_id": user.pk,
+        "actor_email": user.email,
+        "organization_id": organization.pk,
+        "action": "auth.login",
+        "object_type": "",
+        "object_id": "",
+        "ip_address": None,
+        "details": {},
+    }
 
 
 def record_some(harbor, ada, count=5):
@@ -270,19 +285,7 @@ def test_forged_entry_with_wrong_key_is_detected(harbor, ada):
 def test_forged_entry_appended_with_wrong_key_is_detected(harbor, ada):
     events = record_some(harbor, ada, count=3)
     last = events[-1]
-    fields = {
-        "id": 4,
-        "occurred_at": last.occurred_at,
-        "actor_id": ada.pk,
-        "actor_email": ada.email,
-        "organization_id": harbor.pk,
-        "action": "auth.login",
-        "object_type": "",
-        "object_id": "",
-        "ip_address": None,
-        "details": {},
-        "prev_hash": last.hash,
-    }
+    fields = {"id": 4, **login_entry(ada, harbor, last.occurred_at), "prev_hash": last.hash}
     forged = AuditEvent(**fields, hash=entry_hash(**fields, key=b"not the key"))
     forged.save()
     assert verify_chain().first_broken_id == 4
@@ -412,3 +415,21 @@ def test_ipv6_address_in_any_spelling_verifies(harbor, ada):
     )
     report = verify_chain()
     assert report.ok, report.reason
+
+
+def test_every_writer_appends_by_one_rule(harbor, ada):
+    """record_event(), record_events() and a bulk writer (the seed) all chain through
+    chain_entries(): entries from each, interleaved, make one chain that verifies."""
+    record_some(harbor, ada, count=2)
+    content = login_entry(ada, harbor, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    last = AuditEvent.objects.order_by("-id").first()
+    with transaction.atomic():
+        rows = chain_entries([content, dict(content, action="auth.logout")])
+        AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows])
+    assert [r["id"] for r in rows] == [last.id + 1, last.id + 2]
+    assert rows[0]["prev_hash"] == last.hash and rows[1]["prev_hash"] == rows[0]["hash"]
+    record_events(action="participant.viewed", actor=ada, organization=harbor, targets=[harbor])
+    record_event(action="auth.login", actor=ada, organization=harbor)
+    report = verify_chain()
+    assert report.ok, report.reason
+    assert report.checked == AuditEvent.objects.count() == 6

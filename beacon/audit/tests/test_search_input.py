@@ -4,8 +4,8 @@ bounded like every search (beacon.core.search): page and API."""
 import pytest
 from django.urls import reverse
 
-from beacon.api.services import token_create
 from beacon.audit.services import record_event
+from conftest import bearer
 
 API = "/api/v1/audit-events"
 
@@ -17,8 +17,7 @@ def trail(harbor, ada, sam, pat):
 
 
 def test_api_drops_nul_and_refuses_over_the_limit_naming_the_field(client, harbor, ada, trail):
-    _token, secret = token_create(user=ada, organization=harbor)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    headers = bearer(ada, harbor)
     response = client.get(API, {"actor": "sam@\x00harbor"}, **headers)
     assert response.status_code == 200
     assert {e["actor_email"] for e in response.json()["items"]} == {"sam@harbor.test"}

@@ -29,9 +29,9 @@ from django_tasks_db.models import DBTaskResult
 from beacon.core import mail as beacon_mail
 from beacon.core.tests.worker import run_worker
 from beacon.encounters.models import Encounter
-from beacon.encounters.tests.factories import bearer
 from beacon.notifications.models import Notification
 from beacon.organizations.services import invitation_send
+from conftest import bearer
 
 BEACON = Path(__file__).resolve().parents[2]
 SMTP = "django.core.mail.backends.smtp.EmailBackend"

@@ -18,9 +18,9 @@ from beacon.core.tests.worker import run_worker
 from beacon.crisis import services
 from beacon.crisis.models import CrisisAction, CrisisFlag, CrisisStatus
 from beacon.encounters.services import encounter_correct
-from beacon.encounters.tests.factories import bearer, log
+from beacon.encounters.tests.factories import log
 from beacon.notifications.models import Notification, NotificationKind
-from conftest import member_of
+from conftest import bearer, member_of
 
 API = "/api/v1/crisis-flags"
 NOTE = "Jordan spoke about overdosing on fentanyl."

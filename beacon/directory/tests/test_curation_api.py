@@ -8,11 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from beacon.directory import selectors
 from beacon.directory.models import Phone
 from beacon.directory.tests.test_curation_services import referral_to
 from beacon.findhelp import services as findhelp_services
 from beacon.findhelp.models import ServiceProblemReport
 from beacon.findhelp.tests.factories import service
+from conftest import member_of, walk_pages
 
 API = "/api/v1/directory"
 
@@ -105,7 +107,7 @@ def test_another_organizations_admin_gets_404(client_for, olive, entry):
     assert response.status_code == 404
     entry.refresh_from_db()
     assert entry.name == "Harbor Drop-in"
-    assert client.get(f"{API}/reverify-queue").json()["count"] == 1  # only their own
+    assert len(client.get(f"{API}/reverify-queue").json()["items"]) == 1  # only their own
 
 
 def test_verify_with_a_note(client_for, ada, entry):
@@ -150,11 +152,32 @@ def test_reverify_queue_is_ordered_and_paged(client_for, ada, harbor):
     never = service("Never", curator=harbor)
     service("Fresh", curator=harbor, last_verified_on=today)
     client = client_for(ada)
-    body = client.get(f"{API}/reverify-queue?page_size=2").json()
+    body = client.get(f"{API}/reverify-queue?limit=2").json()
     assert [i["id"] for i in body["items"]] == [str(never.pk), str(older.pk)]
-    assert body["count"] == 3 and body["verify_after_days"] == 180
+    assert body["verify_after_days"] == 180
     body = client.get(body["next"]).json()
     assert [i["id"] for i in body["items"]] == [str(old.pk)] and body["next"] is None
+
+
+def test_reverify_queue_walks_every_entry_once_by_cursor(client_for, ada, harbor):
+    today = timezone.localdate()
+    # Ties on the date and on the name, and entries never verified: the cursor keeps its place.
+    due = [service("Same", curator=harbor) for _ in range(3)]
+    due += [
+        service(name, curator=harbor, last_verified_on=today - timedelta(days=days))
+        for name, days in [("Same", 400), ("Same", 400), ("Alder", 400), ("Birch", 999)]
+    ]
+    service("Fresh", curator=harbor, last_verified_on=today)
+    expected = [str(s.pk) for s in selectors.reverify_queue(member=member_of(ada))]
+    ids, queries = walk_pages(client_for(ada).get, f"{API}/reverify-queue?limit=2")
+    assert sorted(ids) == sorted(str(s.pk) for s in due) and ids == expected
+    assert len(queries) == 4 and len(set(queries)) == 1  # the last page costs the first's
+
+
+def test_reverify_queue_refuses_a_cursor_it_did_not_make(client_for, ada, harbor):
+    response = client_for(ada).get(f"{API}/reverify-queue?before=nonsense")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "before"
 
 
 def test_reverify_queue_queries_do_not_grow(client_for, ada, harbor):

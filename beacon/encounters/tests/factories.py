@@ -1,7 +1,6 @@
 import factory
 from django.utils import timezone
 
-from beacon.api.services import token_create
 from beacon.encounters.models import Encounter, EncounterKind, Modality, Setting
 from beacon.encounters.services import encounter_log
 from conftest import member_of
@@ -36,7 +35,3 @@ def log(user, participant, **values):
         "kind": "one_on_one",
     }
     return encounter_log(member=member_of(user), participant=participant, **{**defaults, **values})
-
-
-def bearer(user, organization):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, organization=organization)[1]}"}

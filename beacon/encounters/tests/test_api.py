@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
 from beacon.encounters.models import Encounter
-from beacon.encounters.tests.factories import EncounterFactory, bearer, log
+from beacon.encounters.tests.factories import EncounterFactory, log
 from beacon.notifications.models import Notification
+from conftest import bearer
 
 URL = "/api/v1/encounters"
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beacon.audit.models import AuditEvent
-from beacon.encounters.tests.factories import bearer, log
+from beacon.encounters.tests.factories import log
 from beacon.notifications.context_processors import unread_notifications
 from beacon.notifications.models import Notification
 from beacon.notifications.selectors import unread_count
 from beacon.notifications.tests.factories import NotificationFactory
-from conftest import member_of
+from conftest import bearer, member_of
 
 API = "/api/v1/notifications"
 

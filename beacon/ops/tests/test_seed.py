@@ -160,6 +160,44 @@ def test_records_hang_together_like_the_services_keep_them(seeded):
     assert not Referral.objects.filter(receiving_organization=F("organization")).exists()
 
 
+def test_the_seed_numbers_counts_and_consents_by_the_services_rules(seeded):
+    """Record numbers, billable units and consents' defaults come from the services' own
+    functions (issue 16), so a record the seed made reads like one the service made."""
+    from beacon.consents.services import default_revocation_instructions, default_tpo_recipient
+    from beacon.encounters.services import billable_units
+    from beacon.groups.services import GROUP_UNITS_KIND
+    from beacon.participants.services import FIRST_RECORD_NUMBER, next_record_numbers
+
+    for org in Organization.objects.all():
+        numbers = sorted(
+            Participant.objects.filter(organization=org).values_list("record_number", flat=True)
+        )
+        assert numbers == list(range(FIRST_RECORD_NUMBER, FIRST_RECORD_NUMBER + len(numbers)))
+        # The next person enrolled gets the next number, by the same rule.
+        assert list(next_record_numbers(org)) == [numbers[-1] + 1]
+    encounters = Encounter.objects.select_related("organization")
+    assert encounters.exists() and all(
+        e.billable_units
+        == billable_units(organization=e.organization, minutes=e.duration_minutes, kind=e.kind)
+        for e in encounters
+    )
+    sessions = GroupSession.objects.filter(attendance_recorded_at__isnull=False)
+    assert sessions.exists() and all(
+        s.billable_units
+        == billable_units(
+            organization=s.organization, minutes=s.duration_minutes, kind=GROUP_UNITS_KIND
+        )
+        for s in sessions.select_related("organization")
+    )
+    for consent in Consent.objects.select_related("organization").prefetch_related("recipients"):
+        org = consent.organization
+        assert consent.discloser == org.name
+        assert consent.revocation_instructions == default_revocation_instructions(org)
+        names = [r.name for r in consent.recipients.all()]
+        assert names == ([default_tpo_recipient(org)["name"]] if consent.kind == "tpo" else names)
+        assert names
+
+
 def test_same_seed_same_people():
     seed_create(scale="tiny", seed=5)
     first = list(Participant.objects.order_by("record_number").values_list("pk", "given_name"))

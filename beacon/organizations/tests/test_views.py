@@ -9,14 +9,10 @@ from beacon.accounts.models import User
 from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
 from beacon.core.tests.worker import run_worker
-from beacon.organizations.models import Invitation, Membership, Role
+from beacon.organizations.models import Invitation, Role
 from beacon.organizations.services import invitation_send
 from beacon.organizations.tests.factories import MembershipFactory
-from conftest import PASSWORD, without_csrf
-
-
-def _membership(user, org):
-    return Membership.objects.get(user=user, organization=org)
+from conftest import PASSWORD, member_of, without_csrf
 
 
 def _invite(org, actor, email="new.peer@example.test", role=Role.PEER):
@@ -36,7 +32,7 @@ def _invite(org, actor, email="new.peer@example.test", role=Role.PEER):
 
 def test_olive_gets_404_for_every_harbor_member_page(client_for, olive, pat, harbor):
     client = client_for(olive)
-    pk = _membership(pat, harbor).pk
+    pk = member_of(pat, harbor).pk
     missing = uuid.uuid4()
     for name in ("member_detail",):
         assert client.get(reverse(f"organizations:{name}", args=[pk])).status_code == 404
@@ -48,7 +44,7 @@ def test_olive_gets_404_for_every_harbor_member_page(client_for, olive, pat, har
         )
         assert hidden.status_code == absent.status_code == 404, name
         assert without_csrf(hidden.content) == without_csrf(absent.content)
-    assert _membership(pat, harbor).role == Role.PEER and _membership(pat, harbor).is_active
+    assert member_of(pat, harbor).role == Role.PEER and member_of(pat, harbor).is_active
     refused = AuditEvent.objects.filter(action="access.refused", actor=olive, object_id=str(pk))
     assert refused.count() == 5
 
@@ -84,19 +80,19 @@ def test_only_organization_admins_manage_the_organization(client_for, request, w
 
 def test_peer_cannot_open_a_colleague_page_by_id(client_for, pat, sam, harbor):
     response = client_for(pat).get(
-        reverse("organizations:member_detail", args=[_membership(sam, harbor).pk])
+        reverse("organizations:member_detail", args=[member_of(sam, harbor).pk])
     )
     assert response.status_code == 403  # role check first: peers have no member pages at all
 
 
 def test_admin_cannot_demote_or_deactivate_themselves(client_for, ada, harbor):
-    pk = _membership(ada, harbor).pk
+    pk = member_of(ada, harbor).pk
     client = client_for(ada)
     assert client.get(reverse("organizations:member_detail", args=[pk])).status_code == 200
     response = client.post(reverse("organizations:member_role", args=[pk]), {"role": "peer"})
     assert response.status_code == 403
     assert client.post(reverse("organizations:member_deactivate", args=[pk])).status_code == 403
-    assert _membership(ada, harbor).role == Role.ORG_ADMIN
+    assert member_of(ada, harbor).role == Role.ORG_ADMIN
 
 
 def test_platform_page_is_for_platform_admins(client_for, ada):
@@ -107,19 +103,19 @@ def test_platform_page_is_for_platform_admins(client_for, ada):
 
 
 def test_admin_changes_a_role_and_it_is_audited(client_for, ada, pat, harbor):
-    pk = _membership(pat, harbor).pk
+    pk = member_of(pat, harbor).pk
     response = client_for(ada).post(
         reverse("organizations:member_role", args=[pk]), {"role": "supervisor"}
     )
     assert response.status_code == 302
-    assert _membership(pat, harbor).role == Role.SUPERVISOR
+    assert member_of(pat, harbor).role == Role.SUPERVISOR
     event = AuditEvent.objects.get(action="membership.role_changed")
     assert event.actor == ada and event.organization == harbor
     assert event.details["role"] == {"old": "peer", "new": "supervisor"}
 
 
 def test_an_unknown_role_is_refused_with_a_message(client_for, ada, pat, harbor):
-    pk = _membership(pat, harbor).pk
+    pk = member_of(pat, harbor).pk
     response = client_for(ada).post(
         reverse("organizations:member_role", args=[pk]), {"role": "boss"}
     )
@@ -132,7 +128,7 @@ def test_deactivation_stops_sessions_and_tokens_and_reactivation_restores(
 ):
     pat_client = client_for(pat)
     _token, secret = token_create(user=pat, organization=harbor)
-    pk = _membership(pat, harbor).pk
+    pk = member_of(pat, harbor).pk
     admin = client_for(ada)
     assert admin.post(reverse("organizations:member_deactivate", args=[pk])).status_code == 302
     assert pat_client.get(reverse("accounts:security")).status_code == 302
@@ -141,7 +137,7 @@ def test_deactivation_stops_sessions_and_tokens_and_reactivation_restores(
     assert not pat.is_active  # no other membership: the account itself is off
     assert admin.post(reverse("organizations:member_reactivate", args=[pk])).status_code == 302
     pat.refresh_from_db()
-    assert pat.is_active and _membership(pat, harbor).is_active
+    assert pat.is_active and member_of(pat, harbor).is_active
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"membership.deactivated", "auth.token_revoked", "membership.reactivated"} <= actions
 
@@ -149,7 +145,7 @@ def test_deactivation_stops_sessions_and_tokens_and_reactivation_restores(
 def test_deactivation_in_one_organization_keeps_the_other(client_for, ada, pat, harbor, lakeside):
     MembershipFactory(user=pat, organization=lakeside, role=Role.PEER)
     client_for(ada).post(
-        reverse("organizations:member_deactivate", args=[_membership(pat, harbor).pk])
+        reverse("organizations:member_deactivate", args=[member_of(pat, harbor).pk])
     )
     pat.refresh_from_db()
     assert pat.is_active
@@ -270,7 +266,7 @@ def test_invitation_by_email_creates_the_account_and_membership(
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.peer@example.test")
-    assert _membership(user, harbor).role == Role.PEER
+    assert member_of(user, harbor).role == Role.PEER
     # The link works once.
     assert client.get(link).status_code == 404
     assert (
@@ -304,7 +300,7 @@ def test_existing_people_accept_by_signing_in(client_for, client, ada, olive, ha
     olive_client = client_for(olive)
     response = olive_client.post(url)
     assert response.status_code == 302
-    assert _membership(olive, harbor).role == Role.SUPERVISOR
+    assert member_of(olive, harbor).role == Role.SUPERVISOR
     # She now switches between both organizations.
     html = olive_client.get(reverse("core:home")).content.decode()
     assert "Harbor Recovery Community" in html and "Lakeside Recovery Center" in html

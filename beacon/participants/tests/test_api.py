@@ -3,21 +3,16 @@ from datetime import date
 
 import pytest
 
-from beacon.api.services import token_create
 from beacon.audit.models import AuditEvent
 from beacon.participants.models import CaseloadAssignment, Participant
+from conftest import bearer
 
 URL = "/api/v1/participants"
 
 
-def auth(user, org):
-    _token, secret = token_create(user=user, organization=org)
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
 @pytest.fixture
 def as_pat(pat, harbor):
-    return auth(pat, harbor)
+    return bearer(pat, harbor)
 
 
 def test_list_is_the_callers_caseload(client, as_pat, jordan, casey):
@@ -28,7 +23,7 @@ def test_list_is_the_callers_caseload(client, as_pat, jordan, casey):
 
 
 def test_search_and_paging(client, sam, harbor, jordan, casey):
-    headers = auth(sam, harbor)
+    headers = bearer(sam, harbor)
     body = client.get(URL, {"q": "casey"}, **headers).json()
     assert [p["display_name"] for p in body["items"]] == ["Casey Lake"]
     first = client.get(URL, {"limit": 1}, **headers).json()
@@ -47,7 +42,7 @@ def test_read_one_is_audited_and_outsiders_get_404(
     assert AuditEvent.objects.filter(
         action="participant.viewed", object_id=str(jordan.pk), details__seen="record"
     ).exists()
-    for headers in (auth(olive, lakeside), auth(quinn, harbor)):
+    for headers in (bearer(olive, lakeside), bearer(quinn, harbor)):
         hidden = client.get(f"{URL}/{jordan.pk}", **headers)
         missing = client.get(f"{URL}/{uuid.uuid4()}", **headers)
         assert hidden.status_code == missing.status_code == 404
@@ -113,7 +108,7 @@ def test_a_supervisor_enrolls_onto_a_peers_caseload(client, sam, harbor, quinn):
         URL,
         {"given_name": "Lu", "primary_peer": str(quinn.pk)},
         content_type="application/json",
-        **auth(sam, harbor),
+        **bearer(sam, harbor),
     )
     assert response.status_code == 201, response.content
     assert [p["peer"] for p in response.json()["peers"]] == [str(quinn.pk)]
@@ -155,7 +150,7 @@ def test_patch_by_a_reader_who_may_not_edit_is_403(client, quinn, harbor, jordan
         f"{URL}/{jordan.pk}",
         {"version": 1, "pronouns": "x"},
         content_type="application/json",
-        **auth(quinn, harbor),
+        **bearer(quinn, harbor),
     )
     assert response.status_code == 403
 
@@ -172,13 +167,13 @@ def test_discharge(client, as_pat, jordan):
 
 
 def test_participant_accounts_cannot_use_the_staff_api(client, riley, harbor, jordan):
-    assert client.get(URL, **auth(riley, harbor)).status_code == 403
+    assert client.get(URL, **bearer(riley, harbor)).status_code == 403
 
 
 def test_list_query_count_is_flat(client, sam, harbor, django_assert_max_num_queries):
     from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 
-    headers = auth(sam, harbor)
+    headers = bearer(sam, harbor)
     for _ in range(40):
         AssignmentFactory(participant=ParticipantFactory(organization=harbor), peer=sam)
     with django_assert_max_num_queries(12):
@@ -192,7 +187,7 @@ def test_a_participant_role_member_gets_404_for_a_record_like_any_outsider(
 ):
     """A participant's record is outside a participant-role member's scope: 404, exactly as
     for an id that exists nowhere (like the page and every other record hanging off it)."""
-    headers = auth(riley, harbor)
+    headers = bearer(riley, harbor)
     for method, suffix, body in (
         ("get", "", None),
         ("patch", "", {"version": 1}),

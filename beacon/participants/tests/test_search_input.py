@@ -10,10 +10,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beacon.api.services import token_create
 from beacon.core.search import MAX_WORDS
 from beacon.participants.selectors import participant_list_page, participant_search
 from beacon.participants.tests.factories import ParticipantFactory
+from conftest import bearer
 
 URL = "/api/v1/participants"
 LIST = reverse("participants:list")
@@ -22,8 +22,7 @@ THOUSAND = " ".join(f"word{i}" for i in range(1000))
 
 @pytest.fixture
 def as_sam(sam, harbor):
-    _token, secret = token_create(user=sam, organization=harbor)
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    return bearer(sam, harbor)
 
 
 @pytest.fixture

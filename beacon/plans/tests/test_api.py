@@ -6,10 +6,9 @@ import uuid
 import pytest
 
 from beacon.audit.models import AuditEvent
-from beacon.encounters.tests.factories import bearer
 from beacon.plans import services
 from beacon.plans.models import Goal, RecoveryPlan
-from conftest import member_of
+from conftest import bearer, member_of
 
 URL = "/api/v1/plans"
 

@@ -13,7 +13,7 @@ from beacon.encounters.services import encounter_correct
 from beacon.encounters.tests.factories import log
 from beacon.supervision.models import NoteCosign, SupervisionSession
 from beacon.supervision.tests.factories import record
-from conftest import member_of
+from conftest import member_of, walk_pages
 
 pytestmark = pytest.mark.django_db
 SESSIONS = "/api/v1/supervision-sessions"
@@ -45,8 +45,8 @@ def test_sessions_crud(api, sam, pat, quinn):
     assert data["private_notes"] == "Only for supervisors." and data["version"] == 1
     url = f"{SESSIONS}/{data['id']}"
     assert caller.get(url).json()["next_steps"] == "Take the Friday off."
-    assert [s["id"] for s in caller.get(SESSIONS).json()] == [data["id"]]
-    assert caller.get(SESSIONS, {"peer": str(quinn.pk)}).json() == []
+    assert [s["id"] for s in caller.get(SESSIONS).json()["items"]] == [data["id"]]
+    assert caller.get(SESSIONS, {"peer": str(quinn.pk)}).json()["items"] == []
     changed = caller.patch(
         url, {"version": 1, "peers": [str(pat.pk), str(quinn.pk)], "kind": "group"}
     )
@@ -71,11 +71,11 @@ def test_peer_gets_no_private_notes_and_cannot_write(api, sam, pat, quinn):
     session = record(sam, [pat])
     data = api(pat).get(f"{SESSIONS}/{session.pk}").json()
     assert "private_notes" not in data and data["next_steps"]
-    assert all("private_notes" not in s for s in api(pat).get(SESSIONS).json())
+    assert all("private_notes" not in s for s in api(pat).get(SESSIONS).json()["items"])
     assert api(pat).post(SESSIONS, body(quinn)).status_code == 403
     assert api(pat).patch(f"{SESSIONS}/{session.pk}", {"version": 1}).status_code == 403
     assert api(quinn).get(f"{SESSIONS}/{session.pk}").status_code == 404
-    assert api(quinn).get(SESSIONS).json() == []
+    assert api(quinn).get(SESSIONS).json()["items"] == []
 
 
 def test_olive_gets_404_everywhere(api, sam, pat, olive, jordan):
@@ -85,7 +85,7 @@ def test_olive_gets_404_everywhere(api, sam, pat, olive, jordan):
     assert caller.get(f"{SESSIONS}/{session.pk}").status_code == 404
     assert caller.patch(f"{SESSIONS}/{session.pk}", {"version": 1}).status_code == 404
     assert caller.delete(f"{SESSIONS}/{session.pk}").status_code == 404
-    assert caller.get(SESSIONS).json() == []
+    assert caller.get(SESSIONS).json()["items"] == []
     assert caller.get(f"{REVIEWS}/{note.pk}").status_code == 404
     assert caller.post(f"{REVIEWS}/{note.pk}/comments", {"body": "x"}).status_code == 404
     assert caller.post(f"{REVIEWS}/{note.pk}/cosign", {"version": 1}).status_code == 404
@@ -158,6 +158,24 @@ def test_lists_do_not_grow(api, harbor, sam, pat, quinn, jordan):
     small = [count(REVIEWS), count(SESSIONS)]
     grow(10)
     assert [count(REVIEWS), count(SESSIONS)] == small
+
+
+def test_sessions_walk_every_session_once_by_cursor(api, sam, pat, quinn):
+    today = timezone.localdate()
+    # Several on one day (ties on held_on, broken by created_at then id), newest day first.
+    made = [
+        record(sam, [pat] if n % 2 else [pat, quinn], held_on=today - datetime.timedelta(days=d))
+        for n, d in enumerate([3, 3, 3, 10, 10, 40, 1])
+    ]
+    ids, queries = walk_pages(api(sam).get, f"{SESSIONS}?limit=2")
+    in_order = SupervisionSession.objects.order_by("-held_on", "-created_at", "pk")
+    assert ids == [str(pk) for pk in in_order.values_list("pk", flat=True)]
+    assert sorted(ids) == sorted(str(s.pk) for s in made) and len(queries) == 4
+    assert len(set(queries[1:])) == 1  # every page after the first (the token's day) costs the same
+    # A peer's pages hold only the sessions they attended.
+    ids, _ = walk_pages(api(quinn).get, f"{SESSIONS}?limit=1")
+    assert sorted(ids) == sorted(str(s.pk) for s in made if quinn in s.peers.all())
+    assert api(sam).get(f"{SESSIONS}?before=nonsense").status_code == 422
 
 
 def test_participant_role_members_get_403_from_supervision_and_note_review(

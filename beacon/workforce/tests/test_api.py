@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from beacon.encounters.tests.factories import bearer, log
+from beacon.encounters.tests.factories import log
 from beacon.workforce.models import Training
 from beacon.workforce.tests.factories import credential, training
+from conftest import bearer
 
 pytestmark = pytest.mark.django_db
 TRAININGS = "/api/v1/workforce/trainings"

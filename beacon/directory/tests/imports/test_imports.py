@@ -27,8 +27,8 @@ from beacon.directory.imports.services import (
     progress_read,
 )
 from beacon.directory.models import DirectoryImport, ImportStatus, Service
-from beacon.encounters.tests.factories import bearer
 from beacon.ops.cli import main
+from conftest import bearer
 
 LIST = reverse("directory_imports:list")
 NEW = reverse("directory_imports:new")

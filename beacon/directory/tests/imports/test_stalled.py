@@ -33,7 +33,7 @@ from beacon.directory.tests.imports.test_imports import (  # noqa: F401 (_import
     run_worker,
     zipped,
 )
-from beacon.encounters.tests.factories import bearer
+from conftest import bearer
 
 REPO = Path(__file__).resolve().parents[4]
 

@@ -14,6 +14,7 @@ from beacon.accounts.models import User
 from beacon.audit.describe import describe_events
 from beacon.audit.models import AuditEvent
 from beacon.core.tests.worker import run_worker
+from beacon.ops.cli import main
 from beacon.organizations.models import Membership
 from beacon.participants.permissions import own_records
 from beacon.participants.services import participant_discharge
@@ -280,6 +281,13 @@ def test_a_discharged_participant_without_their_own_beacon_gets_no_notice(
         services.invitation_code_create(member=member_of(pat), participant=jordan)
 
 
-def test_close_refuses_a_date_it_cannot_read(capsys):
-    assert run_close(today="tomorrow") == 2
+def test_the_beacon_command_closes_them(pat, riley, riley_record, capsys):
+    _discharge(pat, riley_record, timezone.localdate() - datetime.timedelta(days=100))
+    today = timezone.localdate().isoformat()
+    assert main(["portal", "close", "--date", today]) == 0
+    assert "closed 90 days after discharge: 1." in capsys.readouterr().out
+    assert main(["portal", "close", "--date", today]) == 0
+    assert "closed 90 days after discharge: 0." in capsys.readouterr().out
+    assert not Membership.objects.get(user=riley).is_active
+    assert main(["portal", "close", "--date", "tomorrow"]) == 2
     assert "not a date" in capsys.readouterr().out

@@ -128,6 +128,8 @@ def _no_rate_limits(settings):
     # the rate-limit tests turn the limits on with the values they test.
     settings.BEACON_RATE_LIMIT_PUBLIC_API = 0
     settings.BEACON_RATE_LIMIT_PUBLIC_FORMS = 0
+    settings.BEACON_RATE_LIMIT_JOIN_CODES = 0
+    settings.BEACON_RATE_LIMIT_JOIN_SAME_CODE = 0
 
 
 # Helpers the apps' tests share (import them: `from conftest import member_of`). --------------

@@ -280,6 +280,10 @@ BEACON_TRUSTED_PROXY_COUNT = env_int("BEACON_TRUSTED_PROXY_COUNT", 0)
 # and Find Help's searches: requests a minute. Find Help's public forms: sends in 10 minutes.
 BEACON_RATE_LIMIT_PUBLIC_API = env_int("BEACON_RATE_LIMIT_PUBLIC_API", 60)
 BEACON_RATE_LIMIT_PUBLIC_FORMS = env_int("BEACON_RATE_LIMIT_PUBLIC_FORMS", 5)
+# Joining one's own Beacon with an in-person code (/my/join/, docs/portal.md): tries of a code
+# per address, and per code typed (from any address), every 10 minutes.
+BEACON_RATE_LIMIT_JOIN_CODES = env_int("BEACON_RATE_LIMIT_JOIN_CODES", 10)
+BEACON_RATE_LIMIT_JOIN_SAME_CODE = env_int("BEACON_RATE_LIMIT_JOIN_SAME_CODE", 5)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,6 +14,8 @@ urlpatterns = [
     path("my-day/", include("beacon.myday.urls")),
     path("my/", include("beacon.portal.urls")),
     path("participants/", include("beacon.participants.urls")),
+    # The peer's side of the participant's own Beacon (issue 17): invitations, on and off.
+    path("participants/<uuid:participant_id>/portal/", include("beacon.portal.invite_urls")),
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),
     path("notifications/", include("beacon.notifications.urls")),

@@ -118,9 +118,10 @@ def session_ended(*, request: HttpRequest, user: User) -> None:
 
 
 def sessions_end_for_user(
-    *, user: User, actor: User, reason: str, keep_session_key: str | None = None
+    *, user: User, actor: User | None, reason: str, keep_session_key: str | None = None
 ) -> int:
-    """End every server-side session of `user` (but the one to keep), wherever it is."""
+    """End every server-side session of `user` (but the one to keep), wherever it is. No
+    `actor`: Beacon itself did it (a scheduled run, e.g. `beacon portal close`)."""
     keys = list(
         UserSession.objects.filter(user=user)
         .exclude(session_key=keep_session_key or "")
@@ -133,7 +134,7 @@ def sessions_end_for_user(
             record_event(
                 action="auth.sessions_ended",
                 actor=actor,
-                organization=actor.last_organization,
+                organization=getattr(actor, "last_organization", None),
                 target=user,
                 details={"count": len(keys), "reason": reason},
             )

@@ -134,6 +134,15 @@ ACTIONS = {
     "group_session.walk_in_added": _("Walk-in added to a group session"),
     "calendar_feed.created": _("Calendar feed address made"),
     "calendar_feed.revoked": _("Calendar feed address stopped"),
+    # The participant's own Beacon: getting in, turned off and on, read-only, closed (issue 17)
+    "portal.invited": _("Invited to their own Beacon"),
+    "portal.invitation_resent": _("Invitation to their own Beacon sent again"),
+    "portal.invitation_withdrawn": _("Invitation to their own Beacon withdrawn"),
+    "portal.joined": _("Opened their own Beacon"),
+    "portal.turned_off": _("Their own Beacon turned off"),
+    "portal.turned_on": _("Their own Beacon turned on again"),
+    "portal.read_only_notice_sent": _("Told their own Beacon is read-only"),
+    "portal.closed": _("Their own Beacon closed, 90 days after discharge"),
     # Access control
     "access.refused": _("Access refused"),
     # The trail itself: every download of it is an entry (issue 15)
@@ -164,6 +173,7 @@ KINDS = {
     "supervision": _("Supervision"),
     "directory": _("Resource directory"),
     "findhelp": _("Find Help"),
+    "portal": _("The participant's own Beacon"),
     "access": _("Refused access"),
     "audit": _("The audit trail"),
 }

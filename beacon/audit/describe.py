@@ -144,6 +144,22 @@ SENTENCES = {
     "credential.added": gettext_lazy("{actor} added a credential"),
     "wellbeing.checked_in": gettext_lazy("{actor} made a wellbeing check-in"),
     "referral.viewed": gettext_lazy("{actor} opened a referral sent to their organization"),
+    "portal.invited": gettext_lazy("{actor} invited {participant} to their own Beacon"),
+    "portal.invitation_resent": gettext_lazy(
+        "{actor} sent {participant} their invitation to their own Beacon again"
+    ),
+    "portal.invitation_withdrawn": gettext_lazy(
+        "{actor} withdrew {participants} invitation to their own Beacon"
+    ),
+    "portal.joined": gettext_lazy("{actor} opened their own Beacon as {participant}"),
+    "portal.turned_off": gettext_lazy("{actor} turned off {participants} own Beacon"),
+    "portal.turned_on": gettext_lazy("{actor} turned {participants} own Beacon on again"),
+    "portal.read_only_notice_sent": gettext_lazy(
+        "Beacon told {participant} their own Beacon is read-only now"
+    ),
+    "portal.closed": gettext_lazy(
+        "Beacon closed {participants} own Beacon, 90 days after services ended"
+    ),
     "access.refused": gettext_lazy("{actor} was refused {record}"),
     "audit.exported": gettext_lazy("{actor} downloaded entries of the audit trail"),
 }

@@ -522,6 +522,13 @@ def cmd_crisis_escalate(args: argparse.Namespace) -> int:
     return run_escalate(now=args.now, every=args.every)
 
 
+def cmd_portal_close(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.portal.commands import run_close
+
+    return run_close(today=args.date)
+
+
 def cmd_directory_reindex(args: argparse.Namespace) -> int:
     _setup_django()
     from beacon.directory.commands import run_reindex
@@ -732,6 +739,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--every", type=float, help="keep running, looking again every this many seconds"
     )
     escalate.set_defaults(handler=cmd_crisis_escalate)
+
+    portal = sub.add_parser("portal", help="participants' own Beacons")
+    portal_sub = portal.add_subparsers(
+        dest="portal_command", metavar="<portal command>", required=True
+    )
+    close = portal_sub.add_parser(
+        "close",
+        help="close participants' own Beacons 90 days after discharge (run daily)",
+        description="Turn off the own Beacon of each participant discharged 90 days ago or "
+        "more (read-only until then) and email them once that it is closed, saying nothing "
+        "more. Safe to run any number of times; run it once a day (cron or a systemd timer).",
+    )
+    close.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
+    close.set_defaults(handler=cmd_portal_close)
 
     # Parsed by hand in main(), so Django sees every argument untouched (even --help).
     sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")

@@ -30,6 +30,7 @@ from beacon.participants.models import (
     Substance,
 )
 from beacon.participants.selectors import DuplicateMatch, digits, likely_duplicates
+from beacon.participants.signals import participant_discharged
 
 
 def participant_viewed(*, member, participant: Participant, seen: str, target=None) -> None:
@@ -392,6 +393,7 @@ def participant_discharge(
                 "consents_ended": ended_consents,
             },
         )
+        participant_discharged.send(sender=Participant, participant=participant, actor=member.user)
     return participant
 
 

@@ -352,6 +352,19 @@ PAGES: dict[str, Page] = {
     "myday:list": Page(STAFF_NAMED),
     # The participant's own Beacon (issue 17, docs/portal.md).
     "portal:home": Page(MY),
+    # Issue 17, getting in (invite): the peer's side hangs off the participant's record (those
+    # who see it read where it stands; those who may change the record invite, withdraw, turn
+    # it off and on); the join pages are public (the code or the link is the secret).
+    "portal_peer:invitations": Page(PARTICIPANT),
+    "portal_peer:invite_email": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal_peer:invite_code": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal_peer:resend": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal_peer:withdraw": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal_peer:turn_off": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal_peer:turn_on": Page(PARTICIPANT_CHANGE, "POST"),
+    "portal:join": Page(PUBLIC, "GET POST"),
+    "portal:join_account": Page(PUBLIC, "GET POST"),
+    "portal:join_link": Page(PUBLIC_RECORD),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),

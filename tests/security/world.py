@@ -52,6 +52,8 @@ from beacon.organizations.tests.factories import MembershipFactory, Organization
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services as plans
+from beacon.portal.invite_services import secret_hash as portal_secret_hash
+from beacon.portal.models import PortalInvitation
 from beacon.referrals.services import SendReferral
 from beacon.supervision import services as supervision
 from beacon.workforce import services as workforce
@@ -376,8 +378,17 @@ def build_world() -> World:
             people_of[relation],
             admin,
         )
-        # An invitation link (as a password-reset token it is simply not valid).
+        # An invitation link (as a password-reset token it is simply not valid), and the same
+        # token as the link of an invitation to the participant's own Beacon (issue 17).
         world.put("token", relation, f"invite-{relation}")
+        PortalInvitation.objects.create(
+            participant=participant,
+            created_by=peer.user,
+            kind="email",
+            email=f"own-{relation}@example.test",
+            secret_hash=portal_secret_hash("link", f"invite-{relation}"),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
         # My day's "See all" names a list, the same for everyone (what it holds is scoped).
         world.put("myday_list", relation, "follow-ups")
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))

@@ -49,8 +49,11 @@ def test_staff_must_enrol_before_anything_else(client, pat, mfa_org):
     assert "In crisis? Call or text" in html
 
 
-def test_participants_are_not_forced_to_enrol(client_for, riley, mfa_org):
-    assert client_for(riley).get(reverse("core:home")).status_code == 200
+def test_participants_are_not_forced_to_enrol(client_for, riley, riley_record, mfa_org):
+    # The start page sends a participant to their own Beacon (issue 17), not to MFA enrolment.
+    client = client_for(riley)
+    assert client.get(reverse("core:home")).url == reverse("portal:home")
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_demo_style_organizations_do_not_ask(client_for, pat):

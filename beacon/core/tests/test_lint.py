@@ -213,6 +213,10 @@ PUBLIC_VIEWS = {
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",
+    # Getting into one's own Beacon (issue 17): the code typed, the email link, the password.
+    "portal:join",
+    "portal:join_account",
+    "portal:join_link",
 }
 
 

@@ -75,8 +75,16 @@ def _browser():
         browser.close()
 
 
+def _marked_for_the_database(item) -> bool:
+    """Whether pytest-django sets up the test database for this test (its own rule)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"}
+    )
+
+
 @pytest.fixture(scope="module")
-def module_live_server(browser, django_db_setup, django_db_blocker):
+def module_live_server(request, browser, django_db_setup, django_db_blocker):
     """A live server and database access for a whole module, for tests that share one world
     built once per test process: the stored-XSS crawl and the phone-width walk, one test per
     role instead of one long test, so that no process is left with minutes of one test at the
@@ -100,7 +108,7 @@ def module_live_server(browser, django_db_setup, django_db_blocker):
         # pytest-django creates the test database only when a collected test is marked for it;
         # run on their own, these tests create it themselves.
         own_database = None
-        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        if not any(_marked_for_the_database(item) for item in request.session.items):
             own_database = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         before = connection.creation.serialize_db_to_string()
         server = LiveServer("localhost")

@@ -21,6 +21,57 @@ from beacon.participants.tests.factories import AssignmentFactory, ParticipantFa
 PASSWORD = "correct horse battery staple"
 
 
+# The suite's order, for pytest-xdist's `--dist load` (issue 16) ---------------------------------
+#
+# pytest-django runs the tests in Django's order: those in a rolled-back transaction, then the
+# transactional ones (which empty the database after themselves, the rows data migrations made
+# included), then those that use no database. `--dist load` hands the tests out in that order, in
+# runs of consecutive tests, so each test process keeps it. The longest tests go first, so that
+# the two processes do not end with one of them idle while the other finishes a long one (the
+# other process meanwhile runs the rest of the suite):
+# - the browser crawls that share one world per process (tests/e2e, `module_live_server`), the
+#   longest part first: they leave the database as they found it;
+# - tests that use no test database and run Beacon in processes of their own (the demo command
+#   from nothing; backup and restore, which migrate a database of their own).
+LONG_SHARED_WORLD = (
+    "tests/e2e/test_stored_xss.py::",
+    "tests/e2e/test_no_overflow.py::",
+)
+LONGEST_PARTS = ("[admin]", "[supervisor]", "[peer]", "[ada]", "[sam]", "[pat]")
+LONG_WITHOUT_THE_TEST_DATABASE = (
+    "beacon/ops/tests/test_cli.py::test_the_demo_command_starting_from_nothing",
+    "beacon/ops/tests/test_backup.py::",
+)
+
+
+def _uses_the_test_database(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db")
+        or fixtures & {"db", "transactional_db", "live_server", "module_live_server"}
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def part(item) -> int:
+        parts = LONGEST_PARTS
+        return next((i for i, p in enumerate(parts) if p in item.nodeid), len(parts))
+
+    crawls = sorted(
+        (item for item in items if item.nodeid.startswith(LONG_SHARED_WORLD)),
+        key=lambda item: (item.nodeid.startswith(LONG_SHARED_WORLD[1]), part(item)),
+    )
+    processes = [
+        item
+        for item in items
+        if item.nodeid.startswith(LONG_WITHOUT_THE_TEST_DATABASE)
+        and not _uses_the_test_database(item)
+    ]
+    moved = set(map(id, crawls + processes))
+    items[:] = crawls + processes + [item for item in items if id(item) not in moved]
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is what production uses (test_settings checks it); tests need speed.

@@ -5,7 +5,9 @@ authorization matrix (tests/security/policy.py) says that person may open, with 
 in the address, and fails on any page wider than the screen, naming it and its widest element.
 
 A new page is covered by being added to the policy, which the matrix test requires. One browser,
-one context per role; the run takes about a minute (docs/phone.md)."""
+one context per role; one test per role (the suite runs them first: conftest.py), with the
+world built once per test process (`module_live_server`); about a minute in all
+(docs/phone.md)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ from tests.security import matrix
 from tests.security.policy import PAGES
 from tests.security.world import REFERRAL_RELATIONS, RELATIONS, build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 SCREEN = {"width": 360, "height": 740}
 # One person of each role; the others of the world add no page these do not open.
 PEOPLE = ("anonymous", "riley", "pat", "sam", "ada", "pia")
+# Each person's walk opens more pages than this: about 90% of what it opened when the walk was
+# split per person (2026-12-07: 10, 16, 80, 86, 105 and 18). Together far above the whole
+# walk's former floor (150).
+LEAST_OPENED = {"anonymous": 8, "riley": 14, "pat": 72, "sam": 77, "ada": 94, "pia": 16}
 # Screenshots of pages that overflow, to look at, when BEACON_E2E_SHOTS names a folder.
 SHOTS = os.environ.get("BEACON_E2E_SHOTS")
 
@@ -82,59 +86,70 @@ def is_page(response, page) -> bool:
     )
 
 
-def test_no_page_of_any_role_is_wider_than_a_phone(live_server, browser):
+@pytest.fixture(scope="module")
+def world_and_sessions(module_live_server):
+    """The security world and its people's sessions, built once per test process and shared
+    by every person's walk."""
     started = time.monotonic()
     world = build_world()
     sessions = matrix.sessions(world)
-    built = time.monotonic() - started
+    print(f"\nworld built in {time.monotonic() - started:.0f} s")
+    return world, sessions
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_no_page_of_any_role_is_wider_than_a_phone(
+    person, world_and_sessions, module_live_server, browser
+):
+    started = time.monotonic()
+    world, sessions = world_and_sessions
+    live_server = module_live_server
     wide, broken, downloads, fragments, opened = [], [], [], [], 0
-    for person in PEOPLE:
-        context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True)
-        context.set_default_timeout(15_000)
-        if person in sessions:
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": sessions[person],
-                        "url": live_server.url,
-                    }
-                ]
+    context = browser.new_context(viewport=SCREEN, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    if person in sessions:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": sessions[person],
+                    "url": live_server.url,
+                }
+            ]
+        )
+    page = context.new_page()
+    for name, address in addresses(world, person):
+        try:
+            response = page.goto(live_server.url + address)
+        except Exception as error:  # a CSV, a certificate, a calendar feed
+            if "Download is starting" in str(error):
+                downloads.append(name)
+                continue
+            raise
+        if response is not None and response.ok and not is_page(response, page):
+            fragments.append(name)
+            continue
+        opened += 1
+        if response is None or response.status >= 400:
+            broken.append(f"  {person:9} {name}: {address} answered {response and response.status}")
+            continue
+        found = page.evaluate(MEASURE, SCREEN["width"])
+        if found["scrollWidth"] > SCREEN["width"]:
+            wide.append(
+                f"  {person:9} {name}: {address} is {found['scrollWidth']} px wide; "
+                f"widest: {found['widest']} (right edge at {found['right']} px)"
             )
-        page = context.new_page()
-        for name, address in addresses(world, person):
-            try:
-                response = page.goto(live_server.url + address)
-            except Exception as error:  # a CSV, a certificate, a calendar feed
-                if "Download is starting" in str(error):
-                    downloads.append(name)
-                    continue
-                raise
-            if response is not None and response.ok and not is_page(response, page):
-                fragments.append(name)
-                continue
-            opened += 1
-            if response is None or response.status >= 400:
-                broken.append(
-                    f"  {person:9} {name}: {address} answered {response and response.status}"
-                )
-                continue
-            found = page.evaluate(MEASURE, SCREEN["width"])
-            if found["scrollWidth"] > SCREEN["width"]:
-                wide.append(
-                    f"  {person:9} {name}: {address} is {found['scrollWidth']} px wide; "
-                    f"widest: {found['widest']} (right edge at {found['right']} px)"
-                )
-                if SHOTS:
-                    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-                    shot = Path(SHOTS) / f"wide-{person}-{name.replace(':', '-')}.png"
-                    page.screenshot(path=str(shot), full_page=True)
-        context.close()
+            if SHOTS:
+                Path(SHOTS).mkdir(parents=True, exist_ok=True)
+                shot = Path(SHOTS) / f"wide-{person}-{name.replace(':', '-')}.png"
+                page.screenshot(path=str(shot), full_page=True)
+    context.close()
     took = time.monotonic() - started
     print(
-        f"\n{opened} pages opened in {took:.0f} s (world built in {built:.0f} s); "
+        f"\n{person}: {opened} pages opened in {took:.0f} s; "
         f"not pages: {sorted(set(downloads + fragments))}"
     )
-    assert opened > 150, f"only {opened} pages opened: has the policy or the world changed?"
+    least = LEAST_OPENED[person]
+    assert opened > least, f"only {opened} pages opened: has the policy or the world changed?"
     assert not broken, "Pages the policy lets through answered an error:\n" + "\n".join(broken)
     assert not wide, f"Pages wider than a {SCREEN['width']} px phone:\n" + "\n".join(wide)

@@ -29,8 +29,8 @@ def test_the_menu_folds_behind_one_button_and_the_badge_stays_outside(client_for
     assert html.index('class="crisis-line"') < html.index('class="site-header"')
 
 
-def test_a_participant_has_the_menu_without_a_badge(client_for, riley):
-    main_nav = nav(client_for(riley).get("/").content.decode())
+def test_a_participant_has_the_menu_without_a_badge(client_for, riley, riley_record):
+    main_nav = nav(client_for(riley).get("/my/").content.decode())
     assert '<details class="nav-menu">' in main_nav
     assert "notification-badge" not in main_nav
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("crisis/", include("beacon.crisis.urls")),
     path("plans/", include("beacon.plans.urls")),
     path("assessments/", include("beacon.assessments.urls")),
+    path("check-ins/", include("beacon.checkins.urls")),
     path("referrals/", include("beacon.referrals.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
     path("directory/imports/", include("beacon.directory.imports.urls")),

@@ -82,6 +82,9 @@ class AssessmentOut(Schema):
     questionnaire_version: int | None = None
     notes: str
     recorded_by: PersonOut
+    completed_by_participant: bool = Field(
+        False, description="The participant took it themselves, in their own Beacon."
+    )
     created_at: datetime
 
     @staticmethod

@@ -128,6 +128,8 @@ class Assessment(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The participant answered it themselves, in their own Beacon (docs/portal.md).
+    completed_by_participant = models.BooleanField(_("completed by the participant"), default=False)
 
     class Meta:
         ordering = ["administered_on", "created_at"]

@@ -60,6 +60,17 @@ def assessment_get_for_member(*, member: Membership, pk) -> Assessment:
     )
 
 
+def own_barc10s(*, participant: Participant) -> list[Assessment]:
+    """The participant's BARC-10s for their own Beacon, oldest first, theirs and their peer's
+    (the record comes from own_record: nothing here decides whose). One query; the notes are
+    not read (the peer's notes are the staff's)."""
+    return list(
+        Assessment.objects.filter(participant=participant, instrument=Instrument.BARC10)
+        .defer("notes")
+        .order_by("administered_on", "created_at")
+    )
+
+
 @dataclass(frozen=True)
 class AssessmentSummary:
     latest_barc10: Assessment | None

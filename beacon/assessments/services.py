@@ -30,6 +30,7 @@ from beacon.assessments.permissions import (
 from beacon.audit.services import record_event
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant, StageOfChange
+from beacon.participants.permissions import can_act_as_self
 
 MAX_NOTES = 5000
 MAX_ITEMS = 60
@@ -130,6 +131,43 @@ def barc10_record(
         recorded_by=member.user,
     )
     return _save(member=member, assessment=assessment, details={"total": total})
+
+
+def barc10_self_record(*, member: Membership, participant: Participant, answers: Any) -> Assessment:
+    """The participant takes the BARC-10 themselves, in their own Beacon: recorded as
+    self-completed, today, by them, with the same scoring and the same messages as the peer's.
+    Only the participant themselves while their Beacon is open for changes (can_act_as_self)."""
+    if not can_act_as_self(member, participant):
+        raise PermissionDenied
+    (cleaned, total), administered_on, _notes = _validated(
+        lambda: barc10_score(answers), administered_on=None, notes=""
+    )
+    assessment = Assessment(
+        organization=participant.organization,
+        participant=participant,
+        instrument=Instrument.BARC10,
+        administered_on=administered_on,
+        answers=cleaned,
+        total=total,
+        recorded_by=member.user,
+        completed_by_participant=True,
+    )
+    assessment.full_clean()
+    with transaction.atomic():
+        assessment.save()
+        record_event(
+            action="assessment.self_completed",
+            actor=member.user,
+            organization=assessment.organization,
+            target=assessment,
+            details={
+                "participant": str(participant.pk),
+                "instrument": assessment.instrument,
+                "administered_on": administered_on.isoformat(),
+                "total": total,
+            },
+        )
+    return assessment
 
 
 def barc10_problems(*, answers: Any) -> dict[str, list[str]]:

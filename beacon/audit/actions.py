@@ -78,6 +78,12 @@ ACTIONS = {
     "wellness_plan.saved": _("Wellness plan saved"),
     # Assessments and questionnaires
     "assessment.recorded": _("Assessment recorded"),
+    "assessment.self_completed": _("Assessment taken by the participant themselves"),
+    # The participant's check-ins and requests to reach out (beacon/checkins, docs/portal.md)
+    "checkin.recorded": _("Participant checked in"),
+    "checkin.settings_changed": _("Participant changed their check-in choices or recovery date"),
+    "outreach.requested": _("Participant asked their peer to reach out"),
+    "outreach.answered": _("Request to reach out answered"),
     "questionnaire.created": _("Questionnaire created"),
     "questionnaire.published": _("Questionnaire version published"),
     "questionnaire.retired": _("Questionnaire retired"),
@@ -166,6 +172,8 @@ KINDS = {
     "goal": _("Goals and action steps"),
     "wellness_plan": _("Wellness plans"),
     "assessment": _("Assessments"),
+    "checkin": _("Participants' check-ins"),
+    "outreach": _("Requests to reach out"),
     "referral": _("Referrals"),
     "disclosure": _("Disclosures"),
     "group": _("Groups"),

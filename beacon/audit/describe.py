@@ -116,6 +116,13 @@ SENTENCES = {
     "goal.progress_noted": gettext_lazy("{actor} noted progress on a goal of {participant}"),
     "wellness_plan.saved": gettext_lazy("{actor} saved {participants} wellness plan"),
     "assessment.recorded": gettext_lazy("{actor} recorded an assessment with {participant}"),
+    "assessment.self_completed": gettext_lazy("{actor} took the BARC-10 in their own Beacon"),
+    "checkin.recorded": gettext_lazy("{actor} checked in"),
+    "checkin.settings_changed": gettext_lazy("{actor} changed their check-in choices"),
+    "outreach.requested": gettext_lazy("{actor} asked their peer to reach out"),
+    "outreach.answered": gettext_lazy(
+        "{actor} marked a request from {participant} to reach out answered"
+    ),
     "referral.sent": gettext_lazy("{actor} sent a referral for {participant}"),
     "referral.status_changed": gettext_lazy(
         "{actor} changed the status of a referral for {participant}"
@@ -177,6 +184,7 @@ SEEN = {
     "plan": gettext_lazy("{participants} recovery plan"),
     "wellness_plan": gettext_lazy("{participants} wellness plan"),
     "assessment": gettext_lazy("an assessment in {participants} record"),
+    "check_ins": gettext_lazy("{participants} check-ins"),
     "referral": gettext_lazy("a referral in {participants} record"),
     "disclosures": gettext_lazy("the disclosures from {participants} record"),
     "audit_trail": gettext_lazy("the audit trail's entries about {participant}"),

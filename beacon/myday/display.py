@@ -351,7 +351,38 @@ def referral_items(words: Words, section: Section, *, whole: bool) -> list[Item]
     return items
 
 
+def outreach_items(words: Words, section: Section, *, whole: bool) -> list[Item]:
+    """Each request: how long it has waited and where it came from; the button marks it
+    answered (a POST, from the row's form), the link opens the participant's check-ins."""
+    items = []
+    now = timezone.now()
+    for row in section.rows:
+        request = row.request
+        if now - request.created_at < JUST_NOW:
+            asked = words("Asked just now")
+        else:
+            asked = words.fill(
+                words("Asked %(age)s ago"), age=timesince(request.created_at, now, depth=1)
+            )
+        items.append(
+            _item(
+                words,
+                row.participant,
+                whole=whole,
+                peer_name=row.peer_name,
+                late=asked,
+                detail=words.choice(request, "source"),
+                action_url=words.link("checkins:outreach_answer", request.pk),
+                action_for=words.fill(words("for %(name)s"), name=row.participant.display_name),
+                link_url=words.link("checkins:participant", row.participant.pk),
+                link_label=words("See check-ins"),
+            )
+        )
+    return items
+
+
 ITEMS = {
+    "outreach": outreach_items,
     "follow_ups": follow_up_items,
     "no_contact": no_contact_items,
     "new_assignments": new_assignment_items,

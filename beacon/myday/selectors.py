@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from beacon.accounts.models import User
+from beacon.checkins.models import OutreachRequest
 from beacon.core.sql import Columns, fetch, instance, param, placeholders
 from beacon.crisis.models import CrisisFlag, CrisisStatus
 from beacon.encounters.models import Encounter
@@ -123,6 +124,8 @@ class MyDay:
     no_contact: Section[ParticipantRow]
     new_assignments: Section[CaseloadAssignment]
     crisis_flags: Section[CrisisRow]
+    # Participants who asked their peer to reach out, not answered yet (beacon.checkins).
+    outreach: Section[OutreachRow] | None = None
     plan_reviews: Section[PlanReviewRow] | None = None
     referral_follow_ups: Section[ReferralRow] | None = None
     # The group sessions this person facilitates today (beacon.groups).
@@ -600,6 +603,64 @@ def referral_follow_ups_due(
     return Section(rows=referrals, total=total)
 
 
+_OUTREACH = OutreachRequest._meta
+_OUTREACH_COLUMNS = Columns(
+    _OUTREACH.pk,
+    _OUTREACH.get_field("created_at"),
+    _OUTREACH.get_field("source"),
+    *_P_FIELDS,
+    None,
+    None,
+)
+
+
+@dataclass(frozen=True)
+class OutreachRow:
+    request: OutreachRequest
+    participant: Participant
+    peer_name: str | None
+
+
+def outreach_open(*, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0) -> Section[OutreachRow]:
+    """Participants this day covers who asked their peer to reach out (from a check-in, or
+    "I need to talk to someone now") and nobody has marked answered yet, the longest waiting
+    first. One query (partial index outreach_open on the organization-wide day)."""
+    peer_sql, peer_params = _primary_peer(scope)
+    where, where_params = scope.where("o.participant_id")
+    if scope.whole_organization:
+        where += " AND o.organization_id = %s"
+        where_params = [
+            *where_params,
+            param(_OUTREACH.get_field("organization"), scope.organization_id),
+        ]
+    rows, total = _page(
+        f"SELECT o.id, o.created_at, o.source, {_P_COLUMNS}, {peer_sql}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM checkins_outreachrequest o"
+        " JOIN participants_participant p ON p.id = o.participant_id"
+        f" WHERE o.answered_at IS NULL AND {where}"
+        " ORDER BY o.created_at, o.id",
+        [*peer_params, *where_params],
+        _OUTREACH_COLUMNS,
+        limit,
+        offset,
+    )
+    found = []
+    for pk, created_at, source, *rest in rows:
+        participant = _participant(rest[:-1])
+        request = instance(
+            OutreachRequest,
+            {
+                "id": pk,
+                "created_at": created_at,
+                "source": source,
+                "participant_id": participant.pk,
+            },
+        )
+        request.participant = participant
+        found.append(OutreachRow(request=request, participant=participant, peer_name=rest[-1]))
+    return Section(rows=found, total=total)
+
+
 def caseload_sizes(
     *,
     member: Membership,
@@ -695,6 +756,7 @@ def my_day(
         no_contact=participants_without_contact(scope=scope, today=today, **first),
         new_assignments=assignments_new(scope=scope, now=now, **first),
         crisis_flags=crisis_flags_recent(scope=scope, now=now, **first),
+        outreach=outreach_open(scope=scope, **first),
         plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
         referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
         group_sessions=sessions_today(member=member, today=today),
@@ -710,6 +772,7 @@ def _check(member: Membership | None) -> None:
 
 # The lists "See all" opens, by the name of their MyDay field.
 LISTS = (
+    "outreach",
     "follow_ups",
     "plan_reviews",
     "referral_follow_ups",
@@ -761,6 +824,8 @@ def my_day_list(
     else:
         scope = scope_for(member)
         when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
+        if name == "outreach":
+            when = {}
         read = {
             "follow_ups": follow_ups_due,
             "no_contact": participants_without_contact,
@@ -768,6 +833,7 @@ def my_day_list(
             "crisis_flags": crisis_flags_recent,
             "plan_reviews": plan_reviews_due,
             "referral_follow_ups": referral_follow_ups_due,
+            "outreach": outreach_open,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

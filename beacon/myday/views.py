@@ -11,6 +11,7 @@ from beacon.organizations.models import Role
 
 # "See all": the address of each list, its MyDay field and its rows' template.
 LISTS = {
+    "outreach": ("outreach", "myday/rows/_outreach.html"),
     "follow-ups": ("follow_ups", "myday/rows/_follow_ups.html"),
     "plan-reviews": ("plan_reviews", "myday/rows/_plan_reviews.html"),
     "referrals": ("referral_follow_ups", "myday/rows/_referral_follow_ups.html"),
@@ -90,6 +91,7 @@ def _title(name: str, total: int) -> str:
         "no_contact": _("No contact in a while (%(total)s)"),
         "new_assignments": _("New assignments (%(total)s)"),
         "crisis_flags": _("Crisis flags (%(total)s)"),
+        "outreach": _("Asked you to reach out (%(total)s)"),
         "caseloads": _("Caseload sizes (%(total)s)"),
         "review_comments": _("Comments on your notes (%(total)s)"),
     }

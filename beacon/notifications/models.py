@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     CREDENTIAL = "credential", _("Certification renewal")
     CRISIS_UPDATE = "crisis_update", _("Crisis flag followed up")
     NOTE_REVIEW = "note_review", _("Note reviewed")
+    # A participant asked their peer to reach out (beacon.checkins, docs/portal.md).
+    OUTREACH = "outreach", _("Asked to reach out")
 
 
 class Notification(BaseModel):

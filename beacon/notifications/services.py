@@ -210,3 +210,42 @@ def notify_note_review(*, encounter, actor, what: str) -> list[Notification]:
         path=reverse("encounters:detail", args=[encounter.pk]),
         encounter=encounter,
     )
+
+
+def notify_outreach(
+    *,
+    recipients: list,
+    organization,
+    participant_id,
+    participant_name: str,
+    path: str,
+    build_url: Callable[[str], str] | None = None,
+) -> list[Notification]:
+    """Tell a participant's peers at once that the participant asked them to reach out.
+
+    In Beacon: a notification naming the participant, linking to `path` (their check-ins,
+    where the request is marked answered). By email, queued after commit: only that someone
+    asked and a link; no name and nothing about how they are, since email leaves Beacon's
+    protection."""
+    if not recipients:
+        return []
+    title = _("%(name)s asked you to reach out") % {"name": participant_name}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization=organization,
+                kind=NotificationKind.OUTREACH,
+                title=title[:200],
+                url=path,
+                participant_id=participant_id,
+            )
+            for user in recipients
+        ]
+    )
+    context = {"organization": organization, "link": _absolute(path, build_url)}
+    subject = _("Beacon: someone asked you to reach out")
+    message = render_to_string("notifications/email/outreach.txt", context)
+    for user in recipients:
+        mail_send(to=user.email, subject=subject, body=message)
+    return notifications

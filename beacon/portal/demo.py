@@ -39,4 +39,10 @@ def demo_portal_create(
         enrolled_on=timezone.localdate() - timedelta(days=90),
         pathways=["12_step", "moud"],
     )
-    return participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    record = participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    # Eight weeks of check-ins, a recovery date and a request to reach out (beacon/checkins).
+    from beacon.checkins.demo import demo_check_ins_create
+
+    participant.refresh_from_db()
+    demo_check_ins_create(member=participant, record=record)
+    return record

@@ -6,7 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, When
+from django.utils import timezone
 
+from beacon.checkins import selectors as checkins
+from beacon.checkins.models import OutreachRequest
+from beacon.groups.models import GroupSession
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 
 
@@ -17,6 +21,13 @@ class Home:
     organization_name: str
     organization_phone: str
     next_follow_up_on: datetime.date | None
+    # Check-ins (beacon/checkins): this period's check-in (done or not), the recovery date's
+    # milestones (None without a date), an open request to reach out; the next group session
+    # they are enrolled in (beacon/groups).
+    check_in: checkins.Due | None = None
+    milestones: checkins.Milestones | None = None
+    outreach: OutreachRequest | None = None
+    next_group_session: GroupSession | None = None
 
 
 def first_name(name: str) -> str:
@@ -35,12 +46,40 @@ def primary_peer_name(record: Participant) -> str:
     return assignment.peer.name if assignment else ""
 
 
+def next_group_session(record: Participant, *, now: datetime.datetime) -> GroupSession | None:
+    """The next session, not cancelled, of a group the participant is enrolled in now."""
+    return (
+        GroupSession.objects.filter(
+            group__enrollments__participant=record,
+            group__enrollments__ended_at__isnull=True,
+            group__is_active=True,
+            starts_at__gte=now,
+            cancelled_at__isnull=True,
+        )
+        .select_related("group")
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def home(*, record: Participant) -> Home:
     organization = record.organization
+    now = timezone.now()
+    today = timezone.localdate(now)
+    settings = checkins.settings_of(record)
     return Home(
         record=record,
         peer_first_name=first_name(primary_peer_name(record)),
         organization_name=organization.name,
         organization_phone=organization.phone,
         next_follow_up_on=record.next_follow_up_on,
+        check_in=checkins.Due(
+            cadence=settings.cadence,
+            done=checkins.check_ins_of(
+                record, since=checkins.period_start(settings.cadence, today)
+            ).first(),
+        ),
+        milestones=checkins.milestones(settings.recovery_date, today=today),
+        outreach=checkins.open_outreach(record),
+        next_group_session=next_group_session(record, now=now),
     )

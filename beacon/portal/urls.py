@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from beacon.portal import views
+from beacon.portal import views, views_checkins
 from beacon.portal.invite_urls import join_patterns
 
 app_name = "portal"
@@ -9,4 +9,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Getting in (public): the code, the email link, the password (invite_views.py).
     path("join/", include(join_patterns)),
+    # Check-ins, the recovery date, help now and the participant's BARC-10 (docs/portal.md).
+    path("check-ins/", views_checkins.check_ins, name="check_ins"),
+    path("check-ins/choices/", views_checkins.check_in_settings, name="check_in_settings"),
+    path("reach-out/", views_checkins.reach_out, name="reach_out"),
+    path("recovery-capital/", views_checkins.recovery_capital, name="recovery_capital"),
+    path("recovery-capital/new/", views_checkins.recovery_capital_new, name="recovery_capital_new"),
 ]

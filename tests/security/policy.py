@@ -272,6 +272,9 @@ CHECKIN_OWN_WRITE = Access("staff", "checkin", then="owner")
 # within it only their own record's things (others' ids 404).
 MY = Access("participant")
 MY_RECORD = Access("participant", "self")
+# Check-ins (issue 17, part "checkins"): the staff's side of a participant's check-ins and
+# requests to reach out is for staff (participants 403) who see the participant (404 outside).
+STAFF_PARTICIPANT = Access("staff", "participant")
 
 
 @dataclass(frozen=True)
@@ -365,6 +368,15 @@ PAGES: dict[str, Page] = {
     "portal:join": Page(PUBLIC, "GET POST"),
     "portal:join_account": Page(PUBLIC, "GET POST"),
     "portal:join_link": Page(PUBLIC_RECORD),
+    # Check-ins (issue 17, part "checkins"; docs/portal.md): the participant's own, and the
+    # staff's side of them.
+    "portal:check_ins": Page(MY, "GET POST"),
+    "portal:check_in_settings": Page(MY, "POST"),
+    "portal:reach_out": Page(MY, "POST"),
+    "portal:recovery_capital": Page(MY),
+    "portal:recovery_capital_new": Page(MY, "GET POST"),
+    "checkins:participant": Page(STAFF_PARTICIPANT),
+    "checkins:outreach_answer": Page(STAFF_PARTICIPANT, "POST"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -503,6 +515,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/auth/tokens"): MEMBER,
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
+    # Check-ins (issue 17, part "checkins"): the caller's own, no record id in the path.
+    ("GET", "/api/v1/me/check-ins"): MY,
+    ("POST", "/api/v1/me/check-ins"): MY,
     ("GET", "/api/v1/audit-events"): ADMIN,
     ("GET", "/api/v1/consents"): STAFF_ONLY,
     ("GET", "/api/v1/participants"): STAFF_ONLY,

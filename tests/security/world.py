@@ -60,6 +60,29 @@ from beacon.workforce import services as workforce
 from beacon.workforce.models import CredentialDefinition
 
 PASSWORD = "correct horse battery staple"
+
+
+def _outreach_request(participant):
+    """A request to reach out, written as the participant's own check-in would (the world's
+    participants have no sign-in of their own to act as, except Riley's)."""
+    from beacon.checkins.models import CheckIn, OutreachRequest
+
+    check_in = CheckIn.objects.create(
+        organization_id=participant.organization_id,
+        participant=participant,
+        day=timezone.localdate(),
+        mood=2,
+        note="Hard day (secret line).",
+        wants_outreach=True,
+    )
+    return OutreachRequest.objects.create(
+        organization_id=participant.organization_id,
+        participant=participant,
+        source="check_in",
+        check_in=check_in,
+    )
+
+
 RELATIONS = ("own", "team", "other", "missing")
 REFERRAL_RELATIONS = ("sent", "received", "internal", "between")
 # An id that exists nowhere, for every argument of the "missing" relation.
@@ -297,6 +320,8 @@ def build_world() -> World:
             administered_on=datetime.date(2026, 1, 5),
         )
         world.put("assessment_id", relation, assessment)
+        # Check-ins (beacon/checkins): a request to reach out, asked for from a check-in.
+        world.put("request_id", relation, _outreach_request(participant))
         referral = SendReferral(
             member=peer,
             participant=participant,

@@ -22,3 +22,30 @@ def test_the_demo_participant_signs_in_to_their_own_record():
     assert "Hi, Riley" in html
     assert "Pat" in html
     assert f'href="tel:{record.organization.phone}"' in html
+
+
+@pytest.mark.django_db
+def test_the_demo_participant_has_eight_weeks_of_check_ins_a_date_and_a_request():
+    """beacon/checkins/demo.py: check-ins over eight weeks, a recovery date, and a request to
+    reach out waiting on Pat's My day."""
+    import datetime
+
+    from django.utils import timezone
+
+    from beacon.checkins.models import CheckIn, CheckInSettings, OutreachRequest
+
+    demo_data_create()
+    record = Participant.objects.get(account__email="participant@harbor.demo")
+    days = list(CheckIn.objects.filter(participant=record).values_list("day", flat=True))
+    assert len(days) > 35
+    assert min(days) <= timezone.localdate() - datetime.timedelta(days=50)
+    assert CheckInSettings.objects.get(participant=record).recovery_date is not None
+    assert OutreachRequest.objects.filter(participant=record, answered_at__isnull=True).exists()
+    pat = Client()
+    pat.force_login(User.objects.get(email="peer@harbor.demo"))
+    day = pat.get("/").content.decode().split('id="myday-outreach"', 1)[1]
+    assert "Riley Shore" in day.split("</section>", 1)[0]
+    riley = Client()
+    riley.force_login(User.objects.get(email="participant@harbor.demo"))
+    html = riley.get("/my/check-ins/").content.decode()
+    assert "60 days" in html and "<svg" in html

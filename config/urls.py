@@ -14,6 +14,7 @@ urlpatterns = [
     path("my-day/", include("beacon.myday.urls")),
     path("my/", include("beacon.portal.urls")),
     path("participants/", include("beacon.participants.urls")),
+    path("participants/", include("beacon.messaging.urls")),  # /participants/<id>/messages/
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),
     path("notifications/", include("beacon.notifications.urls")),

@@ -210,3 +210,22 @@ def notify_note_review(*, encounter, actor, what: str) -> list[Notification]:
         path=reverse("encounters:detail", args=[encounter.pk]),
         encounter=encounter,
     )
+
+
+def notify_message(*, recipients, participant, path: str) -> list[Notification]:
+    """Tell the people who answer a participant's messages (beacon.messaging), in Beacon only,
+    that the participant wrote: the title names the participant, never what they wrote."""
+    title = _("New message from %(name)s") % {"name": participant.display_name}
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization_id=participant.organization_id,
+                kind=NotificationKind.MESSAGE,
+                title=title[:200],
+                url=path,
+                participant_id=participant.pk,
+            )
+            for user in recipients
+        ]
+    )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from beacon.messaging.demo import demo_messages_create
 from beacon.organizations.models import Membership
 from beacon.organizations.services import organization_update_settings
 from beacon.participants.models import Participant
@@ -39,4 +40,6 @@ def demo_portal_create(
         enrolled_on=timezone.localdate() - timedelta(days=90),
         pathways=["12_step", "moud"],
     )
-    return participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    record = participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    demo_messages_create(record=record, participant=participant, peer=peer)
+    return record

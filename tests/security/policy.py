@@ -272,6 +272,11 @@ CHECKIN_OWN_WRITE = Access("staff", "checkin", then="owner")
 # within it only their own record's things (others' ids 404).
 MY = Access("participant")
 MY_RECORD = Access("participant", "self")
+# Messages (issue 17, beacon/messaging/permissions.py): a participant's conversation is read
+# and answered, from their record, by the peers on their caseload and (Harbor's and Lakeside's
+# default setting messages_team_answers) its supervisors and admins; a peer who sees the
+# participant only because records are open to the team gets 403.
+MESSAGES = Access("member", "participant", then="assigned")
 
 
 @dataclass(frozen=True)
@@ -352,6 +357,10 @@ PAGES: dict[str, Page] = {
     "myday:list": Page(STAFF_NAMED),
     # The participant's own Beacon (issue 17, docs/portal.md).
     "portal:home": Page(MY),
+    # Messages and details (issue 17, the messages part).
+    "portal:messages": Page(MY, "GET POST"),
+    "portal:details": Page(MY, "GET POST"),
+    "messaging:thread": Page(MESSAGES, "GET POST"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -572,4 +581,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/workforce/trainings/{training_id}"): PERSON,
     ("PATCH", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
     ("DELETE", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
+    # Messages (issue 17, the messages part): the participant's own, and staff answering.
+    ("GET", "/api/v1/me/messages"): MY,
+    ("POST", "/api/v1/me/messages"): MY,
+    ("GET", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
+    ("POST", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
 }

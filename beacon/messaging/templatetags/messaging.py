@@ -18,3 +18,15 @@ def messages_link(member, participant):
         participant=participant, from_participant=True, read_at__isnull=True
     ).count()
     return {"show": True, "participant": participant, "unread": unread}
+
+
+@register.inclusion_tag("messaging/partials/_home.html")
+def my_messages_card(record):
+    """The participant's home (/my/): their messages, with how many answers are new."""
+    organization = record.organization
+    if not organization.messages_enabled:
+        return {"show": False}
+    unread = Message.objects.filter(
+        participant=record, from_participant=False, read_at__isnull=True
+    ).count()
+    return {"show": True, "unread": unread}

@@ -81,3 +81,16 @@ def test_staff_are_turned_away(client_for, pat, ada, riley_record):
     assert client_for(pat).get("/my/messages/").status_code == 403
     assert client_for(ada).post("/my/messages/", {"body": "x"}).status_code == 403
     assert not Message.objects.exists()
+
+
+def test_home_says_when_the_peer_answered(client_for, riley, riley_record, pat, harbor):
+    client = client_for(riley)
+    assert "Write to your peer any time." in client.get("/my/").content.decode()
+    message_answer(member=member_of(pat), participant=riley_record, body="Hi")
+    html = client.get("/my/").content.decode()
+    assert "You have 1 new message from your peer." in html
+    assert 'href="/my/messages/"' in html
+    assert "Hi" not in html.split("my-messages", 1)[1].split("</section>", 1)[0]
+    harbor.messages_enabled = False
+    harbor.save(update_fields=["messages_enabled"])
+    assert "Open messages" not in client.get("/my/").content.decode()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("participants/", include("beacon.participants.urls")),
     # The peer's side of the participant's own Beacon (issue 17): invitations, on and off.
     path("participants/<uuid:participant_id>/portal/", include("beacon.portal.invite_urls")),
+    path("participants/", include("beacon.messaging.urls")),  # /participants/<id>/messages/
     path("consents/", include("beacon.consents.urls")),
     path("encounters/", include("beacon.encounters.urls")),
     path("notifications/", include("beacon.notifications.urls")),

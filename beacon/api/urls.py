@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.groups.api import groups_router, sessions_router
+    from beacon.messaging.api import router as messaging_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
@@ -70,8 +71,8 @@ def _register_routers() -> None:
     api.add_router("/reviews", reviews_router)
     api.add_router("/groups", groups_router)
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
-    # The participant's own Beacon: /me/check-ins... (docs/portal.md).
-    api.add_router("/me", portal_router)
+    api.add_router("/participants", messaging_router)  # /participants/{id}/messages
+    api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
 
 
 _register_routers()

@@ -60,6 +60,8 @@ ACTIONS = {
     "encounter.logged": _("Encounter logged"),
     "encounter.corrected": _("Encounter note corrected"),
     "notification.read": _("Notification read"),
+    # Messages between a participant and their peer (beacon.messaging): never their words.
+    "message.sent": _("Message sent"),
     # Crisis flags (beacon/crisis): follow-through and escalation
     "crisis_flag.raised": _("Crisis flag raised"),
     "crisis_flag.acknowledged": _("Crisis flag acknowledged"),

@@ -128,6 +128,7 @@ SENTENCES = {
         "{actor} changed the status of a referral for {participant}"
     ),
     "disclosure.recorded": gettext_lazy("{actor} recorded a disclosure from {participants} record"),
+    "message.sent": gettext_lazy("{actor} wrote a message in {participants} conversation"),
     "group.enrolled": gettext_lazy("{actor} enrolled {participant} in a group"),
     "group.enrollment_ended": gettext_lazy("{actor} ended {participants} group enrolment"),
     "auth.session_expired": gettext_lazy("{actor}'s session ended after the time limit"),

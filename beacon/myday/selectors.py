@@ -31,6 +31,7 @@ from beacon.core.sql import Columns, fetch, instance, param, placeholders
 from beacon.crisis.models import CrisisFlag, CrisisStatus
 from beacon.encounters.models import Encounter
 from beacon.groups.selectors import sessions_today
+from beacon.messaging.models import Message
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
@@ -101,6 +102,14 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class UnreadMessagesRow:
+    participant: Participant
+    count: int
+    # When the oldest of them was written: the list's order (longest waiting first).
+    waiting_since: datetime.datetime
+
+
+@dataclass(frozen=True)
 class PeerCaseload:
     membership: Membership
     primary: int
@@ -138,6 +147,8 @@ class MyDay:
     review_comments: Section | None = None
     reviews_waiting: int = 0
     workload_flagged: list | None = None
+    # Messages from participants nobody has opened yet (beacon.messaging).
+    unread_messages: Section[UnreadMessagesRow] | None = None
 
 
 @dataclass(frozen=True)
@@ -661,6 +672,45 @@ def outreach_open(*, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0) -> S
     return Section(rows=found, total=total)
 
 
+_MESSAGE = Message._meta
+_UNREAD_COLUMNS = Columns(*_P_FIELDS, None, _MESSAGE.get_field("created_at"), None)
+
+
+def messages_unread(
+    *, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[UnreadMessagesRow]:
+    """Participants this day covers with messages to their peer nobody has opened yet, with
+    how many, the longest waiting first (beacon.messaging). On the organization-wide day only
+    where the organization's supervisors and admins answer messages (its setting
+    messages_team_answers): others cannot open them. One query: grouped by participant, the
+    total of participants as a window over the groups."""
+    if scope.whole_organization and not scope.member.organization.messages_team_answers:
+        return Section(rows=[], total=0)
+    where, where_params = scope.where("m.participant_id")
+    if scope.whole_organization:
+        where += " AND m.organization_id = %s"
+        where_params = [
+            *where_params,
+            param(_MESSAGE.get_field("organization"), scope.organization_id),
+        ]
+    rows, total = _page(
+        f"SELECT {_P_COLUMNS}, COUNT(*), MIN(m.created_at), COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM messaging_message m"
+        " JOIN participants_participant p ON p.id = m.participant_id"
+        f" WHERE m.from_participant = %s AND m.read_at IS NULL AND {where}"
+        f" GROUP BY {_P_COLUMNS}"
+        " ORDER BY MIN(m.created_at), p.id",
+        [param(_MESSAGE.get_field("from_participant"), True), *where_params],
+        _UNREAD_COLUMNS,
+        limit,
+        offset,
+    )
+    return Section(
+        rows=[UnreadMessagesRow(_participant(row[:-2]), row[-2], row[-1]) for row in rows],
+        total=total,
+    )
+
+
 def caseload_sizes(
     *,
     member: Membership,
@@ -760,6 +810,7 @@ def my_day(
         plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
         referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
         group_sessions=sessions_today(member=member, today=today),
+        unread_messages=messages_unread(scope=scope, **first),
         caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
         without_primary_peer=without_primary,
     )
@@ -781,6 +832,7 @@ LISTS = (
     "crisis_flags",
     "caseloads",
     "review_comments",
+    "unread_messages",
 )
 
 
@@ -824,7 +876,7 @@ def my_day_list(
     else:
         scope = scope_for(member)
         when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
-        if name == "outreach":
+        if name in ("outreach", "unread_messages"):
             when = {}
         read = {
             "follow_ups": follow_ups_due,
@@ -834,6 +886,7 @@ def my_day_list(
             "plan_reviews": plan_reviews_due,
             "referral_follow_ups": referral_follow_ups_due,
             "outreach": outreach_open,
+            "unread_messages": messages_unread,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

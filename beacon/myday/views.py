@@ -20,6 +20,7 @@ LISTS = {
     "crisis-flags": ("crisis_flags", "myday/rows/_crisis_flags.html"),
     "caseloads": ("caseloads", "myday/rows/_caseloads.html"),
     "comments": ("review_comments", "myday/rows/_review_comments.html"),
+    "messages": ("unread_messages", "myday/rows/_unread_messages.html"),
 }
 
 
@@ -94,6 +95,7 @@ def _title(name: str, total: int) -> str:
         "outreach": _("Asked you to reach out (%(total)s)"),
         "caseloads": _("Caseload sizes (%(total)s)"),
         "review_comments": _("Comments on your notes (%(total)s)"),
+        "unread_messages": _("Unread messages from participants (%(total)s)"),
     }
     return titles[name] % {"total": total}
 

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     NOTE_REVIEW = "note_review", _("Note reviewed")
     # A participant asked their peer to reach out (beacon.checkins, docs/portal.md).
     OUTREACH = "outreach", _("Asked to reach out")
+    MESSAGE = "message", _("New message from a participant")
 
 
 class Notification(BaseModel):

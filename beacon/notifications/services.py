@@ -249,3 +249,22 @@ def notify_outreach(
     for user in recipients:
         mail_send(to=user.email, subject=subject, body=message)
     return notifications
+
+
+def notify_message(*, recipients, participant, path: str) -> list[Notification]:
+    """Tell the people who answer a participant's messages (beacon.messaging), in Beacon only,
+    that the participant wrote: the title names the participant, never what they wrote."""
+    title = _("New message from %(name)s") % {"name": participant.display_name}
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization_id=participant.organization_id,
+                kind=NotificationKind.MESSAGE,
+                title=title[:200],
+                url=path,
+                participant_id=participant.pk,
+            )
+            for user in recipients
+        ]
+    )

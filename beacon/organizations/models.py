@@ -38,6 +38,12 @@ class BillingUnitsRule(models.TextChoices):
         return whole
 
 
+# What participants read above their messages unless the organization writes its own.
+DEFAULT_OFFICE_HOURS = (
+    "Your peer usually answers within a day. In a crisis, call or text 988 at any time."
+)
+
+
 def default_idle_timeout():
     return settings.BEACON_SESSION_IDLE_MINUTES
 
@@ -136,6 +142,29 @@ class Organization(BaseModel):
     )
     workday_starts = models.TimeField(_("Working hours start"), default=datetime.time(8, 0))
     workday_ends = models.TimeField(_("Working hours end"), default=datetime.time(18, 0))
+    # Messages between participants and their peers (beacon.messaging, docs/portal.md).
+    messages_enabled = models.BooleanField(
+        _("Participants can send messages to their peer"),
+        default=True,
+        help_text=_(
+            "Off: participants see a note with your phone number and 988 instead of messages."
+        ),
+    )
+    messages_office_hours = models.CharField(
+        _("When participants can expect an answer"),
+        max_length=300,
+        default=DEFAULT_OFFICE_HOURS,
+        help_text=_("Shown to participants above their messages."),
+    )
+    messages_team_answers = models.BooleanField(
+        _("Supervisors and organization admins answer messages too"),
+        default=True,
+        help_text=_(
+            "On: when a participant's peer is away, your supervisors and organization admins "
+            "can read and answer the participant's messages. The participant's peers "
+            "(primary and secondary) always can."
+        ),
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -40,6 +40,9 @@ SETTINGS_FIELDS = (
     "caseload_cap",
     "workday_starts",
     "workday_ends",
+    "messages_enabled",
+    "messages_office_hours",
+    "messages_team_answers",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
@@ -340,6 +341,70 @@ def participant_update(
                 organization=participant.organization,
                 target=participant,
                 details=_audit_changes(changes),
+            )
+    return participant
+
+
+# What a participant changes themselves, from their own Beacon (/my/details/, docs/portal.md).
+OWN_DETAILS_FIELDS = (
+    "phone",
+    "email",
+    "may_text",
+    "may_leave_voicemail",
+    "may_use_org_name",
+    "preferred_language",
+)
+OWN_DETAILS_REFUSED = _lazy("Only you can change your details, while your Beacon is open.")
+
+
+def _phone_problem(phone: str) -> str | None:
+    if not phone:
+        return None
+    if not re.fullmatch(r"[0-9+()\-. ]+", phone):
+        return _("Use digits, spaces, dashes, dots and brackets only, e.g. 555-0142.")
+    count = len(digits(phone))
+    if count < 7 or count > 15:
+        return _("A phone number has 7 to 15 digits; this one has %(count)d.") % {"count": count}
+    return None
+
+
+def participant_update_own_details(
+    *, member, participant: Participant, expected_version: int, **values: Any
+) -> Participant:
+    """The participant changes their own phone, email, safe-contact choices or language. Audited
+    like participant_update (`participant.updated`, the phone and email not copied into the
+    trail) and the record's version moves on. PermissionDenied unless it is their own open
+    record (permissions.can_act_as_self); StaleVersion when based on an older version;
+    ValidationError naming the field, nothing written."""
+    if not permissions.can_act_as_self(member, participant):
+        raise PermissionDenied(OWN_DETAILS_REFUSED)
+    unknown = set(values) - set(OWN_DETAILS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a detail a participant changes: {', '.join(sorted(unknown))}")
+    if "phone" in values:
+        values["phone"] = (values["phone"] or "").strip()
+        problem = _phone_problem(values["phone"])
+        if problem:
+            raise ValidationError({"phone": problem})
+    if "email" in values:
+        values["email"] = (values["email"] or "").strip()
+    stored = Participant._base_manager.only(*values).get(pk=participant.pk) if values else None
+    changes = changed_fields(stored, values) if values else {}
+    for field, value in values.items():
+        setattr(participant, field, value)
+    participant.phone_digits = digits(participant.phone)
+    participant.full_clean(exclude=["record_number"])
+    with transaction.atomic():
+        save_versioned(
+            participant, expected_version=expected_version, fields=[*values, "phone_digits"]
+        )
+        if changes:
+            record_event(
+                action="participant.updated",
+                actor=member.user,
+                organization=participant.organization,
+                target=participant,
+                details={**_audit_changes(changes), "by": "participant"},
             )
     return participant
 

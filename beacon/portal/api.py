@@ -15,6 +15,9 @@ from beacon.api.schemas import Error, Integer, Text
 from beacon.checkins import selectors as checkins_selectors
 from beacon.checkins import services as checkins_services
 from beacon.checkins.models import CRAVINGS_MAX, MOOD_MAX, MOOD_MIN, NOTE_MAX
+from beacon.messaging import selectors as messaging
+from beacon.messaging import services as messaging_services
+from beacon.messaging.schemas import MessageIn, MessageQuery, MyMessageOut, MyMessagePage
 from beacon.participants.selectors import own_record
 
 router = Router(tags=["me"])
@@ -102,3 +105,35 @@ def create_check_in(request, payload: CheckInIn):
     check_in.updated = not result.created
     check_in.outreach_request = result.outreach.pk if result.outreach else None
     return Status(201 if result.created else 200, check_in)
+
+
+# Messages ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/messages",
+    response={200: MyMessagePage, 403: Error, 422: Error},
+    summary="Your messages with your peer, newest first",
+)
+def my_messages(request, query: Query[MessageQuery]):
+    """Reading them marks your peer's answers read."""
+    record = own_record(member=getattr(request, "member", None))
+    page = cursor_page(
+        request, messaging.messages_of(participant=record), before=query.before, limit=query.limit
+    )
+    messaging_services.messages_mark_read(participant=record, by_participant=True)
+    return page
+
+
+@router.post(
+    "/messages",
+    response={201: MyMessageOut, 403: Error, 422: Error},
+    summary="Write to your peer",
+)
+def my_message_write(request, payload: MessageIn):
+    """Text only. When your organization has turned messages off: 422."""
+    record = own_record(member=getattr(request, "member", None), for_write=True)
+    message = messaging_services.message_write(
+        member=request.member, participant=record, body=payload.body
+    )
+    return Status(201, message)

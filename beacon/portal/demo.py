@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from beacon.messaging.demo import demo_messages_create
 from beacon.organizations.models import Membership
 from beacon.organizations.services import organization_update_settings
 from beacon.participants.models import Participant
@@ -45,4 +46,5 @@ def demo_portal_create(
 
     participant.refresh_from_db()
     demo_check_ins_create(member=participant, record=record)
+    demo_messages_create(record=record, participant=participant, peer=peer)
     return record

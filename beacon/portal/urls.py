@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from beacon.portal import views, views_checkins
+from beacon.portal import views, views_checkins, views_messages
 from beacon.portal.invite_urls import join_patterns
 
 app_name = "portal"
@@ -15,4 +15,6 @@ urlpatterns = [
     path("reach-out/", views_checkins.reach_out, name="reach_out"),
     path("recovery-capital/", views_checkins.recovery_capital, name="recovery_capital"),
     path("recovery-capital/new/", views_checkins.recovery_capital_new, name="recovery_capital_new"),
+    path("messages/", views_messages.messages, name="messages"),
+    path("details/", views_messages.details, name="details"),
 ]

@@ -275,6 +275,11 @@ MY_RECORD = Access("participant", "self")
 # Check-ins (issue 17, part "checkins"): the staff's side of a participant's check-ins and
 # requests to reach out is for staff (participants 403) who see the participant (404 outside).
 STAFF_PARTICIPANT = Access("staff", "participant")
+# Messages (issue 17, beacon/messaging/permissions.py): a participant's conversation is read
+# and answered, from their record, by the peers on their caseload and (Harbor's and Lakeside's
+# default setting messages_team_answers) its supervisors and admins; a peer who sees the
+# participant only because records are open to the team gets 403.
+MESSAGES = Access("member", "participant", then="assigned")
 
 
 @dataclass(frozen=True)
@@ -377,6 +382,10 @@ PAGES: dict[str, Page] = {
     "portal:recovery_capital_new": Page(MY, "GET POST"),
     "checkins:participant": Page(STAFF_PARTICIPANT),
     "checkins:outreach_answer": Page(STAFF_PARTICIPANT, "POST"),
+    # Messages and details (issue 17, the messages part).
+    "portal:messages": Page(MY, "GET POST"),
+    "portal:details": Page(MY, "GET POST"),
+    "messaging:thread": Page(MESSAGES, "GET POST"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -600,4 +609,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/workforce/trainings/{training_id}"): PERSON,
     ("PATCH", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
     ("DELETE", "/api/v1/workforce/trainings/{training_id}"): PERSON_OWN_WRITE,
+    # Messages (issue 17, the messages part): the participant's own, and staff answering.
+    ("GET", "/api/v1/me/messages"): MY,
+    ("POST", "/api/v1/me/messages"): MY,
+    ("GET", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
+    ("POST", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
 }

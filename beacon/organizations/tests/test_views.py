@@ -172,10 +172,16 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
             "caseload_cap": "20",
             "workday_starts": "09:00",
             "workday_ends": "17:30",
+            # Messages (issue 17): answers by the peers only, office hours in their words.
+            "messages_enabled": "on",
+            "messages_office_hours": "We answer on weekdays. Anytime: 988.",
+            "messages_team_answers": "",
         },
     )
     assert response.status_code == 302
     harbor.refresh_from_db()
+    assert harbor.messages_enabled and not harbor.messages_team_answers
+    assert harbor.messages_office_hours == "We answer on weekdays. Anytime: 988."
     assert (
         harbor.name,
         harbor.part2_applies,

@@ -18,7 +18,10 @@ MAX_BODY = 2000
 
 class Message(BaseModel):
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="messages"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="messages",
+        db_index=False,  # the index message_thread leads with it
     )
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"

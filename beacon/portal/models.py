@@ -22,7 +22,10 @@ class PortalInvitation(BaseModel):
     `expires_at`, unless withdrawn."""
 
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="portal_invitations"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="portal_invitations",
+        db_index=False,  # the index portal_invitation_participant leads with it
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -37,6 +37,9 @@ NEEDS_NO_CHECK = {
     "referrals/services.py:referral_viewed_by_receiver": "notes a read, writes nothing else",
     "workforce/services.py:certificate_viewed": "notes a read, writes nothing else",
     "workforce/services.py:hours_log_exported": "notes a download, writes nothing else",
+    # Who may link is the caller's to decide: the participant accepting their own invitation
+    # (the code or link is the proof: beacon/portal/invite_services.py), and the demo.
+    "participants/services.py:participant_account_link": "the invitation it accepts decides",
     # The member's own things only.
     "groups/services.py:calendar_feed_revoke": "revokes the member's own calendar address",
     "supervision/services.py:review_comments_mark_seen": "only the note's own peer marks seen",

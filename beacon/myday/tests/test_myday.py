@@ -387,9 +387,11 @@ def test_org_admins_keep_their_shortcuts(client_for, ada):
     assert reverse("audit:list") in html
 
 
-def test_participants_and_platform_admins_keep_the_plain_home(client_for, riley):
+def test_participants_go_to_their_own_beacon_and_platform_admins_keep_the_plain_home(
+    client_for, riley
+):
     response = client_for(riley).get("/")
-    assert response.templates[0].name == "core/home.html"
+    assert response.status_code == 302 and response.url == "/my/"  # docs/portal.md
     assert client_for(riley).get("/my-day/").status_code == 403
 
     admin = UserFactory(is_platform_admin=True)

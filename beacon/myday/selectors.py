@@ -33,7 +33,7 @@ from beacon.groups.selectors import sessions_today
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
-from beacon.plans.models import RecoveryPlan
+from beacon.plans.models import ActionStep, Goal, PlanUpdate, RecoveryPlan, UpdateStatus
 from beacon.referrals.models import OUTCOME_STATUSES, Referral
 
 # Each list on My day shows its first FIRST_ROWS rows and its total; "See all" opens the whole
@@ -92,6 +92,15 @@ class PlanReviewRow:
 
 
 @dataclass(frozen=True)
+class PlanUpdateRow:
+    update: PlanUpdate
+    participant: Participant
+    # The step ticked, or the goal a note or suggestion is about ("" when none).
+    step_what: str
+    goal_description: str
+
+
+@dataclass(frozen=True)
 class ReferralRow:
     referral: Referral
     participant: Participant
@@ -135,6 +144,9 @@ class MyDay:
     review_comments: Section | None = None
     reviews_waiting: int = 0
     workload_flagged: list | None = None
+    # What participants did to their own plans from their own Beacon (/my/plan/), not yet
+    # marked seen or answered.
+    plan_updates: Section[PlanUpdateRow] | None = None
 
 
 @dataclass(frozen=True)
@@ -547,6 +559,59 @@ def plan_reviews_due(
     return Section(rows=reviews, total=total)
 
 
+_UPDATE = PlanUpdate._meta
+_UPDATE_COLUMNS = Columns(
+    _UPDATE.pk,
+    _UPDATE.get_field("plan"),
+    _UPDATE.get_field("kind"),
+    _UPDATE.get_field("text"),
+    _UPDATE.get_field("created_at"),
+    ActionStep._meta.get_field("what"),
+    Goal._meta.get_field("description"),
+    *_P_FIELDS,
+    None,
+)
+
+
+def plan_updates_new(
+    *, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[PlanUpdateRow]:
+    """What the participants this day covers did to their own plans (a step ticked or undone, a
+    progress note, a suggested change) that nobody has marked seen or answered yet, newest
+    first. One query."""
+    where, where_params = scope.where("u.participant_id")
+    rows, total = _page(
+        "SELECT u.id, u.plan_id, u.kind, u.text, u.created_at, s.what, g.description,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
+        " FROM plans_planupdate u"
+        " JOIN participants_participant p ON p.id = u.participant_id"
+        " LEFT JOIN plans_actionstep s ON s.id = u.step_id"
+        " LEFT JOIN plans_goal g ON g.id = u.goal_id"
+        f" WHERE u.status = %s AND {where}"
+        " ORDER BY u.created_at DESC, u.id",
+        [param(_UPDATE.get_field("status"), UpdateStatus.NEW), *where_params],
+        _UPDATE_COLUMNS,
+        limit,
+        offset,
+    )
+    found = []
+    for pk, plan_id, kind, text, created_at, what, description, *rest in rows:
+        participant = _participant(rest)
+        update = instance(
+            PlanUpdate,
+            {
+                "id": pk,
+                "plan_id": plan_id,
+                "kind": kind,
+                "text": text,
+                "created_at": created_at,
+                "participant_id": participant.pk,
+            },
+        )
+        found.append(PlanUpdateRow(update, participant, what or "", description or ""))
+    return Section(rows=found, total=total)
+
+
 _REFERRAL_COLUMNS = Columns(
     _REFERRAL.pk,
     _REFERRAL.get_field("recipient_name"),
@@ -697,6 +762,7 @@ def my_day(
         crisis_flags=crisis_flags_recent(scope=scope, now=now, **first),
         plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
         referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
+        plan_updates=plan_updates_new(scope=scope, **first),
         group_sessions=sessions_today(member=member, today=today),
         caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
         without_primary_peer=without_primary,
@@ -718,6 +784,7 @@ LISTS = (
     "crisis_flags",
     "caseloads",
     "review_comments",
+    "plan_updates",
 )
 
 
@@ -760,7 +827,13 @@ def my_day_list(
         lists[name] = Section(rows=found, total=total)
     else:
         scope = scope_for(member)
-        when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
+        when = (
+            {"now": now}
+            if name in ("new_assignments", "crisis_flags")
+            else {}
+            if name == "plan_updates"
+            else {"today": today}
+        )
         read = {
             "follow_ups": follow_ups_due,
             "no_contact": participants_without_contact,
@@ -768,6 +841,7 @@ def my_day_list(
             "crisis_flags": crisis_flags_recent,
             "plan_reviews": plan_reviews_due,
             "referral_follow_ups": referral_follow_ups_due,
+            "plan_updates": plan_updates_new,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

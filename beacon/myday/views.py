@@ -19,6 +19,7 @@ LISTS = {
     "crisis-flags": ("crisis_flags", "myday/rows/_crisis_flags.html"),
     "caseloads": ("caseloads", "myday/rows/_caseloads.html"),
     "comments": ("review_comments", "myday/rows/_review_comments.html"),
+    "plan-updates": ("plan_updates", "myday/rows/_plan_updates.html"),
 }
 
 
@@ -92,6 +93,7 @@ def _title(name: str, total: int) -> str:
         "crisis_flags": _("Crisis flags (%(total)s)"),
         "caseloads": _("Caseload sizes (%(total)s)"),
         "review_comments": _("Comments on your notes (%(total)s)"),
+        "plan_updates": _("From participants' plans (%(total)s)"),
     }
     return titles[name] % {"total": total}
 

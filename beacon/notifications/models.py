@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     CREDENTIAL = "credential", _("Certification renewal")
     CRISIS_UPDATE = "crisis_update", _("Crisis flag followed up")
     NOTE_REVIEW = "note_review", _("Note reviewed")
+    CONSENT_REVOKED = "consent_revoked", _("Consent taken back by the participant")
 
 
 class Notification(BaseModel):

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from beacon.consents.demo import demo_own_consents_create
 from beacon.organizations.models import Membership
 from beacon.organizations.services import organization_update_settings
 from beacon.participants.models import Participant
 from beacon.participants.services import participant_account_link, participant_enroll
+from beacon.plans.demo import demo_own_plan_create
 
 DEMO_ORGANIZATION_PHONE = "555-0100"
 
@@ -39,4 +41,12 @@ def demo_portal_create(
         enrolled_on=timezone.localdate() - timedelta(days=90),
         pathways=["12_step", "moud"],
     )
-    return participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    record = participant_account_link(participant=record, account=participant.user, actor=peer.user)
+    # Their plan and wellness plan (some steps done, some things they did from their phone),
+    # and two consents naming recipients (docs/portal.md).
+    own = Membership.objects.select_related("organization", "user").get(
+        user=participant.user, organization=organization
+    )
+    demo_own_plan_create(peer=peer, participant=record, participant_member=own)
+    demo_own_consents_create(peer=peer, participant=record)
+    return record

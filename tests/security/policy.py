@@ -352,6 +352,15 @@ PAGES: dict[str, Page] = {
     "myday:list": Page(STAFF_NAMED),
     # The participant's own Beacon (issue 17, docs/portal.md).
     "portal:home": Page(MY),
+    # Part "plan" (issue 17): my plan, my wellness plan, my consents.
+    "portal:plan": Page(MY),
+    "portal:plan_step_done": Page(MY_RECORD, "POST"),
+    "portal:plan_progress": Page(MY_RECORD, "POST", data=(("text", "Going well."),)),
+    "portal:plan_suggest": Page(MY, "POST", data=(("text", "Add a goal, please."),)),
+    "portal:plan_wellness": Page(MY),
+    "portal:consents": Page(MY),
+    "portal:consent_print": Page(MY_RECORD),
+    "portal:consent_revoke": Page(MY_RECORD, "GET POST", query="?recipient={recipient_id}"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -393,6 +402,8 @@ PAGES: dict[str, Page] = {
     "plans:history": Page(PARTICIPANT),
     "plans:version": Page(PARTICIPANT),
     "plans:review": Page(PARTICIPANT_CHANGE, "GET POST"),
+    # A participant's own act on their plan, marked seen from My day (issue 17, part "plan").
+    "plans:update_handle": Page(PARTICIPANT_CHANGE, "POST"),
     "assessments:participant": Page(PARTICIPANT),
     "assessments:barc10_new": Page(PARTICIPANT, "GET POST"),
     "assessments:stage_new": Page(PARTICIPANT, "GET POST"),
@@ -490,6 +501,13 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/auth/tokens"): MEMBER,
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
+    # The participant's own Beacon, part "plan" (issue 17, docs/portal.md).
+    ("GET", "/api/v1/me/plan"): MY,
+    ("POST", "/api/v1/me/plan/steps/{step_id}/done"): MY_RECORD,
+    ("POST", "/api/v1/me/plan/goals/{goal_id}/progress-notes"): MY_RECORD,
+    ("POST", "/api/v1/me/plan/suggestions"): MY,
+    ("GET", "/api/v1/me/consents"): MY,
+    ("POST", "/api/v1/me/consents/{consent_id}/revoke"): MY_RECORD,
     ("GET", "/api/v1/audit-events"): ADMIN,
     ("GET", "/api/v1/consents"): STAFF_ONLY,
     ("GET", "/api/v1/participants"): STAFF_ONLY,

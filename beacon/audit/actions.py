@@ -56,6 +56,9 @@ ACTIONS = {
     "consent.recorded": _("Consent recorded"),
     "consent.recipient_revoked": _("Consent revoked for a recipient"),
     "consent.revoked": _("Consent revoked"),
+    # ... by the participant themselves, from their own Beacon (/my/consents/)
+    "consent.participant_recipient_revoked": _("Participant revoked their consent for a recipient"),
+    "consent.participant_revoked": _("Participant revoked their consent"),
     # Encounters
     "encounter.logged": _("Encounter logged"),
     "encounter.corrected": _("Encounter note corrected"),
@@ -78,6 +81,12 @@ ACTIONS = {
     "goal.step_updated": _("Action step changed"),
     "goal.progress_noted": _("Progress noted on a goal"),
     "wellness_plan.saved": _("Wellness plan saved"),
+    # ... by the participant themselves, from their own Beacon (/my/plan/)
+    "plan.participant_step_done": _("Participant marked a step of their plan done"),
+    "plan.participant_step_undone": _("Participant marked a step of their plan not done"),
+    "plan.participant_progress_noted": _("Participant noted progress on their plan"),
+    "plan.participant_suggested": _("Participant suggested a change to their plan"),
+    "plan.participant_update_handled": _("Participant's plan update marked seen or answered"),
     # Assessments and questionnaires
     "assessment.recorded": _("Assessment recorded"),
     "assessment.self_completed": _("Assessment taken by the participant themselves"),

@@ -102,6 +102,10 @@ SENTENCES = {
         "{actor} recorded that {participant} revoked consent for a recipient"
     ),
     "consent.revoked": gettext_lazy("{actor} recorded that {participant} revoked {record}"),
+    "consent.participant_recipient_revoked": gettext_lazy(
+        "{actor} revoked their consent for a recipient, from their own Beacon"
+    ),
+    "consent.participant_revoked": gettext_lazy("{actor} revoked {record}, from their own Beacon"),
     "encounter.logged": gettext_lazy("{actor} logged an encounter with {participant}"),
     "encounter.corrected": gettext_lazy("{actor} corrected a note in {participants} record"),
     "note_review.commented": gettext_lazy("{actor} commented on a note in {participants} record"),
@@ -115,6 +119,21 @@ SENTENCES = {
     "goal.step_updated": gettext_lazy("{actor} changed an action step in {participants} plan"),
     "goal.progress_noted": gettext_lazy("{actor} noted progress on a goal of {participant}"),
     "wellness_plan.saved": gettext_lazy("{actor} saved {participants} wellness plan"),
+    "plan.participant_step_done": gettext_lazy(
+        "{actor} marked a step of their recovery plan done, from their own Beacon"
+    ),
+    "plan.participant_step_undone": gettext_lazy(
+        "{actor} marked a step of their recovery plan not done yet, from their own Beacon"
+    ),
+    "plan.participant_progress_noted": gettext_lazy(
+        "{actor} noted progress on a goal of their recovery plan, from their own Beacon"
+    ),
+    "plan.participant_suggested": gettext_lazy(
+        "{actor} suggested a change to their recovery plan, from their own Beacon"
+    ),
+    "plan.participant_update_handled": gettext_lazy(
+        "{actor} marked what {participant} did to their recovery plan as seen"
+    ),
     "assessment.recorded": gettext_lazy("{actor} recorded an assessment with {participant}"),
     "assessment.self_completed": gettext_lazy("{actor} took the BARC-10 in their own Beacon"),
     "checkin.recorded": gettext_lazy("{actor} checked in"),

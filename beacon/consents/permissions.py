@@ -14,6 +14,8 @@ from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.participants.permissions import (
     STAFF,
+    can_act_as_self,
+    own_record_q,
     participants_visible_to,
     visible_participant_q,
 )
@@ -45,3 +47,18 @@ def can_revoke_consent(member: Membership | None, consent: Consent) -> bool:
     """Anyone who may record a consent for the participant may write down its revocation: a
     participant must be able to take consent back with whichever staff member they reach."""
     return can_record_consent(member, consent.participant)
+
+
+# The participant's own Beacon (/my/consents/, /api/v1/me/consents): their own consents only.
+
+
+def own_consents(member: Membership | None) -> QuerySet[Consent]:
+    if member is None:
+        return Consent.objects.none()
+    return Consent.objects.filter(own_record_q(member), organization_id=member.organization_id)
+
+
+def can_revoke_own_consent(member: Membership | None, consent: Consent) -> bool:
+    """The participant takes their own consent back, whole or for one recipient, from their
+    phone: while enrolled (after discharge their Beacon is read-only; staff record it then)."""
+    return can_act_as_self(member, consent.participant)

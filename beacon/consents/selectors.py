@@ -8,11 +8,17 @@ from datetime import date, timedelta
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from beacon.audit.describe import Named
 from beacon.consents.models import Consent, ConsentRecipient, ExpiryKind
-from beacon.consents.permissions import can_revoke_consent, consents_visible_to
+from beacon.consents.permissions import (
+    can_revoke_consent,
+    can_revoke_own_consent,
+    consents_visible_to,
+    own_consents,
+)
 from beacon.core.access import load_visible
 from beacon.core.search import search_words
 from beacon.organizations.models import Membership
@@ -55,6 +61,81 @@ def consent_get_for_member(
         pk=pk,
         for_write=for_write,
         can_write=can_revoke_consent,
+    )
+
+
+# The participant's own Beacon (/my/consents/, /api/v1/me/consents) ---------------------------
+
+
+def own_consent_list(*, member: Membership) -> list[Consent]:
+    """The participant's own consents, newest signature first, with their recipients (two
+    queries), each with `in_plain_words`."""
+    consents = list(_with_recipients(own_consents(member).select_related("organization")))
+    for consent in consents:
+        consent.in_plain_words = in_plain_words(consent)
+    return consents
+
+
+def own_consent_get(*, member: Membership, pk, for_write: bool = False) -> Consent:
+    """One of the participant's own consents (another person's, or a missing id: 404); 403
+    when asked for writing after discharge (read-only)."""
+    consent = load_visible(
+        member=member,
+        visible=_with_recipients(
+            own_consents(member).select_related("participant", "organization")
+        ),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_revoke_own_consent,
+    )
+    consent.in_plain_words = in_plain_words(consent)
+    return consent
+
+
+def _names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(some)s and %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _until(consent: Consent) -> str:
+    if consent.expiry_kind == ExpiryKind.DATE and consent.expires_on:
+        return _("until %(day)s") % {
+            "day": date_format(consent.expires_on, "DATE_FORMAT"),
+        }
+    if consent.expiry_kind == ExpiryKind.EVENT and consent.expiry_event:
+        return _("until this happens: %(event)s") % {"event": consent.expiry_event}
+    if consent.expiry_kind == ExpiryKind.END_OF_TREATMENT:
+        return _("until you stop getting services from %(organization)s") % {
+            "organization": consent.organization.name
+        }
+    return _("until you take it back")
+
+
+def in_plain_words(consent: Consent) -> str:
+    """The consent as one sentence a participant reads on their phone, from the elements 42 CFR
+    2.31 requires: who may share (2.31(a)(2)) what (a)(4) with whom (a)(3), why (a)(5), until
+    when (a)(7). Recipients taken back are left out of "with whom"."""
+    recipients = [r.name for r in consent.recipients.all() if r.revoked_at is None]
+    values = {
+        "who": consent.discloser,
+        "what": consent.information_description.rstrip(". "),
+        "whom": _names(recipients),
+        "why": consent.purpose.rstrip(". "),
+        "until": _until(consent),
+    }
+    if not recipients:
+        return (
+            _("%(who)s may no longer share your information with anyone under this consent.")
+            % values
+        )
+    return (
+        _(
+            "%(who)s may share this about you: %(what)s. With: %(whom)s. Why: %(why)s. "
+            "This lasts %(until)s, unless you take it back sooner."
+        )
+        % values
     )
 
 

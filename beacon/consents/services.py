@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,7 +27,11 @@ from beacon.consents.models import (
     ExpiryKind,
     SignatureMethod,
 )
-from beacon.consents.permissions import can_record_consent, can_revoke_consent
+from beacon.consents.permissions import (
+    can_record_consent,
+    can_revoke_consent,
+    can_revoke_own_consent,
+)
 from beacon.core.concurrency import save_versioned
 from beacon.participants.models import Participant
 
@@ -423,12 +428,14 @@ def _lock(consent: Consent) -> Consent:
     return Consent.objects.select_for_update().get(pk=consent.pk)
 
 
-def _revoke_whole(*, member, consent: Consent, locked: Consent, now, details: dict) -> None:
+def _revoke_whole(
+    *, member, consent: Consent, locked: Consent, now, details: dict, by_self: bool = False
+) -> None:
     locked.revoked_at = now
     save_versioned(locked, expected_version=locked.version, fields=["revoked_at"])
     consent.revoked_at, consent.version = locked.revoked_at, locked.version
     record_event(
-        action="consent.revoked",
+        action="consent.participant_revoked" if by_self else "consent.revoked",
         actor=member.user,
         organization=consent.organization,
         target=consent,
@@ -441,13 +448,57 @@ REVOKE_REFUSED = gettext_lazy(
 )
 
 
+def _revoked_by_self(member, consent: Consent) -> bool:
+    """Who is revoking: staff writing down the participant's decision (False), or the
+    participant themselves from their own Beacon (True). PermissionDenied for anyone else."""
+    if can_revoke_consent(member, consent):
+        return False
+    if can_revoke_own_consent(member, consent):
+        return True
+    raise PermissionDenied(REVOKE_REFUSED)
+
+
+def _tell_the_peers(*, consent: Consent, recipient_name: str | None) -> None:
+    """The participant revoked from their phone: their peers (current caseload) hear it in
+    Beacon at once. The title names the participant to people who see them anyway."""
+    from beacon.notifications.services import notify_people
+    from beacon.participants.models import CaseloadAssignment
+
+    peers = list(
+        CaseloadAssignment.objects.filter(
+            participant_id=consent.participant_id,
+            ended_at__isnull=True,
+            peer__is_active=True,
+        )
+        .values_list("peer", flat=True)
+        .distinct()
+    )
+    name = consent.participant.display_name
+    if recipient_name:
+        title = _("%(name)s took back their consent to share with %(recipient)s") % {
+            "name": name,
+            "recipient": recipient_name,
+        }
+    else:
+        title = _("%(name)s took back a consent") % {"name": name}
+    notify_people(
+        user_ids=peers,
+        organization=consent.organization,
+        kind="consent_revoked",
+        title=title,
+        path=reverse("consents:detail", args=[consent.pk]),
+        participant_id=consent.participant_id,
+    )
+
+
 def consent_recipient_revoke(
     *, member, consent: Consent, recipient: ConsentRecipient | Any, note: str = ""
 ) -> ConsentRecipient:
     """Revoke the consent for one recipient (`recipient` may be the object or its id). When no
-    recipient is left, the whole consent is revoked too, and recorded as such."""
-    if not can_revoke_consent(member, consent):
-        raise PermissionDenied(REVOKE_REFUSED)
+    recipient is left, the whole consent is revoked too, and recorded as such. `member` is staff
+    recording the participant's decision, or the participant themselves (their peers are then
+    told in Beacon)."""
+    by_self = _revoked_by_self(member, consent)
     note = (note or "").strip()
     recipient_id = getattr(recipient, "pk", recipient)
     with transaction.atomic():
@@ -468,7 +519,9 @@ def consent_recipient_revoke(
         target.full_clean(exclude=["consent"])
         target.save(update_fields=["revoked_at", "revoked_by", "revocation_note", "updated_at"])
         record_event(
-            action="consent.recipient_revoked",
+            action="consent.participant_recipient_revoked"
+            if by_self
+            else "consent.recipient_revoked",
             actor=member.user,
             organization=consent.organization,
             target=consent,
@@ -486,14 +539,17 @@ def consent_recipient_revoke(
                 locked=locked,
                 now=now,
                 details={"reason": "every_recipient_revoked", "note": note},
+                by_self=by_self,
             )
+        if by_self:
+            _tell_the_peers(consent=consent, recipient_name=target.name)
     return target
 
 
 def consent_revoke(*, member, consent: Consent, note: str = "") -> Consent:
-    """Revoke the whole consent: every recipient still active, then the consent itself."""
-    if not can_revoke_consent(member, consent):
-        raise PermissionDenied(REVOKE_REFUSED)
+    """Revoke the whole consent: every recipient still active, then the consent itself. By
+    staff or by the participant themselves, as consent_recipient_revoke."""
+    by_self = _revoked_by_self(member, consent)
     note = (note or "").strip()
     with transaction.atomic():
         locked = _lock(consent)
@@ -521,7 +577,10 @@ def consent_revoke(*, member, consent: Consent, note: str = "") -> Consent:
             locked=locked,
             now=now,
             details={"recipients": [r.name for r in active], "note": note},
+            by_self=by_self,
         )
+        if by_self:
+            _tell_the_peers(consent=consent, recipient_name=None)
     return consent
 
 

@@ -381,6 +381,37 @@ def outreach_items(words: Words, section: Section, *, whole: bool) -> list[Item]
     return items
 
 
+def plan_update_items(words: Words, section: Section, *, whole: bool) -> list[Item]:
+    """What participants did to their own plans: the act in their words, and the plan."""
+    items = []
+    for row in section.rows:
+        update = row.update
+        if update.kind == "step_done":
+            detail = words.fill(words("Marked a step done: “%(what)s”"), what=row.step_what)
+        elif update.kind == "step_undone":
+            detail = words.fill(words("Marked a step not done yet: “%(what)s”"), what=row.step_what)
+        elif update.kind == "progress_note":
+            detail = words.fill(
+                words("Wrote how a goal is going: “%(goal)s”"), goal=row.goal_description
+            )
+        else:
+            detail = words.fill(words("Suggested a change: “%(text)s”"), text=update.text)
+        items.append(
+            _item(
+                words,
+                row.participant,
+                whole=False,
+                late="",
+                detail=f"{detail} ({words.date(update.created_at)})",
+                action_url=words.link("plans:detail", update.plan_id),
+                action_for=words.fill(words("of %(name)s"), name=row.participant.display_name),
+                link_url=words.link("plans:update_handle", update.pk),
+                link_label="suggestion" if update.kind == "suggestion" else "",
+            )
+        )
+    return items
+
+
 ITEMS = {
     "outreach": outreach_items,
     "follow_ups": follow_up_items,
@@ -389,6 +420,7 @@ ITEMS = {
     "crisis_flags": crisis_items,
     "plan_reviews": plan_review_items,
     "referral_follow_ups": referral_items,
+    "plan_updates": plan_update_items,
 }
 
 

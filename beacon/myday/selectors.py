@@ -35,7 +35,7 @@ from beacon.messaging.models import Message
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
-from beacon.plans.models import RecoveryPlan
+from beacon.plans.models import ActionStep, Goal, PlanUpdate, RecoveryPlan, UpdateStatus
 from beacon.referrals.models import OUTCOME_STATUSES, Referral
 
 # Each list on My day shows its first FIRST_ROWS rows and its total; "See all" opens the whole
@@ -94,6 +94,15 @@ class PlanReviewRow:
 
 
 @dataclass(frozen=True)
+class PlanUpdateRow:
+    update: PlanUpdate
+    participant: Participant
+    # The step ticked, or the goal a note or suggestion is about ("" when none).
+    step_what: str
+    goal_description: str
+
+
+@dataclass(frozen=True)
 class ReferralRow:
     referral: Referral
     participant: Participant
@@ -149,6 +158,9 @@ class MyDay:
     workload_flagged: list | None = None
     # Messages from participants nobody has opened yet (beacon.messaging).
     unread_messages: Section[UnreadMessagesRow] | None = None
+    # What participants did to their own plans from their own Beacon (/my/plan/), not yet
+    # marked seen or answered.
+    plan_updates: Section[PlanUpdateRow] | None = None
 
 
 @dataclass(frozen=True)
@@ -561,6 +573,59 @@ def plan_reviews_due(
     return Section(rows=reviews, total=total)
 
 
+_UPDATE = PlanUpdate._meta
+_UPDATE_COLUMNS = Columns(
+    _UPDATE.pk,
+    _UPDATE.get_field("plan"),
+    _UPDATE.get_field("kind"),
+    _UPDATE.get_field("text"),
+    _UPDATE.get_field("created_at"),
+    ActionStep._meta.get_field("what"),
+    Goal._meta.get_field("description"),
+    *_P_FIELDS,
+    None,
+)
+
+
+def plan_updates_new(
+    *, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[PlanUpdateRow]:
+    """What the participants this day covers did to their own plans (a step ticked or undone, a
+    progress note, a suggested change) that nobody has marked seen or answered yet, newest
+    first. One query."""
+    where, where_params = scope.where("u.participant_id")
+    rows, total = _page(
+        "SELECT u.id, u.plan_id, u.kind, u.text, u.created_at, s.what, g.description,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
+        " FROM plans_planupdate u"
+        " JOIN participants_participant p ON p.id = u.participant_id"
+        " LEFT JOIN plans_actionstep s ON s.id = u.step_id"
+        " LEFT JOIN plans_goal g ON g.id = u.goal_id"
+        f" WHERE u.status = %s AND {where}"
+        " ORDER BY u.created_at DESC, u.id",
+        [param(_UPDATE.get_field("status"), UpdateStatus.NEW), *where_params],
+        _UPDATE_COLUMNS,
+        limit,
+        offset,
+    )
+    found = []
+    for pk, plan_id, kind, text, created_at, what, description, *rest in rows:
+        participant = _participant(rest)
+        update = instance(
+            PlanUpdate,
+            {
+                "id": pk,
+                "plan_id": plan_id,
+                "kind": kind,
+                "text": text,
+                "created_at": created_at,
+                "participant_id": participant.pk,
+            },
+        )
+        found.append(PlanUpdateRow(update, participant, what or "", description or ""))
+    return Section(rows=found, total=total)
+
+
 _REFERRAL_COLUMNS = Columns(
     _REFERRAL.pk,
     _REFERRAL.get_field("recipient_name"),
@@ -809,6 +874,7 @@ def my_day(
         outreach=outreach_open(scope=scope, **first),
         plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
         referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
+        plan_updates=plan_updates_new(scope=scope, **first),
         group_sessions=sessions_today(member=member, today=today),
         unread_messages=messages_unread(scope=scope, **first),
         caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
@@ -833,6 +899,7 @@ LISTS = (
     "caseloads",
     "review_comments",
     "unread_messages",
+    "plan_updates",
 )
 
 
@@ -876,7 +943,7 @@ def my_day_list(
     else:
         scope = scope_for(member)
         when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
-        if name in ("outreach", "unread_messages"):
+        if name in ("outreach", "unread_messages", "plan_updates"):
             when = {}
         read = {
             "follow_ups": follow_ups_due,
@@ -887,6 +954,7 @@ def my_day_list(
             "referral_follow_ups": referral_follow_ups_due,
             "outreach": outreach_open,
             "unread_messages": messages_unread,
+            "plan_updates": plan_updates_new,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

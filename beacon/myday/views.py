@@ -21,6 +21,7 @@ LISTS = {
     "caseloads": ("caseloads", "myday/rows/_caseloads.html"),
     "comments": ("review_comments", "myday/rows/_review_comments.html"),
     "messages": ("unread_messages", "myday/rows/_unread_messages.html"),
+    "plan-updates": ("plan_updates", "myday/rows/_plan_updates.html"),
 }
 
 
@@ -96,6 +97,7 @@ def _title(name: str, total: int) -> str:
         "caseloads": _("Caseload sizes (%(total)s)"),
         "review_comments": _("Comments on your notes (%(total)s)"),
         "unread_messages": _("Unread messages from participants (%(total)s)"),
+        "plan_updates": _("From participants' plans (%(total)s)"),
     }
     return titles[name] % {"total": total}
 

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     # A participant asked their peer to reach out (beacon.checkins, docs/portal.md).
     OUTREACH = "outreach", _("Asked to reach out")
     MESSAGE = "message", _("New message from a participant")
+    CONSENT_REVOKED = "consent_revoked", _("Consent taken back by the participant")
 
 
 class Notification(BaseModel):

@@ -268,3 +268,28 @@ def notify_message(*, recipients, participant, path: str) -> list[Notification]:
             for user in recipients
         ]
     )
+
+
+def notify_people(
+    *, user_ids, organization, kind: str, title: str, path: str, participant_id=None
+) -> list[Notification]:
+    """Tell these people something in Beacon only (no email): a participant's own act their
+    peers must know at once, such as taking a consent back. The title is the caller's; the
+    link's page shows the rest to those who may see it."""
+    from beacon.accounts.models import User
+
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Not a notification kind: {kind}")
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization=organization,
+                kind=kind,
+                title=title[:200],
+                url=path,
+                participant_id=participant_id,
+            )
+            for user in User.objects.filter(pk__in=list(user_ids), is_active=True)
+        ]
+    )

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from beacon.organizations.models import Membership
-from beacon.participants.models import CaseloadAssignment, CaseloadRole
+from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.plans import services
+from beacon.plans.models import RecoveryPlan
 
 MEANINGS = [
     "Recovery means waking up and knowing what my day is for. Being someone my kids can call.",
@@ -153,7 +154,8 @@ def demo_plans_create(organization, *, seed: int) -> int:
     }
     participants = (
         organization.participants.current()
-        .filter(discharged_on__isnull=True)
+        # The demo participant's own plan is written first (demo_own_plan_create).
+        .filter(discharged_on__isnull=True, recovery_plan__isnull=True)
         .order_by("record_number")
     )
     made = 0
@@ -238,3 +240,107 @@ def _between(start: date, end: date, rng: random.Random) -> date:
     if end <= start:
         return end
     return start + timedelta(days=rng.randint(0, (end - start).days))
+
+
+def demo_own_plan_create(
+    *, peer: Membership, participant: Participant, participant_member: Membership
+) -> RecoveryPlan:
+    """The demo participant's own plan (participant@harbor.demo, Riley Shore): written with
+    their peer, three goals with steps (some done), a wellness plan, and a few things they did
+    themselves from their phone (a step ticked, a note, a suggestion) for Pat's My day."""
+    today = timezone.localdate()
+    plan = services.plan_create(
+        member=peer,
+        participant=participant,
+        recovery_means=(
+            "Waking up and knowing what my day is for. Being someone my sister can count on, "
+            "and having a place that is mine."
+        ),
+        strengths="I show up. I am good with my hands. My sister and my sponsor believe in me.",
+        needs="A steady job, my own place, a primary care doctor.",
+        barriers="Evenings alone are the hardest. No car.",
+        started_on=min(today, participant.enrolled_on + timedelta(days=5)),
+    )
+    goals = [
+        (
+            "health",
+            "physical_health",
+            "See a doctor regularly and keep taking my medication.",
+            [("Book a check-up at Mercy Community Health", True), ("Refill my prescription", True)],
+        ),
+        (
+            "home",
+            "housing",
+            "Move into my own apartment before winter.",
+            [("Fill in the Bayside housing application", True), ("Visit two apartments", False)],
+        ),
+        (
+            "community",
+            "recreation",
+            "Have people around me who know my story.",
+            [("Go to the Tuesday evening group", False), ("Call my sponsor twice a week", False)],
+        ),
+    ]
+    ticked = None
+    for domain, area, words, steps in goals:
+        goal = services.goal_add(
+            member=peer,
+            plan=plan,
+            domain=domain,
+            area=area,
+            description=words,
+            status="in_progress",
+            target_date=today + timedelta(days=90),
+        )
+        for what, done in steps:
+            step = services.step_add(
+                member=peer,
+                goal=goal,
+                what=what,
+                who=participant.display_name,
+                due_on=today + timedelta(days=21),
+            )
+            if done:
+                services.step_update(
+                    member=peer, step=step, done_on=today - timedelta(days=_days_ago(what))
+                )
+            elif ticked is None:
+                ticked = step
+        services.progress_note_add(
+            member=peer,
+            goal=goal,
+            text="Talked it through together; on track.",
+            noted_on=today - timedelta(days=14),
+        )
+    services.wellness_plan_save(
+        member=peer,
+        participant=participant,
+        triggers=TRIGGERS,
+        warning_signs=SIGNS,
+        coping_strategies=COPING,
+        people_to_call=[
+            {"name": "My sister (Jo)", "phone": "555-0177"},
+            {"name": peer.user.name, "phone": "555-0100"},
+        ],
+        safe_places=PLACES,
+        reasons_for_recovery=REASONS,
+        crisis_help=CRISIS_HELP,
+    )
+    # What Riley did from their own phone, waiting on Pat's My day.
+    services.own_step_done(member=participant_member, step=ticked, done=True)
+    services.own_progress_note_add(
+        member=participant_member,
+        goal=ticked.goal,
+        text="Saw the first apartment on Elm Street. Small but sunny.",
+    )
+    services.own_suggestion_add(
+        member=participant_member,
+        plan=plan,
+        text="Could we add a goal about getting my driver's license back?",
+    )
+    return plan
+
+
+def _days_ago(what: str) -> int:
+    """A fixed "some days ago" per step, so the demo is the same every time."""
+    return 3 + len(what) % 20

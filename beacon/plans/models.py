@@ -233,3 +233,68 @@ class WellnessPlan(BaseModel, VersionedModel):
     def participant_seen(self, member) -> tuple:
         """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
         return self.participant_id, "wellness_plan"
+
+
+class UpdateKind(models.TextChoices):
+    """What a participant did to their own plan, from their own Beacon (/my/plan/)."""
+
+    STEP_DONE = "step_done", _("Marked a step done")
+    STEP_UNDONE = "step_undone", _("Marked a step not done yet")
+    PROGRESS_NOTE = "progress_note", _("Wrote a progress note")
+    SUGGESTION = "suggestion", _("Suggested a change")
+
+
+class UpdateStatus(models.TextChoices):
+    NEW = "new", _("New")
+    SEEN = "seen", _("Seen")
+    ANSWERED = "answered", _("Answered")
+
+
+class PlanUpdate(BaseModel):
+    """One thing a participant did to their plan themselves, for their peer's My day ("From
+    participants' plans") until the peer marks it seen or answered. The act itself lives where
+    it always does (the step's done date, the progress note, a plan version, the audit trail);
+    this row is the peer's to-read item, and a suggestion's only record."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="updates")
+    kind = models.CharField(max_length=20, choices=UpdateKind.choices)
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step = models.ForeignKey(
+        ActionStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.ForeignKey(
+        ProgressNote, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A suggestion's words, in the participant's own words.
+    text = models.TextField(_("Your suggestion"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=UpdateStatus.choices, default=UpdateStatus.NEW)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # My day: a caseload's new updates, newest first.
+            models.Index(
+                fields=["participant", "status", "-created_at"], name="plan_update_participant"
+            ),
+        ]
+        verbose_name = _("plan update from a participant")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.participant_id})"
+
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "plan"

@@ -12,8 +12,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
-from beacon.participants.permissions import can_edit_participant, participants_visible_to
-from beacon.plans.models import RecoveryPlan, WellnessPlan
+from beacon.participants.permissions import (
+    can_act_as_self,
+    can_edit_participant,
+    own_record_q,
+    participants_visible_to,
+)
+from beacon.plans.models import ActionStep, Goal, PlanUpdate, RecoveryPlan, WellnessPlan
 
 
 def _active(member: Membership | None) -> bool:
@@ -51,3 +56,48 @@ def can_edit_plan(member: Membership | None, plan: RecoveryPlan) -> bool:
 
 def can_edit_wellness_plan(member: Membership | None, wellness_plan: WellnessPlan) -> bool:
     return can_write_plans_for(member, wellness_plan.participant)
+
+
+def plan_updates_visible_to(member: Membership | None) -> QuerySet[PlanUpdate]:
+    """What participants did to their own plans, seen by whoever sees their plans."""
+    if not _active(member):
+        return PlanUpdate.objects.none()
+    return _of_visible_participants(member, PlanUpdate.objects.all())
+
+
+def can_handle_plan_update(member: Membership | None, update: PlanUpdate) -> bool:
+    """Mark a participant's update seen or answered: whoever may change their plans."""
+    return can_write_plans_for(member, update.participant)
+
+
+# The participant's own Beacon (/my/plan/, /api/v1/me/plan): their own plans, nobody else's.
+
+
+def own_plans(member: Membership | None) -> QuerySet[RecoveryPlan]:
+    return RecoveryPlan.objects.filter(own_record_q(member))
+
+
+def own_wellness_plans(member: Membership | None) -> QuerySet[WellnessPlan]:
+    return WellnessPlan.objects.filter(own_record_q(member))
+
+
+def own_goals(member: Membership | None) -> QuerySet[Goal]:
+    return Goal.objects.filter(own_record_q(member, "plan__participant"))
+
+
+def own_steps(member: Membership | None) -> QuerySet[ActionStep]:
+    return ActionStep.objects.filter(own_record_q(member, "goal__plan__participant"))
+
+
+def can_change_own_plan(member: Membership | None, plan: RecoveryPlan) -> bool:
+    """Tick a step, note progress, suggest a change: the participant themselves, while
+    enrolled (read-only after discharge)."""
+    return can_act_as_self(member, plan.participant)
+
+
+def can_change_own_goal(member: Membership | None, goal: Goal) -> bool:
+    return can_change_own_plan(member, goal.plan)
+
+
+def can_change_own_step(member: Membership | None, step: ActionStep) -> bool:
+    return can_change_own_plan(member, step.goal.plan)

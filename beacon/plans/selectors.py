@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_date
@@ -28,14 +28,24 @@ from beacon.plans.models import (
     Goal,
     GoalStatus,
     PlanReview,
+    PlanUpdate,
     PlanVersion,
     ProgressNote,
     RecoveryPlan,
     WellnessPlan,
 )
 from beacon.plans.permissions import (
+    can_change_own_goal,
+    can_change_own_plan,
+    can_change_own_step,
     can_edit_plan,
     can_edit_wellness_plan,
+    can_handle_plan_update,
+    own_goals,
+    own_plans,
+    own_steps,
+    own_wellness_plans,
+    plan_updates_visible_to,
     plans_visible_to,
     wellness_plans_visible_to,
 )
@@ -389,3 +399,103 @@ def goal_descriptions(goal_ids: Iterable) -> dict[str, str]:
             "pk", "description"
         )
     }
+
+
+# The participant's own Beacon (/my/plan/, /api/v1/me/plan) -------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnDimension:
+    domain: str
+    label: str
+    goals: list[Goal]
+
+
+@dataclass(frozen=True)
+class OwnPlan:
+    plan: RecoveryPlan | None
+    # The goals by SAMHSA dimension (health, home, purpose, community), empty ones left out.
+    dimensions: list[OwnDimension]
+    wellness: WellnessPlan | None
+    # The participant's suggestions, newest first, with what their peer did with them.
+    suggestions: list[PlanUpdate]
+
+
+def own_plan(*, member: Membership) -> OwnPlan:
+    """The participant's recovery plan (goals by dimension, each with its steps and progress
+    notes), their wellness plan and their suggestions: a fixed number of queries however large
+    the plan. Read as theirs: no staff read is recorded (their own Beacon shows only what is
+    theirs)."""
+    plan = own_plans(member).select_related("organization", "participant").first()
+    wellness = own_wellness_plans(member).first()
+    if plan is None:
+        return OwnPlan(plan=None, dimensions=[], wellness=wellness, suggestions=[])
+    goals = list(
+        plan.goals.order_by("position", "created_at").prefetch_related(
+            Prefetch("steps", queryset=ActionStep.objects.order_by("created_at")),
+            Prefetch(
+                "notes",
+                queryset=ProgressNote.objects.select_related("author").order_by(
+                    "-noted_on", "-created_at"
+                ),
+            ),
+        )
+    )
+    dimensions = [
+        OwnDimension(domain, str(label), [g for g in goals if g.domain == domain])
+        for domain, label in Domain.choices
+    ]
+    suggestions = list(
+        PlanUpdate.objects.filter(plan=plan, kind="suggestion").order_by("-created_at")[:20]
+    )
+    return OwnPlan(
+        plan=plan,
+        dimensions=[d for d in dimensions if d.goals],
+        wellness=wellness,
+        suggestions=suggestions,
+    )
+
+
+def own_plan_get(*, member: Membership, for_write: bool = False) -> RecoveryPlan:
+    """The participant's own plan: 404 when they have none yet; 403 for writing after
+    discharge."""
+    plan = own_plans(member).select_related("organization", "participant").first()
+    if plan is None:
+        raise Http404("No recovery plan yet.")
+    if for_write and not can_change_own_plan(member, plan):
+        raise PermissionDenied
+    return plan
+
+
+def own_step_get(*, member: Membership, pk, for_write: bool = False) -> ActionStep:
+    """One step of the participant's own plan (another person's, or a missing id: 404)."""
+    return load_visible(
+        member=member,
+        visible=own_steps(member).select_related("goal__plan__participant"),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_change_own_step,
+    )
+
+
+def own_goal_get(*, member: Membership, pk, for_write: bool = False) -> Goal:
+    """One goal of the participant's own plan (another person's, or a missing id: 404)."""
+    return load_visible(
+        member=member,
+        visible=own_goals(member).select_related("plan__participant"),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_change_own_goal,
+    )
+
+
+def plan_update_get(*, member: Membership, pk, for_write: bool = False) -> PlanUpdate:
+    """A participant's update to their plan, for the peer (404 outside what they see; 403
+    for marking it when they may only read the plan)."""
+    return load_visible(
+        member=member,
+        visible=plan_updates_visible_to(member).select_related("participant"),
+        pk=pk,
+        for_write=for_write,
+        can_write=can_handle_plan_update,
+    )

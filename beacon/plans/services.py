@@ -31,12 +31,19 @@ from beacon.plans.models import (
     Goal,
     GoalStatus,
     PlanReview,
+    PlanUpdate,
     PlanVersion,
     ProgressNote,
     RecoveryPlan,
+    UpdateKind,
+    UpdateStatus,
     WellnessPlan,
 )
-from beacon.plans.permissions import can_write_plans_for
+from beacon.plans.permissions import (
+    can_change_own_plan,
+    can_handle_plan_update,
+    can_write_plans_for,
+)
 
 PLAN_FIELDS = ("recovery_means", "strengths", "needs", "barriers")
 GOAL_FIELDS = ("domain", "area", "description", "status", "target_date")
@@ -650,3 +657,152 @@ def wellness_plan_save(
             },
         )
     return wellness
+
+
+# The participant's own acts (/my/plan/, /api/v1/me/plan) ----------------------------------------
+#
+# The participant's membership is the actor: each act is theirs in the plan (a step ticked makes
+# a new plan version saved by them, as a staff change does; a progress note is authored by
+# them), in the audit trail, and as a PlanUpdate on their peer's My day.
+
+SUGGESTION_LIMIT = 2000
+
+
+def _require_self(member: Membership, plan: RecoveryPlan) -> None:
+    if not can_change_own_plan(member, plan):
+        raise PermissionDenied(_("Only you can change your plan here, while you are enrolled."))
+
+
+def _update(*, member: Membership, plan: RecoveryPlan, kind: str, **links: Any) -> PlanUpdate:
+    update = PlanUpdate(
+        organization_id=plan.organization_id,
+        participant_id=plan.participant_id,
+        plan=plan,
+        kind=kind,
+        author=member.user,
+        **links,
+    )
+    update.full_clean(exclude=["organization", "participant", "plan", "author"])
+    update.save()
+    return update
+
+
+def own_step_done(*, member: Membership, step: ActionStep, done: bool = True) -> ActionStep:
+    """The participant ticks one of their steps done (today), or undoes it. A new plan version
+    saved by them; nothing happens when the step already is as asked."""
+    plan = step.goal.plan
+    _require_self(member, plan)
+    action = "plan.participant_step_done" if done else "plan.participant_step_undone"
+    with transaction.atomic():
+        current_plan = _lock_plan(plan)
+        current = ActionStep.objects.select_for_update(of=("self",)).get(pk=step.pk)
+        if (current.done_on is not None) == done:
+            return current
+        current.done_on = timezone.localdate() if done else None
+        current.save(update_fields=["done_on", "updated_at"])
+        version = _new_version(plan=current_plan, member=member, change=action)
+        update = _update(
+            member=member,
+            plan=current_plan,
+            kind=UpdateKind.STEP_DONE if done else UpdateKind.STEP_UNDONE,
+            goal_id=current.goal_id,
+            step=current,
+        )
+        _audit(
+            action=action,
+            member=member,
+            plan=current_plan,
+            target=current,
+            goal=str(current.goal_id),
+            version=version.number,
+            update=str(update.pk),
+        )
+    return current
+
+
+def own_progress_note_add(*, member: Membership, goal: Goal, text: str) -> ProgressNote:
+    """The participant writes how a goal is going, dated today and authored by them (no new
+    plan version: the plan did not change, as for staff notes)."""
+    plan = goal.plan
+    _require_self(member, plan)
+    errors, values = _note_checked({"text": text})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        note = ProgressNote.objects.create(
+            goal=goal, noted_on=timezone.localdate(), author=member.user, **values
+        )
+        update = _update(
+            member=member, plan=plan, kind=UpdateKind.PROGRESS_NOTE, goal=goal, note=note
+        )
+        _audit(
+            action="plan.participant_progress_noted",
+            member=member,
+            plan=plan,
+            target=note,
+            goal=str(goal.pk),
+            update=str(update.pk),
+        )
+    return note
+
+
+def own_suggestion_add(
+    *, member: Membership, plan: RecoveryPlan, text: str, goal: Goal | None = None
+) -> PlanUpdate:
+    """The participant suggests a change to their plan, in free text, to their peer (who
+    changes the plan with them, and marks the suggestion answered)."""
+    _require_self(member, plan)
+    if goal is not None and goal.plan_id != plan.pk:
+        raise ValueError("The goal is not in this plan.")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the change you would like to your plan.")})
+    if len(text) > SUGGESTION_LIMIT:
+        raise ValidationError(
+            {"text": _("Keep it under %(limit)d characters.") % {"limit": SUGGESTION_LIMIT}}
+        )
+    with transaction.atomic():
+        update = _update(member=member, plan=plan, kind=UpdateKind.SUGGESTION, goal=goal, text=text)
+        _audit(
+            action="plan.participant_suggested",
+            member=member,
+            plan=plan,
+            target=update,
+            **({"goal": str(goal.pk)} if goal is not None else {}),
+        )
+    return update
+
+
+def plan_update_handle(
+    *, member: Membership, update: PlanUpdate, status: str = UpdateStatus.SEEN
+) -> PlanUpdate:
+    """The peer marks what the participant did as seen, or a suggestion as answered: it leaves
+    their My day."""
+    if not can_handle_plan_update(member, update):
+        raise PermissionDenied(
+            _("Only the peers on this participant's caseload, supervisors and admins can do this.")
+        )
+    if status not in (UpdateStatus.SEEN, UpdateStatus.ANSWERED):
+        raise ValidationError({"status": _("Choose seen or answered.")})
+    if status == UpdateStatus.ANSWERED and update.kind != UpdateKind.SUGGESTION:
+        raise ValidationError({"status": _("Only a suggestion can be answered.")})
+    with transaction.atomic():
+        current = PlanUpdate.objects.select_for_update(of=("self",)).get(pk=update.pk)
+        if current.status == status:
+            return current
+        before = current.status
+        current.status, current.handled_at, current.handled_by = status, timezone.now(), member.user
+        current.save(update_fields=["status", "handled_at", "handled_by", "updated_at"])
+        record_event(
+            action="plan.participant_update_handled",
+            actor=member.user,
+            organization=member.organization,
+            target=current,
+            details={
+                "participant": str(current.participant_id),
+                "plan": str(current.plan_id),
+                "kind": current.kind,
+                "status": {"old": before, "new": status},
+            },
+        )
+    return current

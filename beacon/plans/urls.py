@@ -23,4 +23,6 @@ urlpatterns = [
     path("<uuid:plan_id>/history/", views.plan_history, name="history"),
     path("<uuid:plan_id>/versions/<int:number>/", views.plan_version, name="version"),
     path("<uuid:plan_id>/review/", views.plan_review_new, name="review"),
+    # What a participant did to their own plan (/my/plan/), marked seen from My day.
+    path("updates/<uuid:update_id>/handle/", views.update_handle, name="update_handle"),
 ]

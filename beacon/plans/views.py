@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -428,3 +429,26 @@ def wellness_print(request, participant_id):
             "can_edit": can_write_plans_for(request.member, participant),
         },
     )
+
+
+@require_POST
+@require_member
+def update_handle(request, update_id):
+    """The peer marks what a participant did to their own plan as seen (or a suggestion as
+    answered): it leaves My day. Back to where they were (My day or its "See all")."""
+    update = selectors.plan_update_get(member=request.member, pk=update_id, for_write=True)
+    status = request.POST.get("status", "seen")
+    try:
+        services.plan_update_handle(member=request.member, update=update, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Marked answered.") if status == "answered" else _("Marked seen.")
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("myday:my_day")
+    return redirect(target)

@@ -1,6 +1,7 @@
-"""API: the participant's own Beacon, /api/v1/me/... (docs/portal.md). Every operation starts
-from the caller's own record (participants.selectors.own_record): 403 for staff and for a
-participant with no open record, and nothing that does not hang off that record."""
+"""API: the participant's own Beacon, /api/v1/me/... (docs/portal.md): the same as the /my/
+pages, for an app. Every operation starts from the caller's own record
+(beacon.participants.selectors.own_record: 403 for anyone who is not a participant with a
+linked record, and for changes after discharge); an id of anything not theirs answers 404."""
 
 from __future__ import annotations
 
@@ -15,10 +16,16 @@ from beacon.api.schemas import Error, Integer, Text
 from beacon.checkins import selectors as checkins_selectors
 from beacon.checkins import services as checkins_services
 from beacon.checkins.models import CRAVINGS_MAX, MOOD_MAX, MOOD_MIN, NOTE_MAX
+from beacon.consents import selectors as consent_selectors
+from beacon.consents import services as consent_services
+from beacon.consents.models import ConsentKind, ConsentStatus, ExpiryKind
 from beacon.messaging import selectors as messaging
 from beacon.messaging import services as messaging_services
 from beacon.messaging.schemas import MessageIn, MessageQuery, MyMessageOut, MyMessagePage
 from beacon.participants.selectors import own_record
+from beacon.plans import selectors as plan_selectors
+from beacon.plans import services as plan_services
+from beacon.plans.models import Domain, GoalStatus, UpdateStatus
 
 router = Router(tags=["me"])
 
@@ -137,3 +144,227 @@ def my_message_write(request, payload: MessageIn):
         member=request.member, participant=record, body=payload.body
     )
     return Status(201, message)
+
+
+def _own(request, *, for_write: bool = False):
+    return own_record(member=getattr(request, "member", None), for_write=for_write)
+
+
+# My plan ---------------------------------------------------------------------------------------
+
+
+class MyStepOut(Schema):
+    id: UUID
+    what: str
+    who: str
+    due_on: date | None
+    done_on: date | None
+
+
+class MyNoteOut(Schema):
+    id: UUID
+    noted_on: date
+    text: str
+    by_me: bool
+
+
+class MyGoalOut(Schema):
+    id: UUID
+    domain: str = Field(..., description="SAMHSA dimension: " + ", ".join(Domain.values))
+    area: str
+    description: str = Field(..., description="In your own words.")
+    status: str = Field(..., description=", ".join(GoalStatus.values))
+    target_date: date | None
+    steps: list[MyStepOut]
+    progress_notes: list[MyNoteOut]
+
+
+class MySuggestionOut(Schema):
+    id: UUID
+    text: str
+    status: str = Field(..., description=", ".join(UpdateStatus.values))
+    created_at: datetime
+
+
+class MyWellnessOut(Schema):
+    triggers: str
+    warning_signs: str
+    coping_strategies: str
+    people_to_call: list[dict]
+    safe_places: str
+    reasons_for_recovery: str
+    crisis_help: str
+    crisis_lines: str
+    updated_at: datetime
+
+
+class MyPlanOut(Schema):
+    id: UUID | None = Field(None, description="None when there is no recovery plan yet.")
+    recovery_means: str = ""
+    strengths: str = ""
+    needs: str = ""
+    barriers: str = ""
+    goals: list[MyGoalOut] = []
+    suggestions: list[MySuggestionOut] = []
+    wellness_plan: MyWellnessOut | None = None
+
+
+def _plan_out(member) -> dict:
+    own = plan_selectors.own_plan(member=member)
+    plan = own.plan
+    out = {"wellness_plan": own.wellness, "suggestions": own.suggestions}
+    if plan is None:
+        return out
+    goals = [goal for dimension in own.dimensions for goal in dimension.goals]
+    return {
+        **out,
+        "id": plan.pk,
+        "recovery_means": plan.recovery_means,
+        "strengths": plan.strengths,
+        "needs": plan.needs,
+        "barriers": plan.barriers,
+        "goals": [
+            {
+                "id": goal.pk,
+                "domain": goal.domain,
+                "area": goal.area,
+                "description": goal.description,
+                "status": goal.status,
+                "target_date": goal.target_date,
+                "steps": list(goal.steps.all()),
+                "progress_notes": [
+                    {
+                        "id": note.pk,
+                        "noted_on": note.noted_on,
+                        "text": note.text,
+                        "by_me": note.author_id == member.user_id,
+                    }
+                    for note in goal.notes.all()
+                ],
+            }
+            for goal in goals
+        ],
+    }
+
+
+@router.get("/plan", response={200: MyPlanOut, 403: Error}, summary="My recovery plan")
+def my_plan(request):
+    """Your recovery plan (your words, goals by dimension with their steps and progress notes),
+    your suggestions and your wellness plan."""
+    _own(request)
+    return _plan_out(request.member)
+
+
+class StepDoneIn(Schema):
+    done: bool = Field(True, description="true: done today; false: not done yet.")
+
+
+@router.post(
+    "/plan/steps/{step_id}/done",
+    response={200: MyStepOut, 403: Error, 404: Error},
+    summary="Tick a step of my plan done (or undo it)",
+)
+def my_step_done(request, step_id: UUID, payload: StepDoneIn):
+    _own(request, for_write=True)
+    step = plan_selectors.own_step_get(member=request.member, pk=step_id, for_write=True)
+    return plan_services.own_step_done(member=request.member, step=step, done=payload.done)
+
+
+class NoteIn(Schema):
+    text: Text(plan_services.TEXT_LIMIT) = Field(..., description="How the goal is going.")
+
+
+@router.post(
+    "/plan/goals/{goal_id}/progress-notes",
+    response={201: MyNoteOut, 403: Error, 404: Error, 422: Error},
+    summary="Write how a goal of my plan is going",
+)
+def my_progress_note(request, goal_id: UUID, payload: NoteIn):
+    _own(request, for_write=True)
+    goal = plan_selectors.own_goal_get(member=request.member, pk=goal_id, for_write=True)
+    note = plan_services.own_progress_note_add(member=request.member, goal=goal, text=payload.text)
+    return Status(201, {"id": note.pk, "noted_on": note.noted_on, "text": note.text, "by_me": True})
+
+
+class SuggestionIn(Schema):
+    text: Text(plan_services.SUGGESTION_LIMIT) = Field(
+        ..., description="The change you would like, in your words, for your peer."
+    )
+
+
+@router.post(
+    "/plan/suggestions",
+    response={201: MySuggestionOut, 403: Error, 404: Error, 422: Error},
+    summary="Suggest a change to my plan",
+)
+def my_suggestion(request, payload: SuggestionIn):
+    _own(request, for_write=True)
+    plan = plan_selectors.own_plan_get(member=request.member, for_write=True)
+    return Status(
+        201,
+        plan_services.own_suggestion_add(member=request.member, plan=plan, text=payload.text),
+    )
+
+
+# My consents -----------------------------------------------------------------------------------
+
+
+class MyRecipientOut(Schema):
+    id: UUID
+    name: str
+    description: str
+    active: bool = Field(..., alias="is_active")
+    revoked_at: datetime | None
+
+
+class MyConsentOut(Schema):
+    id: UUID
+    kind: ConsentKind
+    status: ConsentStatus
+    in_plain_words: str = Field(..., description="Who may share what with whom, until when.")
+    discloser: str
+    information_description: str
+    purpose: str
+    recipients: list[MyRecipientOut]
+    expiry_kind: ExpiryKind
+    expires_on: date | None
+    expiry_event: str
+    signed_on: date
+    revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_recipients(obj):
+        return list(obj.recipients.all())
+
+
+@router.get("/consents", response={200: list[MyConsentOut], 403: Error}, summary="My consents")
+def my_consents(request):
+    _own(request)
+    return consent_selectors.own_consent_list(member=request.member)
+
+
+class MyRevokeIn(Schema):
+    recipient: UUID | None = Field(
+        None, description="Take the consent back for this recipient only; without it, whole."
+    )
+
+
+@router.post(
+    "/consents/{consent_id}/revoke",
+    response={200: MyConsentOut, 403: Error, 404: Error, 422: Error},
+    summary="Take back (revoke) my consent, whole or for one recipient",
+)
+def my_consent_revoke(request, consent_id: UUID, payload: MyRevokeIn):
+    """Takes effect at once; your peer is told in Beacon. A referral to a recipient taken back
+    is refused from then on."""
+    _own(request, for_write=True)
+    consent = consent_selectors.own_consent_get(
+        member=request.member, pk=consent_id, for_write=True
+    )
+    if payload.recipient is not None:
+        consent_services.consent_recipient_revoke(
+            member=request.member, consent=consent, recipient=payload.recipient
+        )
+    else:
+        consent_services.consent_revoke(member=request.member, consent=consent)
+    return consent_selectors.own_consent_get(member=request.member, pk=consent_id)

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from beacon.consents.demo import demo_own_consents_create
 from beacon.messaging.demo import demo_messages_create
 from beacon.organizations.models import Membership
 from beacon.organizations.services import organization_update_settings
 from beacon.participants.models import Participant
 from beacon.participants.services import participant_account_link, participant_enroll
+from beacon.plans.demo import demo_own_plan_create
 
 DEMO_ORGANIZATION_PHONE = "555-0100"
 
@@ -47,4 +49,11 @@ def demo_portal_create(
     participant.refresh_from_db()
     demo_check_ins_create(member=participant, record=record)
     demo_messages_create(record=record, participant=participant, peer=peer)
+    # Their plan and wellness plan (some steps done, some things they did from their phone),
+    # and two consents naming recipients (docs/portal.md).
+    own = Membership.objects.select_related("organization", "user").get(
+        user=participant.user, organization=organization
+    )
+    demo_own_plan_create(peer=peer, participant=record, participant_member=own)
+    demo_own_consents_create(peer=peer, participant=record)
     return record

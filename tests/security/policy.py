@@ -386,6 +386,15 @@ PAGES: dict[str, Page] = {
     "portal:messages": Page(MY, "GET POST"),
     "portal:details": Page(MY, "GET POST"),
     "messaging:thread": Page(MESSAGES, "GET POST"),
+    # Part "plan" (issue 17): my plan, my wellness plan, my consents.
+    "portal:plan": Page(MY),
+    "portal:plan_step_done": Page(MY_RECORD, "POST"),
+    "portal:plan_progress": Page(MY_RECORD, "POST", data=(("text", "Going well."),)),
+    "portal:plan_suggest": Page(MY, "POST", data=(("text", "Add a goal, please."),)),
+    "portal:plan_wellness": Page(MY),
+    "portal:consents": Page(MY),
+    "portal:consent_print": Page(MY_RECORD),
+    "portal:consent_revoke": Page(MY_RECORD, "GET POST", query="?recipient={recipient_id}"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -427,6 +436,8 @@ PAGES: dict[str, Page] = {
     "plans:history": Page(PARTICIPANT),
     "plans:version": Page(PARTICIPANT),
     "plans:review": Page(PARTICIPANT_CHANGE, "GET POST"),
+    # A participant's own act on their plan, marked seen from My day (issue 17, part "plan").
+    "plans:update_handle": Page(PARTICIPANT_CHANGE, "POST"),
     "assessments:participant": Page(PARTICIPANT),
     "assessments:barc10_new": Page(PARTICIPANT, "GET POST"),
     "assessments:stage_new": Page(PARTICIPANT, "GET POST"),
@@ -527,6 +538,13 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     # Check-ins (issue 17, part "checkins"): the caller's own, no record id in the path.
     ("GET", "/api/v1/me/check-ins"): MY,
     ("POST", "/api/v1/me/check-ins"): MY,
+    # The participant's own Beacon, part "plan" (issue 17, docs/portal.md).
+    ("GET", "/api/v1/me/plan"): MY,
+    ("POST", "/api/v1/me/plan/steps/{step_id}/done"): MY_RECORD,
+    ("POST", "/api/v1/me/plan/goals/{goal_id}/progress-notes"): MY_RECORD,
+    ("POST", "/api/v1/me/plan/suggestions"): MY,
+    ("GET", "/api/v1/me/consents"): MY,
+    ("POST", "/api/v1/me/consents/{consent_id}/revoke"): MY_RECORD,
     ("GET", "/api/v1/audit-events"): ADMIN,
     ("GET", "/api/v1/consents"): STAFF_ONLY,
     ("GET", "/api/v1/participants"): STAFF_ONLY,

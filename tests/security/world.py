@@ -52,6 +52,7 @@ from beacon.organizations.tests.factories import MembershipFactory, Organization
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services as plans
+from beacon.plans.models import PlanUpdate, UpdateKind
 from beacon.portal.invite_services import secret_hash as portal_secret_hash
 from beacon.portal.models import PortalInvitation
 from beacon.referrals.services import SendReferral
@@ -313,6 +314,19 @@ def build_world() -> World:
         world.put("goal_id", relation, goal)
         world.put("step_id", relation, step)
         world.put("number", relation, plan.versions.order_by("number").first().number)
+        # Something the participant did to their own plan, on the peer's My day (issue 17).
+        world.put(
+            "update_id",
+            relation,
+            PlanUpdate.objects.create(
+                organization=org,
+                participant=participant,
+                plan=plan,
+                kind=UpdateKind.SUGGESTION,
+                text="Add a goal.",
+                author=peer.user,
+            ),
+        )
         assessment = assessments.barc10_record(
             member=peer,
             participant=participant,

@@ -39,6 +39,7 @@ def _register_routers() -> None:
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
     from beacon.plans.api import router as plans_router
+    from beacon.portal.api import router as me_router
     from beacon.referrals.api import disclosures_router, referrals_router
     from beacon.supervision.api import reviews_router
     from beacon.supervision.api import sessions_router as supervision_sessions_router
@@ -69,6 +70,8 @@ def _register_routers() -> None:
     api.add_router("/reviews", reviews_router)
     api.add_router("/groups", groups_router)
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
+    # The participant's own Beacon: /me/record-access, /me/encounters... (docs/portal.md).
+    api.add_router("/me", me_router)
 
 
 _register_routers()

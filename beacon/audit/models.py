@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -86,6 +87,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["organization", "action", "-id"], name="audit_org_action"),
             models.Index(fields=["actor", "-id"], name="audit_actor_recent"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # Entries about a participant filed under one of their records (an encounter, a
+            # consent): details.participant names them. With audit_object, a participant's own
+            # access log (/my/record-access/) reads only their entries, however long the trail.
+            models.Index(
+                KeyTextTransform("participant", "details"),
+                models.F("id").desc(),
+                name="audit_about_participant",
+            ),
         ]
         verbose_name = _("audit event")
 

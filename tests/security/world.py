@@ -52,6 +52,7 @@ from beacon.organizations.tests.factories import MembershipFactory, Organization
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
 from beacon.plans import services as plans
+from beacon.referrals import services as referral_services
 from beacon.referrals.services import SendReferral
 from beacon.supervision import services as supervision
 from beacon.workforce import services as workforce
@@ -303,6 +304,11 @@ def build_world() -> World:
             shared_items=["reason"],
         ).execute()
         world.put("referral_id", relation, referral)
+        # access (issue 17): a directory service the peer shared with the participant.
+        shared = referral_services.resource_share(
+            member=peer, participant=participant, service=mercy, note="Ask for Dana."
+        )
+        world.put("shared_id", relation, shared)
 
         org = org_of[relation]
         admin = admin_of[relation]

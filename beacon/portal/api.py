@@ -22,7 +22,6 @@ from beacon.api.pagination import (
     next_url,
 )
 from beacon.api.schemas import Error
-from beacon.encounters.models import Encounter
 from beacon.participants.selectors import own_record
 from beacon.portal import selectors_access
 
@@ -106,11 +105,7 @@ class EncounterPageOut(Schema):
 )
 def encounters(request, query: Query[PageQuery]):
     record = own_record(member=request.member)
-    rows = (
-        Encounter.objects.filter(participant=record)
-        .only("id", "occurred_at", "kind", "duration_minutes", "participant_summary")
-        .order_by("-occurred_at", "-id")
-    )
+    rows = selectors_access.encounters_for_you(record=record)
     page = cursor_page(request, rows, before=query.before, limit=query.limit)
     page["items"] = [
         {

@@ -300,14 +300,20 @@ class Visit:
     summary: str  # the summary the peer wrote for them; "" when none (never the staff note)
 
 
+def encounters_for_you(*, record: Participant):
+    """Their encounters, newest first, with only what they may see of each: the staff note is
+    not even read from the database."""
+    return (
+        Encounter.objects.filter(participant=record)
+        .only("id", "occurred_at", "kind", "duration_minutes", "participant_summary")
+        .order_by("-occurred_at", "-id")
+    )
+
+
 def visits(*, record: Participant, limit: int = 20) -> list[Visit]:
     """Their recent times together with staff: date, kind and length, and the summary written
-    for them where there is one. The staff note is not even read from the database."""
-    rows = (
-        Encounter.objects.filter(participant=record)
-        .only("occurred_at", "kind", "duration_minutes", "participant_summary")
-        .order_by("-occurred_at", "-pk")[:limit]
-    )
+    for them where there is one."""
+    rows = encounters_for_you(record=record)[:limit]
     return [
         Visit(
             at=e.occurred_at,

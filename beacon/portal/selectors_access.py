@@ -28,14 +28,12 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beacon.api.pagination import BadCursor, keyset_page, position
+from beacon.api.pagination import MAX_PAGE, BadCursor, keyset_page, position
 from beacon.audit.describe import PARTICIPANT, describe_for_you, your_part
-from beacon.audit.models import AuditEvent
+from beacon.audit.models import AuditEvent, DetailsParticipant
 from beacon.encounters.models import Encounter
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
@@ -69,21 +67,38 @@ class AccessPage:
     next_cursor: str | None
 
 
-def _events(record: Participant):
+def _event_branches(record: Participant) -> list:
+    """The participant's entries, as two queries that each read one index: those filed under
+    the participant (audit_object), and those filed under a record of theirs that name them
+    (audit_about_participant, as it reads details ->> 'participant'). One query with OR
+    between them lets SQLite walk the whole trail by id instead."""
     pid = str(record.pk)
-    events = (
-        AuditEvent.objects.filter(
-            Q(object_type=PARTICIPANT, object_id=pid)
-            # As the index audit_about_participant reads it (details ->> 'participant').
-            | Q(Exact(KeyTextTransform("participant", "details"), pid))
-        )
-        .exclude(action__in=HIDDEN_ACTIONS)
-        .select_related("actor", "organization")
-        .order_by("-id")
+    base = AuditEvent.objects.exclude(action__in=HIDDEN_ACTIONS).select_related(
+        "actor", "organization"
     )
     if record.account_id is not None:
-        events = events.exclude(actor_id=record.account_id)
-    return events
+        base = base.exclude(actor_id=record.account_id)
+    return [
+        base.filter(object_type=PARTICIPANT, object_id=pid),
+        base.alias(about=DetailsParticipant("details")).filter(about=pid),
+    ]
+
+
+def _events_page(record: Participant, before, limit: int) -> tuple[list, bool]:
+    """Up to `limit` entries older than the entry `before` (an id), newest first, and whether
+    there are more: the newest `limit + 1` of each branch hold the newest `limit + 1` of both."""
+    if before is not None:
+        try:
+            before = int(before)
+        except (TypeError, ValueError) as exc:
+            raise BadCursor from exc
+    rows = {}
+    for branch in _event_branches(record):
+        if before is not None:
+            branch = branch.filter(id__lt=before)
+        rows.update((e.id, e) for e in branch.order_by("-id")[: limit + 1])
+    events = sorted(rows.values(), key=lambda e: e.id, reverse=True)
+    return events[:limit], len(events) > limit
 
 
 def _disclosures(record: Participant):
@@ -176,17 +191,18 @@ def record_access_page(
     *, record: Participant, cursor: str | None = None, limit: int = PAGE
 ) -> AccessPage:
     """One page of who opened or changed the participant's record and what was disclosed from
-    it, newest first. Four queries whatever the page (entries, disclosures, roles). A cursor
+    it, newest first. Four queries whatever the page (entries of two indexes, disclosures,
+    roles). A cursor
     Beacon did not make raises BadCursor."""
+    limit = max(1, min(limit, MAX_PAGE))
     places = _decode(cursor)
-    streams = [_events(record), _disclosures(record)]
-    fetched = []
-    for qs, place in zip(streams, places, strict=True):
-        if place == DONE:
-            fetched.append(([], False))
-            continue
-        page = keyset_page(qs, before=place, limit=limit)
-        fetched.append((page.items, page.next_before is not None))
+    disclosures_qs = _disclosures(record)
+    fetched = [([], False), ([], False)]
+    if places[0] != DONE:
+        fetched[0] = _events_page(record, places[0], limit)
+    if places[1] != DONE:
+        page = keyset_page(disclosures_qs, before=places[1], limit=limit)
+        fetched[1] = (page.items, page.next_before is not None)
     events, disclosures = fetched[0][0], fetched[1][0]
     merged = sorted(
         [(e.occurred_at, 0, e) for e in events] + [(d.disclosed_at, 1, d) for d in disclosures],
@@ -195,14 +211,16 @@ def record_access_page(
     )[:limit]
     used = [[item[2] for item in merged if item[1] == n] for n in (0, 1)]
     new_places = []
-    for n, (qs, place) in enumerate(zip(streams, places, strict=True)):
+    for n, place in enumerate(places):
         items, more = fetched[n]
         if place == DONE or (len(used[n]) == len(items) and not more):
             new_places.append(DONE)
         elif not used[n]:
             new_places.append(place)
+        elif n == 0:
+            new_places.append(str(used[0][-1].id))
         else:
-            new_places.append(position(qs, used[n][-1]))
+            new_places.append(position(disclosures_qs, used[1][-1]))
     next_cursor = None if all(p == DONE for p in new_places) else _encode(new_places)
 
     pairs = {(e.actor_id, e.organization_id) for e in used[0] if e.actor_id}

@@ -383,12 +383,43 @@ class Bench:
             REPLAY,
         )
         yield "audit list", admin, "get", reverse("audit:list"), None, self.floor_audit
+        # The participant's own Beacon (issue 17): their home and their plan, as the
+        # participant whose plan has the most goals on the busiest caseload.
+        me = self._portal_participant()
+        yield "my home (participant)", me, "get", reverse("portal:home"), None, REPLAY
+        yield "my plan (participant)", me, "get", reverse("portal:plan"), None, REPLAY
         try:
             url = reverse("supervision:workload")
         except Exception:  # the page of issue 6, once it is there
             url = None
         if url:
             yield "workload", sup, "get", url, None, REPLAY
+
+    def _portal_participant(self) -> int:
+        """The user id of a participant signed in to their own Beacon: the record of the plan
+        with the most goals (or the longest history) on the busiest caseload, linked to a
+        sign-in made for the benchmark the first time (`participant_account_link`, as an
+        accepted invitation links it; kept, so later runs find it)."""
+        from django.test import Client
+
+        from beacon.accounts.services import user_create
+        from beacon.participants.services import participant_account_link
+
+        record = self.plan.participant if self.plan else self.participant
+        record.refresh_from_db()
+        if record.account_id is None:
+            account = user_create(
+                email=f"bench-participant-{record.pk.hex[:8]}@beacon.bench",
+                name=record.display_name,
+                password=None,
+                actor=self.peer,
+            )
+            record = participant_account_link(participant=record, account=account, actor=self.peer)
+        if record.account_id not in self.clients:
+            client = Client()
+            client.force_login(record.account)
+            self.clients[record.account_id] = client
+        return record.account_id
 
     def run(self, *, runs: int, names=None):
         """Yields (page, times in ms, query count, floor times in ms, CPU times in ms, data

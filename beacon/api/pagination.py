@@ -176,6 +176,13 @@ def keyset_page(qs: QuerySet, *, before: str | int | None, limit: int) -> Keyset
     return KeysetPage(items=rows, next_before=next_before)
 
 
+def position(qs: QuerySet, row: Any) -> str:
+    """The cursor of `row` in `qs`'s order: the page after it starts after it (for a list
+    merged from two, beacon/portal/selectors_access.py)."""
+    keys = _keys(qs)
+    return encode_cursor(keys, row, by_id=_by_id_alone(keys, qs))
+
+
 def next_url(request, next_before: str | None, *, param: str = "before") -> str | None:
     """The URL of the next page: this request's query with the cursor set."""
     if next_before is None:

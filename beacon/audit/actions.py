@@ -118,6 +118,8 @@ ACTIONS = {
     "referral.viewed": _("Referral viewed by the receiving organization"),
     "referral.emailed": _("Referral sent by email to the provider"),
     "disclosure.recorded": _("Disclosure recorded"),
+    "resource.shared": _("Directory service shared with a participant"),
+    "resource.unshared": _("Directory service no longer shared with a participant"),
     # Workforce: credentials, trainings, hours, wellbeing (never a check-in's contents)
     "credential_definition.created": _("Credential definition created"),
     "credential_definition.updated": _("Credential definition changed"),
@@ -187,6 +189,7 @@ KINDS = {
     "outreach": _("Requests to reach out"),
     "referral": _("Referrals"),
     "disclosure": _("Disclosures"),
+    "resource": _("Services shared with participants"),
     "group": _("Groups"),
     "group_session": _("Group sessions"),
     "supervision": _("Supervision"),

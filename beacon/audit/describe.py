@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beacon.audit import reads
 from beacon.audit.actions import action_label
 
 PARTICIPANT = "participants.participant"
@@ -148,6 +149,10 @@ SENTENCES = {
     ),
     "disclosure.recorded": gettext_lazy("{actor} recorded a disclosure from {participants} record"),
     "message.sent": gettext_lazy("{actor} wrote a message in {participants} conversation"),
+    "resource.shared": gettext_lazy("{actor} shared a directory service with {participant}"),
+    "resource.unshared": gettext_lazy(
+        "{actor} stopped sharing a directory service with {participant}"
+    ),
     "group.enrolled": gettext_lazy("{actor} enrolled {participant} in a group"),
     "group.enrollment_ended": gettext_lazy("{actor} ended {participants} group enrolment"),
     "auth.session_expired": gettext_lazy("{actor}'s session ended after the time limit"),
@@ -207,6 +212,7 @@ SEEN = {
     "check_ins": gettext_lazy("{participants} check-ins"),
     "referral": gettext_lazy("a referral in {participants} record"),
     "disclosures": gettext_lazy("the disclosures from {participants} record"),
+    "shared_resources": gettext_lazy("the services shared with {participant}"),
     "audit_trail": gettext_lazy("the audit trail's entries about {participant}"),
     "consent_list": gettext_lazy("{participants} consents, in the list of consents"),
     "merge_compare": gettext_lazy("{participants} record, to compare duplicates"),
@@ -341,3 +347,105 @@ def describe_events(*, member, events: list) -> list[tuple[object, Description]]
     """Each entry with its sentence, names loaded for the whole list at once."""
     names = load_names(member=member, events=events)
     return [(event, describe(event, names)) for event in events]
+
+
+# The participant's own reading (their Beacon's "Who saw my record", /my/record-access/): the
+# same entries in the second person. {actor} is the person with their role and organization
+# ("Pat Peer (peer, Harbor Recovery)"); nothing else is named, no address, no id, no detail of
+# what was written (staff records stay staff records). An action without a sentence here reads
+# "{actor} changed something in your record (<its label>)".
+YOUR_SENTENCES = {
+    "participant.viewed": gettext_lazy("{actor} opened {seen}"),
+    "participant.enrolled": gettext_lazy("{actor} started your record"),
+    "participant.updated": gettext_lazy("{actor} changed your record"),
+    "participant.discharged": gettext_lazy("{actor} recorded the end of your services"),
+    "participant.readmitted": gettext_lazy("{actor} started your services again"),
+    "participant.merged": gettext_lazy("{actor} joined a duplicate record into yours"),
+    "participant.account_linked": gettext_lazy("{actor} linked your sign-in to your record"),
+    "caseload.assigned": gettext_lazy("{actor} assigned a peer to work with you"),
+    "caseload.ended": gettext_lazy("{actor} ended a peer's assignment to you"),
+    "consent.recorded": gettext_lazy("{actor} recorded a consent you gave"),
+    "consent.recipient_revoked": gettext_lazy(
+        "{actor} recorded that you took back your consent for one recipient"
+    ),
+    "consent.revoked": gettext_lazy("{actor} recorded that you took back a consent"),
+    "encounter.logged": gettext_lazy("{actor} wrote down a time together with you"),
+    "encounter.corrected": gettext_lazy("{actor} corrected the notes of a time together"),
+    "note_review.commented": gettext_lazy("{actor} commented on a note in your record"),
+    "note_review.cosigned": gettext_lazy("{actor} co-signed a note in your record"),
+    "plan.created": gettext_lazy("{actor} started your recovery plan"),
+    "plan.updated": gettext_lazy("{actor} changed your recovery plan"),
+    "plan.reviewed": gettext_lazy("{actor} reviewed your recovery plan"),
+    "goal.added": gettext_lazy("{actor} added a goal to your recovery plan"),
+    "goal.updated": gettext_lazy("{actor} changed a goal in your recovery plan"),
+    "goal.step_added": gettext_lazy("{actor} added a step to your recovery plan"),
+    "goal.step_updated": gettext_lazy("{actor} changed a step in your recovery plan"),
+    "goal.progress_noted": gettext_lazy("{actor} noted progress on one of your goals"),
+    "wellness_plan.saved": gettext_lazy("{actor} saved your wellness plan"),
+    "assessment.recorded": gettext_lazy("{actor} recorded an assessment with you"),
+    "referral.sent": gettext_lazy("{actor} sent a referral for you"),
+    "referral.status_changed": gettext_lazy("{actor} updated a referral for you"),
+    "referral.viewed": gettext_lazy("{actor} opened a referral for you sent to them"),
+    "referral.emailed": gettext_lazy("{actor} emailed a referral for you to the provider"),
+    "group.enrolled": gettext_lazy("{actor} added you to a group"),
+    "group.enrollment_ended": gettext_lazy("{actor} ended your place in a group"),
+    "crisis_flag.raised": gettext_lazy("{actor} asked for extra support for you"),
+    "crisis_flag.acknowledged": gettext_lazy("{actor} took up a request for extra support"),
+    "crisis_flag.action_recorded": gettext_lazy("{actor} noted what was done to support you"),
+    "crisis_flag.resolved": gettext_lazy("{actor} closed a request for extra support"),
+    "resource.shared": gettext_lazy("{actor} shared a service with you"),
+    "resource.unshared": gettext_lazy("{actor} stopped sharing a service with you"),
+}
+
+# What a read showed, in the second person.
+YOUR_SEEN = {
+    "record": gettext_lazy("your record"),
+    "edit_form": gettext_lazy("your record, to change it"),
+    "discharge_form": gettext_lazy("your record, to record the end of services"),
+    "timeline": gettext_lazy("the timeline of your record"),
+    "access_log": gettext_lazy("the list of who has seen your record"),
+    "caseload": gettext_lazy("who works with you"),
+    "consent": gettext_lazy("one of your consents"),
+    "consents": gettext_lazy("your consents"),
+    "consent_form": gettext_lazy("your consent form"),
+    "consent_list": gettext_lazy("your consents, in a list of consents"),
+    "encounter": gettext_lazy("the notes of a time together"),
+    "encounter_list": gettext_lazy("the list of your times together"),
+    "note_review": gettext_lazy("a note in your record, to review it"),
+    "plan": gettext_lazy("your recovery plan"),
+    "wellness_plan": gettext_lazy("your wellness plan"),
+    "assessment": gettext_lazy("one of your assessments"),
+    "assessments": gettext_lazy("your assessments"),
+    "referral": gettext_lazy("a referral for you"),
+    "referrals": gettext_lazy("your referrals"),
+    "referral_form": gettext_lazy("your record, to write a referral"),
+    "referral_print": gettext_lazy("a referral for you, to print it"),
+    "disclosures": gettext_lazy("the list of what was shared from your record"),
+    "audit_trail": gettext_lazy("the record of who opened your record"),
+    "merge_compare": gettext_lazy("your record, to check for a duplicate"),
+    "shared_resources": gettext_lazy("the services shared with you"),
+}
+YOUR_SEEN_FALLBACK = gettext_lazy("your record")
+
+
+def your_part(event) -> str:
+    """Which part of their record an entry is about, in the participant's words: what a read
+    showed; for a change, the kind of change (its label)."""
+    details = event.details if isinstance(event.details, dict) else {}
+    if event.action == reads.ACTION:
+        return str(YOUR_SEEN.get(str(details.get("seen", "record")), YOUR_SEEN_FALLBACK))
+    return str(action_label(event.action))
+
+
+def describe_for_you(event, *, actor: str) -> str:
+    """An entry about the participant, as they read it: `actor` is the person's name with
+    their role and organization, made by the caller (which knows memberships). Plain text."""
+    template = YOUR_SENTENCES.get(event.action)
+    if template is None:
+        label = str(action_label(event.action))
+        return _("%(actor)s changed something in your record (%(what)s).") % {
+            "actor": actor,
+            "what": label[:1].lower() + label[1:],
+        }
+    seen = your_part(event) if event.action == reads.ACTION else ""
+    return str(template).format(actor=actor, seen=seen) + "."

@@ -30,6 +30,24 @@ def _readable_date(match: re.Match) -> str:
     return date_format(day, "DATE_FORMAT") if day else text
 
 
+class DetailsParticipant(models.Func):
+    """The participant an entry's details name (`details.participant`), as text: written the
+    same way in the index audit_about_participant and in the queries that read it, the path a
+    literal (SQLite uses an index on an expression only for the very same expression)."""
+
+    arity = 1
+    output_field = models.CharField()
+    template = "(%(expressions)s ->> 'participant')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="JSON_EXTRACT(%(expressions)s, '$.participant')",
+            **extra_context,
+        )
+
+
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event through Beacon."""
 
@@ -86,6 +104,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["organization", "action", "-id"], name="audit_org_action"),
             models.Index(fields=["actor", "-id"], name="audit_actor_recent"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # Entries about a participant filed under one of their records (an encounter, a
+            # consent): details.participant names them. With audit_object, a participant's own
+            # access log (/my/record-access/) reads only their entries, however long the trail.
+            models.Index(
+                DetailsParticipant("details"),
+                models.F("id").desc(),
+                name="audit_about_participant",
+            ),
         ]
         verbose_name = _("audit event")
 

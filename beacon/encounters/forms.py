@@ -82,6 +82,17 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What happened, in the person's own terms where you can."),
     )
+    participant_summary = forms.CharField(
+        label=_("Summary shared with the participant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. Written to them, in plain words: they see it in their own Beacon. "
+            "Leave it empty to share only the date, kind and length. The note above is never "
+            "shown to them."
+        ),
+    )
     naloxone_provided = forms.BooleanField(label=_("Naloxone provided"), required=False)
     crisis_flag = forms.BooleanField(
         label=_("Crisis or safety concern"),
@@ -163,6 +174,7 @@ class EncounterForm(AccessibleErrorsMixin, forms.Form):
             "kind": data["kind"],
             "topics": data.get("topics") or [],
             "note": data.get("note") or "",
+            "participant_summary": data.get("participant_summary") or "",
             "naloxone_provided": data.get("naloxone_provided", False),
             "crisis_flag": data.get("crisis_flag", False),
             "follow_up_on": data.get("follow_up_on"),
@@ -200,6 +212,7 @@ class EncounterCorrectionForm(EncounterForm):
             "kind": encounter.kind,
             "topics": encounter.topics,
             "note": encounter.note,
+            "participant_summary": encounter.participant_summary,
             "naloxone_provided": encounter.naloxone_provided,
             "crisis_flag": encounter.crisis_flag,
             "follow_up_on": encounter.follow_up_on,

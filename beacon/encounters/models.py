@@ -81,6 +81,10 @@ class Encounter(BaseModel, VersionedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EncounterKind.choices)
     topics = models.JSONField(_("topics"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Written by the peer for the participant, in words for them: the only words of an
+    # encounter the participant sees in their own Beacon, and only when written (the note
+    # above is a staff record and never shown to them; docs/portal.md).
+    participant_summary = models.TextField(_("summary shared with the participant"), blank=True)
     naloxone_provided = models.BooleanField(_("naloxone provided"), default=False)
     crisis_flag = models.BooleanField(_("crisis or safety concern"), default=False)
     follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)

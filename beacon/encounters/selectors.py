@@ -105,6 +105,7 @@ FIELD_LABELS = {
     "kind": gettext_lazy("Kind"),
     "topics": gettext_lazy("Topics"),
     "note": gettext_lazy("Note"),
+    "participant_summary": gettext_lazy("Summary shared with the participant"),
     "naloxone_provided": gettext_lazy("Naloxone provided"),
     "crisis_flag": gettext_lazy("Crisis or safety concern"),
     "follow_up_on": gettext_lazy("Next follow-up"),

@@ -35,6 +35,8 @@ from beacon.plans.selectors import goals_for_encounter
 # A phone's clock can run a little ahead of the server's.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_MINUTES = 24 * 60
+# The summary a peer writes for the participant (shown in their own Beacon).
+SUMMARY_MAX = 2000
 
 # What a correction may change, and what a revision keeps of the encounter before it.
 EDITABLE_FIELDS = (
@@ -45,6 +47,7 @@ EDITABLE_FIELDS = (
     "kind",
     "topics",
     "note",
+    "participant_summary",
     "naloxone_provided",
     "crisis_flag",
     "follow_up_on",
@@ -110,6 +113,13 @@ def _value_problems(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, A
         cleaned["topics"] = list(dict.fromkeys(str(t) for t in topics))
     if "note" in values:
         cleaned["note"] = (values["note"] or "").strip()
+    if "participant_summary" in values:
+        summary = (values["participant_summary"] or "").strip()
+        if len(summary) > SUMMARY_MAX:
+            errors["participant_summary"] = _(
+                "Keep the summary for the participant under 2000 characters."
+            )
+        cleaned["participant_summary"] = summary
     for field in ("naloxone_provided", "crisis_flag"):
         if field in values:
             cleaned[field] = bool(values[field])
@@ -155,6 +165,7 @@ def encounter_log(
     kind: str,
     topics: Iterable[str] = (),
     note: str = "",
+    participant_summary: str = "",
     naloxone_provided: bool = False,
     crisis_flag: bool = False,
     follow_up_on: date | None = None,
@@ -186,6 +197,7 @@ def encounter_log(
             "kind": kind,
             "topics": list(topics or []),
             "note": note,
+            "participant_summary": participant_summary,
             "naloxone_provided": naloxone_provided,
             "crisis_flag": crisis_flag,
         }

@@ -154,6 +154,12 @@ def _caseloads(members: dict) -> None:
     from beacon.directory.demo import demo_curation_create
 
     demo_curation_create(curator=members["admin@harbor.demo"].organization)
+    from beacon.portal.demo_access import demo_access_create
+
+    # participant@harbor.demo's access log and resources, once the directory is there.
+    demo_access_create(
+        participant=members["participant@harbor.demo"], peer=pat, supervisor=harbor_supervisor
+    )
     demo_assessments_create(
         lakeside_admin.organization,
         admin=lakeside_admin,

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from beacon.portal import views, views_checkins, views_consents, views_messages, views_plan
+from beacon.portal import (
+    views,
+    views_access,
+    views_checkins,
+    views_consents,
+    views_messages,
+    views_plan,
+)
 from beacon.portal.invite_urls import join_patterns
 
 app_name = "portal"
@@ -28,4 +35,8 @@ urlpatterns = [
     path(
         "consents/<uuid:consent_id>/revoke/", views_consents.consent_revoke, name="consent_revoke"
     ),
+    # access: who saw my record, resources, times together
+    path("record-access/", views_access.record_access, name="record_access"),
+    path("resources/", views_access.resources, name="resources"),
+    path("visits/", views_access.visits, name="visits"),
 ]

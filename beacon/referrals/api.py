@@ -353,3 +353,63 @@ def list_disclosures(request, participant_id: UUID):
     participant = participant_get_for_member(member=request.member, pk=participant_id)
     participant_viewed(member=request.member, participant=participant, seen="disclosures")
     return selectors.accounting_of_disclosures(member=request.member, participant=participant)
+
+
+# Directory services shared with a participant (their own Beacon's Resources) --------------------
+
+
+class SharedResourceIn(Schema):
+    service: UUID = Field(..., description="The directory service to share with them.")
+    note: Text(300) = Field("", description="A word for them, shown with the service.")
+
+
+class SharedResourceOut(Schema):
+    id: UUID
+    service: UUID
+    service_name: str
+    note: str
+    shared_at: datetime
+
+
+def _shared_out(shared) -> dict:
+    return {
+        "id": shared.pk,
+        "service": shared.service_id,
+        "service_name": shared.service.name,
+        "note": shared.note,
+        "shared_at": shared.shared_at,
+    }
+
+
+@disclosures_router.get(
+    "/{participant_id}/shared-resources",
+    response={200: list[SharedResourceOut], 404: Error},
+    summary="Directory services shared with a participant (shown in their own Beacon)",
+)
+def list_shared_resources(request, participant_id: UUID):
+    member = request.member
+    participant = participant_get_for_member(member=member, pk=participant_id)
+    participant_viewed(member=member, participant=participant, seen="shared_resources")
+    return [_shared_out(item.shared) for item in selectors.shared_services(participant=participant)]
+
+
+@disclosures_router.post(
+    "/{participant_id}/shared-resources",
+    response={201: SharedResourceOut, 403: Error, 404: Error, 422: Error},
+    summary="Share a directory service with a participant",
+)
+def share_resource(request, participant_id: UUID, body: SharedResourceIn):
+    member = request.member
+    participant = participant_get_for_member(member=member, pk=participant_id)
+    service = selectors.service_get(pk=body.service)
+    if service is None:
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some values are missing or not valid."),
+            [{"field": "service", "message": _("No directory service has this id.")}],
+        )
+    shared = services.resource_share(
+        member=member, participant=participant, service=service, note=body.note
+    )
+    return Status(201, _shared_out(shared))

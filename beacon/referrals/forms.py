@@ -94,3 +94,21 @@ class StatusForm(AccessibleErrorsMixin, forms.Form):
         if cleaned.get("status") in STATUSES_WITH_REASON and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say why, in a few words."))
         return cleaned
+
+
+class ShareResourceForm(AccessibleErrorsMixin, forms.Form):
+    """Share one directory service with the participant (their own Beacon's Resources)."""
+
+    service = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose a service from the directory to share."),
+            "invalid": _("Choose a service from the directory to share."),
+        },
+    )
+    note = forms.CharField(
+        label=_("A word for them"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional. Shown with the service, for example: Ask for Dana at the desk."),
+    )

@@ -234,3 +234,45 @@ class Disclosure(BaseModel):
 
     def __str__(self):
         return f"{self.recipient_name} ({self.disclosed_at:%Y-%m-%d})"
+
+
+class SharedResource(BaseModel):
+    """A directory service a peer shared with a participant: in their own Beacon, under
+    Resources (/my/resources/), with its phone, address, hours and a directions link. One row
+    per participant and service; stopping the share removes it (both audited)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="shared_resources",
+        db_index=False,
+    )
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(_("shared on"), default=timezone.now)
+    # A word from the peer, shown to the participant with the service ("Ask for Dana").
+    note = models.CharField(_("a word for the participant"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "service"], name="shared_resource_once")
+        ]
+        indexes = [
+            models.Index(fields=["participant", "-shared_at"], name="shared_resource_participant")
+        ]
+        verbose_name = _("shared resource")
+
+    def __str__(self):
+        return str(self.service)
+
+    def participant_seen(self, member) -> tuple:
+        """Loading it for someone reads the participant's record (beacon/audit/reads.py)."""
+        return self.participant_id, "shared_resources"

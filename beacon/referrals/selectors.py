@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from beacon.core.access import load_visible
+from beacon.core.access import load_child, load_visible
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.referrals.models import (
@@ -17,6 +17,7 @@ from beacon.referrals.models import (
     Disclosure,
     Referral,
     ReferralEvent,
+    SharedResource,
     describe_shared,
 )
 from beacon.referrals.permissions import (
@@ -330,3 +331,59 @@ def service_documents(service) -> list[str]:
         .values_list("document", flat=True)
         if d.strip()
     ]
+
+
+# Services shared with a participant (their own Beacon's Resources) ------------------------------
+
+
+@dataclass(frozen=True)
+class SharedService:
+    shared: SharedResource
+    result: object  # Find Help's view of the service (name, phones, address, hours)
+    directions_url: str  # a map search of the address, or "" when the directory has none
+
+
+MAP_SEARCH = "https://www.openstreetmap.org/search?query="
+
+
+def directions_url(address) -> str:
+    """A plain link to a map search of the address (no map is loaded in Beacon's pages)."""
+    if address is None:
+        return ""
+    from urllib.parse import quote_plus
+
+    parts = [
+        address.address_1,
+        address.address_2,
+        address.city,
+        address.state_province,
+        address.postal_code,
+    ]
+    text = ", ".join(p.strip() for p in parts if p and p.strip())
+    return MAP_SEARCH + quote_plus(text) if text else ""
+
+
+def shared_services(*, participant: Participant) -> list[SharedService]:
+    """The directory services shared with the participant, newest first, each as Find Help
+    shows it: a fixed number of queries however many there are."""
+    rows = list(
+        SharedResource.objects.filter(participant=participant)
+        .select_related("service", "service__organization", "shared_by")
+        .order_by("-shared_at", "-pk")
+    )
+    results = service_results([r.service for r in rows])
+    return [
+        SharedService(shared=row, result=result, directions_url=directions_url(result.address))
+        for row, result in zip(rows, results, strict=True)
+    ]
+
+
+def shared_resource_get(*, member: Membership, participant: Participant, pk) -> SharedResource:
+    """A service shared with a participant the caller loaded through the access check (404
+    otherwise, like one that exists nowhere)."""
+    return load_child(
+        member=member,
+        parent=participant,
+        children=participant.shared_resources.select_related("service"),
+        pk=pk,
+    )

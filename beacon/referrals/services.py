@@ -40,6 +40,7 @@ from beacon.referrals.models import (
     ReferralEventKind,
     ReferralStatus,
     SharedItem,
+    SharedResource,
     Urgency,
     describe_shared,
     shares_identifying,
@@ -773,3 +774,74 @@ def referrals_move_to_service(*, from_service, to_service) -> int:
     recipient's name, the receiving organization and what was shared stay exactly as sent.
     Returns how many moved."""
     return Referral.objects.filter(to_service=from_service).update(to_service=to_service)
+
+
+# Sharing a directory service with a participant ------------------------------------------------
+# Nothing of the participant goes to the service: it is a tip for them, not a disclosure, and
+# needs no consent. It shows in their own Beacon (/my/resources/; docs/portal.md).
+
+NOTE_MAX = 300
+
+
+def resource_share(
+    *, member: Membership, participant: Participant, service, note: str = ""
+) -> SharedResource:
+    """Share a directory service with a participant (staff who may refer them). Sharing it
+    again keeps the one row and updates the word for them."""
+    if not can_refer(member, participant):
+        raise PermissionDenied(
+            _("Only staff who work with this participant can share services with them.")
+        )
+    if service is None:
+        raise ValidationError({"service": _("Choose a service from the directory to share.")})
+    note = " ".join((note or "").split())
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            {"note": _("Keep the word for the participant under 300 characters.")}
+        )
+    with transaction.atomic():
+        shared = SharedResource.objects.filter(participant=participant, service=service).first()
+        again = shared is not None
+        if shared is None:
+            shared = SharedResource(
+                organization=participant.organization,
+                participant=participant,
+                service=service,
+                shared_by=member.user,
+            )
+        shared.note = note
+        shared.shared_at = timezone.now()
+        shared.full_clean(exclude=["organization", "participant", "service", "shared_by"])
+        shared.save()
+        record_event(
+            action="resource.shared",
+            actor=member.user,
+            organization=member.organization,
+            target=shared,
+            details={
+                "participant": str(participant.pk),
+                "service": str(service.pk),
+                "again": again,
+            },
+        )
+    return shared
+
+
+def resource_unshare(*, member: Membership, shared: SharedResource) -> None:
+    """Stop sharing a service with the participant: it leaves their Resources page."""
+    if not can_refer(member, shared.participant):
+        raise PermissionDenied(
+            _("Only staff who work with this participant can change what is shared with them.")
+        )
+    with transaction.atomic():
+        record_event(
+            action="resource.unshared",
+            actor=member.user,
+            organization=member.organization,
+            target=shared,
+            details={
+                "participant": str(shared.participant_id),
+                "service": str(shared.service_id),
+            },
+        )
+        shared.delete()

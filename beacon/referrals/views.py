@@ -23,7 +23,7 @@ from beacon.organizations.models import STAFF_ROLES
 from beacon.participants.selectors import participant_get_for_member
 from beacon.participants.services import participant_viewed
 from beacon.referrals import selectors, services
-from beacon.referrals.forms import ReferralForm, StatusForm
+from beacon.referrals.forms import ReferralForm, ShareResourceForm, StatusForm
 from beacon.referrals.permissions import (
     can_refer,
     is_sender,
@@ -381,3 +381,72 @@ def referral_email(request, referral_id):
             % {"address": selectors.provider_email(referral.to_service)},
         )
     return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@require_member
+def participant_resources(request, participant_id):
+    """The directory services shared with the participant (they see them in their own Beacon,
+    /my/resources/), a search of the directory, and sharing one more."""
+    member = request.member
+    participant = participant_get_for_member(member=member, pk=participant_id)
+    if not can_refer(member, participant):
+        raise PermissionDenied
+    search = SearchBox({"q": request.GET.get("q") or ""})
+    query = search.text
+    status = 200
+    form = ShareResourceForm()
+    if request.method == "POST":
+        form = ShareResourceForm(request.POST)
+        if form.is_valid():
+            service = selectors.service_get(pk=form.cleaned_data["service"])
+            try:
+                shared = services.resource_share(
+                    member=member,
+                    participant=participant,
+                    service=service,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Shared %(service)s with %(name)s.")
+                    % {"service": shared.service.name, "name": participant.display_name},
+                )
+                return redirect("referrals:resources", participant_id=participant.pk)
+        status = 400
+    participant_viewed(member=member, participant=participant, seen="shared_resources")
+    return render(
+        request,
+        "referrals/resources.html",
+        {
+            "participant": participant,
+            "form": form,
+            "query": request.GET.get("q") or "" if search.error else query,
+            "search_error": search.error,
+            "shared": selectors.shared_services(participant=participant),
+            "results": selectors.service_results(selectors.service_search(query=query))
+            if query
+            else [],
+        },
+        status=status,
+    )
+
+
+@require_POST
+@require_member
+def participant_resource_remove(request, participant_id, shared_id):
+    """Stop sharing a service with the participant."""
+    member = request.member
+    participant = participant_get_for_member(member=member, pk=participant_id)
+    if not can_refer(member, participant):
+        raise PermissionDenied
+    shared = selectors.shared_resource_get(member=member, participant=participant, pk=shared_id)
+    services.resource_unshare(member=member, shared=shared)
+    messages.success(
+        request,
+        _("%(service)s is no longer shared with %(name)s.")
+        % {"service": shared.service.name, "name": participant.display_name},
+    )
+    return redirect("referrals:resources", participant_id=participant.pk)

@@ -395,6 +395,12 @@ PAGES: dict[str, Page] = {
     "portal:consents": Page(MY),
     "portal:consent_print": Page(MY_RECORD),
     "portal:consent_revoke": Page(MY_RECORD, "GET POST", query="?recipient={recipient_id}"),
+    # access (issue 17): who saw my record, resources, times together; the peer's sharing.
+    "portal:record_access": Page(MY),
+    "portal:resources": Page(MY),
+    "portal:visits": Page(MY),
+    "referrals:resources": Page(PARTICIPANT, "GET POST"),
+    "referrals:resource_remove": Page(PARTICIPANT, "POST"),
     "notifications:list": Page(MEMBER),
     "notifications:badge": Page(MEMBER),
     "notifications:read_all": Page(MEMBER, "POST"),
@@ -557,6 +563,12 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/participants/{participant_id}/consents/{consent_id}"): PARTICIPANT,
     ("POST", "/api/v1/participants/{participant_id}/consents/{consent_id}/revoke"): PARTICIPANT,
     ("GET", "/api/v1/participants/{participant_id}/disclosures"): PARTICIPANT,
+    # access (issue 17): the participant's own access log and times together; the peer's
+    # sharing of directory services with a participant.
+    ("GET", "/api/v1/me/record-access"): MY,
+    ("GET", "/api/v1/me/encounters"): MY,
+    ("GET", "/api/v1/participants/{participant_id}/shared-resources"): PARTICIPANT,
+    ("POST", "/api/v1/participants/{participant_id}/shared-resources"): PARTICIPANT,
     ("GET", "/api/v1/encounters"): MEMBER,
     ("POST", "/api/v1/encounters"): PARTICIPANT,
     ("GET", "/api/v1/encounters/{encounter_id}"): PARTICIPANT,

@@ -55,6 +55,7 @@ from beacon.plans import services as plans
 from beacon.plans.models import PlanUpdate, UpdateKind
 from beacon.portal.invite_services import secret_hash as portal_secret_hash
 from beacon.portal.models import PortalInvitation
+from beacon.referrals import services as referral_services
 from beacon.referrals.services import SendReferral
 from beacon.supervision import services as supervision
 from beacon.workforce import services as workforce
@@ -344,6 +345,11 @@ def build_world() -> World:
             shared_items=["reason"],
         ).execute()
         world.put("referral_id", relation, referral)
+        # access (issue 17): a directory service the peer shared with the participant.
+        shared = referral_services.resource_share(
+            member=peer, participant=participant, service=mercy, note="Ask for Dana."
+        )
+        world.put("shared_id", relation, shared)
 
         org = org_of[relation]
         admin = admin_of[relation]

@@ -356,6 +356,10 @@ def _untouched_future(group: Group, now: datetime.datetime):
     )
 
 
+# How far back a schedule's sessions are made (see _occurrences).
+HISTORY_WEEKS = 52
+
+
 def _occurrences(group: Group, until: datetime.date) -> list[datetime.datetime]:
     """The schedule's occurrences from `group.schedule_from` up to the end of `until`, aware."""
     last = min(until, group.ends_on) if group.ends_on else until
@@ -370,6 +374,13 @@ def _occurrences(group: Group, until: datetime.date) -> list[datetime.datetime]:
         until=datetime.datetime.combine(last, datetime.time.max),
     )
     after = timezone.localtime(group.schedule_from, tz).replace(tzinfo=None)
+    # Sessions are made from at most HISTORY_WEEKS ago: a group whose first day was years back
+    # (typed so, or sent so through the API) does not get thousands of past sessions in one
+    # request; the attendance anyone records after the fact is of recent weeks.
+    earliest = datetime.datetime.combine(
+        timezone.localdate() - datetime.timedelta(weeks=HISTORY_WEEKS), datetime.time.min
+    )
+    after = max(after, earliest)
     return [
         timezone.make_aware(naive, tz)
         for naive in rule.between(

@@ -401,7 +401,7 @@ class PageQuery(Schema):
 # Who saw my record ------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class RecordAccessPersonOut(Schema):
     name: str
     role: str = Field(..., description="Their role in the organization, in words; may be empty.")
     organization: str
@@ -412,7 +412,9 @@ class AccessEntryOut(Schema):
     kind: str = Field(..., description="opened, changed or disclosed")
     sentence: str = Field(..., description="What happened, in a plain sentence.")
     part: str = Field(..., description="Which part of the record, in words.")
-    person: PersonOut | None = Field(None, description="Who; null when Beacon did it itself.")
+    person: RecordAccessPersonOut | None = Field(
+        None, description="Who; null when Beacon did it itself."
+    )
 
 
 class AccessPageOut(Schema):
@@ -439,7 +441,7 @@ def record_access(request, query: Query[PageQuery]):
 # Times together -----------------------------------------------------------------------------------
 
 
-class EncounterOut(Schema):
+class MyEncounterOut(Schema):
     occurred_at: datetime
     kind: str = Field(..., description="one_on_one, check_in, warm_handoff, crisis_support...")
     kind_words: str = Field(..., description="The kind in plain words.")
@@ -450,7 +452,7 @@ class EncounterOut(Schema):
 
 
 class EncounterPageOut(Schema):
-    items: list[EncounterOut]
+    items: list[MyEncounterOut]
     next: str | None = Field(None, description="URL of the next (older) page, if any.")
 
 

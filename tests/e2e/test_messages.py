@@ -39,7 +39,7 @@ def test_the_peer_answers_and_the_participant_reads_it_on_a_phone(
     participant_problems = watch(participant)
     sign_in(participant, base, riley)
     participant.locator("summary.nav-toggle").click()
-    participant.get_by_role("link", name="Messages").click()
+    participant.get_by_role("link", name="Messages", exact=True).click()
     expect(participant.get_by_role("heading", level=1)).to_have_text("Messages with Pat")
     participant.get_by_label("Your message").fill("Can we move Monday to the afternoon?")
     participant.get_by_role("button", name="Send").click()

@@ -89,7 +89,7 @@ def test_join_check_in_get_an_answer_take_back_a_consent_on_a_phone(
 
     # The participant reads the answer.
     me.locator("summary.nav-toggle").click()
-    me.get_by_role("link", name="Messages").click()
+    me.get_by_role("link", name="Messages", exact=True).click()
     expect(me.locator("ol.thread > li").last).to_contain_text("Can I call you at 3?")
     fits(me)
     assert axe(me) == []

@@ -48,6 +48,17 @@ def test_weekly_on_chosen_weekdays_from_first_day_to_the_horizon(make_group, pat
     assert group.generated_until == today + datetime.timedelta(weeks=HORIZON_WEEKS)
 
 
+def test_a_first_day_years_back_makes_sessions_from_a_year_ago_only(make_group, pat):
+    # One request (a form or the API) must not write a session for every week since 1990.
+    today = timezone.localdate()
+    group = make_group(pat, weekdays=[0], starts_on=datetime.date(1990, 1, 1))
+    days = local_days(group.sessions.order_by("starts_at"))
+    earliest = today - datetime.timedelta(weeks=services.HISTORY_WEEKS)
+    assert days[0] >= earliest and days[0] < earliest + datetime.timedelta(days=7)
+    assert len(days) <= services.HISTORY_WEEKS + HORIZON_WEEKS + 1
+    assert all(d.weekday() == 0 for d in days)
+
+
 def test_generation_is_idempotent_and_extends_the_horizon(make_group, pat):
     group = make_group(pat)
     count = group.sessions.count()

@@ -19,6 +19,8 @@ NOT_LOADED_ALONE = {
     "referrals.disclosure": "listed on the participant's disclosures page, which loads them",
     "groups.groupenrollment": "shown on the group's roster, which notes every name",
     "groups.attendance": "shown on the session's attendance, which notes every name",
+    "checkins.checkinsettings": "the participant's own choices, read only on their own pages "
+    "(a participant's own reads are not staff reads) and beside their check-ins, which note it",
     "portal.portalinvitation": "listed on the participant's own-Beacon page, which loads the "
     "participant; otherwise found only by its code or link, by the participant joining",
 }

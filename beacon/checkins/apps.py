@@ -7,3 +7,10 @@ class CheckinsConfig(AppConfig):
 
     name = "beacon.checkins"
     label = "checkins"
+
+    def ready(self):
+        # What the participant did in their own Beacon shows on their timeline (docs/portal.md).
+        from beacon.checkins.timeline import check_in_timeline_entries
+        from beacon.participants.selectors import timeline_source_register
+
+        timeline_source_register("checkins", check_in_timeline_entries)

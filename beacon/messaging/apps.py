@@ -6,3 +6,10 @@ class MessagingConfig(AppConfig):
 
     name = "beacon.messaging"
     label = "messaging"
+
+    def ready(self):
+        # What the participant did in their own Beacon shows on their timeline (docs/portal.md).
+        from beacon.messaging.timeline import message_timeline_entries
+        from beacon.participants.selectors import timeline_source_register
+
+        timeline_source_register("messaging", message_timeline_entries)

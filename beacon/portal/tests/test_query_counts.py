@@ -39,7 +39,9 @@ def _grow(peer, me, record, plan, days: range) -> None:
         messaging.message_answer(member=peer, participant=record, body=f"Hi back {n}")
 
 
-def test_home_and_plan_queries_do_not_grow_with_what_they_hold(client_for, pat, riley, riley_record):
+def test_home_and_plan_queries_do_not_grow_with_what_they_hold(
+    client_for, pat, riley, riley_record
+):
     peer, me = member_of(pat), member_of(riley)
     plan = plans.plan_create(member=peer, participant=riley_record, recovery_means="My own place.")
     client = client_for(riley)

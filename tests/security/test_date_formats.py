@@ -24,7 +24,8 @@ OTHER_FORMATS = {
     "ISO 8601 (2026-12-07)": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     "US numeric (12/07/2026)": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
     'Django\'s "N" months (Dec. 7)': re.compile(r"\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d"),
-    "AM/PM (3:05 PM)": re.compile(r"\d ?[AP]M\b"),
+    # Not inside a word: an authenticator key ("... B4PM UX5H ...") is no time of day.
+    "AM/PM (3:05 PM)": re.compile(r"(?<![A-Z])\d ?[AP]M\b"),
 }
 
 

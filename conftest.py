@@ -7,10 +7,15 @@ Participants: Jordan (on Pat's caseload), Casey (on Quinn's), Morgan (at Lakesid
 Every view and API test also checks what Olive cannot do.
 """
 
+import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 
 from beacon.accounts.tests.factories import UserFactory
 from beacon.api.services import token_create
@@ -68,8 +73,49 @@ def pytest_collection_modifyitems(items):
         if item.nodeid.startswith(LONG_WITHOUT_THE_TEST_DATABASE)
         and not _uses_the_test_database(item)
     ]
-    moved = set(map(id, crawls + processes))
-    items[:] = crawls + processes + [item for item in items if id(item) not in moved]
+    # Last: the tests that read the demo built once per process (`demo` below), after every
+    # other test, since the transaction the demo lives in lasts until the process ends.
+    shelf = [item for item in items if "demo" in getattr(item, "fixturenames", ())]
+    moved = set(map(id, crawls + processes + shelf))
+    items[:] = crawls + processes + [item for item in items if id(item) not in moved] + shelf
+
+
+# The demo, built once per test process (issue 16) ------------------------------------------------
+#
+# Building the demo (a year of every app's records, through the services) is the longest thing
+# most demo tests do, and each built its own. Those that only read what the demo made share one
+# build per process instead: `demo_built` writes it in a transaction that is rolled back when the
+# process ends, and each test runs in a savepoint inside it (as the security matrix's world). So
+# that no other test ever runs inside that transaction, the tests asking for `demo` run last on
+# each process (pytest_collection_modifyitems above; `--dist load` hands tests to each process in
+# the suite's order). Time stands still at the demo's evening from the build to the end, so what
+# the demo calls "today" is the same day for every test that reads it.
+DEMO_EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+@pytest.fixture(scope="session")
+def demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
+    from beacon.ops.demo import demo_data_create
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        DATA_DIR=tmp_path_factory.mktemp("demo"),
+    )
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(DEMO_EVENING, tick=False),
+        fast,
+        transaction.atomic(),
+    ):
+        yield demo_data_create()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_built, db):
+    """The demo's accounts, with everything the demo made in the database, at its evening."""
+    return demo_built
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 
 from beacon.groups.models import Attendance, Group, GroupSession
-from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.workforce.hours import hours_items
 
@@ -16,9 +15,8 @@ EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_Yor
 
 
 @pytest.mark.django_db
-def test_the_demo_has_groups_with_months_of_sessions():
+def test_the_demo_has_groups_with_months_of_sessions(demo):
     with time_machine.travel(EVENING, tick=False):
-        demo_data_create()
         now = datetime.datetime.now(datetime.UTC)
         for name, expected in (("Harbor Recovery Community", 4), ("Lakeside Recovery Center", 3)):
             groups = Group.objects.filter(organization__name=name)

@@ -5,14 +5,12 @@ import pytest
 from beacon.accounts.models import User
 from beacon.messaging.models import Message
 from beacon.myday.selectors import my_day
-from beacon.ops.demo import demo_data_create
 from beacon.participants.models import Participant
 from conftest import member_of
 
 
 @pytest.mark.django_db
-def test_riley_and_pat_have_a_conversation():
-    demo_data_create()
+def test_riley_and_pat_have_a_conversation(demo):
     riley = User.objects.get(email="participant@harbor.demo")
     pat = User.objects.get(email="peer@harbor.demo")
     record = Participant.objects.get(account=riley)

@@ -146,17 +146,15 @@ def test_demo_participants_go_by_whole_names(harbor, sam, pat):
     assert any(pref for _, pref in names)
 
 
-def test_demo_data_is_created_once(db):
-    demo_data_create()
+def test_demo_data_is_created_once(demo):
     assert demo_data_create() == []
     assert User.objects.count() == len(DEMO_ACCOUNTS)
     assert Organization.objects.count() == 2
 
 
-def test_demo_data_is_audited(db, capsys):
+def test_demo_data_is_audited(demo, capsys):
     from beacon.audit.models import AuditEvent
 
-    demo_data_create()
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert actions.count("user.created") == len(DEMO_ACCOUNTS)
     assert actions.count("organization.created") == 2

@@ -9,7 +9,6 @@ import time_machine
 
 from beacon.audit.models import AuditEvent
 from beacon.myday.selectors import my_day
-from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.plans.models import Goal, PlanReview, RecoveryPlan, WellnessPlan
@@ -19,9 +18,8 @@ EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_Yor
 
 
 @pytest.mark.django_db
-def test_the_demo_has_plans_reviews_due_and_wellness_plans():
+def test_the_demo_has_plans_reviews_due_and_wellness_plans(demo):
     with time_machine.travel(EVENING, tick=False):
-        demo_data_create()
         active = Participant.objects.current().filter(discharged_on__isnull=True).count()
         plans = RecoveryPlan.objects.count()
         assert plans >= active * 2 // 3

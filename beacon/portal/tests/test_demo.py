@@ -4,13 +4,11 @@ import pytest
 from django.test import Client
 
 from beacon.accounts.models import User
-from beacon.ops.demo import demo_data_create
 from beacon.participants.models import Participant
 
 
 @pytest.mark.django_db
-def test_the_demo_participant_signs_in_to_their_own_record():
-    demo_data_create()
+def test_the_demo_participant_signs_in_to_their_own_record(demo):
     riley = User.objects.get(email="participant@harbor.demo")
     record = Participant.objects.get(account=riley)
     assert record.organization.name == "Harbor Recovery Community"
@@ -25,7 +23,7 @@ def test_the_demo_participant_signs_in_to_their_own_record():
 
 
 @pytest.mark.django_db
-def test_the_demo_participant_has_eight_weeks_of_check_ins_a_date_and_a_request():
+def test_the_demo_participant_has_eight_weeks_of_check_ins_a_date_and_a_request(demo):
     """beacon/checkins/demo.py: check-ins over eight weeks, a recovery date, and a request to
     reach out waiting on Pat's My day."""
     import datetime
@@ -33,8 +31,6 @@ def test_the_demo_participant_has_eight_weeks_of_check_ins_a_date_and_a_request(
     from django.utils import timezone
 
     from beacon.checkins.models import CheckIn, CheckInSettings, OutreachRequest
-
-    demo_data_create()
     record = Participant.objects.get(account__email="participant@harbor.demo")
     days = list(CheckIn.objects.filter(participant=record).values_list("day", flat=True))
     assert len(days) > 35

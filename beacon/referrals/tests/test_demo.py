@@ -9,7 +9,6 @@ import time_machine
 
 from beacon.audit.chain import verify_chain
 from beacon.myday.selectors import my_day
-from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.referrals.models import Disclosure, Referral, ReferralStatus
 from beacon.referrals.selectors import referral_list
@@ -18,9 +17,8 @@ EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_Yor
 
 
 @pytest.mark.django_db
-def test_the_demo_has_referrals_through_the_whole_loop():
+def test_the_demo_has_referrals_through_the_whole_loop(demo):
     with time_machine.travel(EVENING, tick=False):
-        demo_data_create()
         statuses = set(Referral.objects.values_list("status", flat=True))
         assert statuses == set(ReferralStatus.values) - {ReferralStatus.SCHEDULED}
         # Harbor is under Part 2: every referral sharing identifying information disclosed it

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from beacon.ops.demo import demo_data_create
 from beacon.organizations.models import Membership
 from beacon.workforce import selectors
 from beacon.workforce.models import WellbeingCheckIn
@@ -16,10 +15,8 @@ EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_Yor
 
 
 @pytest.mark.django_db
-def test_the_demo_shows_partial_progress_and_a_renewal_due(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+def test_the_demo_shows_partial_progress_and_a_renewal_due(demo):
     with time_machine.travel(EVENING, tick=False):
-        demo_data_create()
         members = Membership.objects.select_related("user", "organization")
         pat = members.get(user__email="peer@harbor.demo")
         pedro = members.get(user__email="peer2@harbor.demo")

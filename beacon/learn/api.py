@@ -80,9 +80,7 @@ def list_articles(request, q: Query[ArticleQuery]):
     qs = selectors.published_articles().select_related("organization")
     if q.category:
         qs = qs.filter(category=q.category)
-    page = cursor_page(
-        request, qs.order_by("-published_at", "-pk"), before=q.before, limit=q.limit
-    )
+    page = cursor_page(request, qs.order_by("-published_at", "-pk"), before=q.before, limit=q.limit)
     return {"items": [_article_out(request, a) for a in page["items"]], "next": page["next"]}
 
 
@@ -129,7 +127,5 @@ def _term_out(request, term: GlossaryTerm) -> dict:
 )
 def list_terms(request, q: Query[TermQuery]):
     """Every term in alphabetical order, or those holding every word of `q`."""
-    page = cursor_page(
-        request, selectors.terms_matching(text=q.q), before=q.before, limit=q.limit
-    )
+    page = cursor_page(request, selectors.terms_matching(text=q.q), before=q.before, limit=q.limit)
     return {"items": [_term_out(request, t) for t in page["items"]], "next": page["next"]}

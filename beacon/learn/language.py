@@ -166,6 +166,8 @@ _USER_NOT_AFTER = (
     r"|agreement|data|access|support|testing|research|review|story|stories)\b)"
 )
 _CONTEXTUAL = dict.fromkeys(("user", "users"), (_USER_BEFORE, _USER_NOT_AFTER))
+# A fellowship's own name is no label: "went to Alcoholics Anonymous" is not pointed out.
+_CONTEXTUAL |= dict.fromkeys(("alcoholic", "alcoholics"), ("", r"(?![\s-]+anonymous\b)"))
 
 
 def _pattern() -> re.Pattern[str]:

@@ -38,7 +38,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _md.enable(["table", "strikethrough"])
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 
 
 def render_markdown(text: str) -> SafeString:

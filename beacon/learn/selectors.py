@@ -106,7 +106,9 @@ def terms_matching(*, text: str) -> QuerySet[GlossaryTerm]:
     terms = glossary_terms()
     for word in search_words(text):
         terms = terms.filter(
-            Q(term__icontains=word) | Q(also_known_as__icontains=word) | Q(definition__icontains=word)
+            Q(term__icontains=word)
+            | Q(also_known_as__icontains=word)
+            | Q(definition__icontains=word)
         )
     return terms
 

@@ -112,9 +112,7 @@ def _set_status(member: Membership, article: Article, status: str, action: str) 
     if status == ArticleStatus.PUBLISHED:
         article.published_at = timezone.now()
     with transaction.atomic():
-        save_versioned(
-            article, expected_version=article.version, fields=["status", "published_at"]
-        )
+        save_versioned(article, expected_version=article.version, fields=["status", "published_at"])
         _audit(action, member, article, title=article.title, slug=article.slug)
     return article
 

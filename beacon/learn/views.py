@@ -133,9 +133,7 @@ def detail(request, article_id):
             "article": article,
             "body": render_markdown(article.body),
             "category": Category(article.category).label,
-            "public_url": request.build_absolute_uri(
-                reverse("learn:article", args=[article.slug])
-            ),
+            "public_url": request.build_absolute_uri(reverse("learn:article", args=[article.slug])),
             "may_edit": permissions.can_edit_article(request.member, article),
             "may_publish": permissions.can_publish(request.member),
         },
@@ -144,9 +142,7 @@ def detail(request, article_id):
 
 @staff_only
 def article_edit(request, article_id):
-    article = selectors.article_get_for_member(
-        member=request.member, pk=article_id, for_write=True
-    )
+    article = selectors.article_get_for_member(member=request.member, pk=article_id, for_write=True)
     if request.method == "POST":
         edit = save_edit(
             ArticleForm(request.POST),
@@ -187,8 +183,13 @@ def publish(request, article_id):
 def unpublish(request, article_id):
     article = selectors.article_get_for_member(member=request.member, pk=article_id)
     services.article_unpublish(member=request.member, article=article)
-    messages.success(request, _("Unpublished: it is a draft again, and its address answers "
-                                "“not found” until it is published."))
+    messages.success(
+        request,
+        _(
+            "Unpublished: it is a draft again, and its address answers "
+            "“not found” until it is published."
+        ),
+    )
     return redirect("learn:detail", article.pk)
 
 

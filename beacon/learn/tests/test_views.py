@@ -47,7 +47,7 @@ def test_an_article_shows_its_words_reading_time_and_print_link(client, publishe
     page = client.get("/learn/what-is-peer-support/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<h1 id=\"article-title\">What is peer support?</h1>" in html
+    assert '<h1 id="article-title">What is peer support?</h1>' in html
     assert "<h2>Why it matters</h2>" in html
     assert "1 minute read" in html
     assert 'href="/learn/what-is-peer-support/print/"' in html
@@ -129,9 +129,10 @@ def test_a_peer_may_change_a_draft_but_not_a_published_article(client_for, pat, 
     draft.refresh_from_db()
     assert draft.title == "Coping with cravings" and draft.version == 2
     assert peer.get(reverse("learn:edit", args=[published.pk])).status_code == 403
-    assert "Change the article" not in peer.get(
-        reverse("learn:detail", args=[published.pk])
-    ).content.decode()
+    assert (
+        "Change the article"
+        not in peer.get(reverse("learn:detail", args=[published.pk])).content.decode()
+    )
 
 
 def test_bad_input_names_each_field_and_keeps_what_was_typed(client_for, sam, published):
@@ -162,7 +163,9 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(client_for, sam, publi
     assert published.title == "First save"
 
 
-def test_another_organizations_drafts_and_articles_are_not_found(client_for, olive, draft, published):
+def test_another_organizations_drafts_and_articles_are_not_found(
+    client_for, olive, draft, published
+):
     outsider = client_for(olive)
     for article in (draft, published):
         for name in ("detail", "edit"):
@@ -246,7 +249,7 @@ def test_each_term_has_its_own_address(client, glossary):
     page = client.get("/glossary/naloxone/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<h1 id=\"term-title\">Naloxone</h1>" in html and "Narcan" in html
+    assert '<h1 id="term-title">Naloxone</h1>' in html and "Narcan" in html
     assert client.get("/glossary/no-such-term/").status_code == 404
 
 

@@ -26,7 +26,7 @@ articles_router = Router(tags=["learn"], throttle=[RateLimitThrottle(PUBLIC_READ
 glossary_router = Router(tags=["glossary"], throttle=[RateLimitThrottle(PUBLIC_READS)])
 
 
-class ArticleOut(Schema):
+class LearnArticleOut(Schema):
     id: UUID
     slug: str
     title: str
@@ -41,12 +41,12 @@ class ArticleOut(Schema):
     body_html: str = Field(description="The article as the page shows it: sanitized HTML.")
 
 
-class ArticlePage(Schema):
-    items: list[ArticleOut]
+class LearnArticlePage(Schema):
+    items: list[LearnArticleOut]
     next: str | None = Field(None, description="URL of the next (older) page, if any.")
 
 
-class ArticleQuery(Schema):
+class LearnArticleQuery(Schema):
     category: Category | None = Field(None, description="Only this category.")
     before: Cursor | None = Field(None, description=CURSOR_HELP)
     limit: PageSize = DEFAULT_PAGE
@@ -72,10 +72,10 @@ def _article_out(request, article: Article) -> dict:
 @articles_router.get(
     "/articles",
     auth=None,
-    response={200: ArticlePage, 422: Error, 429: Error},
+    response={200: LearnArticlePage, 422: Error, 429: Error},
     summary="Published articles (no sign-in)",
 )
-def list_articles(request, q: Query[ArticleQuery]):
+def list_articles(request, q: Query[LearnArticleQuery]):
     """Every organization's published articles, newest first; drafts are never listed."""
     qs = selectors.published_articles().select_related("organization")
     if q.category:
@@ -84,7 +84,7 @@ def list_articles(request, q: Query[ArticleQuery]):
     return {"items": [_article_out(request, a) for a in page["items"]], "next": page["next"]}
 
 
-class TermOut(Schema):
+class GlossaryTermOut(Schema):
     id: UUID
     slug: str
     term: str
@@ -94,12 +94,12 @@ class TermOut(Schema):
     url: str = Field(description="The term's public page.")
 
 
-class TermPage(Schema):
-    items: list[TermOut]
+class GlossaryTermPage(Schema):
+    items: list[GlossaryTermOut]
     next: str | None = Field(None, description="URL of the next page, if any.")
 
 
-class TermQuery(Schema):
+class GlossaryTermQuery(Schema):
     q: SearchText = Field(
         "", description="Words in the term, its other names or its meaning (all of them)."
     )
@@ -122,10 +122,10 @@ def _term_out(request, term: GlossaryTerm) -> dict:
 @glossary_router.get(
     "",
     auth=None,
-    response={200: TermPage, 422: Error, 429: Error},
+    response={200: GlossaryTermPage, 422: Error, 429: Error},
     summary="The glossary (no sign-in)",
 )
-def list_terms(request, q: Query[TermQuery]):
+def list_terms(request, q: Query[GlossaryTermQuery]):
     """Every term in alphabetical order, or those holding every word of `q`."""
     page = cursor_page(request, selectors.terms_matching(text=q.q), before=q.before, limit=q.limit)
     return {"items": [_term_out(request, t) for t in page["items"]], "next": page["next"]}

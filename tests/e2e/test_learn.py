@@ -33,7 +33,7 @@ def test_a_visitor_reads_an_article_prints_it_and_searches_the_glossary(
 
     page.goto(f"{live_server.url}/learn/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Learn about addiction")
-    expect(page.get_by_role("heading", name="Staying safe")).to_be_visible()
+    expect(page.get_by_role("heading", name="Staying safe", exact=True)).to_be_visible()
     assert axe(page) == []
     shot(page, "1-learn")
 
@@ -42,7 +42,7 @@ def test_a_visitor_reads_an_article_prints_it_and_searches_the_glossary(
         "Naloxone: how to help during an overdose"
     )
     expect(page.locator(".learn-meta").first).to_contain_text(re.compile(r"\d+ minute read"))
-    expect(page.get_by_role("heading", name="What to do")).to_be_visible()
+    expect(page.get_by_role("heading", name="What to do", exact=True)).to_be_visible()
     expect(page.get_by_label("Link to share")).to_have_value(
         f"{live_server.url}/learn/naloxone-and-overdose-response/"
     )
@@ -89,19 +89,19 @@ def test_a_supervisor_writes_and_publishes_an_article_the_public_then_reads(
     page = phone()
     problems = watch(page)
     sign_in(page, live_server.url, sam)
-    page.get_by_role("button", name="Menu").click()
+    page.locator("summary.nav-toggle").click()
     page.get_by_role("link", name="Learn articles").click()
     page.get_by_role("link", name="Write an article").click()
-    page.get_by_label("Title").fill("Sleep and recovery")
-    page.get_by_label("Web address").fill("sleep-and-recovery")
-    page.get_by_label("Category").select_option(label="Coping and wellbeing")
-    page.get_by_label("Summary").fill("Rest helps your body and mind heal.")
-    page.get_by_label("Article").fill("## Why sleep matters\n\nSleep helps you handle stress.")
+    page.get_by_label("Title", exact=True).fill("Sleep and recovery")
+    page.get_by_label("Web address", exact=True).fill("sleep-and-recovery")
+    page.get_by_label("Category", exact=True).select_option(label="Coping and wellbeing")
+    page.get_by_label("Summary", exact=True).fill("Rest helps your body and mind heal.")
+    page.get_by_label("Article", exact=True).fill("## Why sleep matters\n\nSleep helps you handle stress.")
     assert axe(page) == []
     shot(page, "7-write")
     page.get_by_role("button", name="Save the draft").click()
-    expect(page.get_by_text("Draft.")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Draft.", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Published.", exact=True)).to_be_visible()
     assert axe(page) == []
     shot(page, "8-published")

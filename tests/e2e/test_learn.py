@@ -96,7 +96,9 @@ def test_a_supervisor_writes_and_publishes_an_article_the_public_then_reads(
     page.get_by_label("Web address", exact=True).fill("sleep-and-recovery")
     page.get_by_label("Category", exact=True).select_option(label="Coping and wellbeing")
     page.get_by_label("Summary", exact=True).fill("Rest helps your body and mind heal.")
-    page.get_by_label("Article", exact=True).fill("## Why sleep matters\n\nSleep helps you handle stress.")
+    page.get_by_label("Article", exact=True).fill(
+        "## Why sleep matters\n\nSleep helps you handle stress."
+    )
     assert axe(page) == []
     shot(page, "7-write")
     page.get_by_role("button", name="Save the draft").click()

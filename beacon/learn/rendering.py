@@ -21,6 +21,7 @@ import math
 import re
 
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -61,6 +62,11 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
+
+
+def plain_text(text: str) -> str:
+    """The words of `text` (Markdown) without its markup, for a list's short excerpt."""
+    return " ".join(strip_tags(render_markdown(text)).split())
 
 
 def word_count(text: str) -> int:

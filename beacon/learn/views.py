@@ -15,7 +15,7 @@ from beacon.core.edits import Edit, save_edit
 from beacon.learn import permissions, selectors, services
 from beacon.learn.forms import ArticleForm, GlossarySearchForm, TermForm
 from beacon.learn.models import Category
-from beacon.learn.rendering import render_markdown
+from beacon.learn.rendering import plain_text, render_markdown
 from beacon.organizations.models import STAFF_ROLES, Role
 
 staff_only = require_role(*STAFF_ROLES)
@@ -77,7 +77,12 @@ def glossary(request):
     return render(
         request,
         "learn/glossary.html",
-        {"form": form, "terms": found.terms, "guide": found.guide, "searched": bool(form.text)},
+        {
+            "form": form,
+            "terms": [(term, plain_text(term.definition)) for term in found.terms],
+            "guide": found.guide,
+            "searched": bool(form.text),
+        },
     )
 
 

@@ -245,6 +245,13 @@ def test_a_too_long_search_says_so_beside_the_box(client, glossary):
     assert "Search with 12 words or fewer (this has 20)." in page.content.decode()
 
 
+def test_the_list_shows_a_terms_words_without_its_markup(client, ada):
+    factories.term(member_of(ada), definition="Medicine for [opioid use](/glossary/oud/) **now**.")
+    html = client.get("/glossary/").content.decode()
+    assert "Medicine for opioid use now." in html
+    assert "](/glossary/oud/)" not in html and "**" not in html
+
+
 def test_each_term_has_its_own_address(client, glossary):
     page = client.get("/glossary/naloxone/")
     assert page.status_code == 200

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "beacon.myday",
     "beacon.portal",
     "beacon.workforce",
+    "beacon.learn",
     "beacon.api",
 ]
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("check-ins/", include("beacon.checkins.urls")),
     path("referrals/", include("beacon.referrals.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
+    path("learn/", include("beacon.learn.urls")),
+    path("glossary/", include("beacon.learn.glossary_urls")),
     path("directory/imports/", include("beacon.directory.imports.urls")),
     path("directory/", include("beacon.directory.urls")),
     path("workforce/", include("beacon.workforce.urls")),

@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from beacon.encounters.api import router as encounters_router
     from beacon.findhelp.api import router as directory_router
     from beacon.groups.api import groups_router, sessions_router
+    from beacon.learn.api import articles_router, glossary_router
     from beacon.messaging.api import router as messaging_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
@@ -73,6 +74,9 @@ def _register_routers() -> None:
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
     api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
+    # Learn and the glossary (issue 18, docs/public-site.md): public reads.
+    api.add_router("/learn", articles_router)
+    api.add_router("/glossary", glossary_router)
 
 
 _register_routers()

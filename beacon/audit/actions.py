@@ -162,6 +162,13 @@ ACTIONS = {
     "portal.turned_on": _("Their own Beacon turned on again"),
     "portal.read_only_notice_sent": _("Told their own Beacon is read-only"),
     "portal.closed": _("Their own Beacon closed, 90 days after discharge"),
+    # Learn and the glossary (issue 18): public pages an organization publishes
+    "article.created": _("Article written (draft)"),
+    "article.updated": _("Article changed"),
+    "article.published": _("Article published"),
+    "article.unpublished": _("Article unpublished"),
+    "glossary_term.created": _("Glossary term added"),
+    "glossary_term.updated": _("Glossary term changed"),
     # Access control
     "access.refused": _("Access refused"),
     # The trail itself: every download of it is an entry (issue 15)
@@ -196,6 +203,8 @@ KINDS = {
     "directory": _("Resource directory"),
     "findhelp": _("Find Help"),
     "portal": _("The participant's own Beacon"),
+    "article": _("Learn: articles"),
+    "glossary_term": _("Glossary"),
     "access": _("Refused access"),
     "audit": _("The audit trail"),
 }

@@ -11,8 +11,8 @@ from beacon.core.forms import apply_validation_error
 from beacon.crisis import selectors as crisis_selectors
 from beacon.encounters import selectors, services
 from beacon.encounters.forms import EncounterCorrectionForm, EncounterForm, HintsForm
-from beacon.encounters.language import language_hints
 from beacon.encounters.permissions import can_correct_encounter
+from beacon.learn.language import language_hints
 from beacon.notifications.services import notifications_mark_all_read
 from beacon.participants.permissions import STAFF
 from beacon.participants.services import participant_viewed

@@ -197,6 +197,10 @@ def _caseloads(members: dict) -> None:
         peers=[members["peer@lakeside.demo"]],
         seed=8,
     )
+    from beacon.learn.demo import demo_learn_create
+
+    # Learn's articles and the glossary (issue 18), Harbor's.
+    demo_learn_create(admin=members["admin@harbor.demo"], peer=pat)
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

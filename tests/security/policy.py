@@ -280,6 +280,8 @@ STAFF_PARTICIPANT = Access("staff", "participant")
 # default setting messages_team_answers) its supervisors and admins; a peer who sees the
 # participant only because records are open to the team gets 403.
 MESSAGES = Access("member", "participant", then="assigned")
+# Publishing an organization's article (issue 18): its supervisors and admins.
+PUBLISH = Access("supervisor", "organization")
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ ARGUMENTS = {
     "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
     "/api/v1/groups": {"session_id": "group_session_id"},
     "/api/v1/sessions": {"session_id": "group_session_id"},
+    "learn:": {"slug": "article_slug"},
+    "glossary:": {"slug": "term_slug"},
 }
 
 
@@ -327,6 +331,13 @@ PAGES: dict[str, Page] = {
     "findhelp:search": Page(PUBLIC),
     "findhelp:report": Page(PUBLIC_RECORD, "GET POST"),
     "findhelp:submit": Page(PUBLIC, "GET POST"),
+    # Learn and the glossary (issue 18, docs/public-site.md): published articles and every term
+    # by their address; a draft's or a missing one's address is 404 for everyone.
+    "learn:index": Page(PUBLIC),
+    "learn:article": Page(PUBLIC_RECORD),
+    "learn:print": Page(PUBLIC_RECORD),
+    "glossary:index": Page(PUBLIC, query="?q=term"),
+    "glossary:term": Page(PUBLIC_RECORD),
     # One's own account.
     # Signing out ends on the login page, for everyone.
     "accounts:logout": Page(Access("public", everyone="login"), "POST"),
@@ -530,6 +541,17 @@ PAGES: dict[str, Page] = {
     "workforce:checkin_detail": Page(CHECKIN),
     "workforce:checkin_share": Page(CHECKIN_OWN_WRITE, "POST"),
     "workforce:checkin_delete": Page(CHECKIN_OWN_WRITE, "GET POST"),
+    # Learn's writing side (issue 18): the organization's staff write and see its drafts;
+    # supervisors and admins publish (peers 403 first); admins keep the glossary's terms.
+    "learn:manage": Page(STAFF_ONLY),
+    "learn:new": Page(STAFF_ONLY, "GET POST"),
+    "learn:detail": Page(ORG_STAFF),
+    "learn:edit": Page(ORG_STAFF, "GET POST"),
+    "learn:publish": Page(PUBLISH, "POST"),
+    "learn:unpublish": Page(PUBLISH, "POST"),
+    "glossary:manage": Page(ADMIN),
+    "glossary:new": Page(ADMIN, "GET POST"),
+    "glossary:edit": Page(ORG_ADMIN, "GET POST"),
 }
 
 # Every API operation, by (METHOD, path) as in /api/v1/openapi.json. Writes are sent with the
@@ -603,6 +625,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("PATCH", "/api/v1/referrals/{referral_id}/status"): REFERRAL_ACCEPT,
     ("POST", "/api/v1/referrals/{referral_id}/email"): REFERRAL_SENT,
     # The public directory (Find Help) and its curation.
+    # Learn and the glossary (issue 18): published articles and every term, open to all.
+    ("GET", "/api/v1/learn/articles"): PUBLIC,
+    ("GET", "/api/v1/glossary"): PUBLIC,
     ("GET", "/api/v1/directory/services"): PUBLIC,
     ("GET", "/api/v1/directory/services/{service_id}"): PUBLIC_RECORD,
     ("GET", "/api/v1/directory/organizations/{organization_id}"): PUBLIC_RECORD,

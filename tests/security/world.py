@@ -386,6 +386,7 @@ def build_world() -> World:
                 publish=True,
             ),
         )
+        _learn(world, relation, owner, admin)
         world.put(
             "import_id",
             relation,
@@ -441,6 +442,29 @@ def build_world() -> World:
     _missing(world)
     world.harbor = harbor
     return world
+
+
+def _learn(world, relation, owner, admin) -> None:
+    """Learn (issue 18): the relation's organization's draft article, written by its staff
+    member (staff pages); a published one (public pages, by slug); a glossary term its admin
+    keeps (edit by id, the public page by slug)."""
+    from beacon.learn import services as learn
+
+    article = {"slug": f"draft-{relation}", "title": f"Draft {relation}", "summary": "A draft.",
+               "category": "coping", "body": "Words."}  # fmt: skip
+    world.put("article_id", relation, learn.article_create(member=owner, values=article))
+    published = learn.article_create(
+        member=admin, values={**article, "slug": f"published-{relation}"}
+    )
+    learn.article_publish(member=admin, article=published)
+    world.put("article_slug", relation, published.slug)
+    term = learn.term_create(
+        member=admin,
+        values={"slug": f"term-{relation}", "term": f"Term {relation}", "definition": "Words."}
+        | {"also_known_as": ""},
+    )
+    world.put("term_id", relation, term)
+    world.put("term_slug", relation, term.slug)
 
 
 def _referrals_between_organizations(world, harbor, lakeside, pat, lee) -> None:

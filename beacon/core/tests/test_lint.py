@@ -55,6 +55,10 @@ ONE_RECORD_LOADS_ALLOWED = {
         "used by the command line (beacon directory ...), run by whoever runs the "
         "installation, to name a curating organization"
     ),
+    "learn/selectors.py:_public_get": (
+        "published articles and glossary terms are public: no one is refused for who they "
+        "are, and no trace is kept of anonymous readers (load_visible would audit them)"
+    ),
     "referrals/selectors.py:service_get": (
         "a directory service to refer to: the directory is public to staff, not a record of "
         "the organization's"
@@ -210,6 +214,12 @@ PUBLIC_VIEWS = {
     "findhelp:search",
     "findhelp:report",
     "findhelp:submit",
+    # Learn and the glossary (issue 18): published articles and terms, for everyone.
+    "learn:index",
+    "learn:article",
+    "learn:print",
+    "glossary:index",
+    "glossary:term",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",
@@ -260,4 +270,7 @@ def test_every_api_endpoint_requires_authentication_except_token_exchange_and_pu
         ("/api/v1/directory/services/{service_id}", "get"),
         ("/api/v1/directory/organizations/{organization_id}", "get"),
         ("/api/v1/directory/locations/{location_id}", "get"),
+        # Learn and the glossary (issue 18): published articles and terms, read only.
+        ("/api/v1/learn/articles", "get"),
+        ("/api/v1/glossary", "get"),
     }

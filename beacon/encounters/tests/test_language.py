@@ -1,6 +1,6 @@
 import pytest
 
-from beacon.encounters.language import language_hints
+from beacon.learn.language import language_hints
 
 
 def terms(text):

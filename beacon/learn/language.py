@@ -1,4 +1,5 @@
-"""Gentle person-first language hints for notes (DOMAIN.md: non-judgmental language).
+"""Person-first language: the one list of words behind the hints in encounter notes and the
+public person-first language guide at /glossary/ (DOMAIN.md: non-judgmental language).
 
 Hints never block saving: they point out a word and offer words many people prefer. Matching is
 whole-word and case-insensitive ("clean" is pointed out, "cleanup" and "clean-up" are not).
@@ -19,6 +20,20 @@ class Term:
     forms: tuple[str, ...]  # the words or phrases that are matched, lower case
     suggestions: tuple[Promise | str, ...]
     why: Promise | str
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """One line of the public guide: the words to leave behind, the words to use, and why."""
+
+    key: str
+    instead_of: tuple[str, ...]
+    say: tuple[str, ...]
+    why: str
+
+    @property
+    def search_text(self) -> str:
+        return " ".join((*self.instead_of, *self.say, self.why)).lower()
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,8 @@ _USER_NOT_AFTER = (
     r"|agreement|data|access|support|testing|research|review|story|stories)\b)"
 )
 _CONTEXTUAL = dict.fromkeys(("user", "users"), (_USER_BEFORE, _USER_NOT_AFTER))
+# A fellowship's own name is no label: "went to Alcoholics Anonymous" is not pointed out.
+_CONTEXTUAL |= dict.fromkeys(("alcoholic", "alcoholics"), ("", r"(?![\s-]+anonymous\b)"))
 
 
 def _pattern() -> re.Pattern[str]:
@@ -187,3 +204,34 @@ def language_hints(text: str) -> list[Hint]:
             )
         )
     return hints
+
+
+def _squash(words: str) -> str:
+    return words.replace("-", "").replace(" ", "")
+
+
+def _variants(form: str) -> set[str]:
+    """A word's own spellings and endings ("no-show": "noshows", "noshowed"...)."""
+    word = _squash(form)
+    return {word, word + "s", word + "es", word + "d", word + "ed", word.removesuffix("e") + "ing"}
+
+
+def language_guide() -> list[GuideEntry]:
+    """The person-first language guide, from the same TERMS as the hints: each term's words
+    (plurals and spelling variants of a word already shown left out), what to say instead and
+    why, in the order of TERMS."""
+    entries = []
+    for term in TERMS:
+        shown: list[str] = []
+        for form in term.forms:
+            if _squash(form) not in {v for s in shown for v in _variants(s)}:
+                shown.append(form)
+        entries.append(
+            GuideEntry(
+                key=term.key,
+                instead_of=tuple(shown),
+                say=tuple(str(s) for s in term.suggestions),
+                why=str(term.why),
+            )
+        )
+    return entries

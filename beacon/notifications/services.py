@@ -293,3 +293,36 @@ def notify_people(
             for user in User.objects.filter(pk__in=list(user_ids), is_active=True)
         ]
     )
+
+
+def notify_peer_request(
+    *, organization, name: str, path: str, build_url: Callable[[str], str] | None = None
+) -> list[Notification]:
+    """Tell the organization's supervisors (its admins where it has none) that someone asked to
+    talk to a peer on the public form (beacon.peerrequests).
+
+    In Beacon: a notification with the first name or nickname they gave, linking to `path` (the
+    request). By email, queued after commit: only that a request came in and a link; no name,
+    no contact details and nothing they wrote, since email leaves Beacon's protection."""
+    recipients = crisis_recipients(organization=organization)
+    if not recipients:
+        return []
+    title = _("%(name)s asked to talk to a peer") % {"name": name}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                organization=organization,
+                kind=NotificationKind.PEER_REQUEST,
+                title=title[:200],
+                url=path,
+            )
+            for user in recipients
+        ]
+    )
+    context = {"organization": organization, "link": _absolute(path, build_url)}
+    subject = _("Beacon: someone asked to talk to a peer")
+    message = render_to_string("notifications/email/peer_request.txt", context)
+    for user in recipients:
+        mail_send(to=user.email, subject=subject, body=message)
+    return notifications

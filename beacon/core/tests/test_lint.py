@@ -210,6 +210,8 @@ PUBLIC_VIEWS = {
     "findhelp:search",
     "findhelp:report",
     "findhelp:submit",
+    # Talk to a peer (issue 18): the public's request form.
+    "talk:form",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",

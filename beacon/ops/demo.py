@@ -197,6 +197,10 @@ def _caseloads(members: dict) -> None:
         peers=[members["peer@lakeside.demo"]],
         seed=8,
     )
+    from beacon.peerrequests.demo import demo_peer_requests_create
+
+    # Talk to a peer: a few people from the public waiting on the supervisor's My day.
+    demo_peer_requests_create(supervisor=harbor_supervisor)
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

@@ -43,14 +43,12 @@ class TalkToAPeerForm(SpamCheckedForm):
         label=_("Phone number"),
         max_length=40,
         required=False,
-        help_text=_("For a call or a text."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.CharField(
         label=_("Email address"),
         max_length=254,
         required=False,
-        help_text=_("For an email."),
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
     )
     best_time = forms.ChoiceField(
@@ -89,6 +87,12 @@ class TalkToAPeerForm(SpamCheckedForm):
             "required": _("Please agree to be contacted, so that a peer can reach you.")
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown beside the label instead of "(optional)" (includes/field.html).
+        self.fields["phone"].required_when = _("needed for a call or a text")
+        self.fields["email"].required_when = _("needed for an email")
 
     def clean(self):
         cleaned = super().clean()

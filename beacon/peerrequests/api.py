@@ -17,7 +17,7 @@ from pydantic import Field
 from beacon.api.errors import ApiError
 from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
 from beacon.api.schemas import Error, Text
-from beacon.participants.api import ParticipantCreate, ParticipantOut
+from beacon.participants.api import ParticipantCreate, ParticipantOut, possible_duplicate_error
 from beacon.participants.selectors import participant_get_for_member, priority_populations_for
 from beacon.participants.services import PossibleDuplicate, participant_viewed
 from beacon.peerrequests import selectors, services
@@ -244,18 +244,7 @@ def intake(request, peer_request_id: UUID, payload: PeerRequestIntake):
     try:
         participant = action.execute()
     except PossibleDuplicate as exc:
-        raise ApiError(
-            409,
-            "possible_duplicate",
-            _(
-                "This person may already have a record. Check it, then send again with "
-                "confirm_not_duplicate: true if it is someone else."
-            ),
-            [
-                {"record_number": d.participant.record_number, "reasons": d.reasons}
-                for d in exc.duplicates
-            ],
-        ) from exc
+        raise possible_duplicate_error(exc) from exc
     except ValidationError as exc:
         raise _invalid(exc) from exc
     participant = participant_get_for_member(member=member, pk=participant.pk)

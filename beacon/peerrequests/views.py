@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,9 +17,7 @@ from beacon.core.forms import apply_validation_error
 from beacon.core.net import client_ip
 from beacon.core.ratelimit import rate_limit_check, wait_text
 from beacon.participants import permissions as participant_permissions
-from beacon.participants import selectors as participant_selectors
-from beacon.participants.forms import IntakeForm
-from beacon.participants.services import PossibleDuplicate
+from beacon.participants.views import intake_page
 from beacon.peerrequests import selectors, services
 from beacon.peerrequests.forms import CloseForm, TalkToAPeerForm
 from beacon.peerrequests.permissions import HANDLERS
@@ -168,54 +166,13 @@ def intake(request, peer_request_id):
             % {"status": peer_request.get_status_display().lower()},
         )
         return redirect("peerrequests:detail", peer_request.pk)
-    show_peer = participant_permissions.can_manage_caseloads(member)
-    form = IntakeForm(
-        request.POST or None,
-        initial=selectors.intake_initial(peer_request),
-        populations=participant_selectors.priority_populations_for(member.organization),
-        peers=participant_permissions.caseload_peers(member),
-        show_peer=show_peer,
-    )
-    duplicates = []
-    if request.method == "POST" and form.is_valid():
-        primary = form.cleaned_data.get("primary_peer")
-        action = services.EnrollFromPeerRequest(
-            member=member,
-            request=peer_request,
-            values=form.service_values(),
-            primary_peer_id=primary.user_id if primary else None,
-            priority_populations=list(form.cleaned_data["priority_populations"]),
-            confirm_not_duplicate=bool(request.POST.get("confirmed_new")),
-        )
-        try:
-            participant = action.execute()
-        except PossibleDuplicate as exc:
-            duplicates = exc.duplicates
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("primary_peer" if show_peer else None, str(exc))
-        else:
-            messages.success(
-                request,
-                _("%(name)s is enrolled (record %(number)s).")
-                % {"name": participant.display_name, "number": participant.record_number},
-            )
-            return redirect("participants:detail", participant_id=participant.pk)
-    else:
+    if request.method != "POST":
         services.peer_request_viewed(member=member, requests=[peer_request])
-    visible = set(
-        participant_permissions.participants_visible_to(member)
-        .filter(pk__in=[d.participant.pk for d in duplicates])
-        .values_list("pk", flat=True)
-    )
-    return render(
+    return intake_page(
         request,
-        "peerrequests/intake.html",
-        {
-            "form": form,
-            "duplicates": duplicates,
-            "visible_duplicates": visible,
-            "peer_request": peer_request,
-        },
+        enroll=lambda **values: services.EnrollFromPeerRequest(
+            member=member, request=peer_request, **values
+        ),
+        initial=selectors.intake_initial(peer_request),
+        context={"template": "peerrequests/intake.html", "peer_request": peer_request},
     )

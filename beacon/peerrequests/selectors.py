@@ -46,7 +46,7 @@ def organization_for_zip(zip_code: str) -> Organization | None:
     3. else the only organization taking requests, when there is exactly one;
     4. else None: nobody here serves that ZIP code yet.
     """
-    candidates = list(_accepting().only("id", "name", "peer_requests_zip_codes"))
+    candidates = list(_accepting())
     best, best_rank = None, None
     for organization in candidates:
         codes = zip_codes_served(organization.peer_requests_zip_codes)
@@ -59,12 +59,12 @@ def organization_for_zip(zip_code: str) -> Organization | None:
         if best_rank is None or rank < best_rank:
             best, best_rank = organization, rank
     if best is not None:
-        return Organization.objects.get(pk=best.pk)
+        return best
     default = organization_named(getattr(settings, "BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION", ""))
     if default is not None:
         return default
     if len(candidates) == 1:
-        return Organization.objects.get(pk=candidates[0].pk)
+        return candidates[0]
     return None
 
 

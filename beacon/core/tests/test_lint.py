@@ -55,6 +55,11 @@ ONE_RECORD_LOADS_ALLOWED = {
         "used by the command line (beacon directory ...), run by whoever runs the "
         "installation, to name a curating organization"
     ),
+    "peerrequests/selectors.py:organization_named": (
+        "the public Talk to a peer form's own link names an organization that takes requests "
+        "(public: its name is on the form); no one is refused for who they are, and the "
+        "public form keeps no trace of anonymous visitors"
+    ),
     "referrals/selectors.py:service_get": (
         "a directory service to refer to: the directory is public to staff, not a record of "
         "the organization's"

@@ -227,6 +227,7 @@ def _no_rate_limits(settings):
     settings.BEACON_RATE_LIMIT_PUBLIC_FORMS = 0
     settings.BEACON_RATE_LIMIT_JOIN_CODES = 0
     settings.BEACON_RATE_LIMIT_JOIN_SAME_CODE = 0
+    settings.BEACON_RATE_LIMIT_PEER_REQUESTS = 0
 
 
 # Helpers the apps' tests share (import them: `from conftest import member_of`). --------------

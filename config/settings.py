@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "beacon.directory",
     "beacon.referrals",
     "beacon.findhelp",
+    "beacon.peerrequests",
     "beacon.supervision",
     "beacon.groups",
     "beacon.myday",
@@ -281,6 +282,11 @@ BEACON_TRUSTED_PROXY_COUNT = env_int("BEACON_TRUSTED_PROXY_COUNT", 0)
 # and Find Help's searches: requests a minute. Find Help's public forms: sends in 10 minutes.
 BEACON_RATE_LIMIT_PUBLIC_API = env_int("BEACON_RATE_LIMIT_PUBLIC_API", 60)
 BEACON_RATE_LIMIT_PUBLIC_FORMS = env_int("BEACON_RATE_LIMIT_PUBLIC_FORMS", 5)
+# Talk to a peer (/talk-to-a-peer/, docs/public-site.md): requests sent in 10 minutes.
+BEACON_RATE_LIMIT_PEER_REQUESTS = env_int("BEACON_RATE_LIMIT_PEER_REQUESTS", 5)
+# Where a Talk to a peer request goes when no organization serves the person's ZIP code: an
+# organization's id ("" for none; then the only organization taking requests, if one).
+BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION = env_str("BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION")
 # Joining one's own Beacon with an in-person code (/my/join/, docs/portal.md): tries of a code
 # per address, and per code typed (from any address), every 10 minutes.
 BEACON_RATE_LIMIT_JOIN_CODES = env_int("BEACON_RATE_LIMIT_JOIN_CODES", 10)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from beacon.api.urls import api
 from beacon.core import views as core_views
 from beacon.myday import views as myday_views
+from beacon.peerrequests import views as peerrequests_views
 
 urlpatterns = [
     # The start page (My day for staff) keeps the name core:home that every page links to.
@@ -28,6 +29,12 @@ urlpatterns = [
     path("find-help/", include("beacon.findhelp.urls")),
     path("learn/", include("beacon.learn.urls")),
     path("glossary/", include("beacon.learn.glossary_urls")),
+    # Talk to a peer: the public form, and the supervisors' side of its requests.
+    path(
+        "talk-to-a-peer/",
+        include(([path("", peerrequests_views.talk, name="form")], "talk")),
+    ),
+    path("peer-requests/", include("beacon.peerrequests.urls")),
     path("directory/imports/", include("beacon.directory.imports.urls")),
     path("directory/", include("beacon.directory.urls")),
     path("workforce/", include("beacon.workforce.urls")),

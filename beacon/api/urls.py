@@ -40,6 +40,7 @@ def _register_routers() -> None:
     from beacon.messaging.api import router as messaging_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
+    from beacon.peerrequests.api import router as peer_requests_router
     from beacon.plans.api import router as plans_router
     from beacon.portal.api import router as portal_router
     from beacon.referrals.api import disclosures_router, referrals_router
@@ -73,6 +74,7 @@ def _register_routers() -> None:
     api.add_router("/groups", groups_router)
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
+    api.add_router("/peer-requests", peer_requests_router)  # Talk to a peer (staff)
     api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)

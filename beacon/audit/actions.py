@@ -112,6 +112,12 @@ ACTIONS = {
     "findhelp.submission_received": _("Organization information submitted"),
     "findhelp.submission_accepted": _("Submitted organization information accepted"),
     "findhelp.submission_rejected": _("Submitted organization information rejected"),
+    # Talk to a peer: requests from the public form (no actor) and what staff did with them
+    "peer_request.received": _("Request to talk to a peer received"),
+    "peer_request.viewed": _("Request to talk to a peer viewed"),
+    "peer_request.contacted": _("First contact with a person who asked to talk to a peer"),
+    "peer_request.enrolled": _("Intake done from a request to talk to a peer"),
+    "peer_request.closed": _("Request to talk to a peer closed"),
     # Referrals and disclosures
     "referral.sent": _("Referral sent"),
     "referral.status_changed": _("Referral status changed"),
@@ -202,6 +208,7 @@ KINDS = {
     "supervision": _("Supervision"),
     "directory": _("Resource directory"),
     "findhelp": _("Find Help"),
+    "peer_request": _("Requests to talk to a peer"),
     "portal": _("The participant's own Beacon"),
     "article": _("Learn: articles"),
     "glossary_term": _("Glossary"),

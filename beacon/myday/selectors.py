@@ -35,6 +35,9 @@ from beacon.messaging.models import Message
 from beacon.organizations.models import Membership, Role
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
 from beacon.participants.permissions import SEES_WHOLE_ORGANIZATION, STAFF
+from beacon.peerrequests.models import OPEN_STATUSES, PeerRequest
+from beacon.peerrequests.permissions import handles_peer_requests
+from beacon.peerrequests.selectors import ContactTimes, first_contact_times
 from beacon.plans.models import ActionStep, Goal, PlanUpdate, RecoveryPlan, UpdateStatus
 from beacon.referrals.models import OUTCOME_STATUSES, Referral
 
@@ -161,6 +164,10 @@ class MyDay:
     # What participants did to their own plans from their own Beacon (/my/plan/), not yet
     # marked seen or answered.
     plan_updates: Section[PlanUpdateRow] | None = None
+    # Requests to talk to a peer from the public form, waiting (supervisors and admins), and
+    # the organization's time to first contact over the last 30 days (beacon.peerrequests).
+    peer_requests: Section[PeerRequest] | None = None
+    first_contact: ContactTimes | None = None
 
 
 @dataclass(frozen=True)
@@ -737,6 +744,51 @@ def outreach_open(*, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0) -> S
     return Section(rows=found, total=total)
 
 
+_PEER_REQUEST = PeerRequest._meta
+_PEER_REQUEST_FIELDS = (
+    "id",
+    "name",
+    "contact_by",
+    "best_time",
+    "zip_code",
+    "language",
+    "status",
+    "created_at",
+    "first_contact_at",
+)
+_PEER_REQUEST_COLUMNS = Columns(
+    *(_PEER_REQUEST.get_field(name) for name in _PEER_REQUEST_FIELDS), None
+)
+
+
+def peer_requests_open(
+    *, scope: Scope, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[PeerRequest]:
+    """Requests to talk to a peer from the public form that wait in the organization's queue
+    (beacon.peerrequests): those with no first contact yet, the longest waiting first, then
+    those contacted without an intake yet. Supervisors and organization admins only (nobody
+    else handles them: an empty list). One query (partial index peer_request_queue)."""
+    if not scope.whole_organization or not handles_peer_requests(scope.member):
+        return Section(rows=[], total=0)
+    statuses = [str(status) for status in OPEN_STATUSES]
+    rows, total = _page(
+        f"SELECT {', '.join(f'r.{name}' for name in _PEER_REQUEST_FIELDS)}, COUNT(*) OVER ()"  # noqa: S608 - fixed SQL, values are parameters
+        " FROM peerrequests_peerrequest r"
+        f" WHERE r.organization_id = %s AND r.status IN ({placeholders(len(statuses))})"
+        " ORDER BY CASE WHEN r.first_contact_at IS NULL THEN 0 ELSE 1 END, r.created_at, r.id",
+        [param(_PEER_REQUEST.get_field("organization"), scope.organization_id), *statuses],
+        _PEER_REQUEST_COLUMNS,
+        limit,
+        offset,
+    )
+    return Section(
+        rows=[
+            instance(PeerRequest, dict(zip(_PEER_REQUEST_FIELDS, row, strict=True))) for row in rows
+        ],
+        total=total,
+    )
+
+
 _MESSAGE = Message._meta
 _UNREAD_COLUMNS = Columns(*_P_FIELDS, None, _MESSAGE.get_field("created_at"), None)
 
@@ -875,6 +927,14 @@ def my_day(
         plan_reviews=plan_reviews_due(scope=scope, today=today, **first),
         referral_follow_ups=referral_follow_ups_due(scope=scope, today=today, **first),
         plan_updates=plan_updates_new(scope=scope, **first),
+        peer_requests=(
+            peer_requests_open(scope=scope, **first) if handles_peer_requests(member) else None
+        ),
+        first_contact=(
+            first_contact_times(organization_id=member.organization_id, now=now)
+            if handles_peer_requests(member)
+            else None
+        ),
         group_sessions=sessions_today(member=member, today=today),
         unread_messages=messages_unread(scope=scope, **first),
         caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
@@ -900,6 +960,7 @@ LISTS = (
     "review_comments",
     "unread_messages",
     "plan_updates",
+    "peer_requests",
 )
 
 
@@ -925,6 +986,8 @@ def my_day_list(
     whole = _sees_whole_organization(member)
     if (name == "caseloads" and not whole) or (name == "review_comments" and whole):
         raise LookupError(name)
+    if name == "peer_requests" and not handles_peer_requests(member):
+        raise LookupError(name)
     rows = {"limit": per_page, "offset": (max(page, 1) - 1) * per_page}
     empty = Section(rows=[], total=0)
     lists: dict[str, Section | None] = {
@@ -943,7 +1006,7 @@ def my_day_list(
     else:
         scope = scope_for(member)
         when = {"now": now} if name in ("new_assignments", "crisis_flags") else {"today": today}
-        if name in ("outreach", "unread_messages", "plan_updates"):
+        if name in ("outreach", "unread_messages", "plan_updates", "peer_requests"):
             when = {}
         read = {
             "follow_ups": follow_ups_due,
@@ -955,6 +1018,7 @@ def my_day_list(
             "outreach": outreach_open,
             "unread_messages": messages_unread,
             "plan_updates": plan_updates_new,
+            "peer_requests": peer_requests_open,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

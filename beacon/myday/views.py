@@ -22,6 +22,7 @@ LISTS = {
     "comments": ("review_comments", "myday/rows/_review_comments.html"),
     "messages": ("unread_messages", "myday/rows/_unread_messages.html"),
     "plan-updates": ("plan_updates", "myday/rows/_plan_updates.html"),
+    "peer-requests": ("peer_requests", "myday/rows/_peer_requests.html"),
 }
 
 
@@ -98,6 +99,7 @@ def _title(name: str, total: int) -> str:
         "review_comments": _("Comments on your notes (%(total)s)"),
         "unread_messages": _("Unread messages from participants (%(total)s)"),
         "plan_updates": _("From participants' plans (%(total)s)"),
+        "peer_requests": _("Asked to talk to a peer (%(total)s)"),
     }
     return titles[name] % {"total": total}
 

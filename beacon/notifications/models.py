@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     OUTREACH = "outreach", _("Asked to reach out")
     MESSAGE = "message", _("New message from a participant")
     CONSENT_REVOKED = "consent_revoked", _("Consent taken back by the participant")
+    # Someone asked to talk to a peer on the public form (beacon.peerrequests).
+    PEER_REQUEST = "peer_request", _("Request to talk to a peer")
 
 
 class Notification(BaseModel):

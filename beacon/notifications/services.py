@@ -227,15 +227,41 @@ def notify_outreach(
     where the request is marked answered). By email, queued after commit: only that someone
     asked and a link; no name and nothing about how they are, since email leaves Beacon's
     protection."""
+    return _tell_and_email(
+        recipients=recipients,
+        organization=organization,
+        kind=NotificationKind.OUTREACH,
+        title=_("%(name)s asked you to reach out") % {"name": participant_name},
+        path=path,
+        participant_id=participant_id,
+        subject=_("Beacon: someone asked you to reach out"),
+        email_template="notifications/email/outreach.txt",
+        build_url=build_url,
+    )
+
+
+def _tell_and_email(
+    *,
+    recipients: list,
+    organization,
+    kind: str,
+    title: str,
+    path: str,
+    subject: str,
+    email_template: str,
+    participant_id=None,
+    build_url: Callable[[str], str] | None = None,
+) -> list[Notification]:
+    """A notification each in Beacon, and an email each (queued after commit) from a template
+    that is given only the organization and the link: the email can say nothing about anyone."""
     if not recipients:
         return []
-    title = _("%(name)s asked you to reach out") % {"name": participant_name}
     notifications = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
                 organization=organization,
-                kind=NotificationKind.OUTREACH,
+                kind=kind,
                 title=title[:200],
                 url=path,
                 participant_id=participant_id,
@@ -244,8 +270,7 @@ def notify_outreach(
         ]
     )
     context = {"organization": organization, "link": _absolute(path, build_url)}
-    subject = _("Beacon: someone asked you to reach out")
-    message = render_to_string("notifications/email/outreach.txt", context)
+    message = render_to_string(email_template, context)
     for user in recipients:
         mail_send(to=user.email, subject=subject, body=message)
     return notifications
@@ -292,4 +317,25 @@ def notify_people(
             )
             for user in User.objects.filter(pk__in=list(user_ids), is_active=True)
         ]
+    )
+
+
+def notify_peer_request(
+    *, organization, name: str, path: str, build_url: Callable[[str], str] | None = None
+) -> list[Notification]:
+    """Tell the organization's supervisors (its admins where it has none) that someone asked to
+    talk to a peer on the public form (beacon.peerrequests).
+
+    In Beacon: a notification with the first name or nickname they gave, linking to `path` (the
+    request). By email, queued after commit: only that a request came in and a link; no name,
+    no contact details and nothing they wrote, since email leaves Beacon's protection."""
+    return _tell_and_email(
+        recipients=crisis_recipients(organization=organization),
+        organization=organization,
+        kind=NotificationKind.PEER_REQUEST,
+        title=_("%(name)s asked to talk to a peer") % {"name": name},
+        path=path,
+        subject=_("Beacon: someone asked to talk to a peer"),
+        email_template="notifications/email/peer_request.txt",
+        build_url=build_url,
     )

@@ -201,6 +201,10 @@ def _caseloads(members: dict) -> None:
 
     # Learn's articles and the glossary (issue 18), Harbor's.
     demo_learn_create(admin=members["admin@harbor.demo"], peer=pat)
+    from beacon.peerrequests.demo import demo_peer_requests_create
+
+    # Talk to a peer: a few people from the public waiting on the supervisor's My day.
+    demo_peer_requests_create(supervisor=harbor_supervisor)
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

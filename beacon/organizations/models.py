@@ -1,6 +1,8 @@
 import datetime
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -42,6 +44,27 @@ class BillingUnitsRule(models.TextChoices):
 DEFAULT_OFFICE_HOURS = (
     "Your peer usually answers within a day. In a crisis, call or text 988 at any time."
 )
+
+
+# When a person who asked to talk to a peer hears back, unless the organization says otherwise.
+DEFAULT_PEER_REQUEST_RESPONSE = "within one business day"
+
+_ZIP_CODE = re.compile(r"^\d{3}(\d{2})?$")
+
+
+def zip_codes_served(value: str) -> list[str]:
+    """The ZIP codes and 3-digit beginnings in `value` (spaces or commas between them)."""
+    return [code for code in re.split(r"[\s,;]+", value or "") if code]
+
+
+def validate_zip_codes(value: str) -> None:
+    wrong = [code for code in zip_codes_served(value) if not _ZIP_CODE.match(code)]
+    if wrong:
+        raise ValidationError(
+            _("Not a 5-digit ZIP code or a 3-digit beginning: %(codes)s"),
+            params={"codes": ", ".join(wrong[:5])},
+            code="invalid",
+        )
 
 
 def default_idle_timeout():
@@ -163,6 +186,33 @@ class Organization(BaseModel):
             "On: when a participant's peer is away, your supervisors and organization admins "
             "can read and answer the participant's messages. The participant's peers "
             "(primary and secondary) always can."
+        ),
+    )
+    # Talk to a peer: requests from the public form at /talk-to-a-peer/ (beacon.peerrequests,
+    # docs/public-site.md).
+    peer_requests_open = models.BooleanField(
+        _("Take requests from the public “Talk to a peer” form"),
+        default=False,
+        help_text=_(
+            "On: people can ask your organization for a peer at /talk-to-a-peer/. Requests "
+            "wait on your supervisors' My day."
+        ),
+    )
+    peer_requests_respond_within = models.CharField(
+        _("When people who ask to talk to a peer will hear from you"),
+        max_length=100,
+        default=DEFAULT_PEER_REQUEST_RESPONSE,
+        help_text=_("Shown on the confirmation page, for example “within one business day”."),
+    )
+    peer_requests_zip_codes = models.CharField(
+        _("ZIP codes you serve"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_zip_codes],
+        help_text=_(
+            "Requests that name no organization go to the one serving the person's ZIP code. "
+            "5-digit ZIP codes or 3-digit beginnings (016 for 01601 to 01699), separated by "
+            "spaces or commas."
         ),
     )
     is_active = models.BooleanField(default=True)

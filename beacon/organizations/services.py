@@ -43,6 +43,9 @@ SETTINGS_FIELDS = (
     "messages_enabled",
     "messages_office_hours",
     "messages_team_answers",
+    "peer_requests_open",
+    "peer_requests_respond_within",
+    "peer_requests_zip_codes",
 )
 
 

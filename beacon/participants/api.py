@@ -222,6 +222,23 @@ def _populations(member, ids: list[UUID] | None):
     return found
 
 
+def possible_duplicate_error(exc: services.PossibleDuplicate) -> ApiError:
+    """The API's answer to an intake that found a likely duplicate: 409 `possible_duplicate`,
+    naming each record by its number only (also used by Talk to a peer's intake)."""
+    return ApiError(
+        409,
+        "possible_duplicate",
+        _(
+            "This person may already have a record. Check it, then send again with "
+            "confirm_not_duplicate: true if it is someone else."
+        ),
+        [
+            {"record_number": d.participant.record_number, "reasons": d.reasons}
+            for d in exc.duplicates
+        ],
+    )
+
+
 @router.get(
     "", response={200: ParticipantPage, 403: Error, 422: Error}, summary="Search participants"
 )
@@ -258,18 +275,7 @@ def create_participant(request, payload: ParticipantCreate):
     try:
         participant = action.execute()
     except services.PossibleDuplicate as exc:
-        raise ApiError(
-            409,
-            "possible_duplicate",
-            _(
-                "This person may already have a record. Check it, then send again with "
-                "confirm_not_duplicate: true if it is someone else."
-            ),
-            [
-                {"record_number": d.participant.record_number, "reasons": d.reasons}
-                for d in exc.duplicates
-            ],
-        ) from exc
+        raise possible_duplicate_error(exc) from exc
     except ValidationError as exc:
         if "primary_peer" not in getattr(exc, "error_dict", {}):
             raise

@@ -71,11 +71,24 @@ def participant_new(request):
     member = request.member
     if not permissions.can_enroll_participants(member):
         raise PermissionDenied
+    return intake_page(
+        request, enroll=lambda **values: services.EnrollParticipant(member=member, **values)
+    )
+
+
+def intake_page(request, *, enroll, initial=None, context=None):
+    """The intake page (participants/new.html, or the template `context` names): the form
+    (first filled with `initial`), then `enroll(values=, primary_peer_id=,
+    priority_populations=, confirm_not_duplicate=)`, an action whose `execute()` raises as
+    EnrollParticipant does: likely duplicates are shown before a new record is created, and
+    nothing typed is lost. Used by Talk to a peer's intake too (beacon.peerrequests)."""
+    member = request.member
     # Choosing whose caseload is assigning one: supervisors and admins (a peer enrolls onto
     # their own; participant_enroll refuses anything else by itself).
     show_peer = permissions.can_manage_caseloads(member)
     form = IntakeForm(
         request.POST or None,
+        initial=initial,
         populations=selectors.priority_populations_for(member.organization),
         peers=permissions.caseload_peers(member),
         show_peer=show_peer,
@@ -83,8 +96,7 @@ def participant_new(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         primary = form.cleaned_data.get("primary_peer")
-        action = services.EnrollParticipant(
-            member=member,
+        action = enroll(
             values=form.service_values(),
             primary_peer_id=primary.user_id if primary else None,
             priority_populations=list(form.cleaned_data["priority_populations"]),
@@ -112,10 +124,11 @@ def participant_new(request):
         .filter(pk__in=[d.participant.pk for d in duplicates])
         .values_list("pk", flat=True)
     )
+    context = {"template": "participants/new.html", **(context or {})}
     return render(
         request,
-        "participants/new.html",
-        {"form": form, "duplicates": duplicates, "visible_duplicates": visible},
+        context.pop("template"),
+        {"form": form, "duplicates": duplicates, "visible_duplicates": visible, **context},
     )
 
 

@@ -282,6 +282,10 @@ STAFF_PARTICIPANT = Access("staff", "participant")
 MESSAGES = Access("member", "participant", then="assigned")
 # Publishing an organization's article (issue 18): its supervisors and admins.
 PUBLISH = Access("supervisor", "organization")
+# Talk to a peer (issue 18, docs/public-site.md): requests from the public form are handled by
+# the organization's supervisors and admins (peers and participants 403); another
+# organization's request is 404.
+PEER_REQUEST = Access("supervisor", "organization")
 
 
 @dataclass(frozen=True)
@@ -338,6 +342,7 @@ PAGES: dict[str, Page] = {
     "learn:print": Page(PUBLIC_RECORD),
     "glossary:index": Page(PUBLIC, query="?q=term"),
     "glossary:term": Page(PUBLIC_RECORD),
+    "talk:form": Page(PUBLIC, "GET POST"),
     # One's own account.
     # Signing out ends on the login page, for everyone.
     "accounts:logout": Page(Access("public", everyone="login"), "POST"),
@@ -369,6 +374,11 @@ PAGES: dict[str, Page] = {
     # Work in an organization.
     "myday:my_day": Page(STAFF_ONLY),
     "myday:list": Page(STAFF_NAMED),
+    # Talk to a peer's requests (issue 18): the supervisors' side.
+    "peerrequests:detail": Page(PEER_REQUEST),
+    "peerrequests:contacted": Page(PEER_REQUEST, "POST"),
+    "peerrequests:close": Page(PEER_REQUEST, "POST"),
+    "peerrequests:intake": Page(PEER_REQUEST, "GET POST"),
     # The participant's own Beacon (issue 17, docs/portal.md).
     "portal:home": Page(MY),
     # Issue 17, getting in (invite): the peer's side hangs off the participant's record (those
@@ -669,4 +679,11 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/me/messages"): MY,
     ("GET", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
     ("POST", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
+    # Talk to a peer (issue 18): the organization's requests, for its supervisors and admins.
+    ("GET", "/api/v1/peer-requests"): SUPERVISOR,
+    ("GET", "/api/v1/peer-requests/time-to-first-contact"): SUPERVISOR,
+    ("GET", "/api/v1/peer-requests/{peer_request_id}"): PEER_REQUEST,
+    ("POST", "/api/v1/peer-requests/{peer_request_id}/contacted"): PEER_REQUEST,
+    ("POST", "/api/v1/peer-requests/{peer_request_id}/close"): PEER_REQUEST,
+    ("POST", "/api/v1/peer-requests/{peer_request_id}/intake"): PEER_REQUEST,
 }

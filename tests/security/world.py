@@ -51,6 +51,7 @@ from beacon.organizations.models import Invitation, Membership, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+from beacon.peerrequests.tests.factories import PeerRequestFactory
 from beacon.plans import services as plans
 from beacon.plans.models import PlanUpdate, UpdateKind
 from beacon.portal.invite_services import secret_hash as portal_secret_hash
@@ -335,6 +336,12 @@ def build_world() -> World:
             administered_on=datetime.date(2026, 1, 5),
         )
         world.put("assessment_id", relation, assessment)
+        # Talk to a peer (issue 18): a request from the public form, waiting in the queue.
+        world.put(
+            "peer_request_id",
+            relation,
+            PeerRequestFactory(organization=org, name=f"Visitor {relation}"),
+        )
         # Check-ins (beacon/checkins): a request to reach out, asked for from a check-in.
         world.put("request_id", relation, _outreach_request(participant))
         referral = SendReferral(

@@ -58,6 +58,10 @@ ONE_RECORD_LOADS_ALLOWED = {
     "learn/selectors.py:_public_get": (
         "published articles and glossary terms are public: no one is refused for who they "
         "are, and no trace is kept of anonymous readers (load_visible would audit them)"
+    "peerrequests/selectors.py:organization_named": (
+        "the public Talk to a peer form's own link names an organization that takes requests "
+        "(public: its name is on the form); no one is refused for who they are, and the "
+        "public form keeps no trace of anonymous visitors"
     ),
     "referrals/selectors.py:service_get": (
         "a directory service to refer to: the directory is public to staff, not a record of "
@@ -220,6 +224,8 @@ PUBLIC_VIEWS = {
     "learn:print",
     "glossary:index",
     "glossary:term",
+    # Talk to a peer (issue 18): the public's request form.
+    "talk:form",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",

@@ -176,12 +176,17 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
             "messages_enabled": "on",
             "messages_office_hours": "We answer on weekdays. Anytime: 988.",
             "messages_team_answers": "",
+            # Talk to a peer (issue 18): requests taken, for the ZIP codes served.
+            "peer_requests_open": "on",
+            "peer_requests_respond_within": "within two business days",
+            "peer_requests_zip_codes": "01602 016",
         },
     )
     assert response.status_code == 302
     harbor.refresh_from_db()
     assert harbor.messages_enabled and not harbor.messages_team_answers
     assert harbor.messages_office_hours == "We answer on weekdays. Anytime: 988."
+    assert harbor.peer_requests_open and harbor.peer_requests_zip_codes == "01602 016"
     assert (
         harbor.name,
         harbor.part2_applies,

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "beacon.groups",
     "beacon.myday",
     "beacon.portal",
+    "beacon.public",
     "beacon.workforce",
     "beacon.api",
 ]

@@ -55,6 +55,10 @@ ONE_RECORD_LOADS_ALLOWED = {
         "used by the command line (beacon directory ...), run by whoever runs the "
         "installation, to name a curating organization"
     ),
+    "public/selectors.py:organization_public_get": (
+        "an organization's public page, by its slug: published or not found, for anyone; "
+        "the public pages keep no trace of visitors (load_visible would audit their address)"
+    ),
     "referrals/selectors.py:service_get": (
         "a directory service to refer to: the directory is public to staff, not a record of "
         "the organization's"
@@ -210,6 +214,9 @@ PUBLIC_VIEWS = {
     "findhelp:search",
     "findhelp:report",
     "findhelp:submit",
+    # The public front door (issue 18): the self-check and organizations' public pages.
+    "public:self_check",
+    "public:organization",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",

@@ -52,7 +52,8 @@ def organization(request, slug):
 @sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def self_check(request):
-    form = SelfCheckForm(request.POST or None)
+    # Bound for any POST, an empty one too: sent with nothing chosen, the questions are named.
+    form = SelfCheckForm(request.POST if request.method == "POST" else None)
     result = form.result() if request.method == "POST" and form.is_valid() else None
     response = render(
         request,

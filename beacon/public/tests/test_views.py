@@ -162,6 +162,13 @@ def test_missing_answers_are_asked_for_kindly_and_what_was_chosen_stays(client):
 
 
 @pytest.mark.django_db
+def test_sent_with_nothing_chosen_the_questions_are_named(client):
+    html = assert_public(client.post("/self-check/", {}))
+    assert "2 questions need an answer" in html
+    assert "Choose how often you have a drink" in html
+
+
+@pytest.mark.django_db
 def test_an_answer_that_is_not_one_of_the_choices_is_refused(client):
     html = assert_public(client.post("/self-check/", {**ALL_ANSWERS, "typical": "9"}))
     assert "Your self-check result" not in html

@@ -36,9 +36,14 @@ def organization(request, slug):
         {
             "org": org,
             "tel": org.phone.translate(TEL_DROPS),
+            # Settings accept only http(s) addresses; one written around them is not a link.
+            "website": org.website if org.website.lower().startswith(WEB) else "",
             "services": selectors.organization_public_services(organization=org),
         },
     )
+
+
+WEB = ("https://", "http://")
 
 
 # The answers come by POST, so they never appear in an address: not in the browser's history,

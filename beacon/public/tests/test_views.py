@@ -220,10 +220,13 @@ def test_an_organization_page_shows_who_they_are_and_how_to_reach_them(
 @pytest.mark.django_db
 def test_what_an_organization_writes_is_shown_as_text(client, published):
     Organization.objects.filter(pk=published.pk).update(
-        public_description='<script>alert(1)</script><a href="javascript:x">x</a>'
+        public_description='<script>alert(1)</script><a href="javascript:x">x</a>',
+        # Written around the settings' check: shown as nothing, never as a link.
+        website="javascript:alert(1)//",
     )
     html = client.get(f"/o/{published.slug}/").content.decode()
     assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+    assert "alert(1)//" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "beacon.groups",
     "beacon.myday",
     "beacon.portal",
+    "beacon.public",
     "beacon.workforce",
     "beacon.learn",
     "beacon.api",

@@ -9,6 +9,8 @@ urlpatterns = [
     # The start page (My day for staff) keeps the name core:home that every page links to.
     path("", include(([path("", myday_views.home, name="home")], "core"))),
     path("healthz", core_views.healthz, name="healthz"),
+    # The public pages: /self-check/ and an organization's page at /o/<slug>/ (issue 18).
+    path("", include("beacon.public.urls")),
     path("accounts/", include("beacon.accounts.urls")),
     path("organization/", include("beacon.organizations.urls")),
     path("audit/", include("beacon.audit.urls")),

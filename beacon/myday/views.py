@@ -8,6 +8,7 @@ from beacon.core.access import require_role
 from beacon.myday.display import day_items
 from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
+from beacon.public import views as public_views
 
 # "See all": the address of each list, its MyDay field and its rows' template.
 LISTS = {
@@ -28,10 +29,11 @@ LISTS = {
 
 @login_not_required
 def home(request):
-    """Signed in: the person's start page (My day for staff). Signed out: what Beacon is, and
-    the way in. It lives here, not in core, because it is My day (core imports no app)."""
+    """Signed in: the person's start page (My day for staff). Signed out: the public front
+    door (beacon/public, docs/public-site.md). It lives here, not in core, because it is My day
+    (core imports no app)."""
     if not request.user.is_authenticated:
-        return render(request, "core/welcome.html")
+        return public_views.home(request)
     member = getattr(request, "member", None)
     if member is not None and member.is_staff_role:
         return _my_day(request, member)

@@ -47,6 +47,37 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("peer@lakeside.demo", "Olive Peer", Role.PEER, LAKESIDE),
 ]
 DEMO_ORGANIZATIONS = [HARBOR, LAKESIDE]
+# Their public pages (/o/harbor-recovery-community/, /o/lakeside-recovery-center/), published:
+# what an organization links from its own website (docs/public-site.md). Harbor's phone is set
+# with the participant's own Beacon (beacon/portal/demo.py).
+DEMO_PUBLIC_PAGES = {
+    HARBOR: {
+        "public_page_published": True,
+        "public_description": (
+            "Harbor is a recovery community organization run by people in recovery. Our peer "
+            "recovery coaches meet you where you are, on any pathway: mutual aid, medication, "
+            "faith, harm reduction or your own way. We help with next steps, housing, "
+            "benefits and finding treatment, and we stay with you after. Free, and no "
+            "insurance needed."
+        ),
+        "public_hours": (
+            "Monday to Friday, 9 am to 6 pm\nDrop-in coffee hour: Saturday, 10 am to noon"
+        ),
+        "address": "44 Shore Street\nWorcester, MA 01602",
+        "website": "https://harbor-recovery.example.org",
+    },
+    LAKESIDE: {
+        "public_page_published": True,
+        "phone": "508-555-0140",
+        "public_description": (
+            "Lakeside offers one-on-one peer support, recovery coaching and all-recovery "
+            "meetings, with family support nights every Thursday. Some of our peers speak "
+            "Spanish."
+        ),
+        "public_hours": "Monday to Thursday, 10 am to 7 pm",
+        "address": "9 Lake Avenue\nWorcester, MA 01604",
+    },
+}
 
 
 def demo_data_exists() -> bool:
@@ -70,7 +101,11 @@ def demo_data_create() -> list[DemoAccount]:
     # The demo does not ask for MFA enrolment; real organizations do by default.
     organizations = {
         name: organization_create(
-            name=name, actor=platform_admin, mfa_required=False, part2_applies=True
+            name=name,
+            actor=platform_admin,
+            mfa_required=False,
+            part2_applies=True,
+            **DEMO_PUBLIC_PAGES[name],
         )
         for name in DEMO_ORGANIZATIONS
     }

@@ -476,6 +476,8 @@ class Seeder:
             org = Organization(
                 id=self.uid(),
                 name=f"{town}{suffix} {kind}",
+                # The public page's address: the name's words, apart from the demo's names.
+                slug="seed-" + f"{town}{suffix} {kind}".lower().replace(" ", "-"),
                 mfa_required=False,  # so benchmarks and load runs can sign in with a password
                 created_at=created_at,
             )

@@ -3,12 +3,13 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BaseModel
+from beacon.organizations.slugs import SLUG_MAX_LENGTH, slug_validator
 
 
 class Role(models.TextChoices):
@@ -73,12 +74,64 @@ def default_idle_timeout():
 
 class Organization(BaseModel):
     name = models.CharField(_("name"), max_length=200)
-    # Shown to the organization's participants on their own pages (/my/) beside 988.
+    # Shown to the organization's participants on their own pages (/my/) beside 988, and to
+    # the public on the organization's public page when it is published.
     phone = models.CharField(
         _("Phone participants can call"),
         max_length=40,
         blank=True,
-        help_text=_("Shown to participants in their Beacon, beside the 988 crisis line."),
+        help_text=_(
+            "Shown to participants in their Beacon, beside the 988 crisis line, and on your "
+            "public page when it is published."
+        ),
+    )
+    # The public page (/o/<slug>/, docs/public-site.md): off until an admin publishes it, so an
+    # organization's address and hours are never public by accident.
+    slug = models.CharField(
+        _("Address of your public page"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        validators=[slug_validator],
+        help_text=_(
+            "Your public page is at /o/<this address>/. Lowercase letters, numbers and "
+            "hyphens. Changing it breaks links to the old address."
+        ),
+        error_messages={
+            "unique": _("Another organization already uses this address. Choose another.")
+        },
+    )
+    public_page_published = models.BooleanField(
+        _("Publish your public page"),
+        default=False,
+        help_text=_(
+            "On: anyone can open your public page, without signing in. Off: its address "
+            'shows "page not found", as for an address that does not exist.'
+        ),
+    )
+    public_description = models.CharField(
+        _("What you offer"),
+        max_length=2000,
+        blank=True,
+        help_text=_("A few sentences in plain words for someone looking for help."),
+    )
+    public_hours = models.CharField(
+        _("Hours"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example: Monday to Friday 9 am to 5 pm; walk-ins Saturday 10 to 2."),
+    )
+    address = models.CharField(
+        _("Street address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where people can find you. Leave it empty if you have no public address."),
+    )
+    website = models.URLField(
+        _("Website"),
+        max_length=200,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Starting with https:// (or http://)."),
     )
     part2_applies = models.BooleanField(
         _("42 CFR Part 2 applies"),
@@ -223,6 +276,20 @@ class Organization(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.public_page_published and not (
+            self.phone.strip() or self.address.strip() or self.website.strip()
+        ):
+            raise ValidationError(
+                {
+                    "public_page_published": _(
+                        "A public page needs at least one way to reach you: add a phone, a "
+                        "street address or a website, then publish it."
+                    )
+                }
+            )
 
 
 class Membership(BaseModel):

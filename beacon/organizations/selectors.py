@@ -3,13 +3,26 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from beacon.core.access import load_visible
-from beacon.organizations.models import Invitation, Membership
+from beacon.organizations.models import Invitation, Membership, Organization
 from beacon.organizations.permissions import (
     can_manage_membership,
     can_revoke_invitation,
     invitations_visible_to,
     memberships_visible_to,
 )
+from beacon.organizations.slugs import slug_from_name
+
+
+class _SlugsInUse:
+    """The slugs organizations have, asked one at a time (`"harbor" in _SlugsInUse()`)."""
+
+    def __contains__(self, slug: object) -> bool:
+        return Organization.objects.filter(slug=slug).exists()
+
+
+def organization_slug_for(name: str) -> str:
+    """A public address for a new organization called `name` that no organization has yet."""
+    return slug_from_name(name, _SlugsInUse())
 
 
 def memberships_of_user(user) -> QuerySet[Membership]:

@@ -20,6 +20,7 @@ from beacon.api import services as api_services
 from beacon.audit.services import changed_fields, record_event
 from beacon.core.mail import mail_send
 from beacon.organizations.models import Invitation, Membership, Organization, Role
+from beacon.organizations.selectors import organization_slug_for
 
 INVITATION_DAYS = 7
 SETTINGS_FIELDS = (
@@ -46,10 +47,29 @@ SETTINGS_FIELDS = (
     "peer_requests_open",
     "peer_requests_respond_within",
     "peer_requests_zip_codes",
+    # The public page (/o/<slug>/, docs/public-site.md).
+    "slug",
+    "public_page_published",
+    "public_description",
+    "public_hours",
+    "address",
+    "website",
+)
+# Shown together under "Your public page" on the settings page.
+PUBLIC_PAGE_FIELDS = (
+    "public_page_published",
+    "slug",
+    "public_description",
+    "public_hours",
+    "address",
+    "website",
 )
 
 
 def organization_create(*, name: str, actor: User, **settings_values: Any) -> Organization:
+    """A new organization; its public page's address (slug) is made from its name unless one
+    is given, and the page stays unpublished until an admin publishes it."""
+    settings_values.setdefault("slug", organization_slug_for(name.strip()))
     organization = Organization(name=name.strip(), **settings_values)
     if organization.mfa_required:
         organization.mfa_required_since = organization.created_at
@@ -61,7 +81,7 @@ def organization_create(*, name: str, actor: User, **settings_values: Any) -> Or
             actor=actor,
             organization=organization,
             target=organization,
-            details={"name": organization.name},
+            details={"name": organization.name, "slug": organization.slug},
         )
     return organization
 

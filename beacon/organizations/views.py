@@ -45,6 +45,8 @@ def switch(request):
 @require_role(Role.ORG_ADMIN)
 def organization_settings(request):
     organization = request.member.organization
+    # As saved: the form writes what was typed onto the instance while it validates.
+    public_page = organization.slug if organization.public_page_published else None
     form = OrganizationSettingsForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         organization.refresh_from_db()
@@ -53,7 +55,9 @@ def organization_settings(request):
         )
         messages.success(request, _("Organization settings saved."))
         return redirect("organizations:settings")
-    return render(request, "organizations/settings.html", {"form": form})
+    return render(
+        request, "organizations/settings.html", {"form": form, "public_page": public_page}
+    )
 
 
 @require_role(Role.ORG_ADMIN)

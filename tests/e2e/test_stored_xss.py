@@ -41,7 +41,7 @@ MAX_PAGES = 400
 # Where a crawl must not go: signing out, downloads, exports.
 SKIP = re.compile(r"/(accounts/logout|logout|sign-out)/|\.(csv|ics|pdf|zip|json)$|/download/")
 # Values that are identifiers or secrets, not text anyone reads.
-NOT_TEXT = {"password", "session_key", "token_hash", "prefix", "hsds_id", "key", "hash"}
+NOT_TEXT = {"password", "session_key", "token_hash", "prefix", "hsds_id", "key", "hash", "slug"}
 
 
 def _probe_everything() -> int:

@@ -302,6 +302,7 @@ class Page:
 ARGUMENTS = {
     "groups:calendar_ics": {"token": "calendar_token"},
     "myday:list": {"slug": "myday_list"},
+    "public:organization": {"slug": "organization_slug"},
     "groups:": {"session_id": "group_session_id"},
     "supervision:": {"session_id": "supervision_session_id"},
     "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
@@ -343,6 +344,10 @@ PAGES: dict[str, Page] = {
     "glossary:index": Page(PUBLIC, query="?q=term"),
     "glossary:term": Page(PUBLIC_RECORD),
     "talk:form": Page(PUBLIC, "GET POST"),
+    # The public front door (issue 18, docs/public-site.md): the self-check answers by POST;
+    # an organization's page by its slug, published or 404.
+    "public:self_check": Page(PUBLIC, "GET POST"),
+    "public:organization": Page(PUBLIC_RECORD),
     # One's own account.
     # Signing out ends on the login page, for everyone.
     "accounts:logout": Page(Access("public", everyone="login"), "POST"),

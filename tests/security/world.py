@@ -47,7 +47,7 @@ from beacon.encounters.services import encounter_log
 from beacon.findhelp.models import OrganizationSubmission, ServiceProblemReport
 from beacon.groups import services as groups
 from beacon.notifications.tests.factories import NotificationFactory
-from beacon.organizations.models import Invitation, Membership, Role
+from beacon.organizations.models import Invitation, Membership, Organization, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from beacon.participants.models import Participant
 from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
@@ -221,6 +221,12 @@ def build_world() -> World:
     world = World()
     harbor = OrganizationFactory(name="Harbor Recovery Community")
     lakeside = OrganizationFactory(name="Lakeside Recovery Center")
+    # Both publish their public page (/o/<slug>/); an unpublished one answers as a missing one.
+    Organization.objects.filter(pk__in=[harbor.pk, lakeside.pk]).update(
+        public_page_published=True, phone="508-555-0100"
+    )
+    for relation, organization in (("own", harbor), ("team", harbor), ("other", lakeside)):
+        world.put("organization_slug", relation, organization.slug)
     members = {
         "ada": _member(harbor, Role.ORG_ADMIN, "ada@harbor.test", "Ada Admin"),
         "sam": _member(harbor, Role.SUPERVISOR, "sam@harbor.test", "Sam Supervisor"),

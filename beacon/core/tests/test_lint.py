@@ -62,6 +62,9 @@ ONE_RECORD_LOADS_ALLOWED = {
         "the public Talk to a peer form's own link names an organization that takes requests "
         "(public: its name is on the form); no one is refused for who they are, and the "
         "public form keeps no trace of anonymous visitors"
+    "public/selectors.py:organization_public_get": (
+        "an organization's public page, by its slug: published or not found, for anyone; "
+        "the public pages keep no trace of visitors (load_visible would audit their address)"
     ),
     "referrals/selectors.py:service_get": (
         "a directory service to refer to: the directory is public to staff, not a record of "
@@ -226,6 +229,9 @@ PUBLIC_VIEWS = {
     "glossary:term",
     # Talk to a peer (issue 18): the public's request form.
     "talk:form",
+    # The public front door (issue 18): the self-check and organizations' public pages.
+    "public:self_check",
+    "public:organization",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",

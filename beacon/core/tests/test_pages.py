@@ -134,7 +134,7 @@ def _title(html: str) -> str:
 @pytest.mark.parametrize(
     ("name", "title"),
     [
-        ("core:home", "Welcome · Beacon"),
+        ("core:home", "Find help and recovery support · Beacon"),
         ("accounts:login", "Sign in · Beacon"),
         ("accounts:password_reset", "Reset your password · Beacon"),
     ],

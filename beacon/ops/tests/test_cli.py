@@ -128,6 +128,14 @@ def test_demo_data_creates_exactly_the_listed_accounts(db):
     for organization in Organization.objects.all():
         assert not organization.mfa_required
         assert organization.part2_applies
+        # Their public pages are published, with a way to reach them (docs/public-site.md).
+        assert organization.public_page_published
+        assert organization.public_description and organization.public_hours
+        assert organization.phone
+    assert set(Organization.objects.values_list("slug", flat=True)) == {
+        "harbor-recovery-community",
+        "lakeside-recovery-center",
+    }
 
 
 def test_demo_participants_go_by_whole_names(harbor, sam, pat):

@@ -158,6 +158,7 @@ def test_settings_are_saved_and_audited_with_old_and_new(client_for, ada, harbor
         reverse("organizations:settings"),
         {
             "name": "Harbor RCO",
+            "slug": harbor.slug,
             "part2_applies": "",
             "mfa_required": "",
             "idle_timeout_minutes": "20",

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "beacon.findhelp",
     "beacon.supervision",
     "beacon.groups",
+    "beacon.meetings",
     "beacon.myday",
     "beacon.portal",
     "beacon.workforce",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("assessments/", include("beacon.assessments.urls")),
     path("check-ins/", include("beacon.checkins.urls")),
     path("referrals/", include("beacon.referrals.urls")),
+    # Mutual-aid meetings: public search under Find Help, the admins' pages under /meetings/.
+    path("", include("beacon.meetings.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
     path("directory/imports/", include("beacon.directory.imports.urls")),
     path("directory/", include("beacon.directory.urls")),

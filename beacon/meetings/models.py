@@ -86,7 +86,9 @@ class Meeting(BaseModel):
     country = models.CharField(_("country"), max_length=50, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    # True when the point is a ZIP code's centre or the feed said "approximate": yes.
+    # The feed's "approximate": "yes": the address is an area (an online meeting's home), not
+    # a place to go. (A point taken from the ZIP code's centre is not marked: it is only used
+    # for distance.)
     approximate = models.BooleanField(default=False)
     region = models.CharField(_("region"), max_length=255, blank=True)
     conference_url = models.URLField(_("online meeting link"), max_length=500, blank=True)

@@ -88,8 +88,8 @@ class ImportReport:
 
 
 def _place_from_zip(values: dict) -> None:
-    """A meeting with a ZIP code but no point gets the ZIP's centre (marked approximate), so
-    it can be found by distance; the same shipped data Find Help uses."""
+    """A meeting with a ZIP code but no point gets the ZIP's centre, so it can be found by
+    distance (to within the ZIP's size); the same shipped data Find Help uses."""
     if values.get("latitude") is not None and values.get("longitude") is not None:
         return
     code = (values.get("postal_code") or "")[:5]
@@ -97,7 +97,6 @@ def _place_from_zip(values: dict) -> None:
     if place:
         values["latitude"] = round(place["latitude"], 5)
         values["longitude"] = round(place["longitude"], 5)
-        values["approximate"] = True
 
 
 def feed_for_source(*, organization, source: str, name: str = "") -> MeetingFeed:

@@ -133,9 +133,7 @@ def share(request, meeting_id):
         else:
             messages.success(
                 request,
-                _(
-                    "Shared %(meeting)s with %(name)s: it is on the Resources page of their own Beacon."
-                )
+                _("Shared %(meeting)s with %(name)s: it is on their own Beacon's Resources page.")
                 % {"meeting": meeting.name, "name": participant.display_name},
             )
             return redirect("meetings:shared", participant_id=participant.pk)

@@ -7,7 +7,7 @@ code each meeting carries its distance and only those within `miles` are listed.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import datetime as dt
 from uuid import UUID
 
 from django.utils import timezone
@@ -31,8 +31,8 @@ class MeetingOut(Schema):
     name: str
     slug: str
     day: list[int] = Field(description="0 Sunday ... 6 Saturday; empty: by appointment.")
-    time: time | None = Field(None, description="Start, in the meeting's own time zone.")
-    end_time: time | None
+    time: dt.time | None = Field(None, description="Start, in the meeting's own time zone.")
+    end_time: dt.time | None
     timezone: str
     types: list[str] = Field(description="Meeting Guide type codes.")
     type_names: list[str]
@@ -53,9 +53,9 @@ class MeetingOut(Schema):
     group: str
     online: bool
     in_person: bool
-    next_start: datetime | None = Field(None, description="Next start, with its UTC offset.")
+    next_start: dt.datetime | None = Field(None, description="Next start, with its UTC offset.")
     distance_miles: float | None = Field(None, description="From the ZIP code asked about.")
-    updated: datetime
+    updated: dt.datetime
 
 
 class MeetingList(Schema):

@@ -45,7 +45,7 @@ class MeetingFeed(BaseModel):
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     # What the last import said, in plain words ("41 meetings: 3 new, 38 updated, 1 removed").
     last_result = models.TextField(blank=True)
-    last_ok = models.BooleanField(null=True)
+    last_ok = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from beacon.core.access import require_member, require_role
+from beacon.core.access import require_role
 from beacon.core.forms import apply_validation_error
 from beacon.core.net import client_ip
 from beacon.core.ratelimit import rate_limit_check, wait_text
@@ -145,7 +145,7 @@ def share(request, meeting_id):
     )
 
 
-@require_member
+@require_role(*STAFF_ROLES)
 def shared(request, participant_id):
     """The meetings shared with a participant (staff), each with a button to stop sharing."""
     member = request.member
@@ -161,7 +161,7 @@ def shared(request, participant_id):
 
 
 @require_POST
-@require_member
+@require_role(*STAFF_ROLES)
 def unshare(request, participant_id, shared_id):
     member = request.member
     participant = participant_get_for_member(member=member, pk=participant_id)

@@ -56,7 +56,7 @@ class MeetingSearchForm(forms.Form):
         initial=DEFAULT_MILES,
     )
     starts_within = forms.TypedChoiceField(
-        label=_("Starting"),
+        label=_("When it starts"),
         coerce=int,
         required=False,
         empty_value=None,
@@ -70,13 +70,13 @@ class MeetingSearchForm(forms.Form):
         choices=_day_choices(_("Any day")),
     )
     time_from = forms.TimeField(
-        label=_("Starting from"),
+        label=_("Starts no earlier than"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("Enter a time like 18:30.")},
     )
     time_to = forms.TimeField(
-        label=_("Starting by"),
+        label=_("Starts no later than"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={"invalid": _("Enter a time like 21:00.")},

@@ -55,7 +55,7 @@ def test_a_visitor_finds_a_meeting_starting_soon_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a mutual-aid meeting")
     assert axe(page) == []
     page.get_by_label("ZIP code").fill("01608")
-    page.get_by_label("Starting").select_option(label="In the next 2 hours")
+    page.get_by_label("When it starts").select_option(label="In the next 2 hours")
     page.locator("summary").click()
     page.get_by_label("Spanish").check()
     shot(page, "search-form")
@@ -72,7 +72,7 @@ def test_a_visitor_finds_a_meeting_starting_soon_on_a_phone(
     assert page.locator("script").count() == 0
 
     page.get_by_role("link", name="Grupo Esperanza").click()
-    expect(page.get_by_role("heading", level=3)).to_have_text("Grupo Esperanza")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grupo Esperanza")
     main = page.locator("main")
     expect(main).to_contain_text("Entrada por la puerta lateral.")
     expect(page.get_by_role("link", name="Join online")).to_have_attribute(
@@ -90,7 +90,7 @@ def test_a_visitor_finds_a_meeting_starting_soon_on_a_phone(
     peer = phone()
     sign_in(peer, live_server.url, pat)
     peer.goto(page.url)
-    peer.get_by_label("Share with").select_option(label=jordan.display_name)
+    peer.get_by_label("Share with", exact=True).select_option(label=jordan.display_name)
     peer.get_by_label("A word for them").fill("Nos vemos ahí.")
     assert axe(peer) == []
     peer.get_by_role("button", name="Share").click()

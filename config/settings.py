@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "beacon.peerrequests",
     "beacon.supervision",
     "beacon.groups",
+    "beacon.meetings",
     "beacon.myday",
     "beacon.portal",
     "beacon.public",

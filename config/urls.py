@@ -28,6 +28,8 @@ urlpatterns = [
     path("assessments/", include("beacon.assessments.urls")),
     path("check-ins/", include("beacon.checkins.urls")),
     path("referrals/", include("beacon.referrals.urls")),
+    # Mutual-aid meetings: public search under Find Help, the admins' pages under /meetings/.
+    path("", include("beacon.meetings.urls")),
     path("find-help/", include("beacon.findhelp.urls")),
     path("learn/", include("beacon.learn.urls")),
     path("glossary/", include("beacon.learn.glossary_urls")),

@@ -37,6 +37,7 @@ def _register_routers() -> None:
     from beacon.findhelp.api import router as directory_router
     from beacon.groups.api import groups_router, sessions_router
     from beacon.learn.api import articles_router, glossary_router
+    from beacon.meetings.api import router as meetings_router
     from beacon.messaging.api import router as messaging_router
     from beacon.notifications.api import router as notifications_router
     from beacon.participants.api import router as participants_router
@@ -64,6 +65,7 @@ def _register_routers() -> None:
     api.add_router("/participants", disclosures_router)  # /participants/{id}/disclosures
     api.add_router("/directory", directory_router)
     api.add_router("/directory/imports", directory_imports_router)
+    api.add_router("/meetings", meetings_router)  # public: the meeting search
     # Curators' operations; PATCH /directory/services/{id} joins the public router's path.
     attach_to_public_router(directory_router)
     api.add_router("/directory", curation_router)

@@ -126,6 +126,15 @@ ACTIONS = {
     "disclosure.recorded": _("Disclosure recorded"),
     "resource.shared": _("Directory service shared with a participant"),
     "resource.unshared": _("Directory service no longer shared with a participant"),
+    # Mutual-aid meetings (Meeting Guide feeds, meetings entered by hand, sharing one)
+    "meeting.imported": _("Meeting feed imported"),
+    "meeting.exported": _("Meetings exported"),
+    "meeting.feed_saved": _("Meeting feed added or changed"),
+    "meeting.created": _("Meeting added"),
+    "meeting.updated": _("Meeting changed"),
+    "meeting.removed": _("Meeting taken off the list"),
+    "meeting.shared": _("Meeting shared with a participant"),
+    "meeting.unshared": _("Meeting no longer shared with a participant"),
     # Workforce: credentials, trainings, hours, wellbeing (never a check-in's contents)
     "credential_definition.created": _("Credential definition created"),
     "credential_definition.updated": _("Credential definition changed"),

@@ -153,6 +153,8 @@ SENTENCES = {
     "resource.unshared": gettext_lazy(
         "{actor} stopped sharing a directory service with {participant}"
     ),
+    "meeting.shared": gettext_lazy("{actor} shared a meeting with {participant}"),
+    "meeting.unshared": gettext_lazy("{actor} stopped sharing a meeting with {participant}"),
     "group.enrolled": gettext_lazy("{actor} enrolled {participant} in a group"),
     "group.enrollment_ended": gettext_lazy("{actor} ended {participants} group enrolment"),
     "auth.session_expired": gettext_lazy("{actor}'s session ended after the time limit"),
@@ -213,6 +215,7 @@ SEEN = {
     "referral": gettext_lazy("a referral in {participants} record"),
     "disclosures": gettext_lazy("the disclosures from {participants} record"),
     "shared_resources": gettext_lazy("the services shared with {participant}"),
+    "shared_meetings": gettext_lazy("the meetings shared with {participant}"),
     "audit_trail": gettext_lazy("the audit trail's entries about {participant}"),
     "consent_list": gettext_lazy("{participants} consents, in the list of consents"),
     "merge_compare": gettext_lazy("{participants} record, to compare duplicates"),
@@ -395,6 +398,8 @@ YOUR_SENTENCES = {
     "crisis_flag.resolved": gettext_lazy("{actor} closed a request for extra support"),
     "resource.shared": gettext_lazy("{actor} shared a service with you"),
     "resource.unshared": gettext_lazy("{actor} stopped sharing a service with you"),
+    "meeting.shared": gettext_lazy("{actor} shared a meeting with you"),
+    "meeting.unshared": gettext_lazy("{actor} stopped sharing a meeting with you"),
 }
 
 # What a read showed, in the second person.
@@ -424,6 +429,7 @@ YOUR_SEEN = {
     "audit_trail": gettext_lazy("the record of who opened your record"),
     "merge_compare": gettext_lazy("your record, to check for a duplicate"),
     "shared_resources": gettext_lazy("the services shared with you"),
+    "shared_meetings": gettext_lazy("the meetings shared with you"),
 }
 YOUR_SEEN_FALLBACK = gettext_lazy("your record")
 

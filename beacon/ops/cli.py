@@ -506,6 +506,20 @@ def cmd_directory_export(args: argparse.Namespace) -> int:
     return run_export(args.dir, format=args.format)
 
 
+def cmd_meetings_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.meetings.commands import run_import
+
+    return run_import(args.path_or_url, organization=args.organization)
+
+
+def cmd_meetings_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.meetings.commands import run_export
+
+    return run_export(args.path)
+
+
 def cmd_workforce_remind(args: argparse.Namespace) -> int:
     _setup_django()
     from beacon.workforce.commands import run_remind
@@ -690,6 +704,37 @@ def build_parser() -> argparse.ArgumentParser:
         "edits keep it current; run this after changing directory tables by other means.",
     )
     dir_reindex.set_defaults(handler=cmd_directory_reindex)
+
+    meetings = sub.add_parser(
+        "meetings", help="import and export mutual-aid meetings (Meeting Guide JSON)"
+    )
+    meetings_sub = meetings.add_subparsers(
+        dest="meetings_command", metavar="<meetings command>", required=True
+    )
+    meetings_import = meetings_sub.add_parser(
+        "import",
+        help="import a Meeting Guide JSON feed from a file or an address",
+        description="Import meetings in the Meeting Guide JSON format. Importing the same file "
+        "or address again updates its meetings (matched by slug) and takes those no longer in "
+        "it off the list. Records Beacon cannot use are skipped and named; a file that is not "
+        "a feed is refused whole (exit code 1). For a feed fetched on a schedule, add it on the "
+        "Meetings page (/meetings/): `beacon worker` fetches it.",
+    )
+    meetings_import.add_argument("path_or_url", help="a .json file, or an https:// address")
+    meetings_import.add_argument(
+        "--organization",
+        help="the Beacon organization (id or name) that lists these meetings "
+        "(needed when there is more than one)",
+    )
+    meetings_import.set_defaults(handler=cmd_meetings_import)
+    meetings_export = meetings_sub.add_parser(
+        "export",
+        help="export every listed meeting as Meeting Guide JSON",
+        description="Write every listed meeting to PATH as a Meeting Guide JSON array (contact "
+        "names without last names, as the format's anonymity rule asks).",
+    )
+    meetings_export.add_argument("path", help="the .json file to write")
+    meetings_export.set_defaults(handler=cmd_meetings_export)
 
     seed = sub.add_parser(
         "seed",

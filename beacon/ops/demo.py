@@ -189,6 +189,9 @@ def _caseloads(members: dict) -> None:
     from beacon.directory.demo import demo_curation_create
 
     demo_curation_create(curator=members["admin@harbor.demo"].organization)
+    from beacon.meetings.demo import demo_meetings_create
+
+    demo_meetings_create(admin=members["admin@harbor.demo"])
     from beacon.portal.demo_access import demo_access_create
 
     # participant@harbor.demo's access log and resources, once the directory is there.

@@ -269,11 +269,13 @@ class ReferralForYou:
 class Resources:
     shared: list[SharedService]
     referrals: list[ReferralForYou]
+    meetings: list  # meetings.selectors.SharedMeetingView: meetings their peer shared
 
 
 def resources(*, record: Participant) -> Resources:
     """The directory services their peer shared with them, and the referrals made for them to
     directory services (where to go, when it is open): a fixed number of queries."""
+    from beacon.meetings.selectors import shared_meetings
     from beacon.referrals.selectors import service_results
 
     referrals = list(
@@ -294,6 +296,7 @@ def resources(*, record: Participant) -> Resources:
             )
             for r, result in zip(referrals, results, strict=True)
         ],
+        meetings=shared_meetings(participant=record),
     )
 
 

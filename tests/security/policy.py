@@ -303,6 +303,7 @@ ARGUMENTS = {
     "groups:calendar_ics": {"token": "calendar_token"},
     "myday:list": {"slug": "myday_list"},
     "public:organization": {"slug": "organization_slug"},
+    "meetings:unshare": {"shared_id": "shared_meeting_id"},
     "groups:": {"session_id": "group_session_id"},
     "supervision:": {"session_id": "supervision_session_id"},
     "/api/v1/supervision-sessions": {"session_id": "supervision_session_id"},
@@ -348,6 +349,9 @@ PAGES: dict[str, Page] = {
     # an organization's page by its slug, published or 404.
     "public:self_check": Page(PUBLIC, "GET POST"),
     "public:organization": Page(PUBLIC_RECORD),
+    # Issue 18: the public meeting search and a listed meeting's page.
+    "meetings:search": Page(PUBLIC),
+    "meetings:detail": Page(PUBLIC_RECORD),
     # One's own account.
     # Signing out ends on the login page, for everyone.
     "accounts:logout": Page(Access("public", everyone="login"), "POST"),
@@ -491,6 +495,19 @@ PAGES: dict[str, Page] = {
     "referrals:email": Page(REFERRAL_SENT, "POST"),
     # Find Help moderation and directory curation: organization admins.
     "findhelp:moderation": Page(ADMIN),
+    # Meetings (issue 18): staff share a listed meeting with a participant they see (the
+    # participant is chosen in the form: refused there); the organization's admins manage its
+    # feeds and hand-entered meetings (another organization's: 404).
+    "meetings:share": Page(STAFF_NAMED, "POST"),
+    "meetings:shared": Page(STAFF_PARTICIPANT),
+    "meetings:unshare": Page(STAFF_PARTICIPANT, "POST"),
+    "meetings:manage": Page(ADMIN),
+    "meetings:new": Page(ADMIN, "GET POST"),
+    "meetings:edit": Page(ORG_ADMIN, "GET POST"),
+    "meetings:remove": Page(ORG_ADMIN, "POST"),
+    "meetings:feed_new": Page(ADMIN, "GET POST"),
+    "meetings:feed_edit": Page(ORG_ADMIN, "GET POST"),
+    "meetings:feed_fetch": Page(ORG_ADMIN, "POST"),
     "findhelp:report_resolve": Page(ORG_ADMIN, "POST"),
     "findhelp:submission_accept": Page(ANY_ADMIN, "POST"),
     "findhelp:submission_reject": Page(ANY_ADMIN, "POST"),
@@ -644,6 +661,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/learn/articles"): PUBLIC,
     ("GET", "/api/v1/glossary"): PUBLIC,
     ("GET", "/api/v1/directory/services"): PUBLIC,
+    ("GET", "/api/v1/meetings"): PUBLIC,  # issue 18: the public meeting search
     ("GET", "/api/v1/directory/services/{service_id}"): PUBLIC_RECORD,
     ("GET", "/api/v1/directory/organizations/{organization_id}"): PUBLIC_RECORD,
     ("GET", "/api/v1/directory/locations/{location_id}"): PUBLIC_RECORD,

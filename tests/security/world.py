@@ -217,6 +217,40 @@ def _issue6(world, relation, participant, encounter, person, supervisor, facilit
     )
 
 
+def _meetings(world, relation, admin, peer, participant) -> None:
+    """Issue 18: a meeting the organization entered by hand (listed, so public), a feed the
+    worker fetches, and the meeting shared with the relation's participant."""
+    from beacon.meetings import services as meeting_services
+    from beacon.meetings.models import MeetingFeed
+
+    meeting = meeting_services.meeting_save(
+        member=admin,
+        meeting=None,
+        values={
+            "name": f"Meeting {relation}",
+            "slug": f"meeting-{relation}",
+            "days": "3",
+            "time": datetime.time(19, 0),
+            "timezone": "America/New_York",
+            "address": "1 Main Street",
+            "postal_code": "01608",
+            "extra": {},
+        },
+    )
+    world.put("meeting_id", relation, meeting)
+    world.put(
+        "feed_id",
+        relation,
+        MeetingFeed.objects.create(
+            organization=admin.organization,
+            name=f"Feed {relation}",
+            source=f"https://{relation}.example.org/meetings.json",
+        ),
+    )
+    shared = meeting_services.meeting_share(member=peer, participant=participant, meeting=meeting)
+    world.put("shared_meeting_id", relation, shared)
+
+
 def build_world() -> World:
     world = World()
     harbor = OrganizationFactory(name="Harbor Recovery Community")
@@ -367,6 +401,7 @@ def build_world() -> World:
         org = org_of[relation]
         admin = admin_of[relation]
         owner = people_of[relation]
+        _meetings(world, relation, admin, peer, participant)
         world.put("token_id", relation, token_create(user=owner.user, organization=org)[0])
         world.put(
             "notification_id",

@@ -42,7 +42,18 @@ def _default_models() -> dict[str, Any]:
         "SearchPlace": findhelp.SearchPlace,
         "SearchHours": findhelp.SearchHours,
         "SearchLanguage": findhelp.SearchLanguage,
+        "SearchSynonym": findhelp.SearchSynonym,
     }
+
+
+def synonyms_vocabulary(m: dict[str, Any] | None = None):
+    """The synonym table as a words.Vocabulary (empty for a migration before the table)."""
+    from beacon.findhelp.words import vocabulary
+
+    model = (m or _default_models()).get("SearchSynonym")
+    if model is None:
+        return vocabulary([])
+    return vocabulary(model.objects.values_list("phrase", "means"))
 
 
 def fold(text: str) -> str:
@@ -99,8 +110,9 @@ def _is_public(status: str) -> bool:
     return status.lower() not in GONE_STATUSES
 
 
-def _build_chunk(ids: list, m: dict[str, Any]) -> None:
-    """Index rows for the services `ids` (whose old rows are already gone)."""
+def _build_chunk(ids: list, m: dict[str, Any], vocab) -> None:
+    """Index rows for the services `ids` (whose old rows are already gone). `vocab`: the
+    synonyms, whose meanings are added to the text of the services that say their phrases."""
     services = list(
         m["Service"]
         .objects.filter(pk__in=ids)
@@ -205,11 +217,12 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
             "terms": _bar(str(t[0].hex) for t in terms[pk]),
         }
         text = [name, description, org_name, org_description, *(t[1] for t in terms[pk])]
-        documents.append(
-            Document(
-                service_id=pk, text=fold("\n".join(part for part in text if part)), **facets[pk]
-            )
-        )
+        folded = fold("\n".join(part for part in text if part))
+        # "Narcan" in the text: "naloxone" too, so a search for either finds it (words.py).
+        meanings = vocab.meanings_in(folded)
+        if meanings:
+            folded += "\n" + "\n".join(meanings)
+        documents.append(Document(service_id=pk, text=folded, **facets[pk]))
     Document.objects.bulk_create(documents, batch_size=BATCH)
     if any(d.pk is None for d in documents):  # a database that cannot return inserted ids
         keys = dict(Document.objects.filter(service_id__in=ids).values_list("service_id", "pk"))
@@ -281,17 +294,20 @@ def search_index_build(service_ids: Iterable | None, *, models: dict | None = No
     """
     m = models or _default_models()
     with transaction.atomic():
+        vocab = synonyms_vocabulary(m)
         if service_ids is None:
             _delete(m, None)
             ids = list(m["Service"].objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), CHUNK):
-                _build_chunk(ids[start : start + CHUNK], m)
+                _build_chunk(ids[start : start + CHUNK], m, vocab)
             return
         ids = list(dict.fromkeys(service_ids))
+        if not ids:
+            return
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             _delete(m, chunk)
-            _build_chunk(chunk, m)
+            _build_chunk(chunk, m, vocab)
 
 
 def services_changed_refresh(service_ids: list | None) -> None:

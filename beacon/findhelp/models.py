@@ -215,3 +215,41 @@ class SearchLanguage(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Find Help in people's words ----------------------------------------------------------------
+
+
+class SearchSynonym(BaseModel):
+    """An everyday word or brand name and what the directory calls it: "narcan" means
+    "naloxone" (beacon/findhelp/words.py applies them; docs/findhelp.md says how).
+
+    One table for the whole Beacon, like the directory Find Help searches: a default set comes
+    with Beacon (`organization` empty, loaded by migration findhelp/0008) and organization
+    admins add their own, edit and remove them (beacon/findhelp/permissions.py says which)."""
+
+    phrase = models.CharField(
+        _("what people say"),
+        max_length=100,
+        unique=True,
+        help_text=_("A word or a few words, as people type them: suboxone, sober house, AA."),
+    )
+    means = models.CharField(
+        _("what the directory calls it"),
+        max_length=200,
+        help_text=_("The words services use for it: buprenorphine, recovery residence."),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} \u2192 {self.means}"

@@ -20,7 +20,7 @@ import math
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 
@@ -37,7 +37,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.access import load_visible
-from beacon.core.search import normalize, search_words
+from beacon.core.search import MAX_WORDS, normalize, search_words
 from beacon.directory.models import (
     Attribute,
     Language,
@@ -48,7 +48,13 @@ from beacon.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from beacon.findhelp.index import GONE_STATUSES, fold, schedule_openings, unit_vector
+from beacon.findhelp.index import (
+    GONE_STATUSES,
+    fold,
+    schedule_openings,
+    synonyms_vocabulary,
+    unit_vector,
+)
 from beacon.findhelp.models import (
     OrganizationSubmission,
     ReportStatus,
@@ -60,6 +66,13 @@ from beacon.findhelp.models import (
     SubmissionStatus,
 )
 from beacon.findhelp.permissions import problem_reports_visible_to, submissions_visible_to
+from beacon.findhelp.words import (
+    MAX_MEANING_WORDS,
+    Interpretation,
+    interpret,
+    name_words,
+    suggestion,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -216,6 +229,10 @@ class SearchPage:
     origin: dict | None = None
     # True when there are more than `count` matches (counting stopped at COUNT_CAP).
     count_capped: bool = False
+    # How the words were read (synonyms, misspellings); None without words.
+    interpretation: Interpretation | None = None
+    # When nothing was found: words close to those typed that find something, or None.
+    did_you_mean: str | None = None
 
     @property
     def num_pages(self) -> int:
@@ -340,10 +357,46 @@ def public_services() -> QuerySet[Service]:
     return Service.objects.exclude(gone)
 
 
+# The words searched for once synonyms are replaced: MAX_WORDS typed, each at most a meaning.
+MAX_SEARCHED_WORDS = MAX_WORDS * MAX_MEANING_WORDS
+
+
 def _words(text: str) -> list[str]:
     """The words searched for, folded: normalized and bounded (beacon.core.search), so neither
-    FTS5 nor LIKE ever sees a NUL, a control character or more than MAX_WORDS words."""
-    return [fold(w) for w in search_words(text)]
+    FTS5 nor LIKE ever sees a NUL, a control character or more than MAX_SEARCHED_WORDS words
+    (service_search has already bounded what was typed to MAX_WORDS and replaced synonyms)."""
+    return [fold(w) for w in search_words(text, max_words=MAX_SEARCHED_WORDS)]
+
+
+def _in_directory(word: str) -> bool:
+    """Whether some service's searched text has `word` in it (inside words too, as searches
+    match). One probe of the full-text index: FTS5 on SQLite, pg_trgm's GIN on PostgreSQL."""
+    if connection.vendor == "sqlite" and len(word) >= 3:
+        with connection.cursor() as cursor:
+            cursor.execute(FTS_MATCH + " LIMIT 1", [_fts_phrase(word)])
+            return cursor.fetchone() is not None
+    return SearchDocument.objects.filter(text__contains=word).exists()
+
+
+def words_interpret(text: str) -> Interpretation:
+    """What a search for `text` looks for: synonyms replaced, small misspellings of the words
+    they use corrected (words.interpret). One query for the synonym table, and one probe per
+    word that is near, but not the start of, a synonym's word."""
+    return interpret(text, synonyms_vocabulary(), in_directory=_in_directory, max_words=MAX_WORDS)
+
+
+def _did_you_mean(query: SearchQuery, now: datetime) -> str | None:
+    """Words close to those of `query` that find something with its other choices: from the
+    synonyms and the names of the taxonomy terms services are tagged with. Only asked when
+    nothing was found."""
+    used = Attribute.objects.filter(taxonomy_term=OuterRef("pk"), service__isnull=False)
+    names = tuple(sorted(TaxonomyTerm.objects.filter(Exists(used)).values_list("name", flat=True)))
+    choices = synonyms_vocabulary().words | name_words(names)
+    better = suggestion(query.words, choices)
+    if not better:
+        return None
+    found = service_search(query=replace(query, words=better), page_size=1, now=now, suggest=False)
+    return better if found.count else None
 
 
 def _term_ids(value: str) -> list:
@@ -649,8 +702,12 @@ def service_search(
     page_size: int = PAGE_SIZE,
     now: datetime | None = None,
     with_terms: bool = False,
+    suggest: bool = True,
 ) -> SearchPage:
     """One page of Find Help results. Nearest first when a ZIP code is given, else by name.
+
+    The words are read in people's words first (words_interpret: synonyms, misspellings); when
+    nothing is found and `suggest`, `did_you_mean` offers close words that find something.
 
     Raises UnknownZip for a ZIP code the shipped data does not know. Without a ZIP code, or
     beyond RANK_ALL_WITHIN_MILES, the count stops at COUNT_CAP (`count_capped` says so). A fixed
@@ -661,6 +718,11 @@ def service_search(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     now = local_now(now)
     start, end = _page_bounds(page, page_size)
+    asked = query
+    interpretation = None
+    if search_words(query.words):
+        interpretation = words_interpret(query.words)
+        query = replace(query, words=interpretation.text)
     distances: dict = {}
     nearest_location: dict = {}
     origin = None
@@ -703,6 +765,10 @@ def service_search(
         page=max(1, page),
         page_size=page_size,
         origin=origin,
+        interpretation=interpretation,
+        did_you_mean=(
+            _did_you_mean(asked, now) if suggest and not count and interpretation else None
+        ),
     )
 
 

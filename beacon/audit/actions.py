@@ -112,6 +112,9 @@ ACTIONS = {
     "findhelp.submission_received": _("Organization information submitted"),
     "findhelp.submission_accepted": _("Submitted organization information accepted"),
     "findhelp.submission_rejected": _("Submitted organization information rejected"),
+    "findhelp.synonym_added": _("Find Help synonym added"),
+    "findhelp.synonym_changed": _("Find Help synonym changed"),
+    "findhelp.synonym_removed": _("Find Help synonym removed"),
     # Referrals and disclosures
     "referral.sent": _("Referral sent"),
     "referral.status_changed": _("Referral status changed"),

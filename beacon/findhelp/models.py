@@ -233,6 +233,9 @@ class SearchSynonym(BaseModel):
         max_length=100,
         unique=True,
         help_text=_("A word or a few words, as people type them: suboxone, sober house, AA."),
+        error_messages={
+            "unique": _("Find Help already reads these words: change that entry instead.")
+        },
     )
     means = models.CharField(
         _("what the directory calls it"),

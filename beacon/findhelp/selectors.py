@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,7 +40,9 @@ from django.utils.translation import gettext_lazy as _
 from beacon.core.access import load_visible
 from beacon.core.search import MAX_WORDS, normalize, search_words
 from beacon.directory.models import (
+    Accessibility,
     Attribute,
+    CostOption,
     Language,
     Location,
     Phone,
@@ -218,6 +221,8 @@ class Result:
     service_phones: list[PhoneRow] = field(default_factory=list)
     schedules: list[ScheduleRow] = field(default_factory=list)
     terms: list[TermRow] = field(default_factory=list)
+    # Whether some schedule gives hours as times (so "closed now" can be said, not just guessed).
+    hours_known: bool = False
 
 
 @dataclass
@@ -931,6 +936,7 @@ def _results(
                 service=service,
                 distance=round(distance, 1) if distance is not None else None,
                 open_now=any(schedule_is_open(s, now) for s in schedules),
+                hours_known=any(s.opens_at and s.closes_at for s in schedules),
                 location=location,
                 hours=[text for text in (schedule_text(s) for s in schedules) if text],
                 phones=[p for p in phones if p.number],
@@ -1085,3 +1091,118 @@ def service_results(
             if service_id not in distances or miles < distances[service_id]:
                 distances[service_id], nearest[service_id] = miles, location_id
     return _results(services, distances, nearest, local_now(now), with_terms=False)
+
+
+# A service's public page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccessibilityRow:
+    description: str
+    details: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    option: str
+    amount: float | None
+    currency: str
+    amount_description: str
+
+
+@dataclass
+class ServicePage:
+    result: Result
+    accessibility: list[AccessibilityRow]
+    costs: list[CostRow]
+
+    @property
+    def directions(self) -> dict[str, str]:
+        """Links that open the visitor's own map app at the place (docs/public-site.md says
+        which works where): a geo: URI (Android and most other phones), an Apple Maps address
+        (iPhone, iPad, Mac) and an OpenStreetMap one (any browser). Beacon itself requests
+        none of them: they are links the visitor chooses."""
+        location = self.result.location
+        if location is None or location.latitude is None or location.longitude is None:
+            address = self.result.address
+            if address is None:
+                return {}
+            text = ", ".join(
+                p
+                for p in (
+                    address.address_1,
+                    address.city,
+                    f"{address.state_province} {address.postal_code}".strip(),
+                )
+                if p
+            )
+            where = quote(text)
+            return {
+                "geo": f"geo:0,0?q={where}",
+                "apple": f"https://maps.apple.com/?daddr={where}",
+                "osm": f"https://www.openstreetmap.org/search?query={where}",
+            }
+        lat, lon = f"{location.latitude:.6f}", f"{location.longitude:.6f}"
+        label = quote(self.result.service.name)
+        return {
+            "geo": f"geo:{lat},{lon}?q={lat},{lon}({label})",
+            "apple": f"https://maps.apple.com/?daddr={lat},{lon}&q={label}",
+            "osm": (
+                "https://www.openstreetmap.org/directions?route=%3B"
+                f"{lat}%2C{lon}#map=16/{lat}/{lon}"
+            ),
+        }
+
+
+def service_page_public(*, pk, now: datetime | None = None) -> ServicePage:
+    """A public service with what its page shows, or 404 (unknown, or no longer offered)."""
+    result = service_result_public(pk=pk, now=now)
+    location_ids = [loc.id for loc in result.locations]
+    accessibility = [
+        AccessibilityRow(*row)
+        for row in Accessibility.objects.filter(location_id__in=location_ids)
+        .order_by(*ADDED)
+        .values_list("description", "details", "url")
+    ]
+    costs = [
+        CostRow(*row)
+        for row in CostOption.objects.filter(service_id=result.service.pk)
+        .order_by(*ADDED)
+        .values_list("option", "amount", "currency", "amount_description")
+    ]
+    return ServicePage(result=result, accessibility=accessibility, costs=costs)
+
+
+# Find Help in people's words: the synonym table (organization admins) ---------------------------
+
+
+def synonyms_for_admin(*, member) -> dict:
+    """The synonym table as an admin sees it: what they may change (their organization's and
+    Beacon's defaults) and what other organizations added (read only)."""
+    from beacon.findhelp.permissions import synonyms_changeable_by, synonyms_visible_to
+
+    changeable = list(synonyms_changeable_by(member).order_by("phrase"))
+    others = list(
+        synonyms_visible_to(member)
+        .exclude(pk__in=[s.pk for s in changeable])
+        .select_related("organization")
+        .order_by("phrase")
+    )
+    return {"changeable": changeable, "others": others}
+
+
+def synonym_get_for_member(*, member, pk):
+    """A synonym the admin may change, or 404 (another organization's, or none)."""
+    from beacon.findhelp.permissions import (
+        can_change_synonym,
+        synonyms_changeable_by,
+    )
+
+    return load_visible(
+        member=member,
+        visible=synonyms_changeable_by(member),
+        pk=pk,
+        for_write=True,
+        can_write=can_change_synonym,
+    )

@@ -325,6 +325,7 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(PUBLIC, "GET POST"),
     "accounts:password_reset_complete": Page(PUBLIC),
     "findhelp:search": Page(PUBLIC),
+    "findhelp:service": Page(PUBLIC_RECORD),
     "findhelp:report": Page(PUBLIC_RECORD, "GET POST"),
     "findhelp:submit": Page(PUBLIC, "GET POST"),
     # One's own account.
@@ -465,6 +466,11 @@ PAGES: dict[str, Page] = {
     "referrals:email": Page(REFERRAL_SENT, "POST"),
     # Find Help moderation and directory curation: organization admins.
     "findhelp:moderation": Page(ADMIN),
+    # Issue 18: the synonym table. Any admin sees it and adds to it; they change their own
+    # organization's entries and Beacon's defaults (another organization's: 404).
+    "findhelp:synonyms": Page(ADMIN, "GET POST"),
+    "findhelp:synonym_edit": Page(ORG_ADMIN, "GET POST"),
+    "findhelp:synonym_remove": Page(ORG_ADMIN, "POST"),
     "findhelp:report_resolve": Page(ORG_ADMIN, "POST"),
     "findhelp:submission_accept": Page(ANY_ADMIN, "POST"),
     "findhelp:submission_reject": Page(ANY_ADMIN, "POST"),

@@ -180,7 +180,7 @@ class SearchPlace(SearchFacets):
 
 class SearchHours(models.Model):
     """One opening of a weekly or daily schedule: [starts, ends) in seconds from Monday 00:00,
-    Beacon's time zone. Hours past midnight are split in two."""
+    local time where the place is (`time_zone`). Hours past midnight are split in two."""
 
     id = models.BigAutoField(primary_key=True)
     # Indexed by the composite index below, which starts with it.
@@ -191,10 +191,14 @@ class SearchHours(models.Model):
     ends = models.PositiveIntegerField()
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    # Where the times are read (index.place_time_zone): an IANA name, "UTC-05:00", or "" for
+    # Beacon's own zone. The "open now" filter asks each zone in the index for its own time.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["document", "starts", "ends"], name="findhelp_hours_doc_idx"),
+            models.Index(fields=["time_zone"], name="findhelp_hours_zone_idx"),
         ]
 
     def __str__(self):

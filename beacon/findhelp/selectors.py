@@ -54,9 +54,13 @@ from beacon.directory.models import (
 from beacon.findhelp.index import (
     GONE_STATUSES,
     fold,
+    offset_time_zone,
+    place_time_zone,
     schedule_openings,
+    service_zone,
     synonyms_vocabulary,
     unit_vector,
+    zone_info,
 )
 from beacon.findhelp.models import (
     OrganizationSubmission,
@@ -183,6 +187,8 @@ class ScheduleRow:
     valid_from: date | None
     valid_to: date | None
     description: str
+    # HSDS `timezone`: the schedule's UTC offset in hours (used when the place's is unknown).
+    timezone: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +229,12 @@ class Result:
     terms: list[TermRow] = field(default_factory=list)
     # Whether some schedule gives hours as times (so "closed now" can be said, not just guessed).
     hours_known: bool = False
+    # Where the hours are read (index.place_time_zone: an IANA name, "UTC-05:00", "" Beacon's).
+    time_zone: str = ""
+
+    @property
+    def time_zone_name(self) -> str:
+        return self.time_zone or settings.TIME_ZONE
 
 
 @dataclass
@@ -296,27 +308,30 @@ def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, fl
 # Schedules ---------------------------------------------------------------------------------------
 
 
-def local_now(now: datetime | None = None) -> datetime:
-    """Now in Beacon's time zone (settings.TIME_ZONE), where schedule times are read."""
-    return timezone.localtime(now or timezone.now())
+def local_now(now: datetime | None = None, zone: str = "") -> datetime:
+    """Now in a place's time zone (index.place_time_zone's name; "" is Beacon's own,
+    settings.TIME_ZONE), where its schedules' times are read."""
+    return timezone.localtime(now or timezone.now(), zone_info(zone))
 
 
-def week_second(now: datetime) -> int:
-    """Seconds since Monday 00:00 of local time `now`, as the index stores openings."""
-    now = local_now(now)
+def week_second(now: datetime, zone: str = "") -> int:
+    """Seconds since Monday 00:00 of `now` in local time where the place is, as the index
+    stores openings."""
+    now = local_now(now, zone)
     return now.weekday() * 86_400 + now.hour * 3600 + now.minute * 60 + now.second
 
 
-def schedule_is_open(schedule: Schedule | ScheduleRow, now: datetime) -> bool:
-    """Whether one loaded schedule says "open" at `now`: the rule the index stores for the
-    "open now" filter (index.schedule_openings), so badge and filter cannot disagree."""
-    now = local_now(now)
+def schedule_is_open(schedule: Schedule | ScheduleRow, now: datetime, zone: str = "") -> bool:
+    """Whether one loaded schedule says "open" at `now`, read in the place's time zone `zone`:
+    the rule the index stores for the "open now" filter (index.schedule_openings, with the
+    zone index.place_time_zone gives), so badge and filter cannot disagree."""
+    now = local_now(now, zone)
     today = now.date()
     if (schedule.valid_from and schedule.valid_from > today) or (
         schedule.valid_to and schedule.valid_to < today
     ):
         return False
-    second = week_second(now)
+    second = week_second(now, zone)
     openings = schedule_openings(
         freq=schedule.freq,
         byday=schedule.byday,
@@ -460,17 +475,36 @@ def _filters(query: SearchQuery, now: datetime, *, doc: str) -> Q | None:
     if query.moud:
         q &= Q(offers_moud=True)
     if query.open_now:
-        second, today = week_second(now), local_now(now).date()
-        q &= Exists(
-            SearchHours.objects.filter(
+        # Each time zone the index holds hours in, with its own time of the week and date.
+        open_there = Q(pk__in=[])
+        for zone in hours_time_zones():
+            second, today = week_second(now, zone), local_now(now, zone).date()
+            open_there |= Q(
                 Q(valid_from__isnull=True) | Q(valid_from__lte=today),
                 Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-                document=OuterRef(doc),
+                time_zone=zone,
                 starts__lte=second,
                 ends__gt=second,
             )
-        )
+        q &= Exists(SearchHours.objects.filter(open_there, document=OuterRef(doc)))
     return q
+
+
+def hours_time_zones() -> list[str]:
+    """The time zones the index holds opening hours in (a few): a walk of their index from
+    one to the next, as language_choices() walks names."""
+    table = connection.ops.quote_name(SearchHours._meta.db_table)
+    sql = (
+        "WITH RECURSIVE zones(zone) AS ("  # noqa: S608 - a table name, no input
+        f"SELECT MIN(time_zone) FROM {table} "
+        "UNION ALL "
+        f"SELECT (SELECT MIN(time_zone) FROM {table} WHERE time_zone > zones.zone) "
+        "FROM zones WHERE zones.zone IS NOT NULL"
+        ") SELECT zone FROM zones WHERE zone IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
@@ -797,6 +831,7 @@ SCHEDULE_FIELDS = (
     "valid_from",
     "valid_to",
     "description",
+    "timezone",
 )
 # Related rows without an order of their own (phones, addresses, schedules) come in the order
 # they were added.
@@ -923,7 +958,17 @@ def _results(
             pairs[0] if pairs else None
         )
         location = chosen[1] if chosen else None
-        schedules = service_schedules[service.pk] + (sal_schedules[chosen[0]] if chosen else [])
+        # Each schedule read where its place is, as the index reads it (index._build_chunk).
+        own_zone = service_zone(_location_zone(loc) for _sal, loc in pairs)
+        zoned = [
+            (s, own_zone or offset_time_zone(s.timezone)) for s in service_schedules[service.pk]
+        ]
+        if chosen:
+            zoned += [
+                (s, place_time_zone(_postal_codes(location), s.timezone))
+                for s in sal_schedules[chosen[0]]
+            ]
+        schedules = [s for s, _zone in zoned]
         phones = (
             service_phones[service.pk]
             or (location.phones if location else [])
@@ -935,8 +980,10 @@ def _results(
             Result(
                 service=service,
                 distance=round(distance, 1) if distance is not None else None,
-                open_now=any(schedule_is_open(s, now) for s in schedules),
+                open_now=any(schedule_is_open(s, now, zone) for s, zone in zoned),
                 hours_known=any(s.opens_at and s.closes_at for s in schedules),
+                time_zone=(_location_zone(location) if location else "")
+                or next((zone for _s, zone in zoned if zone), ""),
                 location=location,
                 hours=[text for text in (schedule_text(s) for s in schedules) if text],
                 phones=[p for p in phones if p.number],
@@ -950,6 +997,16 @@ def _results(
             )
         )
     return results
+
+
+def _postal_codes(location: LocationRow) -> list[str]:
+    """A location's ZIP codes, physical address first (as index._build_chunk orders them)."""
+    codes = [a.postal_code for a in location.addresses if a.address_type != "postal"]
+    return codes + [a.postal_code for a in location.addresses if a.address_type == "postal"]
+
+
+def _location_zone(location: LocationRow) -> str:
+    return place_time_zone(_postal_codes(location))
 
 
 def _public_get(visible: QuerySet, pk):

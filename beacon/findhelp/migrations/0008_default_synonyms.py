@@ -1,12 +1,11 @@
-"""The synonyms Beacon comes with (beacon/findhelp/synonyms.py), and the search index rebuilt so
-the services that say them are found by their meanings too (about 25 s of CPU for 50,000
-services on SQLite; `beacon directory reindex` does the same)."""
+"""The synonyms Beacon comes with (beacon/findhelp/synonyms.py). Migration 0009 rebuilds the
+search index, so the services that say them are found by their meanings too (about 25 s of CPU
+for 50,000 services on SQLite; `beacon directory reindex` does the same)."""
 
 from django.db import migrations
 
 
 def load_defaults(apps, schema_editor):
-    from beacon.findhelp.index import search_index_build
     from beacon.findhelp.synonyms import DEFAULT_SYNONYMS
 
     Synonym = apps.get_model("findhelp", "SearchSynonym")
@@ -14,24 +13,7 @@ def load_defaults(apps, schema_editor):
     Synonym.objects.bulk_create(
         [Synonym(phrase=p, means=m) for p, m in DEFAULT_SYNONYMS if p not in have]
     )
-    search_index_build(
-        None,
-        models={
-            name: apps.get_model(app, name)
-            for app, name in (
-                ("directory", "Service"),
-                ("directory", "Attribute"),
-                ("directory", "Language"),
-                ("directory", "ServiceAtLocation"),
-                ("directory", "Schedule"),
-                ("findhelp", "SearchDocument"),
-                ("findhelp", "SearchPlace"),
-                ("findhelp", "SearchHours"),
-                ("findhelp", "SearchLanguage"),
-                ("findhelp", "SearchSynonym"),
-            )
-        },
-    )
+    # The index is rebuilt with them by the next migration (0009), which changes it anyway.
 
 
 def remove_defaults(apps, schema_editor):

@@ -127,6 +127,10 @@ def test_the_page_says_what_was_searched_and_offers_did_you_mean(client, near_wo
 def test_the_api_understands_the_same_words(client, near_worcester):
     body = client.get("/api/v1/directory/services", {"q": "AA meeting", "zip": "01602"}).json()
     assert [item["name"] for item in body["items"]] == ["Tuesday Night AA Group"]
+    assert body["searched_for"] == "mutual-aid meeting"
+    body = client.get("/api/v1/directory/services", {"q": "suboxon", "zip": "01602"}).json()
+    assert [item["name"] for item in body["items"]] == ["Office-based treatment"]
+    assert body["did_you_mean"] is None
 
 
 # The synonym table (organization admins) ------------------------------------------------------

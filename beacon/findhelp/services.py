@@ -320,3 +320,19 @@ def synonym_remove(*, member, synonym: SearchSynonym) -> None:
         )
         synonym.delete()
         _reindex_saying([synonym.phrase])
+
+
+def synonyms_defaults_load() -> int:
+    """Add Beacon's default synonyms that are missing (beacon/findhelp/synonyms.py; migration
+    findhelp/0008 loads them first), re-indexing the services that say them; returns how many
+    were added. For the demo, and for a database whose tables were emptied (tests flush them).
+    An admin's change to a default phrase is kept: only phrases not in the table are added."""
+    from beacon.findhelp.synonyms import DEFAULT_SYNONYMS
+
+    have = set(SearchSynonym.objects.values_list("phrase", flat=True))
+    missing = [SearchSynonym(phrase=p, means=m) for p, m in DEFAULT_SYNONYMS if p not in have]
+    if missing:
+        with transaction.atomic():
+            SearchSynonym.objects.bulk_create(missing)
+            _reindex_saying([s.phrase for s in missing])
+    return len(missing)

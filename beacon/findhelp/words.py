@@ -92,7 +92,13 @@ class Vocabulary:
 
 
 def vocabulary(pairs: Iterable[tuple[str, str]]) -> Vocabulary:
-    """A Vocabulary from (phrase, meaning) pairs as stored."""
+    """A Vocabulary from (phrase, meaning) pairs as stored (cached by their values: a search
+    reads the table, and builds its matcher only when the table changed)."""
+    return _vocabulary(tuple(sorted(pairs)))
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(pairs: tuple[tuple[str, str], ...]) -> Vocabulary:
     meanings: dict[tuple[str, ...], tuple[str, ...]] = {}
     for phrase, meaning in pairs:
         p, m = key_words(phrase), key_words(meaning)
@@ -129,6 +135,21 @@ class Interpretation:
         return " ".join(self.words)
 
 
+@lru_cache(maxsize=8192)
+def _nearest_known(word: str, known_words: frozenset[str]) -> str | None:
+    """The closest of `known_words` that `word` is a small misspelling of (ties: the first in
+    order), or None. Cached: people type the same words, and the table rarely changes (its
+    frozenset, kept by the cached vocabulary, hashes once)."""
+    best = None
+    for known in sorted(known_words):
+        if known == word or not _close(word, known):
+            continue
+        distance = edit_distance(word, known, 2)
+        if best is None or distance < best[0]:
+            best = (distance, known)
+    return best[1] if best else None
+
+
 def _correct(
     word: str, vocab: Vocabulary, in_directory: Callable[[str], bool] | None
 ) -> str | None:
@@ -137,16 +158,9 @@ def _correct(
     (`in_directory`), so a real word one letter from a synonym is searched as typed."""
     if word in vocab.words or len(word) < 4:
         return None
-    best = None
-    for known in sorted(vocab.words):
-        if known == word or not _close(word, known):
-            continue
-        distance = edit_distance(word, known, 2)
-        if best is None or distance < best[0]:
-            best = (distance, known)
-    if best is None:
+    known = _nearest_known(word, vocab.words)
+    if known is None:
         return None
-    known = best[1]
     if known.startswith(word) or in_directory is None or not in_directory(word):
         return known
     return None

@@ -118,6 +118,9 @@ ACTIONS = {
     "peer_request.contacted": _("First contact with a person who asked to talk to a peer"),
     "peer_request.enrolled": _("Intake done from a request to talk to a peer"),
     "peer_request.closed": _("Request to talk to a peer closed"),
+    "findhelp.synonym_added": _("Find Help synonym added"),
+    "findhelp.synonym_changed": _("Find Help synonym changed"),
+    "findhelp.synonym_removed": _("Find Help synonym removed"),
     # Referrals and disclosures
     "referral.sent": _("Referral sent"),
     "referral.status_changed": _("Referral status changed"),

@@ -113,6 +113,14 @@ class ServicePage(Schema):
     page: int
     page_size: int
     next: str | None
+    searched_for: str = Field(
+        "",
+        description="The words searched for once everyday words and brand names (the synonym "
+        "table) were replaced and small misspellings corrected: `narcan` is `naloxone`.",
+    )
+    did_you_mean: str | None = Field(
+        None, description="When nothing was found: close words that find something."
+    )
 
 
 class OrganizationOut(Schema):
@@ -244,6 +252,8 @@ def search_services(request, params: Query[SearchParams]):
         "page": page.page,
         "page_size": page.page_size,
         "next": next_url,
+        "searched_for": page.interpretation.text if page.interpretation else "",
+        "did_you_mean": page.did_you_mean,
     }
 
 

@@ -450,8 +450,14 @@ def directory_generate(
 def demo_directory_create(*, seed: int = 7, count: int = 300, curator=None) -> dict[str, int]:
     """The demo's directory: `count` services around Worcester, Massachusetts, plus a problem
     report and an organization submission waiting for moderation."""
-    from beacon.findhelp.services import problem_report_create, submission_create
+    from beacon.findhelp.services import (
+        problem_report_create,
+        submission_create,
+        synonyms_defaults_load,
+    )
 
+    # People's words first (issue 18), so the directory is indexed with their meanings.
+    synonyms_defaults_load()
     counts = directory_generate(count=count, seed=seed, curator=curator)
     record_event(
         action="directory.imported",

@@ -197,3 +197,19 @@ class SubmissionForm(SpamCheckedForm):
         values = {f: self.cleaned_data.get(f) or "" for f in fields}
         values["state"] = values["state"].upper()
         return values
+
+
+class SynonymForm(forms.Form):
+    """One synonym: what people say, and what the directory calls it (services.synonym_save
+    folds and checks them; its errors come back beside the fields)."""
+
+    phrase = forms.CharField(
+        label=_("What people say"),
+        max_length=100,
+        help_text=_("A word or a few words, as people type them: suboxone, sober house, AA."),
+    )
+    means = forms.CharField(
+        label=_("What the directory calls it"),
+        max_length=200,
+        help_text=_("The words services use for it: buprenorphine, recovery residence."),
+    )

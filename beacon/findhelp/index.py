@@ -14,9 +14,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import time
+from datetime import time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db import transaction
 
 # Services per round of queries: keeps every IN (...) list under SQLite's parameter limit.
@@ -38,11 +41,23 @@ def _default_models() -> dict[str, Any]:
         "Language": directory.Language,
         "ServiceAtLocation": directory.ServiceAtLocation,
         "Schedule": directory.Schedule,
+        "Address": directory.Address,
         "SearchDocument": findhelp.SearchDocument,
         "SearchPlace": findhelp.SearchPlace,
         "SearchHours": findhelp.SearchHours,
         "SearchLanguage": findhelp.SearchLanguage,
+        "SearchSynonym": findhelp.SearchSynonym,
     }
+
+
+def synonyms_vocabulary(m: dict[str, Any] | None = None):
+    """The synonym table as a words.Vocabulary (empty for a migration before the table)."""
+    from beacon.findhelp.words import vocabulary
+
+    model = (m or _default_models()).get("SearchSynonym")
+    if model is None:
+        return vocabulary([])
+    return vocabulary(model.objects.values_list("phrase", "means"))
 
 
 def fold(text: str) -> str:
@@ -54,6 +69,59 @@ def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]
     """The point on the unit sphere; the dot product of two is the cosine of their angle."""
     lat, lon = math.radians(latitude), math.radians(longitude)
     return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
+# Time zones: hours are read where the place is ------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def zip_time_zone(postal_code: str) -> str:
+    """The IANA time zone of a US ZIP code from the zipcodes package's shipped data, or ""."""
+    import zipcodes
+
+    try:
+        matches = zipcodes.matching((postal_code or "").strip()[:5])
+    except (TypeError, ValueError):
+        return ""
+    return next((m.get("timezone") or "" for m in matches if m.get("timezone")), "")
+
+
+def offset_time_zone(hours: float | None) -> str:
+    """An HSDS schedule's `timezone` (a UTC offset in hours) as a zone name, or ""."""
+    if hours is None or not -14 <= hours <= 14:
+        return ""
+    minutes = round(hours * 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def place_time_zone(postal_codes: Iterable[str], offset: float | None = None) -> str:
+    """Where a schedule's times are read: the time zone of the place's ZIP code (the first one
+    known, its daylight saving time included), else the schedule's own UTC offset, else ""
+    (Beacon's zone, settings.TIME_ZONE). The index and the "open now" badge both use it."""
+    for code in postal_codes:
+        zone = zip_time_zone(code)
+        if zone:
+            return zone
+    return offset_time_zone(offset)
+
+
+@lru_cache(maxsize=256)
+def zone_info(name: str) -> tzinfo:
+    """The tzinfo of a place_time_zone() name ("" is Beacon's own zone)."""
+    if name.startswith("UTC") and len(name) == 9:
+        sign = -1 if name[3] == "-" else 1
+        return timezone(sign * timedelta(hours=int(name[4:6]), minutes=int(name[7:9])))
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def service_zone(location_zones: Iterable[str]) -> str:
+    """The zone of a schedule given for a whole service: its locations' zone (the first by name
+    when they differ), else Beacon's ("")."""
+    return min((z for z in location_zones if z), default="")
 
 
 def _seconds(t: time) -> int:
@@ -99,8 +167,9 @@ def _is_public(status: str) -> bool:
     return status.lower() not in GONE_STATUSES
 
 
-def _build_chunk(ids: list, m: dict[str, Any]) -> None:
-    """Index rows for the services `ids` (whose old rows are already gone)."""
+def _build_chunk(ids: list, m: dict[str, Any], vocab) -> None:
+    """Index rows for the services `ids` (whose old rows are already gone). `vocab`: the
+    synonyms, whose meanings are added to the text of the services that say their phrases."""
     services = list(
         m["Service"]
         .objects.filter(pk__in=ids)
@@ -158,21 +227,60 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
     for service_id, location_id, _lat, _lon in sals:
         languages[service_id] |= by_location.get(location_id, set())
         language_names[service_id] |= names_by_location.get(location_id, set())
+    # The ZIP codes of each location (physical first, as a result shows its address), for the
+    # time zone its hours are read in.
+    postal_codes: dict = defaultdict(list)
+    postal_only: dict = defaultdict(list)
+    if location_ids and "Address" in m:
+        for location_id, code, kind in (
+            m["Address"]
+            .objects.filter(location_id__in=location_ids)
+            .order_by("created_at", "pk")
+            .values_list("location_id", "postal_code", "address_type")
+        ):
+            (postal_only if kind == "postal" else postal_codes)[location_id].append(code)
+        for location_id, codes in postal_only.items():
+            postal_codes[location_id] += codes
+    location_zones: dict = defaultdict(set)
+    for service_id, location_id, _lat, _lon in sals:
+        location_zones[service_id].add(place_time_zone(postal_codes.get(location_id, ())))
     hours: dict = defaultdict(list)
-    schedule_fields = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
-    own = (
-        m["Schedule"].objects.filter(service_id__in=ids).values_list("service_id", *schedule_fields)
+    schedule_fields = (
+        "freq",
+        "byday",
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+        "timezone",
     )
+    own = [
+        (service_id, None, *values)
+        for service_id, *values in m["Schedule"]
+        .objects.filter(service_id__in=ids)
+        .values_list("service_id", *schedule_fields)
+    ]
     at_sal = (
         m["Schedule"]
         .objects.filter(service_at_location__service_id__in=ids)
-        .values_list("service_at_location__service_id", *schedule_fields)
+        .values_list(
+            "service_at_location__service_id",
+            "service_at_location__location_id",
+            *schedule_fields,
+        )
     )
-    for service_id, freq, byday, opens_at, closes_at, valid_from, valid_to in [*own, *at_sal]:
+    for service_id, location_id, freq, byday, opens_at, closes_at, valid_from, valid_to, tz in [
+        *own,
+        *at_sal,
+    ]:
+        if location_id is None:
+            zone = service_zone(location_zones[service_id]) or offset_time_zone(tz)
+        else:
+            zone = place_time_zone(postal_codes.get(location_id, ()), tz)
         for starts, ends in schedule_openings(
             freq=freq or "", byday=byday or "", opens_at=opens_at, closes_at=closes_at
         ):
-            hours[service_id].append((starts, ends, valid_from, valid_to))
+            hours[service_id].append((starts, ends, valid_from, valid_to, zone))
 
     Document, Place, Hours = m["SearchDocument"], m["SearchPlace"], m["SearchHours"]
     SpokenLanguage = m["SearchLanguage"]
@@ -205,11 +313,12 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
             "terms": _bar(str(t[0].hex) for t in terms[pk]),
         }
         text = [name, description, org_name, org_description, *(t[1] for t in terms[pk])]
-        documents.append(
-            Document(
-                service_id=pk, text=fold("\n".join(part for part in text if part)), **facets[pk]
-            )
-        )
+        folded = fold("\n".join(part for part in text if part))
+        # "Narcan" in the text: "naloxone" too, so a search for either finds it (words.py).
+        meanings = vocab.meanings_in(folded)
+        if meanings:
+            folded += "\n" + "\n".join(meanings)
+        documents.append(Document(service_id=pk, text=folded, **facets[pk]))
     Document.objects.bulk_create(documents, batch_size=BATCH)
     if any(d.pk is None for d in documents):  # a database that cannot return inserted ids
         keys = dict(Document.objects.filter(service_id__in=ids).values_list("service_id", "pk"))
@@ -233,6 +342,8 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
             )
         )
     Place.objects.bulk_create(places, batch_size=BATCH)
+    # A migration before findhelp/0009 builds with hours that have no zone yet.
+    zoned = any(f.name == "time_zone" for f in Hours._meta.fields)
     Hours.objects.bulk_create(
         [
             Hours(
@@ -241,9 +352,10 @@ def _build_chunk(ids: list, m: dict[str, Any]) -> None:
                 ends=ends,
                 valid_from=valid_from,
                 valid_to=valid_to,
+                **({"time_zone": zone} if zoned else {}),
             )
             for service_id, rows in hours.items()
-            for starts, ends, valid_from, valid_to in rows
+            for starts, ends, valid_from, valid_to, zone in rows
         ],
         batch_size=BATCH,
     )
@@ -281,17 +393,20 @@ def search_index_build(service_ids: Iterable | None, *, models: dict | None = No
     """
     m = models or _default_models()
     with transaction.atomic():
+        vocab = synonyms_vocabulary(m)
         if service_ids is None:
             _delete(m, None)
             ids = list(m["Service"].objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), CHUNK):
-                _build_chunk(ids[start : start + CHUNK], m)
+                _build_chunk(ids[start : start + CHUNK], m, vocab)
             return
         ids = list(dict.fromkeys(service_ids))
+        if not ids:
+            return
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             _delete(m, chunk)
-            _build_chunk(chunk, m)
+            _build_chunk(chunk, m, vocab)
 
 
 def services_changed_refresh(service_ids: list | None) -> None:

@@ -180,7 +180,7 @@ class SearchPlace(SearchFacets):
 
 class SearchHours(models.Model):
     """One opening of a weekly or daily schedule: [starts, ends) in seconds from Monday 00:00,
-    Beacon's time zone. Hours past midnight are split in two."""
+    local time where the place is (`time_zone`). Hours past midnight are split in two."""
 
     id = models.BigAutoField(primary_key=True)
     # Indexed by the composite index below, which starts with it.
@@ -191,10 +191,14 @@ class SearchHours(models.Model):
     ends = models.PositiveIntegerField()
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    # Where the times are read (index.place_time_zone): an IANA name, "UTC-05:00", or "" for
+    # Beacon's own zone. The "open now" filter asks each zone in the index for its own time.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["document", "starts", "ends"], name="findhelp_hours_doc_idx"),
+            models.Index(fields=["time_zone"], name="findhelp_hours_zone_idx"),
         ]
 
     def __str__(self):
@@ -215,3 +219,44 @@ class SearchLanguage(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Find Help in people's words ----------------------------------------------------------------
+
+
+class SearchSynonym(BaseModel):
+    """An everyday word or brand name and what the directory calls it: "narcan" means
+    "naloxone" (beacon/findhelp/words.py applies them; docs/findhelp.md says how).
+
+    One table for the whole Beacon, like the directory Find Help searches: a default set comes
+    with Beacon (`organization` empty, loaded by migration findhelp/0008) and organization
+    admins add their own, edit and remove them (beacon/findhelp/permissions.py says which)."""
+
+    phrase = models.CharField(
+        _("what people say"),
+        max_length=100,
+        unique=True,
+        help_text=_("A word or a few words, as people type them: suboxone, sober house, AA."),
+        error_messages={
+            "unique": _("Find Help already reads these words: change that entry instead.")
+        },
+    )
+    means = models.CharField(
+        _("what the directory calls it"),
+        max_length=200,
+        help_text=_("The words services use for it: buprenorphine, recovery residence."),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} \u2192 {self.means}"

@@ -20,9 +20,10 @@ import math
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,9 +38,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.access import load_visible
-from beacon.core.search import normalize, search_words
+from beacon.core.search import MAX_WORDS, normalize, search_words
 from beacon.directory.models import (
+    Accessibility,
     Attribute,
+    CostOption,
     Language,
     Location,
     Phone,
@@ -48,7 +51,17 @@ from beacon.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from beacon.findhelp.index import GONE_STATUSES, fold, schedule_openings, unit_vector
+from beacon.findhelp.index import (
+    GONE_STATUSES,
+    fold,
+    offset_time_zone,
+    place_time_zone,
+    schedule_openings,
+    service_zone,
+    synonyms_vocabulary,
+    unit_vector,
+    zone_info,
+)
 from beacon.findhelp.models import (
     OrganizationSubmission,
     ReportStatus,
@@ -60,6 +73,13 @@ from beacon.findhelp.models import (
     SubmissionStatus,
 )
 from beacon.findhelp.permissions import problem_reports_visible_to, submissions_visible_to
+from beacon.findhelp.words import (
+    MAX_MEANING_WORDS,
+    Interpretation,
+    interpret,
+    name_words,
+    suggestion,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -167,6 +187,8 @@ class ScheduleRow:
     valid_from: date | None
     valid_to: date | None
     description: str
+    # HSDS `timezone`: the schedule's UTC offset in hours (used when the place's is unknown).
+    timezone: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +227,14 @@ class Result:
     service_phones: list[PhoneRow] = field(default_factory=list)
     schedules: list[ScheduleRow] = field(default_factory=list)
     terms: list[TermRow] = field(default_factory=list)
+    # Whether some schedule gives hours as times (so "closed now" can be said, not just guessed).
+    hours_known: bool = False
+    # Where the hours are read (index.place_time_zone: an IANA name, "UTC-05:00", "" Beacon's).
+    time_zone: str = ""
+
+    @property
+    def time_zone_name(self) -> str:
+        return self.time_zone or settings.TIME_ZONE
 
 
 @dataclass
@@ -216,6 +246,10 @@ class SearchPage:
     origin: dict | None = None
     # True when there are more than `count` matches (counting stopped at COUNT_CAP).
     count_capped: bool = False
+    # How the words were read (synonyms, misspellings); None without words.
+    interpretation: Interpretation | None = None
+    # When nothing was found: words close to those typed that find something, or None.
+    did_you_mean: str | None = None
 
     @property
     def num_pages(self) -> int:
@@ -274,27 +308,30 @@ def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, fl
 # Schedules ---------------------------------------------------------------------------------------
 
 
-def local_now(now: datetime | None = None) -> datetime:
-    """Now in Beacon's time zone (settings.TIME_ZONE), where schedule times are read."""
-    return timezone.localtime(now or timezone.now())
+def local_now(now: datetime | None = None, zone: str = "") -> datetime:
+    """Now in a place's time zone (index.place_time_zone's name; "" is Beacon's own,
+    settings.TIME_ZONE), where its schedules' times are read."""
+    return timezone.localtime(now or timezone.now(), zone_info(zone))
 
 
-def week_second(now: datetime) -> int:
-    """Seconds since Monday 00:00 of local time `now`, as the index stores openings."""
-    now = local_now(now)
+def week_second(now: datetime, zone: str = "") -> int:
+    """Seconds since Monday 00:00 of `now` in local time where the place is, as the index
+    stores openings."""
+    now = local_now(now, zone)
     return now.weekday() * 86_400 + now.hour * 3600 + now.minute * 60 + now.second
 
 
-def schedule_is_open(schedule: Schedule | ScheduleRow, now: datetime) -> bool:
-    """Whether one loaded schedule says "open" at `now`: the rule the index stores for the
-    "open now" filter (index.schedule_openings), so badge and filter cannot disagree."""
-    now = local_now(now)
+def schedule_is_open(schedule: Schedule | ScheduleRow, now: datetime, zone: str = "") -> bool:
+    """Whether one loaded schedule says "open" at `now`, read in the place's time zone `zone`:
+    the rule the index stores for the "open now" filter (index.schedule_openings, with the
+    zone index.place_time_zone gives), so badge and filter cannot disagree."""
+    now = local_now(now, zone)
     today = now.date()
     if (schedule.valid_from and schedule.valid_from > today) or (
         schedule.valid_to and schedule.valid_to < today
     ):
         return False
-    second = week_second(now)
+    second = week_second(now, zone)
     openings = schedule_openings(
         freq=schedule.freq,
         byday=schedule.byday,
@@ -340,10 +377,46 @@ def public_services() -> QuerySet[Service]:
     return Service.objects.exclude(gone)
 
 
+# The words searched for once synonyms are replaced: MAX_WORDS typed, each at most a meaning.
+MAX_SEARCHED_WORDS = MAX_WORDS * MAX_MEANING_WORDS
+
+
 def _words(text: str) -> list[str]:
     """The words searched for, folded: normalized and bounded (beacon.core.search), so neither
-    FTS5 nor LIKE ever sees a NUL, a control character or more than MAX_WORDS words."""
-    return [fold(w) for w in search_words(text)]
+    FTS5 nor LIKE ever sees a NUL, a control character or more than MAX_SEARCHED_WORDS words
+    (service_search has already bounded what was typed to MAX_WORDS and replaced synonyms)."""
+    return [fold(w) for w in search_words(text, max_words=MAX_SEARCHED_WORDS)]
+
+
+def _in_directory(word: str) -> bool:
+    """Whether some service's searched text has `word` in it (inside words too, as searches
+    match). One probe of the full-text index: FTS5 on SQLite, pg_trgm's GIN on PostgreSQL."""
+    if connection.vendor == "sqlite" and len(word) >= 3:
+        with connection.cursor() as cursor:
+            cursor.execute(FTS_MATCH + " LIMIT 1", [_fts_phrase(word)])
+            return cursor.fetchone() is not None
+    return SearchDocument.objects.filter(text__contains=word).exists()
+
+
+def words_interpret(text: str) -> Interpretation:
+    """What a search for `text` looks for: synonyms replaced, small misspellings of the words
+    they use corrected (words.interpret). One query for the synonym table, and one probe per
+    word that is near, but not the start of, a synonym's word."""
+    return interpret(text, synonyms_vocabulary(), in_directory=_in_directory, max_words=MAX_WORDS)
+
+
+def _did_you_mean(query: SearchQuery, now: datetime) -> str | None:
+    """Words close to those of `query` that find something with its other choices: from the
+    synonyms and the names of the taxonomy terms services are tagged with. Only asked when
+    nothing was found."""
+    used = Attribute.objects.filter(taxonomy_term=OuterRef("pk"), service__isnull=False)
+    names = tuple(sorted(TaxonomyTerm.objects.filter(Exists(used)).values_list("name", flat=True)))
+    choices = synonyms_vocabulary().words | name_words(names)
+    better = suggestion(query.words, choices)
+    if not better:
+        return None
+    found = service_search(query=replace(query, words=better), page_size=1, now=now, suggest=False)
+    return better if found.count else None
 
 
 def _term_ids(value: str) -> list:
@@ -402,17 +475,36 @@ def _filters(query: SearchQuery, now: datetime, *, doc: str) -> Q | None:
     if query.moud:
         q &= Q(offers_moud=True)
     if query.open_now:
-        second, today = week_second(now), local_now(now).date()
-        q &= Exists(
-            SearchHours.objects.filter(
+        # Each time zone the index holds hours in, with its own time of the week and date.
+        open_there = Q(pk__in=[])
+        for zone in hours_time_zones():
+            second, today = week_second(now, zone), local_now(now, zone).date()
+            open_there |= Q(
                 Q(valid_from__isnull=True) | Q(valid_from__lte=today),
                 Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-                document=OuterRef(doc),
+                time_zone=zone,
                 starts__lte=second,
                 ends__gt=second,
             )
-        )
+        q &= Exists(SearchHours.objects.filter(open_there, document=OuterRef(doc)))
     return q
+
+
+def hours_time_zones() -> list[str]:
+    """The time zones the index holds opening hours in (a few): a walk of their index from
+    one to the next, as language_choices() walks names."""
+    table = connection.ops.quote_name(SearchHours._meta.db_table)
+    sql = (
+        "WITH RECURSIVE zones(zone) AS ("  # noqa: S608 - a table name, no input
+        f"SELECT MIN(time_zone) FROM {table} "
+        "UNION ALL "
+        f"SELECT (SELECT MIN(time_zone) FROM {table} WHERE time_zone > zones.zone) "
+        "FROM zones WHERE zones.zone IS NOT NULL"
+        ") SELECT zone FROM zones WHERE zone IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
@@ -649,8 +741,12 @@ def service_search(
     page_size: int = PAGE_SIZE,
     now: datetime | None = None,
     with_terms: bool = False,
+    suggest: bool = True,
 ) -> SearchPage:
     """One page of Find Help results. Nearest first when a ZIP code is given, else by name.
+
+    The words are read in people's words first (words_interpret: synonyms, misspellings); when
+    nothing is found and `suggest`, `did_you_mean` offers close words that find something.
 
     Raises UnknownZip for a ZIP code the shipped data does not know. Without a ZIP code, or
     beyond RANK_ALL_WITHIN_MILES, the count stops at COUNT_CAP (`count_capped` says so). A fixed
@@ -661,6 +757,11 @@ def service_search(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     now = local_now(now)
     start, end = _page_bounds(page, page_size)
+    asked = query
+    interpretation = None
+    if search_words(query.words):
+        interpretation = words_interpret(query.words)
+        query = replace(query, words=interpretation.text)
     distances: dict = {}
     nearest_location: dict = {}
     origin = None
@@ -703,6 +804,10 @@ def service_search(
         page=max(1, page),
         page_size=page_size,
         origin=origin,
+        interpretation=interpretation,
+        did_you_mean=(
+            _did_you_mean(asked, now) if suggest and not count and interpretation else None
+        ),
     )
 
 
@@ -726,6 +831,7 @@ SCHEDULE_FIELDS = (
     "valid_from",
     "valid_to",
     "description",
+    "timezone",
 )
 # Related rows without an order of their own (phones, addresses, schedules) come in the order
 # they were added.
@@ -852,7 +958,17 @@ def _results(
             pairs[0] if pairs else None
         )
         location = chosen[1] if chosen else None
-        schedules = service_schedules[service.pk] + (sal_schedules[chosen[0]] if chosen else [])
+        # Each schedule read where its place is, as the index reads it (index._build_chunk).
+        own_zone = service_zone(_location_zone(loc) for _sal, loc in pairs)
+        zoned = [
+            (s, own_zone or offset_time_zone(s.timezone)) for s in service_schedules[service.pk]
+        ]
+        if chosen:
+            zoned += [
+                (s, place_time_zone(_postal_codes(location), s.timezone))
+                for s in sal_schedules[chosen[0]]
+            ]
+        schedules = [s for s, _zone in zoned]
         phones = (
             service_phones[service.pk]
             or (location.phones if location else [])
@@ -864,7 +980,10 @@ def _results(
             Result(
                 service=service,
                 distance=round(distance, 1) if distance is not None else None,
-                open_now=any(schedule_is_open(s, now) for s in schedules),
+                open_now=any(schedule_is_open(s, now, zone) for s, zone in zoned),
+                hours_known=any(s.opens_at and s.closes_at for s in schedules),
+                time_zone=(_location_zone(location) if location else "")
+                or next((zone for _s, zone in zoned if zone), ""),
                 location=location,
                 hours=[text for text in (schedule_text(s) for s in schedules) if text],
                 phones=[p for p in phones if p.number],
@@ -878,6 +997,16 @@ def _results(
             )
         )
     return results
+
+
+def _postal_codes(location: LocationRow) -> list[str]:
+    """A location's ZIP codes, physical address first (as index._build_chunk orders them)."""
+    codes = [a.postal_code for a in location.addresses if a.address_type != "postal"]
+    return codes + [a.postal_code for a in location.addresses if a.address_type == "postal"]
+
+
+def _location_zone(location: LocationRow) -> str:
+    return place_time_zone(_postal_codes(location))
 
 
 def _public_get(visible: QuerySet, pk):
@@ -1019,3 +1148,118 @@ def service_results(
             if service_id not in distances or miles < distances[service_id]:
                 distances[service_id], nearest[service_id] = miles, location_id
     return _results(services, distances, nearest, local_now(now), with_terms=False)
+
+
+# A service's public page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccessibilityRow:
+    description: str
+    details: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    option: str
+    amount: float | None
+    currency: str
+    amount_description: str
+
+
+@dataclass
+class ServicePage:
+    result: Result
+    accessibility: list[AccessibilityRow]
+    costs: list[CostRow]
+
+    @property
+    def directions(self) -> dict[str, str]:
+        """Links that open the visitor's own map app at the place (docs/public-site.md says
+        which works where): a geo: URI (Android and most other phones), an Apple Maps address
+        (iPhone, iPad, Mac) and an OpenStreetMap one (any browser). Beacon itself requests
+        none of them: they are links the visitor chooses."""
+        location = self.result.location
+        if location is None or location.latitude is None or location.longitude is None:
+            address = self.result.address
+            if address is None:
+                return {}
+            text = ", ".join(
+                p
+                for p in (
+                    address.address_1,
+                    address.city,
+                    f"{address.state_province} {address.postal_code}".strip(),
+                )
+                if p
+            )
+            where = quote(text)
+            return {
+                "geo": f"geo:0,0?q={where}",
+                "apple": f"https://maps.apple.com/?daddr={where}",
+                "osm": f"https://www.openstreetmap.org/search?query={where}",
+            }
+        lat, lon = f"{location.latitude:.6f}", f"{location.longitude:.6f}"
+        label = quote(self.result.service.name)
+        return {
+            "geo": f"geo:{lat},{lon}?q={lat},{lon}({label})",
+            "apple": f"https://maps.apple.com/?daddr={lat},{lon}&q={label}",
+            "osm": (
+                "https://www.openstreetmap.org/directions?route=%3B"
+                f"{lat}%2C{lon}#map=16/{lat}/{lon}"
+            ),
+        }
+
+
+def service_page_public(*, pk, now: datetime | None = None) -> ServicePage:
+    """A public service with what its page shows, or 404 (unknown, or no longer offered)."""
+    result = service_result_public(pk=pk, now=now)
+    location_ids = [loc.id for loc in result.locations]
+    accessibility = [
+        AccessibilityRow(*row)
+        for row in Accessibility.objects.filter(location_id__in=location_ids)
+        .order_by(*ADDED)
+        .values_list("description", "details", "url")
+    ]
+    costs = [
+        CostRow(*row)
+        for row in CostOption.objects.filter(service_id=result.service.pk)
+        .order_by(*ADDED)
+        .values_list("option", "amount", "currency", "amount_description")
+    ]
+    return ServicePage(result=result, accessibility=accessibility, costs=costs)
+
+
+# Find Help in people's words: the synonym table (organization admins) ---------------------------
+
+
+def synonyms_for_admin(*, member) -> dict:
+    """The synonym table as an admin sees it: what they may change (their organization's and
+    Beacon's defaults) and what other organizations added (read only)."""
+    from beacon.findhelp.permissions import synonyms_changeable_by, synonyms_visible_to
+
+    changeable = list(synonyms_changeable_by(member).order_by("phrase"))
+    others = list(
+        synonyms_visible_to(member)
+        .exclude(pk__in=[s.pk for s in changeable])
+        .select_related("organization")
+        .order_by("phrase")
+    )
+    return {"changeable": changeable, "others": others}
+
+
+def synonym_get_for_member(*, member, pk):
+    """A synonym the admin may change, or 404 (another organization's, or none)."""
+    from beacon.findhelp.permissions import (
+        can_change_synonym,
+        synonyms_changeable_by,
+    )
+
+    return load_visible(
+        member=member,
+        visible=synonyms_changeable_by(member),
+        pk=pk,
+        for_write=True,
+        can_write=can_change_synonym,
+    )

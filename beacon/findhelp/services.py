@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beacon.audit.services import record_event
 from beacon.directory.changes import services_changed
@@ -24,14 +26,17 @@ from beacon.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from beacon.findhelp.index import search_index_build
 from beacon.findhelp.models import (
     OrganizationSubmission,
     ProblemKind,
     ReportStatus,
+    SearchDocument,
+    SearchSynonym,
     ServiceProblemReport,
     SubmissionStatus,
 )
-from beacon.findhelp.permissions import can_moderate
+from beacon.findhelp.permissions import can_change_synonym, can_moderate
 
 NO_ADDRESS = ""  # record_event: keep no client address for public sends
 
@@ -234,3 +239,100 @@ __all__ = [
     "submission_create",
     "submission_reject",
 ]
+
+
+# Find Help in people's words: the synonym table ---------------------------------------------------
+
+
+def _synonym_clean(synonym: SearchSynonym) -> None:
+    """Phrase and meaning as searches compare them (folded, one space, no punctuation around
+    words), within their bounds, and not the same words."""
+    from beacon.findhelp.words import MAX_MEANING_WORDS, MAX_PHRASE_WORDS, key_words
+
+    phrase, means = key_words(synonym.phrase), key_words(synonym.means)
+    synonym.phrase, synonym.means = " ".join(phrase), " ".join(means)
+    errors: dict[str, str] = {}
+    if len(phrase) > MAX_PHRASE_WORDS:
+        errors["phrase"] = _("Use %(n)d words or fewer.") % {"n": MAX_PHRASE_WORDS}
+    if len(means) > MAX_MEANING_WORDS:
+        errors["means"] = _("Use %(n)d words or fewer.") % {"n": MAX_MEANING_WORDS}
+    if phrase and phrase == means:
+        errors["means"] = _("This is the same as what people say: nothing would change.")
+    if errors:
+        raise ValidationError(errors)
+    synonym.full_clean()
+
+
+def _reindex_saying(phrases: list[str]) -> None:
+    """Re-index the services whose text says any of `phrases` (found by each phrase's longest
+    word, which every service saying the phrase has in its text), so the index's added meanings
+    follow the table."""
+    words = [max(p.split(), key=len) for p in phrases if p]
+    if not words:
+        return
+    saying = Q()
+    for word in words:
+        saying |= Q(text__contains=word)
+    search_index_build(SearchDocument.objects.filter(saying).values_list("service_id", flat=True))
+
+
+def synonym_save(
+    *, member, synonym: SearchSynonym | None = None, phrase: str, means: str
+) -> SearchSynonym:
+    """Add a synonym (`synonym` None) or change one the admin may change; the services that say
+    the old or the new phrase are re-indexed in the same transaction."""
+    _moderator(member)
+    adding = synonym is None
+    if adding:
+        synonym = SearchSynonym(organization=member.organization)
+    elif not can_change_synonym(member, synonym):
+        raise PermissionDenied
+    before = {"phrase": synonym.phrase, "means": synonym.means}
+    synonym.phrase, synonym.means = phrase, means
+    _synonym_clean(synonym)
+    after = {"phrase": synonym.phrase, "means": synonym.means}
+    with transaction.atomic():
+        synonym.save()
+        _reindex_saying([synonym.phrase] + ([] if adding else [before["phrase"]]))
+        record_event(
+            action="findhelp.synonym_added" if adding else "findhelp.synonym_changed",
+            actor=member.user,
+            organization=member.organization,
+            target=synonym,
+            details=after if adding else {"before": before, "after": after},
+        )
+    return synonym
+
+
+def synonym_remove(*, member, synonym: SearchSynonym) -> None:
+    """Remove a synonym (not a record of anyone: deleted, with an audit entry saying what it
+    was); the services that said its phrase are re-indexed without its meaning."""
+    _moderator(member)
+    if not can_change_synonym(member, synonym):
+        raise PermissionDenied
+    with transaction.atomic():
+        record_event(
+            action="findhelp.synonym_removed",
+            actor=member.user,
+            organization=member.organization,
+            target=synonym,
+            details={"phrase": synonym.phrase, "means": synonym.means},
+        )
+        synonym.delete()
+        _reindex_saying([synonym.phrase])
+
+
+def synonyms_defaults_load() -> int:
+    """Add Beacon's default synonyms that are missing (beacon/findhelp/synonyms.py; migration
+    findhelp/0008 loads them first), re-indexing the services that say them; returns how many
+    were added. For the demo, and for a database whose tables were emptied (tests flush them).
+    An admin's change to a default phrase is kept: only phrases not in the table are added."""
+    from beacon.findhelp.synonyms import DEFAULT_SYNONYMS
+
+    have = set(SearchSynonym.objects.values_list("phrase", flat=True))
+    missing = [SearchSynonym(phrase=p, means=m) for p, m in DEFAULT_SYNONYMS if p not in have]
+    if missing:
+        with transaction.atomic():
+            SearchSynonym.objects.bulk_create(missing)
+            _reindex_saying([s.phrase for s in missing])
+    return len(missing)

@@ -5,9 +5,13 @@ from beacon.findhelp import views
 app_name = "findhelp"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("services/<uuid:service_id>/", views.service_page, name="service"),
     path("services/<uuid:service_id>/report/", views.report_problem, name="report"),
     path("submit/", views.submit_organization, name="submit"),
     path("moderation/", views.moderation, name="moderation"),
+    path("words/", views.synonyms, name="synonyms"),
+    path("words/<uuid:synonym_id>/", views.synonym_edit, name="synonym_edit"),
+    path("words/<uuid:synonym_id>/remove/", views.synonym_remove, name="synonym_remove"),
     path(
         "moderation/reports/<uuid:report_id>/resolve/", views.report_resolve, name="report_resolve"
     ),

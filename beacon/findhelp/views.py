@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from beacon.core.access import require_role
 from beacon.core.net import client_ip
 from beacon.core.ratelimit import rate_limit_check, wait_text
 from beacon.findhelp import selectors, services
-from beacon.findhelp.forms import ProblemReportForm, SearchForm, SubmissionForm
+from beacon.findhelp.forms import ProblemReportForm, SearchForm, SubmissionForm, SynonymForm
 from beacon.findhelp.ratelimits import DIRECTORY, PUBLIC_FORMS
 from beacon.organizations.models import Role
 
@@ -71,6 +71,10 @@ def search(request):
             )
     params = request.GET.copy()
     params.pop("page", None)
+    suggested = request.GET.copy()
+    if page and page.did_you_mean:
+        suggested["q"] = page.did_you_mean
+        suggested.pop("page", None)
     return _render(
         request,
         "findhelp/search.html",
@@ -79,17 +83,38 @@ def search(request):
             "page": page,
             "results": _with_report_urls(page.results) if page else [],
             "query_string": params.urlencode(),
+            "did_you_mean_query": suggested.urlencode(),
         },
         wait=wait,
     )
 
 
 def _with_report_urls(results: list) -> list[tuple]:
-    """Each result with its "Report a problem" link: one URL reversal for the page, not one per
-    result."""
+    """Each result with its "Report a problem" link and its page's: two URL reversals for the
+    page, not two per result."""
     placeholder = str(uuid.UUID(int=0))
-    url = reverse("findhelp:report", args=[placeholder])
-    return [(result, url.replace(placeholder, str(result.service.pk))) for result in results]
+    report = reverse("findhelp:report", args=[placeholder])
+    page = reverse("findhelp:service", args=[placeholder])
+    return [
+        (
+            result,
+            report.replace(placeholder, str(result.service.pk)),
+            page.replace(placeholder, str(result.service.pk)),
+        )
+        for result in results
+    ]
+
+
+@login_not_required
+@require_GET
+def service_page(request, service_id):
+    """A service's public page: everything a result shows and more, with directions that open
+    the visitor's own map app. No cookie (no form here), no third-party request."""
+    return render(
+        request,
+        "findhelp/service.html",
+        {"result": selectors.service_page_public(pk=service_id)},
+    )
 
 
 @login_not_required
@@ -163,3 +188,72 @@ def submission_review(request, submission_id, decision):
     else:
         raise PermissionDenied
     return redirect("findhelp:moderation")
+
+
+# Find Help in people's words: the synonym table (organization admins) ---------------------------
+
+
+def _synonym_form_save(request, form, synonym=None):
+    """Save through the service; its errors go beside the fields, what was typed stays."""
+    try:
+        return services.synonym_save(
+            member=request.member,
+            synonym=synonym,
+            phrase=form.cleaned_data["phrase"],
+            means=form.cleaned_data["means"],
+        )
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return None
+
+
+@require_role(Role.ORG_ADMIN)
+def synonyms(request):
+    """The synonym table, and a form to add one."""
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        synonym = _synonym_form_save(request, form)
+        if synonym:
+            messages.success(
+                request,
+                _("Find Help now reads “%(phrase)s” as “%(means)s”.")
+                % {"phrase": synonym.phrase, "means": synonym.means},
+            )
+            return redirect("findhelp:synonyms")
+    return render(
+        request,
+        "findhelp/synonyms.html",
+        {"form": form, **selectors.synonyms_for_admin(member=request.member)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_role(Role.ORG_ADMIN)
+def synonym_edit(request, synonym_id):
+    synonym = selectors.synonym_get_for_member(member=request.member, pk=synonym_id)
+    initial = {"phrase": synonym.phrase, "means": synonym.means}
+    form = SynonymForm(request.POST or None, initial=initial)
+    saved = (
+        request.method == "POST" and form.is_valid() and _synonym_form_save(request, form, synonym)
+    )
+    if saved:
+        messages.success(request, _("The synonym is changed."))
+        return redirect("findhelp:synonyms")
+    return render(
+        request,
+        "findhelp/synonym_edit.html",
+        {"form": form, "synonym": synonym},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@require_role(Role.ORG_ADMIN)
+def synonym_remove(request, synonym_id):
+    synonym = selectors.synonym_get_for_member(member=request.member, pk=synonym_id)
+    services.synonym_remove(member=request.member, synonym=synonym)
+    messages.success(
+        request, _("Find Help no longer reads “%(phrase)s”.") % {"phrase": synonym.phrase}
+    )
+    return redirect("findhelp:synonyms")

@@ -335,6 +335,7 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(PUBLIC, "GET POST"),
     "accounts:password_reset_complete": Page(PUBLIC),
     "findhelp:search": Page(PUBLIC),
+    "findhelp:service": Page(PUBLIC_RECORD),
     "findhelp:report": Page(PUBLIC_RECORD, "GET POST"),
     "findhelp:submit": Page(PUBLIC, "GET POST"),
     # Learn and the glossary (issue 18, docs/public-site.md): published articles and every term
@@ -508,6 +509,11 @@ PAGES: dict[str, Page] = {
     "meetings:feed_new": Page(ADMIN, "GET POST"),
     "meetings:feed_edit": Page(ORG_ADMIN, "GET POST"),
     "meetings:feed_fetch": Page(ORG_ADMIN, "POST"),
+    # Issue 18: the synonym table. Any admin sees it and adds to it; they change their own
+    # organization's entries and Beacon's defaults (another organization's: 404).
+    "findhelp:synonyms": Page(ADMIN, "GET POST"),
+    "findhelp:synonym_edit": Page(ORG_ADMIN, "GET POST"),
+    "findhelp:synonym_remove": Page(ORG_ADMIN, "POST"),
     "findhelp:report_resolve": Page(ORG_ADMIN, "POST"),
     "findhelp:submission_accept": Page(ANY_ADMIN, "POST"),
     "findhelp:submission_reject": Page(ANY_ADMIN, "POST"),

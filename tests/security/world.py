@@ -44,7 +44,7 @@ from beacon.assessments import services as assessments
 from beacon.consents.tests.factories import ConsentFactory
 from beacon.directory.models import DirectoryImport, DirectoryOrganization, Location, Service
 from beacon.encounters.services import encounter_log
-from beacon.findhelp.models import OrganizationSubmission, ServiceProblemReport
+from beacon.findhelp.models import OrganizationSubmission, SearchSynonym, ServiceProblemReport
 from beacon.groups import services as groups
 from beacon.notifications.tests.factories import NotificationFactory
 from beacon.organizations.models import Invitation, Membership, Organization, Role
@@ -452,6 +452,13 @@ def build_world() -> World:
             "report_id",
             relation,
             ServiceProblemReport.objects.create(service=service, kind="closed"),
+        )
+        world.put(
+            "synonym_id",
+            relation,
+            SearchSynonym.objects.create(
+                phrase=f"words of {relation}", means="peer recovery", organization=org
+            ),
         )
         world.put(
             "submission_id",

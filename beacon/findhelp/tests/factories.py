@@ -58,6 +58,7 @@ def service(
     languages: tuple[str, ...] = (),
     hours: tuple[tuple[str, time, time], ...] = (),
     city: str = "Worcester",
+    postal_code: str = "01602",
     **fields,
 ) -> Service:
     n = next(_seq)
@@ -87,7 +88,7 @@ def service(
             address_1=f"{n} Main Street",
             city=city,
             state_province="MA",
-            postal_code="01602",
+            postal_code=postal_code,
             country="US",
             address_type="physical",
         )

@@ -551,6 +551,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
     # Check-ins (issue 17, part "checkins"): the caller's own, no record id in the path.
+    ("GET", "/api/v1/me/home"): MY,
     ("GET", "/api/v1/me/check-ins"): MY,
     ("POST", "/api/v1/me/check-ins"): MY,
     # The participant's own Beacon, part "plan" (issue 17, docs/portal.md).

@@ -143,7 +143,7 @@ def test_the_origin_follows_the_settings(client_for, riley, settings):
 def test_a_participant_signs_in_with_their_passkey_and_no_email(riley_key, riley):
     client = Client(**HOST)
     page = client.get("/accounts/login/").content.decode()
-    assert "Sign in with a passkey" in page and "accounts/passkeys" in page
+    assert "Use a passkey" in page and "accounts/passkeys" in page
     assert "This browser cannot use passkeys" in page  # shown when the script finds none
     response = sign_in(client, riley_key, next_url="/my/check-ins/")
     assert response.status_code == 200 and _json(response) == {"redirect": "/my/check-ins/"}

@@ -90,3 +90,17 @@ def test_past_unscheduled_and_other_peoples_appointments_are_not_shown(
     html = client_for(riley).get("/my/").content.decode()
     assert "Appointment at" not in html
     assert "Jordan" not in html and "Already happened" not in html and "Went already" not in html
+
+
+def test_the_api_serves_home_with_the_next_appointment(api, riley, riley_record, pat, elm):
+    soon = scheduled(pat, riley_record, elm, days=4, place="Room 4")
+    response = api(riley).get("/api/v1/me/home")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    appointment = body["next_appointment"]
+    assert appointment["what"] == "Elm Clinic" and appointment["place"] == "Room 4"
+    assert appointment["phone"] == "508-555-0140"
+    assert datetime.datetime.fromisoformat(appointment["at"]) == soon.appointment_at
+    assert body["peer_first_name"] == "Pat" and body["checked_in_on"] is None
+    assert body["outreach_requested"] is False
+    assert api(pat).get("/api/v1/me/home").status_code == 403  # staff have no home of their own

@@ -79,6 +79,13 @@
       event.preventDefault();
       region.textContent = ""; region.hidden = true;
       name.removeAttribute("aria-invalid");
+      if (!name.value.trim()) {
+        // The server says the same; asking here saves a trip.
+        say(form, region, { fromServer: true, message: form.dataset.msgName });
+        name.setAttribute("aria-invalid", "true");
+        name.focus();
+        return;
+      }
       busy(form, true);
       var body = new FormData(form);
       post(form.dataset.optionsUrl, csrf(form), body, false).then(function (options) {

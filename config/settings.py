@@ -294,6 +294,17 @@ BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION = env_str("BEACON_PEER_REQUESTS_DEFAUL
 BEACON_RATE_LIMIT_JOIN_CODES = env_int("BEACON_RATE_LIMIT_JOIN_CODES", 10)
 BEACON_RATE_LIMIT_JOIN_SAME_CODE = env_int("BEACON_RATE_LIMIT_JOIN_SAME_CODE", 5)
 
+# Passkeys (WebAuthn; beacon/accounts/passkeys.py, docs/configuration.md). The relying party ID
+# is the host name passkeys belong to: "localhost" for development and the demo, else the first
+# allowed host. The origins a passkey may be used from: empty means this Beacon's own address
+# as the browser reached it, when its host is the relying party ID or under it.
+BEACON_WEBAUTHN_RP_ID = env_str(
+    "BEACON_WEBAUTHN_RP_ID",
+    ALLOWED_HOSTS[0].lstrip(".") if BEACON_ENV == "production" else "localhost",
+)
+BEACON_WEBAUTHN_RP_NAME = env_str("BEACON_WEBAUTHN_RP_NAME", "Beacon")
+BEACON_WEBAUTHN_ORIGINS = env_list("BEACON_WEBAUTHN_ORIGINS", [])
+
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

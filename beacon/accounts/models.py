@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 
 
 def normalize_email(email: str) -> str:
@@ -79,3 +80,28 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Passkey(TimestampMixin, Device):
+    """A passkey (WebAuthn credential) a person signs in with (beacon/accounts/passkeys.py).
+
+    A django-otp device, so that signing in with it marks the session verified, as an
+    authenticator code does: user verification is required (the phone's PIN, fingerprint or
+    face), so a passkey is two factors in one. `verify_token` is never used (no codes); the
+    ceremony is checked by py_webauthn. `created_at` and `last_used_at` come from the mixin;
+    `name` (what the person called it) from Device.
+    """
+
+    # base64url of the credential id the authenticator gave (at most 1023 bytes).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()  # COSE, as the authenticator gave it
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)  # "internal", "hybrid", "usb"...
+    backed_up = models.BooleanField(default=False)  # synced by a password manager or platform
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("passkey")
+
+    def verify_token(self, token):
+        return False

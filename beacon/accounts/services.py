@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from beacon.accounts.models import User, UserSession, normalize_email
+from beacon.accounts.models import Passkey, User, UserSession, normalize_email
 from beacon.audit.services import record_event
 
 SESSION_AUTH_AT = "beacon_auth_at"
@@ -248,6 +248,14 @@ def mfa_is_enrolled(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def passkey_is_added(user: User) -> bool:
+    return Passkey.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkey_count(user: User) -> int:
+    return Passkey.objects.filter(user=user, confirmed=True).count()
+
+
 def mfa_enrolment_start(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator-app device a person is setting up (one at a time)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -374,13 +382,15 @@ def mfa_verify(*, user: User, code: str) -> MfaResult:
 
 
 def mfa_reset(*, user: User, actor: User, organization=None) -> None:
-    """Remove a person's authenticator and recovery codes (lost phone) and end their sessions.
+    """Remove a person's authenticator, recovery codes and passkeys (lost phone) and end their
+    sessions.
 
     They enrol again at their next sign-in where their organization requires MFA.
     """
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        Passkey.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(mfa_enrolled_at=None)
         user.mfa_enrolled_at = None
         record_event(action="mfa.reset", actor=actor, organization=organization, target=user)

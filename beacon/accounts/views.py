@@ -1,6 +1,7 @@
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -75,7 +76,11 @@ def sign_in(request):
         else:
             login(request, user)
             return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request), "rp_id": settings.BEACON_WEBAUTHN_RP_ID},
+    )
 
 
 @login_not_required
@@ -100,7 +105,15 @@ def sign_in_verify(request):
             otp_login(request, result.device)
             return redirect(pending["next"])
         form.add_error("code", result.message)
-    return render(request, "accounts/login_verify.html", {"form": form})
+    return render(
+        request,
+        "accounts/login_verify.html",
+        {
+            "form": form,
+            "has_passkey": services.passkey_is_added(user),
+            "rp_id": settings.BEACON_WEBAUTHN_RP_ID,
+        },
+    )
 
 
 @require_POST
@@ -168,6 +181,7 @@ def security(request):
         {
             "profile_form": profile_form,
             "mfa_enrolled": services.mfa_is_enrolled(user),
+            "passkey_count": services.passkey_count(user),
             "recovery_codes_left": services.recovery_codes_remaining(user),
             "sessions": selectors.session_list(user=user),
             "current_session_key": request.session.session_key,

@@ -27,6 +27,10 @@ ACTIONS = {
     "mfa.recovery_code_used": _("MFA recovery code used"),
     "mfa.recovery_codes_generated": _("MFA recovery codes generated"),
     "mfa.reset": _("MFA reset"),
+    "passkey.added": _("Passkey added"),
+    "passkey.removed": _("Passkey removed"),
+    "passkey.signed_in": _("Signed in with a passkey"),
+    "passkey.failed": _("Passkey refused"),
     # Organizations, people and roles
     "organization.created": _("Organization created"),
     "organization.settings_changed": _("Organization settings changed"),

@@ -36,7 +36,7 @@ from beacon.participants.selectors import own_record
 from beacon.plans import selectors as plan_selectors
 from beacon.plans import services as plan_services
 from beacon.plans.models import Domain, GoalStatus, UpdateStatus
-from beacon.portal import selectors_access
+from beacon.portal import selectors, selectors_access
 
 router = Router(tags=["me"])
 
@@ -123,6 +123,63 @@ def create_check_in(request, payload: CheckInIn):
     check_in.updated = not result.created
     check_in.outreach_request = result.outreach.pk if result.outreach else None
     return Status(201 if result.created else 200, check_in)
+
+
+# Home ----------------------------------------------------------------------------------------
+
+
+class MyGroupSessionOut(Schema):
+    group: str
+    location: str
+    starts_at: datetime
+
+
+class MyAppointmentOut(Schema):
+    what: str = Field(..., description="The service or person they were referred to.")
+    organization: str
+    at: datetime
+    place: str
+    phone: str = Field(..., description="The service's phone in the directory ('' when none).")
+    contact: str = Field(..., description="How to reach them, as the peer wrote it.")
+
+
+class MyHomeOut(Schema):
+    peer_first_name: str = Field(..., description="'' when no peer is assigned yet.")
+    organization_name: str
+    organization_phone: str
+    next_follow_up_on: date | None
+    next_group_session: MyGroupSessionOut | None
+    next_appointment: MyAppointmentOut | None = Field(
+        None, description="The next scheduled referral with its time still ahead."
+    )
+    check_in_cadence: str = Field(..., description="daily or weekly")
+    checked_in_on: date | None = Field(None, description="This period's check-in, if done.")
+    outreach_requested: bool = Field(..., description="A request to reach out is open.")
+
+
+@router.get("/home", response={200: MyHomeOut, 403: Error}, summary="My home: what is next")
+def my_home(request):
+    """What home (/my/) shows: the next follow-up, group session and appointment, their peer's
+    first name, the organization's phone, this period's check-in."""
+    home = selectors.home(record=_own(request))
+    session = home.next_group_session
+    return {
+        "peer_first_name": home.peer_first_name,
+        "organization_name": home.organization_name,
+        "organization_phone": home.organization_phone,
+        "next_follow_up_on": home.next_follow_up_on,
+        "next_group_session": {
+            "group": session.group.name,
+            "location": session.group.location,
+            "starts_at": session.starts_at,
+        }
+        if session
+        else None,
+        "next_appointment": home.next_appointment,
+        "check_in_cadence": home.check_in.cadence,
+        "checked_in_on": home.check_in.done.day if home.check_in.done else None,
+        "outreach_requested": home.outreach is not None,
+    }
 
 
 # Messages ------------------------------------------------------------------------------------

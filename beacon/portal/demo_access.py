@@ -1,11 +1,12 @@
 """The demo participant's access log and resources (docs/portal.md, "In the demo"): Riley
 Shore's record was opened by Pat (their peer) and Sam (the supervisor), something was
 disclosed from it with their consent, Pat shared two directory services with them and wrote a
-summary of their last time together. Called by beacon/ops/demo.py after the directory."""
+summary of their last time together, and a referral to Mercy is scheduled: their home shows the
+appointment. Called by beacon/ops/demo.py after the directory."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,13 @@ from beacon.encounters.services import encounter_log
 from beacon.organizations.models import Membership
 from beacon.participants.models import Participant
 from beacon.participants.services import participant_viewed
-from beacon.referrals.services import disclosure_record, resource_share
+from beacon.referrals.models import ReferralStatus
+from beacon.referrals.services import (
+    SendReferral,
+    disclosure_record,
+    referral_status_change,
+    resource_share,
+)
 
 MERCY = "Mercy Community Health"
 
@@ -76,6 +83,7 @@ def demo_access_create(
             "with you on Wednesday."
         ),
     )
+    _appointment_create(peer=peer, record=record, today=today)
     for service in _services_with_an_address(2):
         resource_share(
             member=peer,
@@ -88,3 +96,31 @@ def demo_access_create(
     participant_viewed(member=supervisor, participant=record, seen="record")
     participant_viewed(member=peer, participant=record, seen="timeline")
     return record
+
+
+def _appointment_create(*, peer: Membership, record: Participant, today) -> None:
+    """A referral to Mercy (under the consent naming it), scheduled for a morning next week."""
+    referral = SendReferral(
+        member=peer,
+        participant=record,
+        reason="Primary care check-up and a talk about MOUD.",
+        external_name=MERCY,
+        external_contact="(508) 555-0142",
+        shared_items=["name_contact", "reason"],
+    ).execute()
+    for status in (ReferralStatus.ACCEPTED, ReferralStatus.SCHEDULED):
+        day = today + timedelta(days=6)
+        referral = referral_status_change(
+            member=peer,
+            referral=referral,
+            status=status,
+            expected_version=referral.version,
+            **(
+                {
+                    "appointment_at": timezone.make_aware(datetime.combine(day, time(10, 0))),
+                    "appointment_place": "12 Main Street, first floor",
+                }
+                if status == ReferralStatus.SCHEDULED
+                else {}
+            ),
+        )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, When
+from django.db.models import Case, OuterRef, Subquery, When
 from django.utils import timezone
 
 from beacon.checkins import selectors as checkins
 from beacon.checkins.models import OutreachRequest
+from beacon.directory.models import Phone
 from beacon.groups.models import GroupSession
 from beacon.participants.models import CaseloadAssignment, CaseloadRole, Participant
+from beacon.referrals.models import Referral, ReferralStatus
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,20 @@ class Home:
     milestones: checkins.Milestones | None = None
     outreach: OutreachRequest | None = None
     next_group_session: GroupSession | None = None
+    next_appointment: Appointment | None = None
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A referral of theirs that is scheduled, with its time: what, when, where, whose phone.
+    Never the referral's reason (the staff's words)."""
+
+    what: str  # the service (or person) they were referred to
+    organization: str  # its organization, when it says more than the name
+    at: datetime.datetime
+    place: str
+    phone: str  # the service's first phone in the directory ("" when none)
+    contact: str  # how to reach them, as the peer typed it (a phone, email or address)
 
 
 def first_name(name: str) -> str:
@@ -62,6 +78,41 @@ def next_group_session(record: Participant, *, now: datetime.datetime) -> GroupS
     )
 
 
+def next_appointment(record: Participant, *, now: datetime.datetime) -> Appointment | None:
+    """Their next appointment from a scheduled referral (one query, however many referrals)."""
+    first_phone = (
+        Phone.objects.filter(service_id=OuterRef("to_service_id"))
+        .order_by("created_at", "pk")
+        .values("number")[:1]
+    )
+    referral = (
+        Referral.objects.filter(
+            participant=record, status=ReferralStatus.SCHEDULED, appointment_at__gte=now
+        )
+        .annotate(service_phone=Subquery(first_phone))
+        .only(
+            "recipient_name",
+            "external_organization",
+            "external_contact",
+            "appointment_at",
+            "appointment_place",
+        )
+        .order_by("appointment_at")
+        .first()
+    )
+    if referral is None:
+        return None
+    organization = referral.external_organization
+    return Appointment(
+        what=referral.recipient_name,
+        organization="" if organization == referral.recipient_name else organization,
+        at=referral.appointment_at,
+        place=referral.appointment_place,
+        phone=referral.service_phone or "",
+        contact=referral.external_contact,
+    )
+
+
 def home(*, record: Participant) -> Home:
     organization = record.organization
     now = timezone.now()
@@ -82,4 +133,5 @@ def home(*, record: Participant) -> Home:
         milestones=checkins.milestones(settings.recovery_date, today=today),
         outreach=checkins.open_outreach(record),
         next_group_session=next_group_session(record, now=now),
+        next_appointment=next_appointment(record, now=now),
     )

@@ -52,6 +52,10 @@ class StatusIn(Schema):
     status: ReferralStatus
     note: Text(500) = Field("", description="Required for declined and not_connected.")
     version: Version = Field(..., description="The version the change is based on.")
+    appointment_at: datetime | None = Field(
+        None, description="With `scheduled` only: when the appointment is, if known."
+    )
+    appointment_place: Text(300) = Field("", description="With `scheduled`: where it is.")
 
 
 class EventOut(Schema):
@@ -90,6 +94,8 @@ class ReferralOut(Schema):
     status_reason: str
     consent: UUID | None = None
     follow_up_due_on: date | None = None
+    appointment_at: datetime | None = None
+    appointment_place: str = ""
     allowed_statuses: list[str]
     notice: str | None = Field(None, description="The 42 CFR 2.32 notice sent with it.")
     version: int
@@ -176,6 +182,8 @@ def _out(member, referral, *, notices=None, history=None) -> dict:
         "status_reason": referral.status_reason,
         "consent": referral.consent_id if sender else None,
         "follow_up_due_on": referral.follow_up_due_on if sender else None,
+        "appointment_at": referral.appointment_at,
+        "appointment_place": referral.appointment_place,
         "allowed_statuses": statuses_allowed(member, referral),
         "notice": notices,
         "version": referral.version,
@@ -319,6 +327,8 @@ def update_status(request, referral_id: UUID, payload: StatusIn):
         status=str(payload.status),
         note=payload.note,
         expected_version=payload.version,
+        appointment_at=payload.appointment_at,
+        appointment_place=payload.appointment_place,
     )
     referral = selectors.referral_get_for_member(member=member, pk=referral_id)
     return _detail(request, referral)

@@ -1,8 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import AccessibleErrorsMixin, DateInput
+from beacon.core.forms import AccessibleErrorsMixin, DateInput, DateTimeLocalInput
 from beacon.referrals.models import STATUSES_WITH_REASON, ReferralStatus, SharedItem, Urgency
+from beacon.referrals.services import appointment_problems
 
 
 class ReferralForm(AccessibleErrorsMixin, forms.Form):
@@ -79,6 +81,20 @@ class StatusForm(AccessibleErrorsMixin, forms.Form):
         max_length=500,
         help_text=_("Say why they declined or did not connect."),
     )
+    # Scheduled: when and where, if the service said (the participant's home shows it).
+    appointment_at = forms.DateTimeField(
+        label=_("Appointment"),
+        required=False,
+        widget=DateTimeLocalInput,
+        help_text=_("When Scheduled: the day and time, if you know them."),
+        error_messages={"invalid": _("Enter the day and time, like 2026-12-08 14:30.")},
+    )
+    appointment_place = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=300,
+        help_text=_("When Scheduled: the address or the room, if it helps them find it."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, allowed=(), **kwargs):
@@ -87,12 +103,23 @@ class StatusForm(AccessibleErrorsMixin, forms.Form):
         self.fields["status"].choices = [("", _("Choose…"))] + [(s, labels[s]) for s in allowed]
         # Shown instead of "(optional)" by includes/field.html.
         self.fields["note"].required_when = _("needed when they declined or did not connect")
+        self.offers_appointment = ReferralStatus.SCHEDULED in allowed
 
     def clean(self):
-        # The service's rule, checked here too so every error shows at once.
+        # The service's rules, checked here too so every error shows at once.
         cleaned = super().clean()
         if cleaned.get("status") in STATUSES_WITH_REASON and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say why, in a few words."))
+        if "appointment_at" in cleaned and cleaned.get("status"):
+            problems = appointment_problems(
+                status=cleaned["status"],
+                at=cleaned["appointment_at"],
+                place=" ".join(cleaned.get("appointment_place", "").split()),
+                now=timezone.now(),
+            )
+            for field, messages in problems.items():
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned
 
 

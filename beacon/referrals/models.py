@@ -104,6 +104,10 @@ class Referral(BaseModel, VersionedModel):
         "consents.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     follow_up_due_on = models.DateField(_("follow up by"), null=True, blank=True)
+    # The appointment, when the referral is scheduled and its time is known (issue 17: the
+    # participant's home shows their next one). Set with the status Scheduled, kept after.
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    appointment_place = models.CharField(_("where"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -694,6 +694,42 @@ def disclosure_record(
     return disclosure
 
 
+# How far from now an appointment may be: recorded a little late, or booked well ahead.
+APPOINTMENT_PAST_DAYS = 31
+APPOINTMENT_AHEAD_DAYS = 2 * 366
+
+
+def appointment_problems(
+    *, status: str, at: datetime.datetime | None, place: str, now: datetime.datetime
+) -> dict[str, list[str]]:
+    """What is wrong with an appointment given with a status, by field (empty: nothing).
+
+    Only Scheduled has an appointment; its time is optional (not every service gives one at
+    once), but a place needs a time, and the time must be plausible."""
+    problems: dict[str, list[str]] = {}
+    if status != ReferralStatus.SCHEDULED:
+        if at is not None or place:
+            problems["appointment_at"] = [
+                _("An appointment goes with Scheduled. Choose Scheduled, or leave it empty.")
+            ]
+        return problems
+    if len(place) > 300:
+        problems["appointment_place"] = [_("Keep where under 300 characters.")]
+    if at is None:
+        if place:
+            problems["appointment_at"] = [_("Say when the appointment is, with where.")]
+        return problems
+    if at < now - datetime.timedelta(days=APPOINTMENT_PAST_DAYS):
+        problems["appointment_at"] = [
+            _("That is more than a month ago. Check the date of the appointment.")
+        ]
+    elif at > now + datetime.timedelta(days=APPOINTMENT_AHEAD_DAYS):
+        problems["appointment_at"] = [
+            _("That is more than two years ahead. Check the year of the appointment.")
+        ]
+    return problems
+
+
 def referral_status_change(
     *,
     member: Membership,
@@ -702,21 +738,32 @@ def referral_status_change(
     expected_version: int,
     note: str = "",
     follow_up_due_on: datetime.date | None = None,
+    appointment_at: datetime.datetime | None = None,
+    appointment_place: str = "",
 ) -> Referral:
     """Move a referral to `status` (docs: permissions.statuses_allowed), keeping the history.
+
+    Scheduled may say when the appointment is and where (`appointment_check`); the participant's
+    own Beacon shows their next one on its home.
 
     Raises PermissionDenied when this side may not make that move now, ValidationError when a
     reason is missing, StaleVersion when someone changed the referral since `expected_version`.
     """
     note = (note or "").strip()
+    appointment_place = " ".join((appointment_place or "").split())
     if status not in ReferralStatus.values:
         raise ValidationError({"status": [_("Choose a status.")]})
     if status not in statuses_allowed(member, referral):
         raise PermissionDenied
+    problems = appointment_problems(
+        status=status, at=appointment_at, place=appointment_place, now=timezone.now()
+    )
     if status in STATUSES_WITH_REASON and not note:
-        raise ValidationError({"note": [_("Say why, in a few words.")]})
+        problems.setdefault("note", []).append(_("Say why, in a few words."))
     if len(note) > 500:
-        raise ValidationError({"note": [_("Keep the note under 500 characters.")]})
+        problems.setdefault("note", []).append(_("Keep the note under 500 characters."))
+    if problems:
+        raise ValidationError(problems)
     old = referral.status
     now = timezone.now()
     with transaction.atomic():
@@ -729,6 +776,11 @@ def referral_status_change(
         if follow_up_due_on is not None:
             referral.follow_up_due_on = follow_up_due_on
             fields.append("follow_up_due_on")
+        if status == ReferralStatus.SCHEDULED:
+            # Scheduled again (a new time, or none known yet): the old time no longer holds.
+            referral.appointment_at = appointment_at
+            referral.appointment_place = appointment_place
+            fields += ["appointment_at", "appointment_place"]
         save_versioned(referral, expected_version=expected_version, fields=fields)
         ReferralEvent.objects.create(
             referral=referral,
@@ -748,6 +800,11 @@ def referral_status_change(
                 "from": old,
                 "to": status,
                 "note": note,
+                **(
+                    {"appointment_at": appointment_at.isoformat(), "place": appointment_place}
+                    if appointment_at
+                    else {}
+                ),
                 "side": "sender"
                 if referral.organization_id == member.organization_id
                 else "receiver",

@@ -269,6 +269,8 @@ def referral_status(request, referral_id):
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
+                appointment_at=form.cleaned_data["appointment_at"],
+                appointment_place=form.cleaned_data["appointment_place"],
             )
         except StaleVersion as exc:
             referral = selectors.referral_get_for_member(member=member, pk=exc.current.pk)

@@ -330,6 +330,10 @@ PAGES: dict[str, Page] = {
     "accounts:login": Page(PUBLIC, "GET POST"),
     # The second step of signing in: without a first step, back to the login page.
     "accounts:login_verify": Page(Access("public", everyone="login")),
+    # Signing in with a passkey (POST only: the page's script asks for options, then sends the
+    # passkey's answer; an empty POST is a 400 that names what is missing).
+    "accounts:passkey_login_options": Page(PUBLIC, "POST"),
+    "accounts:passkey_login": Page(PUBLIC, "POST"),
     "accounts:password_reset": Page(PUBLIC, "GET POST"),
     "accounts:password_reset_done": Page(PUBLIC),
     "accounts:password_reset_confirm": Page(PUBLIC, "GET POST"),
@@ -361,6 +365,11 @@ PAGES: dict[str, Page] = {
     "accounts:sessions_end_others": Page(SIGNED_IN, "POST"),
     "accounts:mfa_setup": Page(SIGNED_IN, "GET POST"),
     "accounts:mfa_recovery_codes": Page(SIGNED_IN, "POST"),
+    # Passkeys (docs/portal.md): one's own, for everyone signed in.
+    "accounts:passkeys": Page(SIGNED_IN),
+    "accounts:passkey_add_options": Page(SIGNED_IN, "POST"),
+    "accounts:passkey_add": Page(SIGNED_IN, "POST"),
+    "accounts:passkey_remove": Page(OWN, "POST"),
     "accounts:tokens": Page(SIGNED_IN, "GET POST"),
     "accounts:token_revoke": Page(Access("signed_in", "personal"), "POST"),
     "organizations:switch": Page(SIGNED_IN, "POST"),
@@ -602,6 +611,7 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): OWN_MEMBER,
     ("GET", "/api/v1/me"): MEMBER,
     # Check-ins (issue 17, part "checkins"): the caller's own, no record id in the path.
+    ("GET", "/api/v1/me/home"): MY,
     ("GET", "/api/v1/me/check-ins"): MY,
     ("POST", "/api/v1/me/check-ins"): MY,
     # The participant's own Beacon, part "plan" (issue 17, docs/portal.md).

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from beacon.accounts.models import Passkey
 from beacon.accounts.tests.factories import UserFactory
 from beacon.api.services import token_create
 from beacon.assessments import services as assessments
@@ -403,6 +404,16 @@ def build_world() -> World:
         owner = people_of[relation]
         _meetings(world, relation, admin, peer, participant)
         world.put("token_id", relation, token_create(user=owner.user, organization=org)[0])
+        world.put(
+            "passkey_id",
+            relation,
+            Passkey.objects.create(
+                user=owner.user,
+                name=f"Phone of {relation}",
+                credential_id=f"credential-{relation}",
+                public_key=b"-",
+            ),
+        )
         world.put(
             "notification_id",
             relation,

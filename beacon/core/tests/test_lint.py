@@ -213,6 +213,9 @@ PUBLIC_VIEWS = {
     "healthz",
     "accounts:login",
     "accounts:login_verify",
+    # Signing in with a passkey (the sign-in page's button and the code page's alternative).
+    "accounts:passkey_login_options",
+    "accounts:passkey_login",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",

@@ -24,6 +24,9 @@ def test_the_demo_participant_sees_who_opened_their_record_and_what_was_shared()
     resources = client.get("/my/resources/").content.decode()
     assert resources.count("openstreetmap.org/search?query=") == 2
     assert "Worth a call this week." in resources
+    home = client.get("/my/").content.decode()
+    assert "Appointment at Mercy Community Health" in home
+    assert "12 Main Street, first floor" in home and "(508) 555-0142" in home
     visits = client.get("/my/visits/").content.decode()
     assert "call the housing office on Monday" in visits
     assert "housing application still pending" not in visits

@@ -12,6 +12,7 @@ from django.utils import timezone
 from beacon.checkins import services as checkins
 from beacon.messaging import services as messaging
 from beacon.plans import services as plans
+from beacon.referrals import services as referrals
 from conftest import member_of
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,25 @@ def _grow(peer, me, record, plan, days: range) -> None:
             checkins.check_in_record(member=me, participant=record, mood=3, note=f"Day {n}")
         messaging.message_write(member=me, participant=record, body=f"Hello {n}")
         messaging.message_answer(member=peer, participant=record, body=f"Hi back {n}")
+        _appointment(peer, record, days=n + 2)
+
+
+def _appointment(peer, record, *, days: int) -> None:
+    """A scheduled referral with its appointment (home shows the next one)."""
+    referral = referrals.SendReferral(
+        member=peer,
+        participant=record,
+        reason="Primary care.",
+        external_name=f"Clinic {days}",
+        shared_items=["reason"],
+    ).execute()
+    referrals.referral_status_change(
+        member=peer,
+        referral=referral,
+        status="scheduled",
+        expected_version=1,
+        appointment_at=timezone.now() + datetime.timedelta(days=days),
+    )
 
 
 def test_home_and_plan_queries_do_not_grow_with_what_they_hold(
@@ -44,6 +64,8 @@ def test_home_and_plan_queries_do_not_grow_with_what_they_hold(
 ):
     peer, me = member_of(pat), member_of(riley)
     plan = plans.plan_create(member=peer, participant=riley_record, recovery_means="My own place.")
+    riley_record.organization.part2_applies = False  # referrals without a consent to record
+    riley_record.organization.save(update_fields=["part2_applies"])
     client = client_for(riley)
     _grow(peer, me, riley_record, plan, range(1))
     small = {path: _queries(client, path) for path in ("/my/", "/my/plan/")}

@@ -58,10 +58,12 @@ ONE_RECORD_LOADS_ALLOWED = {
     "learn/selectors.py:_public_get": (
         "published articles and glossary terms are public: no one is refused for who they "
         "are, and no trace is kept of anonymous readers (load_visible would audit them)"
+    ),
     "peerrequests/selectors.py:organization_named": (
         "the public Talk to a peer form's own link names an organization that takes requests "
         "(public: its name is on the form); no one is refused for who they are, and the "
         "public form keeps no trace of anonymous visitors"
+    ),
     "public/selectors.py:organization_public_get": (
         "an organization's public page, by its slug: published or not found, for anyone; "
         "the public pages keep no trace of visitors (load_visible would audit their address)"

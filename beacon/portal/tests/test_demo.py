@@ -31,6 +31,7 @@ def test_the_demo_participant_has_eight_weeks_of_check_ins_a_date_and_a_request(
     from django.utils import timezone
 
     from beacon.checkins.models import CheckIn, CheckInSettings, OutreachRequest
+
     record = Participant.objects.get(account__email="participant@harbor.demo")
     days = list(CheckIn.objects.filter(participant=record).values_list("day", flat=True))
     assert len(days) > 35

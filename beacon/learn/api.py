@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -63,7 +62,7 @@ def _article_out(request, article: Article) -> dict:
         "organization": article.organization.name,
         "reading_minutes": article.reading_minutes,
         "published_at": article.published_at,
-        "url": request.build_absolute_uri(reverse("learn:article", args=[article.slug])),
+        "url": request.build_absolute_uri(article.public_path),
         "body": article.body,
         "body_html": str(render_markdown(article.body)),
     }
@@ -115,7 +114,7 @@ def _term_out(request, term: GlossaryTerm) -> dict:
         "also_known_as": term.aliases,
         "definition": term.definition,
         "definition_html": str(render_markdown(term.definition)),
-        "url": request.build_absolute_uri(reverse("glossary:term", args=[term.slug])),
+        "url": request.build_absolute_uri(term.public_path),
     }
 
 

@@ -7,8 +7,11 @@ link an organization puts on its own website stays the same.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.concurrency import VersionedModel
@@ -16,6 +19,13 @@ from beacon.core.models import BaseModel
 
 # Slugs that name pages of their own under /learn/ and /glossary/.
 RESERVED_SLUGS = frozenset({"manage", "new", "print", "search"})
+
+
+def _public_path(url_name: str, slug: str) -> str:
+    """A public page's address by slug, built around the slug rather than reversed with it, so
+    a slug the URL pattern would refuse (written around the form: an import, a hand edit)
+    still makes a link, which answers 404, instead of breaking the page that lists it."""
+    return reverse(url_name, args=["slug"]).replace("/slug/", f"/{quote(slug, safe='')}/")
 
 
 class Category(models.TextChoices):
@@ -78,6 +88,10 @@ class Article(BaseModel, VersionedModel):
         return self.status == ArticleStatus.PUBLISHED
 
     @property
+    def public_path(self) -> str:
+        return _public_path("learn:article", self.slug)
+
+    @property
     def reading_minutes(self) -> int:
         from beacon.learn.rendering import reading_minutes
 
@@ -112,6 +126,10 @@ class GlossaryTerm(BaseModel, VersionedModel):
 
     def __str__(self):
         return self.term
+
+    @property
+    def public_path(self) -> str:
+        return _public_path("glossary:term", self.slug)
 
     @property
     def aliases(self) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,7 +51,7 @@ def _article_page(request, slug: str, template: str):
             "article": article,
             "body": render_markdown(article.body),
             "category": Category(article.category).label,
-            "public_url": request.build_absolute_uri(reverse("learn:article", args=[slug])),
+            "public_url": request.build_absolute_uri(article.public_path),
         },
     )
 
@@ -138,7 +137,7 @@ def detail(request, article_id):
             "article": article,
             "body": render_markdown(article.body),
             "category": Category(article.category).label,
-            "public_url": request.build_absolute_uri(reverse("learn:article", args=[article.slug])),
+            "public_url": request.build_absolute_uri(article.public_path),
             "may_edit": permissions.can_edit_article(request.member, article),
             "may_publish": permissions.can_publish(request.member),
         },

@@ -88,3 +88,15 @@ def test_the_demo_publishes_the_articles_and_the_glossary(ada, pat):
 def test_a_fellowships_name_is_not_pointed_out_but_the_label_still_is():
     assert language_hints("She went to Alcoholics Anonymous on Tuesday.") == []
     assert [h.term for h in language_hints("He is an alcoholic.")] == ["alcoholic"]
+
+
+@pytest.mark.django_db
+def test_the_whole_demo_has_harbors_articles_and_glossary(settings, tmp_path):
+    from beacon.ops.demo import demo_data_create
+
+    settings.DATA_DIR = tmp_path
+    demo_data_create()
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    assert {a.organization.name for a in published} == {"Harbor Recovery Community"}
+    assert published.count() == len(demo_articles())
+    assert GlossaryTerm.objects.count() == len(demo_terms())

@@ -275,3 +275,12 @@ def test_admins_add_and_change_their_terms_others_do_not(client_for, ada, sam, o
     assert client_for(olive).get(reverse("glossary:edit", args=[craving.pk])).status_code == 404
     taken = admin.post(reverse("glossary:new"), {**new, "term": "Urge"})
     assert "“Craving” already has this address" in taken.content.decode()
+
+
+def test_a_slug_written_around_the_form_still_lists_and_answers_404(client, client_for, sam):
+    odd = factories.article(member_of(sam), publish=True)
+    Article.objects.filter(pk=odd.pk).update(slug="odd slug/\"'><b>")
+    for page in (client.get("/learn/"), client_for(sam).get(reverse("learn:manage"))):
+        assert page.status_code == 200
+        assert 'href="/learn/odd%20slug%2F%22%27%3E%3Cb%3E/"' in page.content.decode()
+    assert client.get("/learn/odd%20slug%2F%22%27%3E%3Cb%3E/").status_code == 404

@@ -26,14 +26,25 @@ def _accepting() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True, peer_requests_open=True)
 
 
+# Organizations' public pages (/o/<slug>/, the public part of issue 18) give each organization
+# a slug and link here with `?o=<slug>`; until that part is merged, the id is the only key.
+_HAS_SLUG = any(field.name == "slug" for field in Organization._meta.get_fields())
+
+
 def organization_named(key: str | None) -> Organization | None:
-    """The organization a per-organization link names (`?o=<its id>`), when it takes requests;
-    None for anything else (no such organization, or one that does not take them)."""
-    try:
-        pk = uuid.UUID(str(key or ""))
-    except ValueError:
+    """The organization a per-organization link names (`?o=<its slug>`, or `?o=<its id>`),
+    when it takes requests; None for anything else (no such organization, or one that does
+    not take them)."""
+    key = str(key or "").strip()[:100]
+    if not key:
         return None
-    return _accepting().filter(pk=pk).first()
+    try:
+        return _accepting().filter(pk=uuid.UUID(key)).first()
+    except ValueError:
+        pass
+    if _HAS_SLUG:
+        return _accepting().filter(slug=key).first()
+    return None
 
 
 def organization_for_zip(zip_code: str) -> Organization | None:

@@ -37,8 +37,8 @@ NOBODY_SERVES = gettext_lazy(
 
 @login_not_required
 def talk(request):
-    """The public form. `?o=<organization id>`: the organization's own link (its public page
-    links here); without it, the organization serving the ZIP code (selectors)."""
+    """The public form. `?o=<slug or id>`: the organization's own link (its public page links
+    here); without it, the organization serving the ZIP code (selectors)."""
     named = selectors.organization_named(request.GET.get("o"))
     form = TalkToAPeerForm(request.POST or None)
     wait = None

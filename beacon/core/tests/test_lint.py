@@ -208,6 +208,8 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_complete",
     "organizations:invitation_accept",
     "findhelp:search",
+    # A service's public page (issue 18): what a result shows, directions, no form.
+    "findhelp:service",
     "findhelp:report",
     "findhelp:submit",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token

@@ -224,6 +224,8 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_complete",
     "organizations:invitation_accept",
     "findhelp:search",
+    # A service's public page (issue 18): what a result shows, directions, no form.
+    "findhelp:service",
     "findhelp:report",
     "findhelp:submit",
     # Learn and the glossary (issue 18): published articles and terms, for everyone.

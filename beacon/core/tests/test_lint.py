@@ -210,6 +210,9 @@ PUBLIC_VIEWS = {
     "findhelp:search",
     "findhelp:report",
     "findhelp:submit",
+    # Mutual-aid meetings (issue 18): the search and a listed meeting's page.
+    "meetings:search",
+    "meetings:detail",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",
@@ -260,4 +263,6 @@ def test_every_api_endpoint_requires_authentication_except_token_exchange_and_pu
         ("/api/v1/directory/services/{service_id}", "get"),
         ("/api/v1/directory/organizations/{organization_id}", "get"),
         ("/api/v1/directory/locations/{location_id}", "get"),
+        # Mutual-aid meetings (issue 18): read only.
+        ("/api/v1/meetings", "get"),
     }

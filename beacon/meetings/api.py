@@ -31,8 +31,12 @@ class MeetingOut(Schema):
     name: str
     slug: str
     day: list[int] = Field(description="0 Sunday ... 6 Saturday; empty: by appointment.")
-    time: dt.time | None = Field(None, description="Start, in the meeting's own time zone.")
-    end_time: dt.time | None
+    time: str | None = Field(
+        None,
+        description="Start as HH:MM (24-hour) in the meeting's own time zone, as the "
+        "Meeting Guide format writes it.",
+    )
+    end_time: str | None = Field(None, description="HH:MM, in the meeting's own time zone.")
     timezone: str
     types: list[str] = Field(description="Meeting Guide type codes.")
     type_names: list[str]
@@ -67,6 +71,8 @@ def _out(meeting, *, now, distance) -> dict:
     return {
         **{f: getattr(meeting, f) for f in MeetingOut.model_fields if hasattr(meeting, f)},
         "day": meeting.day_numbers,
+        "time": meeting.time.strftime("%H:%M") if meeting.time else None,
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
         "types": meeting.type_codes,
         "type_names": [mg.type_name(c) for c in meeting.type_codes],
         "next_start": selectors.next_start(meeting.days, meeting.time, meeting.timezone, now),

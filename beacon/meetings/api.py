@@ -17,7 +17,7 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Text
 from beacon.api.throttling import RateLimitThrottle
 from beacon.findhelp.ratelimits import DIRECTORY
 from beacon.meetings import feed as mg
@@ -97,13 +97,13 @@ def _bad(field: str, message: str) -> ApiError:
 )
 def meetings_search(
     request,
-    zip: str | None = Query(None, pattern=r"^\d{5}$", description="A 5-digit US ZIP code."),
+    zip: Text(5) | None = Query(None, pattern=r"^\d{5}$", description="A 5-digit US ZIP code."),  # noqa: B008
     miles: int = Query(10, ge=1, le=100, description="Distance from the ZIP code."),
     day: int | None = Query(None, ge=0, le=6, description="0 Sunday ... 6 Saturday."),
     starts_within: int | None = Query(
         None, ge=1, le=selectors.MAX_STARTS_WITHIN, description="Starting within this many minutes."
     ),
-    type: str | None = Query(
+    type: Text(200) | None = Query(  # noqa: B008
         None, max_length=200, description="Type codes, comma-separated (all must apply)."
     ),
     online: bool | None = Query(None, description="true: online or by phone; false: in person."),

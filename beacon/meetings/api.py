@@ -17,7 +17,7 @@ from pydantic import Field
 
 from beacon.api.errors import ApiError
 from beacon.api.pagination import CURSOR_HELP, DEFAULT_PAGE, Cursor, PageSize, cursor_page
-from beacon.api.schemas import Error
+from beacon.api.schemas import Error, Text
 from beacon.api.throttling import RateLimitThrottle
 from beacon.findhelp.ratelimits import DIRECTORY
 from beacon.meetings import feed as mg
@@ -31,8 +31,12 @@ class MeetingOut(Schema):
     name: str
     slug: str
     day: list[int] = Field(description="0 Sunday ... 6 Saturday; empty: by appointment.")
-    time: dt.time | None = Field(None, description="Start, in the meeting's own time zone.")
-    end_time: dt.time | None
+    time: str | None = Field(
+        None,
+        description="Start as HH:MM (24-hour) in the meeting's own time zone, as the "
+        "Meeting Guide format writes it.",
+    )
+    end_time: str | None = Field(None, description="HH:MM, in the meeting's own time zone.")
     timezone: str
     types: list[str] = Field(description="Meeting Guide type codes.")
     type_names: list[str]
@@ -67,6 +71,8 @@ def _out(meeting, *, now, distance) -> dict:
     return {
         **{f: getattr(meeting, f) for f in MeetingOut.model_fields if hasattr(meeting, f)},
         "day": meeting.day_numbers,
+        "time": meeting.time.strftime("%H:%M") if meeting.time else None,
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
         "types": meeting.type_codes,
         "type_names": [mg.type_name(c) for c in meeting.type_codes],
         "next_start": selectors.next_start(meeting.days, meeting.time, meeting.timezone, now),
@@ -91,13 +97,13 @@ def _bad(field: str, message: str) -> ApiError:
 )
 def meetings_search(
     request,
-    zip: str | None = Query(None, pattern=r"^\d{5}$", description="A 5-digit US ZIP code."),
+    zip: Text(5) | None = Query(None, pattern=r"^\d{5}$", description="A 5-digit US ZIP code."),  # noqa: B008
     miles: int = Query(10, ge=1, le=100, description="Distance from the ZIP code."),
     day: int | None = Query(None, ge=0, le=6, description="0 Sunday ... 6 Saturday."),
     starts_within: int | None = Query(
         None, ge=1, le=selectors.MAX_STARTS_WITHIN, description="Starting within this many minutes."
     ),
-    type: str | None = Query(
+    type: Text(200) | None = Query(  # noqa: B008
         None, max_length=200, description="Type codes, comma-separated (all must apply)."
     ),
     online: bool | None = Query(None, description="true: online or by phone; false: in person."),

@@ -33,7 +33,10 @@ class MeetingFeed(BaseModel):
     fetches on the admin's schedule, or a file imported with `beacon meetings import`."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="meeting_feeds"
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="meeting_feeds",
+        db_index=False,  # meeting_feed_once leads with it
     )
     name = models.CharField(_("name"), max_length=200)
     # The address fetched, or for a file the file's name (never fetched again).

@@ -234,15 +234,34 @@ def meeting_search(
     """One page of the search: nearest first with a ZIP code, otherwise soonest first."""
     now = now or timezone.now()
     qs, origin = meeting_matches(query, now=now)
-    rows = list(qs.values_list("pk", "days", "time", "timezone", "name"))
-    near = distances(qs, origin, query.miles) if origin else None
-    if near is not None:
+    rows = list(qs.values_list("pk", "days", "time", "timezone", "name", "latitude", "longitude"))
+    near = None
+    if origin is not None:
+        lat, lon = origin["latitude"], origin["longitude"]
+        near = {}
+        for row in rows:
+            miles = haversine_miles(lat, lon, row[5], row[6])
+            if miles <= query.miles:
+                near[row[0]] = round(miles, 1)
         rows = [row for row in rows if row[0] in near]
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    # Soonest first: minutes until each meeting next starts, in whole arithmetic (now is read
+    # once per time zone), so ordering thousands of meetings stays cheap.
+    local_now: dict[str, tuple[int, int]] = {}
+    never = 8 * 1440
 
     def soonest(row):
-        start = next_start(row[1], row[2], row[3], now)
-        return (start or far, row[4], str(row[0]))
+        pk, days, start, zone, name = row[:5]
+        if zone not in local_now:
+            local = now.astimezone(_zone(zone))
+            local_now[zone] = (spec_day(local), local.hour * 60 + local.minute)
+        today, minute = local_now[zone]
+        wait = never
+        if days and start is not None:
+            begins = start.hour * 60 + start.minute
+            for day in days:
+                ahead = ((int(day) - today) % 7) * 1440 + begins - minute
+                wait = min(wait, ahead if ahead >= 0 else ahead + 7 * 1440)
+        return (wait, name, str(pk))
 
     if near is not None:
         rows.sort(key=lambda row: (near[row[0]], *soonest(row)))

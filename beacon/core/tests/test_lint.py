@@ -239,6 +239,9 @@ PUBLIC_VIEWS = {
     # The public front door (issue 18): the self-check and organizations' public pages.
     "public:self_check",
     "public:organization",
+    # Mutual-aid meetings (issue 18): the search and a listed meeting's page.
+    "meetings:search",
+    "meetings:detail",
     # A peer's private calendar feed: calendar apps cannot sign in; the unguessable token
     # (stored hashed, revocable) stands for the person, and the feed holds no names.
     "groups:calendar_ics",
@@ -292,4 +295,6 @@ def test_every_api_endpoint_requires_authentication_except_token_exchange_and_pu
         # Learn and the glossary (issue 18): published articles and terms, read only.
         ("/api/v1/learn/articles", "get"),
         ("/api/v1/glossary", "get"),
+        # Mutual-aid meetings (issue 18): read only.
+        ("/api/v1/meetings", "get"),
     }

@@ -35,7 +35,7 @@ def test_public_and_in_the_spec_field_names(client, harbor):
     response = get(client)
     (item,) = response.json()["items"]
     assert item["day"] == [3]
-    assert item["time"] == "19:00:00"
+    assert item["time"] == "19:00"
     assert item["timezone"] == "America/Chicago"
     assert item["types"] == ["O", "S"]
     assert item["type_names"] == ["Open", "Spanish"]

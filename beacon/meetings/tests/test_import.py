@@ -226,3 +226,18 @@ def test_the_demo_feed_imports_cleanly(harbor):
     for record in json.loads(text):
         for key in ("contact_1_name", "contact_2_name", "contact_3_name"):
             assert " " not in record.get(key, "")  # first names only
+
+
+def test_the_demo_imports_its_feed_and_enters_three_meetings_by_hand(ada, harbor):
+    from beacon.meetings.demo import demo_meetings_create
+    from conftest import member_of
+
+    demo_meetings_create(admin=member_of(ada))
+    assert Meeting.objects.filter(feed__isnull=False).count() == 42
+    by_hand = Meeting.objects.filter(feed__isnull=True)
+    assert sorted(m.group for m in by_hand) == [
+        "Harbor peer-led groups",
+        "Recovery Dharma",
+        "SMART Recovery",
+    ]
+    assert all(m.organization == harbor for m in Meeting.objects.all())

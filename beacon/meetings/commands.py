@@ -39,7 +39,7 @@ def run_import(source: str, *, organization: str | None = None) -> int:
         return 1
     try:
         if source.startswith(("https://", "http://")):
-            raw = services.fetch(source)
+            raw = services.fetch(source, inside_addresses=True)
             key, name = source, source
         else:
             path = Path(source)

@@ -5,7 +5,10 @@ Every write is audited in its transaction."""
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -177,16 +180,61 @@ def feed_refused(*, feed: MeetingFeed, reason: str) -> None:
     feed.save(update_fields=["last_fetched_at", "last_ok", "last_result", "updated_at"])
 
 
-def fetch(url: str) -> bytes:
+def _refuse_inside_addresses(url: str) -> None:
+    """ValueError unless every address `url`'s host name resolves to is on the public internet.
+
+    A feed address is typed by an organization admin and fetched by Beacon's own worker, from
+    inside the network Beacon runs in: without this, an admin of one organization could make
+    Beacon ask the database, the cloud's metadata service or another internal server (SSRF).
+    Checked before the first request and before following each redirect. (A host name whose
+    answer changes between this check and the connection is not covered; the installation's
+    own firewall is the wall for that.)"""
+    host = urllib.parse.urlsplit(url).hostname
+    if not host:
+        raise ValueError(_("A feed address names a server, e.g. https://example.org/feed.json."))
+    try:
+        answers = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise ValueError(_("The feed's server %(host)s was not found.") % {"host": host}) from None
+    for answer in answers:
+        address = ipaddress.ip_address(answer[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise ValueError(
+                _(
+                    "The feed address %(host)s is inside this network, not on the internet: "
+                    "Beacon fetches feeds from public addresses only."
+                )
+                % {"host": host}
+            )
+
+
+class _PublicRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to another public http(s) address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.startswith(("https://", "http://")):
+            raise ValueError(_("The feed's server sent Beacon to an address that is not http(s)."))
+        _refuse_inside_addresses(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, *, inside_addresses: bool = False) -> bytes:
     """The feed at `url` (http or https only), at most FETCH_MAX_BYTES, or ValueError saying
-    what went wrong in plain words."""
+    what went wrong in plain words. Only public internet addresses, unless `inside_addresses`
+    (the command line: whoever runs the installation may import from their own servers)."""
     if not url.startswith(("https://", "http://")):
         raise ValueError(_("A feed address starts with https://."))
+    handlers = []
+    if not inside_addresses:
+        _refuse_inside_addresses(url)
+        handlers.append(_PublicRedirects())
     request = urllib.request.Request(  # noqa: S310 (http and https only, checked above)
         url, headers={"User-Agent": "Beacon meeting import", "Accept": "application/json"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.build_opener(*handlers).open(
+            request, timeout=FETCH_TIMEOUT
+        ) as response:
             data = response.read(FETCH_MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise ValueError(_("The feed's server answered %(code)s.") % {"code": exc.code}) from None

@@ -142,11 +142,13 @@ def test_import_command_refusals(harbor, lakeside, tmp_path, capsys):
     assert commands.run_import(str(tmp_path / "missing.json"), organization=harbor.name) == 1
 
 
-def test_import_from_an_address(harbor, capsys):
-    with mock.patch.object(services, "fetch", return_value=json.dumps(FEED).encode()) as fetch:
-        assert commands.run_import("https://x.example.org/f.json", organization=harbor.name) == 0
-    fetch.assert_called_once_with("https://x.example.org/f.json")
-    assert MeetingFeed.objects.get().source == "https://x.example.org/f.json"
+def test_import_from_an_address(harbor, capsys, feed_server):
+    """The command fetches the address itself (a real server on loopback: the command line may
+    use the installation's own servers)."""
+    url, served, _body = feed_server
+    assert commands.run_import(url, organization=harbor.name) == 0
+    assert served == ["/feed.json"]
+    assert MeetingFeed.objects.get().source == url
     assert Meeting.objects.count() == 2
 
 
@@ -214,6 +216,54 @@ def test_a_failed_fetch_is_noted_and_nothing_changes(harbor):
 def test_fetch_refuses_other_schemes():
     with pytest.raises(ValueError, match="https://"):
         services.fetch("file:///etc/passwd")
+
+
+@pytest.fixture
+def feed_server():
+    """A real HTTP server on this machine's loopback address serving a feed, counting requests."""
+    import http.server
+    import threading
+
+    body = json.dumps(FEED).encode()
+    served = []
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            served.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Feed)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/feed.json", served, body
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_feed_on_an_inside_address_is_refused_before_any_request(feed_server):
+    """An organization admin's feed address is fetched from inside Beacon's network: loopback,
+    private and link-local addresses (the database, a cloud's metadata service) are refused."""
+    url, served, _body = feed_server
+    with pytest.raises(ValueError, match="inside this network"):
+        services.fetch(url)
+    assert served == []
+    for inside in ("http://localhost/f.json", "http://10.0.0.8/f.json",
+                   "http://169.254.169.254/latest/", "http://[::1]/f.json"):  # fmt: skip
+        with pytest.raises(ValueError, match="inside this network"):
+            services.fetch(inside)
+
+
+def test_the_command_line_may_import_from_its_own_servers(feed_server):
+    """Whoever runs the installation (beacon meetings import URL) may use an inside address."""
+    url, served, body = feed_server
+    assert services.fetch(url, inside_addresses=True) == body
+    assert served == ["/feed.json"]
 
 
 def test_the_demo_feed_imports_cleanly(harbor):

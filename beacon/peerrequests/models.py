@@ -5,9 +5,12 @@ only what they chose to tell us, and what the organization did with it: the firs
 (when, by whom), an intake that made a participant record of it, or a close with a reason.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BaseModel
@@ -141,6 +144,12 @@ class PeerRequest(BaseModel):
         if self.participant_id is None:
             return None
         return self.participant_id, "peer_request"
+
+    @property
+    def asked_just_now(self) -> bool:
+        """Asked less than a minute ago (the queue says "Asked just now", not "Waiting 0
+        minutes")."""
+        return timezone.now() - self.created_at < timedelta(minutes=1)
 
     @property
     def time_to_first_contact(self):

@@ -95,7 +95,7 @@ def test_a_visitor_asks_to_talk_to_a_peer_and_the_supervisor_starts_the_intake(
     sign_in(staff, live_server.url, sam)
     queue = staff.get_by_role("region", name=re.compile("Asked to talk to a peer"))
     expect(queue).to_contain_text("Sky")
-    expect(queue).to_contain_text("Waiting")
+    expect(queue).to_contain_text("Asked just now")
     assert axe(staff) == []
     shot(staff, "my-day-queue")
     queue.get_by_role("link", name=re.compile("Start intake")).first.click()

@@ -164,6 +164,20 @@ def test_the_queue_is_on_the_supervisors_my_day_with_see_all(
     assert client_for(pat).get("/my-day/peer-requests/").status_code == 404
 
 
+def test_a_request_that_just_came_in_reads_asked_just_now_then_how_long_it_waits(
+    client_for, sam, harbor
+):
+    """Not "Waiting 0 minutes": under a minute old it was asked just now."""
+    fresh = PeerRequestFactory(organization=harbor, name="Fresh")
+    html = client_for(sam).get("/").content.decode()
+    assert "Asked just now" in html and "Waiting 0\xa0minutes" not in html
+    type(fresh).objects.filter(pk=fresh.pk).update(
+        created_at=fresh.created_at - datetime.timedelta(minutes=5)
+    )
+    html = client_for(sam).get("/").content.decode()
+    assert "Waiting 5\xa0minutes" in html and "Asked just now" not in html
+
+
 def test_one_request_is_for_supervisors_of_its_organization_and_is_audited(
     client_for, sam, pat, olive, waiting
 ):

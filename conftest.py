@@ -93,6 +93,23 @@ def pytest_collection_modifyitems(items):
 DEMO_EVENING = datetime.datetime(2026, 3, 10, 21, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
+def data_migration_rows_again() -> None:
+    """The rows Beacon's data migrations write (the built-in priority populations, the standard
+    credential definitions, Find Help's default synonyms), written again where missing: a
+    transactional test empties every table, those rows included, and what runs after it (the
+    demo, the stored-XSS crawl's demo) needs them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration, write in (
+        ("beacon.participants.migrations.0002_builtin_priority_populations", "create"),
+        ("beacon.workforce.migrations.0002_standard_credentials", "create"),
+        ("beacon.findhelp.migrations.0008_default_synonyms", "load_defaults"),
+    ):
+        getattr(import_module(migration), write)(apps, None)
+
+
 @pytest.fixture(scope="session")
 def demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
     from beacon.ops.demo import demo_data_create
@@ -108,6 +125,8 @@ def demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
         fast,
         transaction.atomic(),
     ):
+        # The tests before these (run last) include transactional ones.
+        data_migration_rows_again()
         yield demo_data_create()
         transaction.set_rollback(True)
 

@@ -5,6 +5,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
+def page_number(request) -> int:
+    """The page a list was asked for (`?page=`, from 1); anything else is the first page."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
 @login_not_required
 @require_GET
 @never_cache

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from beacon.core.access import require_role
 from beacon.core.net import client_ip
 from beacon.core.ratelimit import rate_limit_check, wait_text
+from beacon.core.views import page_number
 from beacon.findhelp import selectors, services
 from beacon.findhelp.forms import ProblemReportForm, SearchForm, SubmissionForm, SynonymForm
 from beacon.findhelp.ratelimits import DIRECTORY, PUBLIC_FORMS
@@ -45,13 +46,6 @@ def _render(request, template, context, *, wait: int | None = None):
     return response
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @login_not_required
 @require_GET
 def search(request):
@@ -62,7 +56,7 @@ def search(request):
     wait = form.is_bound and _rate_limited(request, DIRECTORY, form, SEARCHES_LIMITED)
     if form.is_bound and not wait and form.is_valid():
         try:
-            page = selectors.service_search(query=form.search_query(), page=_page_number(request))
+            page = selectors.service_search(query=form.search_query(), page=page_number(request))
         except selectors.UnknownZip as exc:
             form.add_error(
                 "zip",

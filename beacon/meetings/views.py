@@ -15,6 +15,7 @@ from beacon.core.access import require_role
 from beacon.core.forms import apply_validation_error
 from beacon.core.net import client_ip
 from beacon.core.ratelimit import rate_limit_check, wait_text
+from beacon.core.views import page_number
 from beacon.findhelp.ratelimits import DIRECTORY
 from beacon.meetings import selectors, services
 from beacon.meetings.forms import FeedForm, MeetingForm, MeetingSearchForm, ShareMeetingForm
@@ -27,13 +28,6 @@ SEARCHES_LIMITED = gettext_lazy(
     "Too many searches have come from your connection in the last minute. Please try again in "
     "%(wait)s. Your search is still here."
 )
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 @login_not_required
@@ -50,7 +44,7 @@ def search(request):
             form.add_error(None, SEARCHES_LIMITED % {"wait": wait_text(wait)})
     if form.is_bound and not wait and form.is_valid():
         try:
-            page = selectors.meeting_search(form.search_query(), page=_page_number(request))
+            page = selectors.meeting_search(form.search_query(), page=page_number(request))
         except selectors.UnknownZip as exc:
             form.add_error(
                 "zip",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from beacon.core.access import require_role
+from beacon.core.views import page_number
 from beacon.myday.display import day_items
 from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
@@ -59,10 +60,7 @@ def my_day_list_page(request, slug):
     if slug not in LISTS:
         raise Http404
     name, rows_template = LISTS[slug]
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     try:
         day = my_day_list(member=request.member, name=name, page=page)
     except LookupError:

@@ -13,6 +13,7 @@ from beacon.core.access import require_member, require_role
 from beacon.core.edits import Edit, save_edit
 from beacon.core.forms import apply_validation_error
 from beacon.core.search import SearchBox
+from beacon.core.views import page_number
 from beacon.organizations.models import Role
 from beacon.participants import permissions, selectors, services
 from beacon.participants.forms import (
@@ -37,10 +38,7 @@ def participant_list(request):
     search = SearchBox(request.GET if "q" in request.GET else None)
     status = request.GET.get("status", "active")
     mine = request.GET.get("mine") == "1"
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     rows, has_next = [], False
     if not search.error:  # else nothing was searched for: no list that looks like an answer
         rows, has_next = selectors.participant_list_page(

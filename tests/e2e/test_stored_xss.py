@@ -22,15 +22,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.urls import Resolver404, resolve
 
-
-def _data_migrations_again() -> None:
-    """Earlier transactional tests flush every table, the rows data migrations made included
-    (the standard credential definitions); the demo needs them."""
-    from importlib import import_module
-
-    standard = import_module("beacon.workforce.migrations.0002_standard_credentials")
-    standard.create(apps, None)
-
+from conftest import data_migration_rows_again
 
 PROBE = "\"'><img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
 SHORT_PROBE = "<b onmouseover=window.__xss=1>"
@@ -187,7 +179,7 @@ def probed_demo(module_live_server):
     role's crawl."""
     from beacon.ops.demo import demo_data_create
 
-    _data_migrations_again()
+    data_migration_rows_again()
     demo_data_create()
     return _probe_everything()
 

@@ -136,5 +136,6 @@ def test_my_day_query_count_stays_flat_with_many_reviews_due(client_for, pat, qu
     # The reviews list is one query more than before (its total rides along): within the
     # ceilings beacon/myday/tests asserts (14 for peers, 16 for supervisors, since referrals
     # waiting for an outcome, supervision's comments, review count and workload, today's
-    # group sessions and what participants did to their own plans were added).
-    assert small[pat] <= 16 and small[sam] <= 18
+    # group sessions and what participants did to their own plans were added; 20 for
+    # supervisors since the requests to talk to a peer and their time to first contact).
+    assert small[pat] <= 16 and small[sam] <= 20

@@ -362,8 +362,8 @@ def test_run_test_says_how_long_the_whole_suite_takes(tmp_path):
     whole = _run_with_stub_venv(tmp_path, "test", env=tools)
     assert whole.returncode == 0, whole.stderr
     assert (
-        "Testing on SQLite.\nThe whole suite takes about 9 minutes on a two-core machine, one test "
-        "process per CPU (bench/RESULTS.md has the figures)."
+        "Testing on SQLite.\nThe whole suite takes about 11 minutes on a two-core machine, one "
+        "test process per CPU (bench/RESULTS.md has the figures)."
     ) in whole.stdout
     some = _run_with_stub_venv(tmp_path / "again", "test", "beacon/core", env=tools)
     assert "The whole suite takes" not in some.stdout

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from beacon.meetings import feed as mg
@@ -35,6 +35,16 @@ US_ZONES = [
 
 def _day_choices(empty):
     return [("", empty)] + [(str(i), name) for i, name in enumerate(selectors.DAY_NAMES)]
+
+
+def _time_field(label, *, example: str) -> forms.TimeField:
+    """An optional time of day typed as HH:MM (the phone's time picker), refused with an example."""
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": format_lazy(_("Enter a time like {example}."), example=example)},
+    )
 
 
 class MeetingSearchForm(forms.Form):
@@ -69,18 +79,8 @@ class MeetingSearchForm(forms.Form):
         empty_value=None,
         choices=_day_choices(_("Any day")),
     )
-    time_from = forms.TimeField(
-        label=_("Starts no earlier than"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Enter a time like 18:30.")},
-    )
-    time_to = forms.TimeField(
-        label=_("Starts no later than"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Enter a time like 21:00.")},
-    )
+    time_from = _time_field(_("Starts no earlier than"), example="18:30")
+    time_to = _time_field(_("Starts no later than"), example="21:00")
     attendance = forms.ChoiceField(
         label=_("In person or online"),
         required=False,
@@ -152,18 +152,8 @@ class MeetingForm(forms.Form):
         choices=[(i, name) for i, name in enumerate(selectors.DAY_NAMES)],
         help_text=_("None for a meeting by appointment."),
     )
-    time = forms.TimeField(
-        label=_("Starts at"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Enter a time like 18:30.")},
-    )
-    end_time = forms.TimeField(
-        label=_("Ends at"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Enter a time like 19:30.")},
-    )
+    time = _time_field(_("Starts at"), example="18:30")
+    end_time = _time_field(_("Ends at"), example="19:30")
     timezone = forms.ChoiceField(label=_("Time zone"))
     types = forms.MultipleChoiceField(
         label=_("Kind of meeting"), required=False, widget=forms.CheckboxSelectMultiple

@@ -192,3 +192,48 @@ def test_the_meeting_page_is_public_and_a_removed_one_is_404(client, harbor):
     assert "Side door." in response.content.decode()
     assert not response.cookies
     assert client.get(reverse("meetings:detail", args=[gone.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        WEDNESDAY_1730_CHICAGO,
+        datetime.datetime(2026, 12, 12, 23, 59, tzinfo=EASTERN),  # Saturday, a minute to midnight
+        datetime.datetime(2026, 12, 13, 0, 0, tzinfo=CHICAGO),  # Sunday at midnight
+    ],
+)
+def test_the_database_orders_soonest_first_as_the_meetings_own_clocks_say(harbor, now):
+    """Without a ZIP code the database computes the minutes until each meeting next starts;
+    they must be the minutes the meeting's own time zone gives (the Python reckoning), for
+    every day, time and zone, meetings that started a minute ago and start right now included."""
+    import random
+
+    from beacon.meetings.models import Meeting
+
+    rng = random.Random(18)
+    zones = ["America/New_York", "America/Chicago", "America/Los_Angeles"]
+    for n in range(60):
+        days = "".join(sorted(rng.sample("0123456", rng.randint(0, 3))))
+        start = datetime.time(rng.randrange(24), rng.choice([0, 15, 30, 59]))
+        if n % 10 == 0:
+            days, start = "", None  # by appointment
+        meeting(harbor, f"m{n:02d}", days=days, time=start, timezone=rng.choice(zones))
+    local = now.astimezone(EASTERN)
+    meeting(harbor, "starts now", days=str(selectors.spec_day(local)), time=local.time())
+
+    rows = Meeting.objects.values_list("pk", "days", "time", "timezone", "name")
+    local_now = {}
+    expected = sorted(
+        rows, key=lambda r: (selectors._minutes_until(r, now, local_now), r[4], str(r[0]))
+    )
+    waits = dict(
+        Meeting.objects.annotate(wait=selectors.minutes_until_expression(zones, now)).values_list(
+            "pk", "wait"
+        )
+    )
+    assert {r[0]: selectors._minutes_until(r, now, {}) for r in rows} == waits
+    assert waits[Meeting.objects.get(name="starts now").pk] == 0
+    found = names(MeetingQuery(), now=now) + names(MeetingQuery(), now=now, page=2)
+    found += names(MeetingQuery(), now=now, page=3) + names(MeetingQuery(), now=now, page=4)
+    assert found == [r[4] for r in expected]
+    assert meeting_search(MeetingQuery(), now=now).count == 61

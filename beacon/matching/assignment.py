@@ -6,15 +6,14 @@ The problem. `fit[i, j]` is how well peer j suits person i (higher is better); `
 marks a pair that is not allowed (one of the person's "musts" is not met). `capacity[j]` is how
 many more people peer j can take (0 allowed). Each person gets at most one peer, each peer at
 most `capacity[j]` people, and the total fit of the pairs made is as high as it can be. A pair
-with a negative fit is never worth making: it is treated like a pair that is not allowed. Among
-assignments with the same total, the one that gives more people a peer wins (a pair of fit 0,
-nothing in common but no "must" broken, is still better than waiting).
+with a negative fit is never worth making: it is treated like a pair that is not allowed.
 
 How it is solved (docs/matching.md, "Matching everyone waiting at once"):
 
-1. Fits are scaled to integers (OR-Tools' min-cost flow works on integers): `profit = round(fit
-   * S) + 1`, with S a power of two as large as the solver's cost range allows; the `+ 1` is the
-   preference for giving more people a peer.
+1. Fits are turned into whole numbers, as OR-Tools' min-cost flow works on integers: `profit =
+   round(fit * S)`. When the fits lie on a grid (whole numbers, halves, thirds, tenths, ...:
+   sums of an organization's weights do) S is that grid's step and nothing is lost; otherwise S
+   is a power of two as large as the solver's cost range allows.
 2. Each person's best `candidates` peers (20 by default) go into a min-cost flow (person -> peer
    -> sink, plus "stays waiting" person -> sink), solved by OR-Tools' SimpleMinCostFlow.
 3. Shortest paths from the sink over the solution's residual graph give node potentials, that is
@@ -25,12 +24,16 @@ How it is solved (docs/matching.md, "Matching everyone waiting at once"):
    higher total profit. Pairs left out in step 2 that break the inequality (a "positive reduced
    gain") are added, and the flow is solved again, until the proof holds; after `max_rounds`
    rounds every allowed pair is used, which the proof then covers by construction.
+5. Anyone still waiting who can have a peer with room at no cost to the total (a fit of 0:
+   nothing in common, but no "must" broken) is given one: having a peer beats waiting. The
+   proof shows that such pairs have a profit of 0, so the total and the proof stand.
 
 Integers and exactness: every number in steps 3-4 is an integer below 2**53, held in int64 or
 as exact float64 integers, so the checks are exact. The only approximation is the rounding of
 fits in step 1, which `gap_bound` accounts for: no assignment's total fit (in the caller's
-float units) exceeds `total + gap_bound` (with the solution's n pairs and rounding error e <=
-0.5, gap_bound = n * (1 + e) / S: about 1e-5 for 10,000 pairs of fits up to 100).
+units) exceeds `total + gap_bound`, where gap_bound = (pairs made + most pairs possible) *
+(largest rounding error) / S: 0 up to float noise for fits on a grid, about 1e-5 for 10,000
+pairs of arbitrary fits up to 100.
 """
 
 from __future__ import annotations
@@ -48,6 +51,11 @@ DEFAULT_CANDIDATES = 20
 DEFAULT_MAX_ROUNDS = 8
 # Rows of the fit matrix checked at a time: bounds the memory the proof needs (about 6 MB).
 _CHUNK_ROWS = 1024
+# Grid steps tried for the fits (1/S): whole numbers, halves, thirds, ..., millionths.
+_GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 40, 48, 60, 100, 120, 240, 360, 1000)
+_GRIDS += (10_000, 100_000, 1_000_000)
+# A fit counts as on a grid when it is this close to it, in steps of the grid (float noise).
+_GRID_TOLERANCE = 1e-6
 _INF = np.int64(2**62)
 
 
@@ -176,14 +184,13 @@ def optimal_assignment(
             proven_optimal=True,
             seconds=time.perf_counter() - started,
         )
-    scale = _scale(float(work.max()), n + m + 1)
-
+    sample = work[:: max(1, n // 64)]
+    scale, on_grid = _scale(float(work.max()), sample[sample >= 0], n + m + 1)
     if candidates <= 0 or candidates >= m:
         rows, cols = np.nonzero(allowed)
     else:
-        top = np.argpartition(work, m - candidates, axis=1)[:, m - candidates :]
         rows = np.repeat(np.arange(n, dtype=np.int64), candidates)
-        cols = top.ravel().astype(np.int64)
+        cols = _best_peers(work, candidates, 0.25 / scale if on_grid else 0.0).ravel()
         keep = allowed[rows, cols]
         rows, cols = rows[keep], cols[keep]
 
@@ -194,9 +201,11 @@ def optimal_assignment(
         peer_of, used = _solve_flow(n, m, rows, cols, profit, capacity)
         duals = _potentials(n, m, rows, cols, profit, used, peer_of)
         if duals is None:
-            missing, proven = (np.zeros(0, np.int64),) * 2, False
+            missing, proven, error = (np.zeros(0, np.int64),) * 2, False, 0.5
         else:
-            missing = _violations(work, allowed, capacity, *duals, scale)
+            missing, _, error = _violations(
+                work, allowed, capacity, *duals, scale, max(candidates, 1)
+            )
             proven = missing[0].size == 0 and _objectives_match(
                 profit[used], *duals, capacity, peer_of, rows[used], cols[used]
             )
@@ -209,12 +218,14 @@ def optimal_assignment(
         else:
             rows = np.concatenate([rows, missing[0]])
             cols = np.concatenate([cols, missing[1]])
-    matched = int(np.count_nonzero(peer_of >= 0))
+    made = int(np.count_nonzero(peer_of >= 0))
+    _seat_the_waiting(peer_of, work, allowed, capacity)
+    most = min(int(np.count_nonzero(allowed.any(axis=1))), int(capacity.sum()))
     return _result(
         fit,
         peer_of,
         proven_optimal=bool(proven),
-        gap_bound=matched * 1.5 / scale,
+        gap_bound=(made + most) * error / scale,
         rounds=rounds,
         pairs_considered=int(rows.size),
         pairs_allowed=pairs_allowed,
@@ -222,24 +233,69 @@ def optimal_assignment(
     )
 
 
-def _scale(max_fit: float, nodes: int) -> float:
-    """The power of two S that fits are multiplied by.
+def _best_peers(work: np.ndarray, count: int, tie_break: float) -> np.ndarray:
+    """Each person's `count` best peers (in no order), a block of rows at a time.
+
+    With whole-number fits many peers tie; taken as they come, every person would list the same
+    first peers of a tie, fill them, and need a second round. So when `tie_break` > 0 (less
+    than half the grid's step) each person's ties are broken from a different peer on, a
+    rotation by person. The negated partition is numpy's fastest here when fits tie.
+    """
+    n, m = work.shape
+    best = np.empty((n, count), dtype=np.int64)
+    step = _CHUNK_ROWS // 2
+    peers = np.arange(m, dtype=np.int64)
+    for start in range(0, n, step):
+        block = -work[start : start + step]
+        if tie_break:
+            people = np.arange(start, start + block.shape[0], dtype=np.int64)
+            rotation = (people[:, np.newaxis] * 7919 + peers[np.newaxis, :]) % m
+            block -= rotation * (tie_break / m)
+        best[start : start + step] = np.argpartition(block, count - 1, axis=1)[:, :count]
+    return best
+
+
+def _scale(max_fit: float, sample: np.ndarray, nodes: int) -> tuple[float, bool]:
+    """S, the number fits are multiplied by before rounding, and whether the fits lie on its
+    grid: the grid of the sample of fits if any (few distinct costs keep the solver fast, and
+    nothing is rounded away), else the largest power of two that keeps profits within range.
 
     Profits stay under 2**50 / nodes: OR-Tools multiplies costs by the number of nodes inside
     (and must not overflow int64), and every path length the potentials add up stays below 2**53.
     """
     ceiling = (2**50) // nodes - 2
     if max_fit <= 0:
-        return 1.0
+        return 1.0, True
+    for grid in _GRIDS:
+        if max_fit * grid > ceiling:
+            break
+        scaled = sample * grid
+        if np.abs(scaled - np.rint(scaled)).max() <= _GRID_TOLERANCE:
+            return float(grid), True
     exponent = math.floor(math.log2(ceiling / max_fit))
     scale = 2.0 ** max(min(exponent, 1000), -1000)
-    while max_fit * scale + 1 > ceiling:  # log2's rounding, at the very edge
+    while max_fit * scale > ceiling:  # log2's rounding, at the very edge
         scale /= 2
-    return scale
+    return scale, False
 
 
 def _profit(fits: np.ndarray, scale: float) -> np.ndarray:
-    return (np.rint(fits * scale) + 1).astype(np.int64)
+    return np.rint(fits * scale).astype(np.int64)
+
+
+def _seat_the_waiting(peer_of, work, allowed, capacity) -> None:
+    """Give anyone still waiting a peer with room, if a pair is allowed (best fit first, then
+    the earliest peer). After a proven optimum these pairs have a profit of 0 (a positive one
+    would break the proof), so the total stays the best."""
+    room = capacity - np.bincount(peer_of[peer_of >= 0], minlength=capacity.size)
+    for person in np.flatnonzero(peer_of < 0).tolist():
+        if not room.any():
+            return
+        options = allowed[person] & (room > 0)
+        if options.any():
+            peer = int(np.argmax(np.where(options, work[person], -np.inf)))
+            peer_of[person] = peer
+            room[peer] -= 1
 
 
 def _solve_flow(n, m, rows, cols, profit, capacity) -> tuple[np.ndarray, np.ndarray]:
@@ -302,27 +358,61 @@ def _potentials(n, m, rows, cols, profit, used, peer_of):
     return person_distance, -peer_distance
 
 
-def _violations(work, allowed, capacity, u, v, scale):
-    """Allowed pairs with round(fit * S) + 1 > u + v: they could raise the total.
+def _violations(work, allowed, capacity, u, v, scale, per_person):
+    """The allowed pairs with round(fit * S) > u + v, which could raise the total: each
+    person's `per_person` best of them by that margin (the reduced gain), and each peer's, so
+    that a round adds what the prices point at and not, when everyone wants the same few peers,
+    millions of pairs at once. Also how many there were in all, and the largest rounding error
+    |fit * S - round(fit * S)| over allowed pairs, for the gap bound.
 
-    A float pass first keeps the pairs with fit > (u + v - 1.5) / S, a superset (rounding moves
-    a value by 0.5 at most); the exact test then runs on those alone, in float64 integers below
-    2**53, so it is exact."""
-    u_low = (u.astype(np.float64) - 1.5) / scale
+    Exact: every value compared is an integer below 2**53 held in float64. Pairs not allowed
+    are set to -inf before the comparison."""
+    uf = u.astype(np.float64)
     # A peer without room takes no one whatever v is: its pairs are not allowed, left out here.
-    v_low = np.where(capacity > 0, v.astype(np.float64) / scale, np.inf)
-    found_rows, found_cols = [], []
+    vf = np.where(capacity > 0, v.astype(np.float64), np.inf)
+    found_rows, found_cols, peer_rows, peer_gains = [], [], [], []
+    error, count = 0.0, 0
     for start in range(0, work.shape[0], _CHUNK_ROWS):
         stop = start + _CHUNK_ROWS
-        hits = np.nonzero(work[start:stop] - v_low > u_low[start:stop, np.newaxis])
-        if hits[0].size:
-            r, c = hits[0] + start, hits[1]
-            exact = allowed[r, c] & (np.rint(work[r, c] * scale) + 1 > u[r] + v[c])
-            found_rows.append(r[exact])
-            found_cols.append(c[exact])
-    if found_rows:
-        return np.concatenate(found_rows), np.concatenate(found_cols)
-    return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        ok = allowed[start:stop]
+        scaled = work[start:stop] * scale
+        gain = np.rint(scaled)
+        scaled -= gain
+        np.abs(scaled, out=scaled)
+        error = max(error, float(scaled.max(initial=0.0, where=ok)))
+        gain -= vf
+        gain -= uf[start:stop, np.newaxis]
+        gain[~ok] = -np.inf
+        hits = gain > 0
+        per_row = hits.sum(axis=1)
+        count += int(per_row.sum())
+        few = np.flatnonzero((per_row > 0) & (per_row <= per_person))
+        if few.size:
+            r, c = np.nonzero(hits[few])
+            found_rows.append(few[r] + start)
+            found_cols.append(c)
+        many = np.flatnonzero(per_row > per_person)
+        if many.size:
+            best = np.argpartition(-gain[many], per_person - 1, axis=1)[:, :per_person]
+            found_rows.append(np.repeat(many + start, per_person))
+            found_cols.append(best.ravel())
+        if many.size and gain.shape[0] > per_person:
+            # Each peer's best people of this block too: when everyone ranks the same peers
+            # first, the people's own best lists all point at the same few peers with room.
+            best = np.argpartition(-gain, per_person - 1, axis=0)[:per_person]
+            peer_rows.append(best + start)
+            peer_gains.append(np.take_along_axis(gain, best, axis=0))
+    if peer_rows:
+        gains, people = np.vstack(peer_gains), np.vstack(peer_rows)
+        best = np.argpartition(-gains, per_person - 1, axis=0)[:per_person]
+        picked = np.take_along_axis(gains, best, axis=0) > 0
+        found_rows.append(np.take_along_axis(people, best, axis=0)[picked])
+        found_cols.append(np.broadcast_to(np.arange(work.shape[1]), best.shape)[picked])
+    if not found_rows:
+        return (np.zeros(0, np.int64), np.zeros(0, np.int64)), count, error
+    # A pair found both ways is added once.
+    pairs = np.unique(np.concatenate(found_rows) * work.shape[1] + np.concatenate(found_cols))
+    return np.divmod(pairs, work.shape[1]), count, error
 
 
 def _objectives_match(profits_made, u, v, capacity, peer_of, made_rows, made_cols) -> bool:

@@ -188,6 +188,15 @@ def test_a_fit_of_zero_still_gives_the_person_a_peer():
     assert result.proven_optimal
 
 
+def test_people_seated_at_no_cost_do_not_take_a_place_someone_gains_from():
+    # Cy fits nobody (0s); Ana and Ben gain from peer 0 and peer 1. Cy gets the place left.
+    fit = np.array([[5.0, 0.0, 0.0], [0.0, 4.0, 0.0], [0.0, 0.0, 0.0]])
+    result = optimal_assignment(fit, np.array([1, 1, 1]))
+    assert result.peer_of.tolist() == [0, 1, 2]
+    assert result.total == 9.0
+    assert result.proven_optimal
+
+
 # The proof: pruning to each person's best candidates first, then adding what the proof finds.
 
 
@@ -235,6 +244,60 @@ def test_a_wrong_answer_from_the_solver_is_never_called_proven(monkeypatch):
     result = optimal_assignment(fit, capacity)
     assert not result.proven_optimal
     assert result.total == 10.0
+
+
+def test_when_everyone_ranks_peers_alike_rounds_add_a_few_pairs_each_not_all():
+    # Everyone's best peers are the same five, with 3 places each: after the first round
+    # nearly every pair of a waiting person is worth adding; each round adds only each
+    # person's and each peer's best few, and the proof still ends at the optimum.
+    rng = np.random.default_rng(5)
+    quality = np.linspace(50, 0, 40)
+    fit = quality[np.newaxis, :] + rng.random((300, 40)) * 10
+    capacity = np.full(40, 3)
+    result = optimal_assignment(fit, capacity, candidates=3, max_rounds=50)
+    assert result.proven_optimal
+    assert result.rounds >= 3
+    assert result.pairs_considered < result.pairs_allowed / 2
+    assert result.total == pytest.approx(reference_total(fit, capacity), abs=result.gap_bound)
+
+
+def test_violations_are_limited_to_each_persons_and_each_peers_best():
+    # Duals of zero: every allowed pair with a positive fit could raise the total.
+    work = np.array([[5.0, 4.0, 3.0, -1.0], [1.0, 2.0, 9.0, 8.0], [0.0, 0.0, 0.0, 7.0]])
+    allowed = work >= 0
+    zeros_u, zeros_v = np.zeros(3, dtype=np.int64), np.zeros(4, dtype=np.int64)
+    (rows, cols), count, error = solver._violations(
+        work, allowed, np.ones(4, dtype=int), zeros_u, zeros_v, 1.0, 1
+    )
+    assert count == 8  # every positive allowed pair
+    assert error == 0.0
+    # Person 0's best (peer 0), person 1's best (peer 2), person 2's only one (peer 3), and
+    # each peer's best person: peer 0 -> 0, peer 1 -> 0, peer 2 -> 1, peer 3 -> 1.
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [
+        (0, 0), (0, 1), (1, 2), (1, 3), (2, 3)
+    ]  # fmt: skip
+
+
+def test_fits_on_a_grid_lose_nothing_to_rounding():
+    # Thirds and halves (weights and partial credit): the grid is found and the bound is 0.
+    rng = np.random.default_rng(2)
+    fit = rng.integers(0, 30, size=(200, 20)) / 6
+    result = optimal_assignment(fit, np.full(20, 8))
+    assert result.proven_optimal
+    assert result.gap_bound < 1e-9
+    assert result.total == pytest.approx(reference_total(fit, np.full(20, 8)), abs=1e-9)
+
+
+def test_a_fit_off_the_grid_counts_in_the_bound_and_the_answer_stays_within_it():
+    # Whole numbers but one 0.3 in a row the grid's sample skips (every other row of 128):
+    # the whole-number grid is used, that 0.3 is rounded, and the bound says by how much.
+    fit = np.tile(np.arange(4.0), (128, 1))
+    fit[1, 0] = 0.3
+    capacity = np.full(4, 32)
+    result = optimal_assignment(fit, capacity)
+    assert result.proven_optimal
+    assert result.gap_bound > 0
+    assert result.total == pytest.approx(reference_total(fit, capacity), abs=result.gap_bound)
 
 
 def test_the_gap_bound_is_tiny_against_the_fits():

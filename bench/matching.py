@@ -10,8 +10,11 @@ Sizes: "issue" is the issue's target, 10,000 people waiting for 700 peers with 1
 - "uniform": fits drawn uniformly from [0, 100), every pair allowed (the issue's "random costs");
 - "profiles": made-up peer profiles and participant preferences (pathway, language, gender, age
   band, faith, lived experience; some of them "musts", which forbid pairs), fits the sum of the
-  weights met: whole numbers, many ties, a few popular peers. The real profiles of the state-scale
-  seed come later (docs in bench/RESULTS.md).
+  weights met: thirds, many ties, a few popular peers. The real profiles of the state-scale
+  seed come later (bench/RESULTS.md);
+- "popular": a hard case for a solve that starts from each person's best peers: everyone ranks
+  the peers alike (half of each fit is the peer's, the same for all), so the first round's
+  candidates all point at the same few peers and the proof adds pairs over several rounds.
 
 Each measurement runs in a process of its own (no database, no network), so that its peak memory
 is its own: the optimal assignment `--runs` times (median wall and CPU time), then once more under
@@ -40,7 +43,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"issue": (10_000, 700, 15), "small": (1_000, 70, 15)}
-KINDS = ("uniform", "profiles")
+KINDS = ("uniform", "profiles", "popular")
 
 
 def main() -> None:
@@ -94,9 +97,10 @@ def main() -> None:
 
 
 def _child(what: str, args) -> dict:
+    command = [sys.executable, __file__, "--measure", what, "--runs", str(args.runs)]
+    command += ["--seed", str(args.seed)]
     completed = subprocess.run(  # noqa: S603 - this script, with our own arguments
-        [sys.executable, __file__, "--measure", what, "--runs", str(args.runs)]
-        + ["--seed", str(args.seed)],
+        command,
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=True,
@@ -112,7 +116,9 @@ def measure(what: str, *, runs: int, seed: int) -> dict:
     size, kind, how = what.split(":")
     n, m, cap = SIZES[size]
     rng = np.random.default_rng(seed)
-    fit = uniform_fits(rng, n, m) if kind == "uniform" else profile_fits(rng, n, m)
+    fit = {"uniform": uniform_fits, "profiles": profile_fits, "popular": popular_fits}[kind](
+        rng, n, m
+    )
     capacity = np.full(m, cap)
     figures: dict = {"fit_mb": fit.nbytes / 2**20}
     walls, cpus = [], []
@@ -161,6 +167,10 @@ def measure(what: str, *, runs: int, seed: int) -> dict:
 
 def uniform_fits(rng, n: int, m: int) -> np.ndarray:
     return rng.random((n, m)) * 100
+
+
+def popular_fits(rng, n: int, m: int) -> np.ndarray:
+    return rng.random(m)[np.newaxis, :] * 50 + rng.random((n, m)) * 50
 
 
 def profile_fits(rng, n: int, m: int) -> np.ndarray:

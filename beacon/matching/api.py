@@ -140,8 +140,10 @@ class ProposalOut(Schema):
     id: UUID
     status: str
     created_at: datetime
-    total: float
-    greedy_total: float
+    total: float = Field(..., description="The sum of the fits of the pairs proposed.")
+    greedy_total: float = Field(..., description="The same for a greedy pass on the same data.")
+    matched: int = Field(..., description="People given a peer in this proposal.")
+    greedy_matched: int = Field(..., description="People a greedy pass would give a peer.")
     proven_optimal: bool
     pairs: list[PairOut]
 
@@ -156,6 +158,8 @@ def _proposal_out(proposal) -> dict:
         "created_at": proposal.created_at,
         "total": proposal.total,
         "greedy_total": proposal.greedy_total,
+        "matched": proposal.matched,
+        "greedy_matched": proposal.greedy_matched,
         "proven_optimal": proposal.proven_optimal,
         "pairs": [
             {

@@ -158,8 +158,11 @@ class Proposal(BaseModel):
     status = models.CharField(
         max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
     )
+    # The sum of the fits of the pairs proposed, and of a greedy pass on the same data.
     total = models.FloatField(default=0)
     greedy_total = models.FloatField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    greedy_matched = models.PositiveIntegerField(default=0)
     proven_optimal = models.BooleanField(default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -422,6 +422,13 @@ class MatchParticipant:
 # Matching everyone waiting at once ----------------------------------------------------------
 
 
+# Added to every allowed pair for the solver, more than any fit can reach: one more person
+# matched always counts for more than better fits for the others (nobody is left waiting to
+# give someone else a slightly better peer). Taken off again in the totals shown.
+def _base(weights) -> float:
+    return float(sum(weights.values()) + scoring.ROOM_BONUS + 1)
+
+
 def _fit_matrix(waiting, peers, weights):
     """The fit of every waiting person with every peer with room (nan: not allowed), and the
     Fit objects behind it, by (row, column)."""
@@ -467,15 +474,20 @@ def proposal_create(*, member: Membership) -> Proposal:
     peers = [c for c in selectors.candidates(organization) if c.room > 0]
     weights = selectors.weight_map(organization)
     fit, fits = _fit_matrix(waiting, peers, weights)
+    base = _base(weights)
     capacity = np.array([c.room for c in peers], dtype=int)
-    best = solver.optimal_assignment(fit, capacity)
-    greedy = solver.greedy_assignment(fit, capacity)
+    best = solver.optimal_assignment(fit + base, capacity)
+    greedy = solver.greedy_assignment(fit + base, capacity)
+    matched = int((best.peer_of >= 0).sum())
+    greedy_matched = int((greedy.peer_of >= 0).sum())
     with transaction.atomic():
         proposal = Proposal.objects.create(
             organization=organization,
             created_by=member.user,
-            total=float(best.total),
-            greedy_total=float(greedy.total),
+            total=float(best.total) - base * matched,
+            greedy_total=float(greedy.total) - base * greedy_matched,
+            matched=matched,
+            greedy_matched=greedy_matched,
             proven_optimal=bool(best.proven_optimal),
         )
         pairs = []
@@ -501,7 +513,8 @@ def proposal_create(*, member: Membership) -> Proposal:
             target=proposal,
             details={
                 "waiting": len(waiting),
-                "proposed": sum(1 for p in pairs if p.peer_id),
+                "proposed": matched,
+                "greedy_matched": greedy_matched,
                 "total": round(proposal.total, 2),
                 "greedy_total": round(proposal.greedy_total, 2),
             },

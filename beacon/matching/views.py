@@ -103,7 +103,7 @@ def _proposal_page(request, proposal, *, status=200, problems=None, chosen=None)
         pair.choice = (chosen or {}).get(str(pair.pk), str(pair.peer_id or ""))
         pair.problem = (problems or {}).get(str(pair.pk))
     gain = None
-    if proposal.greedy_total:
+    if proposal.greedy_total and proposal.matched == proposal.greedy_matched:
         gain = round(100 * (proposal.total - proposal.greedy_total) / proposal.greedy_total, 1)
     return render(
         request,

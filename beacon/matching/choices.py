@@ -160,7 +160,10 @@ ASPECTS: list[Aspect] = [
         _("shares faith or spirituality: %(values)s"),
         _("does not share faith or spirituality: %(values)s"),
         4,
-        _("Feeling alike in spirituality went with a better relationship (Tillson and Lewis 2024)."),
+        _(
+            "Feeling alike in spirituality went with a better relationship "
+            "(Tillson and Lewis 2024)."
+        ),
     ),
     Aspect(
         "lived_experience",

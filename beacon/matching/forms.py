@@ -19,7 +19,7 @@ def _values_field(aspect, label, required=False):
         )
     return forms.ChoiceField(
         label=label,
-        choices=[("", _("Not said"))] + list(aspect.options),
+        choices=[("", _("Not said")), *aspect.options],
         required=required,
         widget=forms.RadioSelect,
     )
@@ -164,6 +164,5 @@ class WeightsForm(AccessibleErrorsMixin, forms.Form):
     def weight_values(self) -> dict:
         data = self.cleaned_data
         return {
-            a.key: {"weight": data[a.key], "note": data.get(f"{a.key}_note") or ""}
-            for a in ASPECTS
+            a.key: {"weight": data[a.key], "note": data.get(f"{a.key}_note") or ""} for a in ASPECTS
         }

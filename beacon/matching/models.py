@@ -53,9 +53,7 @@ class Preferences(BaseModel):
     )
     wants = models.JSONField(default=dict, blank=True)  # {aspect: {"values": [], "strength": ""}}
     no_preference = models.BooleanField(_("no preference"), default=False)
-    in_their_words = models.CharField(
-        _("In their words"), max_length=500, blank=True
-    )
+    in_their_words = models.CharField(_("In their words"), max_length=500, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -146,7 +144,7 @@ class ProposalStatus(models.TextChoices):
 
 
 class Proposal(BaseModel):
-    """"Match everyone waiting": a stored proposal, read back and decided on later. Nothing is
+    """ "Match everyone waiting": a stored proposal, read back and decided on later. Nothing is
     assigned until a supervisor accepts pairs."""
 
     organization = models.ForeignKey(
@@ -233,7 +231,9 @@ class Match(BaseModel):
     aspects = models.JSONField(default=list, blank=True)
     fit = models.FloatField(default=0)
     made_at = models.DateTimeField()
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["organization", "made_at"], name="matching_matches")]

@@ -54,7 +54,7 @@ class Fit:
 
 
 def join(labels: list[str]) -> str:
-    """"Spanish", "Spanish or Portuguese", "Monday, Tuesday or Friday evenings"."""
+    """ "Spanish", "Spanish or Portuguese", "Monday, Tuesday or Friday evenings"."""
     if len(labels) <= 1:
         return "".join(labels)
     return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}

@@ -220,9 +220,9 @@ def queue(organization: Organization) -> list[Waiting]:
         .annotate(last=Max("ended_at"))
         .values("last")
     )
-    asked_at = PeerRequest.objects.filter(participant=OuterRef("pk")).order_by().values(
-        "created_at"
-    )[:1]
+    asked_at = (
+        PeerRequest.objects.filter(participant=OuterRef("pk")).order_by().values("created_at")[:1]
+    )
     found: dict = {}
     for p in (
         current.filter(~Exists(primary))
@@ -375,13 +375,11 @@ def profile_of(*, organization_id, user: User) -> PeerProfile:
 
 def profiles_of_team(organization: Organization) -> list[tuple[Membership, PeerProfile]]:
     members = list(
-        Membership.objects.filter(
-            organization_id=organization.pk, role=Role.PEER, is_active=True
-        ).select_related("user").order_by("user__name")
+        Membership.objects.filter(organization_id=organization.pk, role=Role.PEER, is_active=True)
+        .select_related("user")
+        .order_by("user__name")
     )
-    profiles = {
-        p.user_id: p for p in PeerProfile.objects.filter(organization_id=organization.pk)
-    }
+    profiles = {p.user_id: p for p in PeerProfile.objects.filter(organization_id=organization.pk)}
     sizes = caseload_sizes(organization.pk)
     out = []
     for m in members:
@@ -544,9 +542,7 @@ def queue_with_suggestions(organization: Organization, *, limit: int | None = No
 
 
 def peers_with_room(organization: Organization) -> list[scoring.Candidate]:
-    return sorted(
-        (c for c in candidates(organization) if c.room > 0), key=lambda c: c.name.lower()
-    )
+    return sorted((c for c in candidates(organization) if c.room > 0), key=lambda c: c.name.lower())
 
 
 @dataclass

@@ -535,7 +535,10 @@ class DecideProposal:
     build_url: Any = None
 
     def check(self) -> list[tuple[ProposalPair, MatchParticipant]]:
-        if not can_match(self.member) or self.proposal.organization_id != self.member.organization_id:
+        if (
+            not can_match(self.member)
+            or self.proposal.organization_id != self.member.organization_id
+        ):
             raise PermissionDenied(MATCH_REFUSED)
         if self.proposal.status != ProposalStatus.OPEN:
             raise ValidationError({"status": [_("This proposal was already decided.")]})
@@ -561,9 +564,7 @@ class DecideProposal:
             try:
                 action.check()
             except ValidationError as exc:
-                problems[str(key)] = [
-                    f"{pair.participant.display_name}: {' '.join(exc.messages)}"
-                ]
+                problems[str(key)] = [f"{pair.participant.display_name}: {' '.join(exc.messages)}"]
                 continue
             candidate = candidates.get(action.peer.pk)
             room[action.peer.pk] = room.get(action.peer.pk, 0) + 1
@@ -594,9 +595,9 @@ class DecideProposal:
                     else PairDecision.CHANGED
                 )
                 pair.save(update_fields=["assigned_peer", "decision", "updated_at"])
-            ProposalPair.objects.filter(proposal=self.proposal).exclude(
-                pk__in=[p for p in chosen]
-            ).update(decision=PairDecision.SKIPPED, updated_at=now)
+            ProposalPair.objects.filter(proposal=self.proposal).exclude(pk__in=list(chosen)).update(
+                decision=PairDecision.SKIPPED, updated_at=now
+            )
             self.proposal.status = ProposalStatus.DECIDED
             self.proposal.decided_at = now
             self.proposal.decided_by = self.member.user

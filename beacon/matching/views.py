@@ -168,9 +168,7 @@ def my_profile(request):
     member = request.member
     profile = selectors.profile_of(organization_id=member.organization_id, user=member.user)
     cap = member.organization.caseload_cap
-    form = ProfileForm(
-        request.POST or None, cap=cap, initial=ProfileForm.initial_from(profile)
-    )
+    form = ProfileForm(request.POST or None, cap=cap, initial=ProfileForm.initial_from(profile))
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(member=member, **form.profile_values())

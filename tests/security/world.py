@@ -385,7 +385,9 @@ def build_world() -> World:
             PeerRequestFactory(organization=org, name=f"Visitor {relation}"),
         )
         # Matching (issue 19): a proposal waiting for a decision, naming the participant.
-        world.put("proposal_id", relation, ProposalFactory(organization=org, participant=participant))
+        world.put(
+            "proposal_id", relation, ProposalFactory(organization=org, participant=participant)
+        )
         # Check-ins (beacon/checkins): a request to reach out, asked for from a check-in.
         world.put("request_id", relation, _outreach_request(participant))
         referral = SendReferral(

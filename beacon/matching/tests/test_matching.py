@@ -86,9 +86,7 @@ def test_profile_refuses_unknown_choices_and_capacity_above_the_cap(harbor, pat,
     assert not PeerProfile.objects.exists()
 
 
-def test_another_peer_and_another_organization_cannot_open_a_profile(
-    pat, quinn, olive, client_for
-):
+def test_another_peer_and_another_organization_cannot_open_a_profile(pat, quinn, olive, client_for):
     assert client_for(quinn).get(reverse("matching:peer_profile", args=[pat.pk])).status_code == 404
     assert client_for(olive).get(f"/api/v1/peers/{pat.pk}/profile").status_code == 404
     refused = client_for(quinn).put(
@@ -126,9 +124,7 @@ def test_preferences_at_intake_and_later_by_the_peer_and_in_the_portal(
 
 
 def test_someone_elses_participant_preferences_are_404(quinn, olive, jordan, client_for):
-    assert (
-        client_for(olive).get(f"/api/v1/participants/{jordan.pk}/preferences").status_code == 404
-    )
+    assert client_for(olive).get(f"/api/v1/participants/{jordan.pk}/preferences").status_code == 404
     url = reverse("matching:preferences", args=[jordan.pk])
     assert client_for(quinn).get(url).status_code == 404
 
@@ -208,9 +204,10 @@ def test_suggestions_respect_musts_room_and_privacy(harbor, sam, team, waiting):
     ]
     # Without the must, everyone with room, the best first.
     prefer(member_of(sam), waiting[0], language=(["es"], "like"))
-    names = [f.candidate.name for f in selectors.suggestions_for(
-        organization=harbor, participant=waiting[0]
-    ).fits]
+    names = [
+        f.candidate.name
+        for f in selectors.suggestions_for(organization=harbor, participant=waiting[0]).fits
+    ]
     assert names[0] == "Pat Peer" and "Rae Peer" not in names and len(names) == 3
 
 
@@ -290,7 +287,10 @@ def test_admins_change_weights_with_a_note(harbor, ada, sam, client_for):
     saved = Weight.objects.get(aspect="gender")
     assert (saved.weight, saved.note) == (7, "Many of our participants ask for it.")
     assert selectors.weight_map(harbor)["gender"] == 7
-    assert client_for(ada).post(reverse("matching:weights"), data | {"age_band": "11"}).status_code == 400
+    assert (
+        client_for(ada).post(reverse("matching:weights"), data | {"age_band": "11"}).status_code
+        == 400
+    )
     assert client_for(sam).get(reverse("matching:weights")).status_code == 403
 
 

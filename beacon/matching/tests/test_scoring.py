@@ -25,7 +25,9 @@ def test_reasons_in_plain_words_and_room():
             language=(["es"], "must"),
             availability=(["tue_evening"], "like"),
         ),
-        candidate=peer(pathway=["moud", "12_step"], language=["en", "es"], availability=["tue_evening"]),
+        candidate=peer(
+            pathway=["moud", "12_step"], language=["en", "es"], availability=["tue_evening"]
+        ),
         weights=WEIGHTS,
     )
     assert fit.reasons == [
@@ -49,7 +51,9 @@ def test_a_must_not_met_rules_the_peer_out():
 
 def test_what_does_not_fit_is_said_and_private_items_are_only_named():
     fit = scoring.fit_of(
-        wants=wants(availability=(["sat_morning", "sun_morning"], "like"), faith=(["muslim"], "like")),
+        wants=wants(
+            availability=(["sat_morning", "sun_morning"], "like"), faith=(["muslim"], "like")
+        ),
         candidate=peer(availability=["mon_morning"]),
         weights=WEIGHTS,
     )

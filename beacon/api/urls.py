@@ -84,7 +84,9 @@ def _register_routers() -> None:
     # Matching peers and participants (docs/matching.md).
     api.add_router("/matching", matching_router)
     api.add_router("/peers", peer_profiles_router)  # /peers/{id}/profile
-    api.add_router("/participants", preferences_router)  # /participants/{id}/preferences  # the participant's own Beacon (docs/portal.md)
+    api.add_router(
+        "/participants", preferences_router
+    )  # /participants/{id}/preferences  # the participant's own Beacon (docs/portal.md)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)
     api.add_router("/glossary", glossary_router)

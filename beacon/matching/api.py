@@ -12,9 +12,11 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from beacon.api.errors import ApiError
 from beacon.api.schemas import Error, Text
 from beacon.core.access import staff_member
 from beacon.matching import selectors, services
@@ -34,21 +36,21 @@ def _matcher(request):
     return member
 
 
-class PersonOut(Schema):
+class MatchingPersonOut(Schema):
     id: UUID
     name: str
 
 
-class WaitingOut(Schema):
-    participant: PersonOut
+class MatchingWaitingOut(Schema):
+    participant: MatchingPersonOut
     why: str = Field(..., description="new, talk, leaving or asked")
     why_label: str
     since: datetime
     waited_seconds: int
 
 
-class QueueOut(Schema):
-    items: list[WaitingOut]
+class MatchingQueueOut(Schema):
+    items: list[MatchingWaitingOut]
     total: int
 
 
@@ -56,7 +58,7 @@ def _person(participant) -> dict:
     return {"id": participant.pk, "name": participant.display_name}
 
 
-@router.get("/queue", response={200: QueueOut, 403: Error}, summary="Needs a peer")
+@router.get("/queue", response={200: MatchingQueueOut, 403: Error}, summary="Needs a peer")
 def matching_queue(request):
     """Everyone waiting for a peer, the longest waiting first (at most 500 here; the total
     says how many)."""
@@ -77,8 +79,8 @@ def matching_queue(request):
     }
 
 
-class FitOut(Schema):
-    peer: PersonOut
+class MatchingFitOut(Schema):
+    peer: MatchingPersonOut
     fit: float
     points: int
     room: int
@@ -86,15 +88,15 @@ class FitOut(Schema):
     misses: list[str]
 
 
-class SuggestionsOut(Schema):
-    participant: PersonOut
+class MatchingSuggestionsOut(Schema):
+    participant: MatchingPersonOut
     possible: int = Field(..., description="The points of a peer matching everything asked.")
     considered: int = Field(..., description="Peers with room.")
-    suggestions: list[FitOut]
+    suggestions: list[MatchingFitOut]
 
 
-class SuggestionsQuery(Schema):
-    participant: UUID
+class MatchingSuggestionsQuery(Schema):
+    participant: UUID | None = Field(None, description="The participant's id (required).")
 
 
 def _fit_out(fit) -> dict:
@@ -110,11 +112,18 @@ def _fit_out(fit) -> dict:
 
 @router.get(
     "/suggestions",
-    response={200: SuggestionsOut, 403: Error, 404: Error},
+    response={200: MatchingSuggestionsOut, 403: Error, 404: Error, 422: Error},
     summary="The best three peers for one person",
 )
-def matching_suggestions(request, q: Query[SuggestionsQuery]):
+def matching_suggestions(request, q: Query[MatchingSuggestionsQuery]):
     member = _matcher(request)
+    if q.participant is None:
+        raise ApiError(
+            422,
+            "invalid",
+            _("Some values are missing or not valid."),
+            [{"field": "participant", "message": _("Name the participant: ?participant=<id>.")}],
+        )
     participant = participant_get_for_member(member=member, pk=q.participant, details=False)
     found = selectors.suggestions_for(organization=member.organization, participant=participant)
     return {
@@ -125,18 +134,18 @@ def matching_suggestions(request, q: Query[SuggestionsQuery]):
     }
 
 
-class PairOut(Schema):
+class MatchingPairOut(Schema):
     id: UUID
-    participant: PersonOut
-    peer: PersonOut | None
+    participant: MatchingPersonOut
+    peer: MatchingPersonOut | None
     fit: float | None
     reasons: list[str]
     misses: list[str]
     decision: str
-    assigned_peer: PersonOut | None
+    assigned_peer: MatchingPersonOut | None
 
 
-class ProposalOut(Schema):
+class MatchingProposalOut(Schema):
     id: UUID
     status: str
     created_at: datetime
@@ -145,7 +154,7 @@ class ProposalOut(Schema):
     matched: int = Field(..., description="People given a peer in this proposal.")
     greedy_matched: int = Field(..., description="People a greedy pass would give a peer.")
     proven_optimal: bool
-    pairs: list[PairOut]
+    pairs: list[MatchingPairOut]
 
 
 def _proposal_out(proposal) -> dict:
@@ -179,7 +188,7 @@ def _proposal_out(proposal) -> dict:
 
 @router.post(
     "/proposals",
-    response={201: ProposalOut, 403: Error, 422: Error},
+    response={201: MatchingProposalOut, 403: Error, 422: Error},
     summary="Propose a peer for everyone waiting",
 )
 def proposal_create(request):
@@ -192,7 +201,7 @@ def proposal_create(request):
 
 @router.get(
     "/proposals/{proposal_id}",
-    response={200: ProposalOut, 403: Error, 404: Error},
+    response={200: MatchingProposalOut, 403: Error, 404: Error},
     summary="One proposal",
 )
 def proposal_get(request, proposal_id: UUID):
@@ -200,24 +209,24 @@ def proposal_get(request, proposal_id: UUID):
     return _proposal_out(selectors.proposal_get(member=member, pk=proposal_id))
 
 
-class ChoiceIn(Schema):
+class MatchingChoiceIn(Schema):
     pair: UUID
     peer: UUID | None = Field(None, description="The peer to assign; null leaves them waiting.")
 
 
-class AcceptIn(Schema):
+class MatchingAcceptIn(Schema):
     all: bool = Field(False, description="Accept every proposed pair as proposed.")
-    pairs: list[ChoiceIn] = Field(
+    pairs: list[MatchingChoiceIn] = Field(
         default_factory=list, description="Pairs to accept, each with the peer to assign."
     )
 
 
 @router.post(
     "/proposals/{proposal_id}/accept",
-    response={200: ProposalOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: MatchingProposalOut, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Accept all of a proposal, some, or other peers",
 )
-def proposal_accept(request, proposal_id: UUID, payload: AcceptIn):
+def proposal_accept(request, proposal_id: UUID, payload: MatchingAcceptIn):
     member = _matcher(request)
     proposal = selectors.proposal_get(member=member, pk=proposal_id, for_write=True)
     if payload.all:
@@ -234,8 +243,8 @@ def proposal_accept(request, proposal_id: UUID, payload: AcceptIn):
 # A peer's profile ---------------------------------------------------------------------------
 
 
-class ProfileOut(Schema):
-    peer: PersonOut
+class MatchingProfileOut(Schema):
+    peer: MatchingPersonOut
     values: dict[str, list[str]] = Field(
         ..., description="Per aspect; to anyone but the peer, only what they shared."
     )
@@ -244,7 +253,7 @@ class ProfileOut(Schema):
     leaving: bool
 
 
-class ProfileIn(Schema):
+class MatchingProfileIn(Schema):
     values: dict[str, list[str]] = Field(default_factory=dict)
     shared: list[str] = Field(default_factory=list)
     capacity: int | None = None
@@ -265,7 +274,7 @@ def _profile_out(member, user) -> dict:
 
 @peers_router.get(
     "/{peer_id}/profile",
-    response={200: ProfileOut, 403: Error, 404: Error},
+    response={200: MatchingProfileOut, 403: Error, 404: Error},
     summary="A peer's matching profile",
 )
 def profile_get(request, peer_id: UUID):
@@ -276,10 +285,10 @@ def profile_get(request, peer_id: UUID):
 
 @peers_router.put(
     "/{peer_id}/profile",
-    response={200: ProfileOut, 403: Error, 404: Error, 422: Error},
+    response={200: MatchingProfileOut, 403: Error, 404: Error, 422: Error},
     summary="Change one's own matching profile",
 )
-def profile_put(request, peer_id: UUID, payload: ProfileIn):
+def profile_put(request, peer_id: UUID, payload: MatchingProfileIn):
     member = staff_member(request)
     user = selectors.profile_owner_get(member=member, pk=peer_id, for_write=True)
     services.profile_update(
@@ -295,13 +304,13 @@ def profile_put(request, peer_id: UUID, payload: ProfileIn):
 # A participant's preferences ----------------------------------------------------------------
 
 
-class WantIO(Schema):
+class MatchingWantIO(Schema):
     values: list[str] = Field(default_factory=list)
     strength: str = Field("", description='"must", "like" (would like) or "" (no preference)')
 
 
-class PreferencesIO(Schema):
-    wants: dict[str, WantIO] = Field(
+class MatchingPreferencesIO(Schema):
+    wants: dict[str, MatchingWantIO] = Field(
         default_factory=dict, description="Per aspect: " + ", ".join(ASPECT)
     )
     no_preference: bool = False
@@ -321,7 +330,7 @@ def _preferences_out(participant) -> dict:
 
 @participants_router.get(
     "/{participant_id}/preferences",
-    response={200: PreferencesIO, 403: Error, 404: Error},
+    response={200: MatchingPreferencesIO, 403: Error, 404: Error},
     summary="What a participant hopes for in a peer",
 )
 def preferences_get(request, participant_id: UUID):
@@ -332,10 +341,10 @@ def preferences_get(request, participant_id: UUID):
 
 @participants_router.put(
     "/{participant_id}/preferences",
-    response={200: PreferencesIO, 403: Error, 404: Error, 422: Error},
+    response={200: MatchingPreferencesIO, 403: Error, 404: Error, 422: Error},
     summary="Change what a participant hopes for in a peer",
 )
-def preferences_put(request, participant_id: UUID, payload: PreferencesIO):
+def preferences_put(request, participant_id: UUID, payload: MatchingPreferencesIO):
     member = staff_member(request)
     participant = participant_get_for_member(
         member=member, pk=participant_id, for_write=True, details=False

@@ -235,23 +235,26 @@ def queue(organization: Organization) -> list[Waiting]:
         why = Why.TALK if p.asked_at is not None else Why.NEW
         since = p.asked_at if p.asked_at is not None and p.since == p.created_at else p.since
         found[p.pk] = Waiting(p, why, since)
-    leaving_assignments = CaseloadAssignment.objects.filter(
-        role=CaseloadRole.PRIMARY,
-        ended_at__isnull=True,
-        participant__in=current,
-        peer_id__in=_leaving_peers(org_id),
-    ).select_related("participant")
-    leaving_since = {
-        m.user_id: m.deactivated_at
-        for m in Membership.objects.filter(organization_id=org_id, is_active=False).only(
-            "user_id", "deactivated_at"
-        )
-    }
-    leaving_since |= dict(
-        PeerProfile.objects.filter(organization_id=org_id, leaving=True).values_list(
-            "user_id", "leaving_since"
-        )
+    leaving_assignments = list(
+        CaseloadAssignment.objects.filter(
+            role=CaseloadRole.PRIMARY,
+            ended_at__isnull=True,
+            participant__in=current,
+            peer_id__in=_leaving_peers(org_id),
+        ).select_related("participant")
     )
+    leaving_since = {}
+    if leaving_assignments:  # since when: only read when someone's peer is leaving
+        leaving_since = dict(
+            Membership.objects.filter(organization_id=org_id, is_active=False).values_list(
+                "user_id", "deactivated_at"
+            )
+        )
+        leaving_since |= dict(
+            PeerProfile.objects.filter(organization_id=org_id, leaving=True).values_list(
+                "user_id", "leaving_since"
+            )
+        )
     for a in leaving_assignments:
         since = leaving_since.get(a.peer_id) or a.started_at
         found[a.participant_id] = Waiting(a.participant, Why.LEAVING, since, a.peer_id)

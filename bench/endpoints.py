@@ -383,6 +383,16 @@ class Bench:
             REPLAY,
         )
         yield "audit list", admin, "get", reverse("audit:list"), None, self.floor_audit
+        # Matching (issue 19): the best three peers for one person, among the organization's
+        # peers with room (target: p95 under 50 ms at state scale).
+        yield (
+            "matching suggestions (API)",
+            sup,
+            "get",
+            f"/api/v1/matching/suggestions?participant={pid}",
+            None,
+            REPLAY,
+        )
         # The participant's own Beacon (issue 17): their home and their plan, as the
         # participant whose plan has the most goals on the busiest caseload.
         me = self._portal_participant()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organization/", include("beacon.organizations.urls")),
     path("audit/", include("beacon.audit.urls")),
     path("my-day/", include("beacon.myday.urls")),
+    path("my/peer/", include("beacon.matching.my_urls")),
     path("my/", include("beacon.portal.urls")),
     path("participants/", include("beacon.participants.urls")),
     # The peer's side of the participant's own Beacon (issue 17): invitations, on and off.
@@ -44,6 +45,7 @@ urlpatterns = [
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),
     path("groups/", include("beacon.groups.urls")),
+    path("matching/", include("beacon.matching.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -37,6 +37,9 @@ def _register_routers() -> None:
     from beacon.findhelp.api import router as directory_router
     from beacon.groups.api import groups_router, sessions_router
     from beacon.learn.api import articles_router, glossary_router
+    from beacon.matching.api import participants_router as preferences_router
+    from beacon.matching.api import peers_router as peer_profiles_router
+    from beacon.matching.api import router as matching_router
     from beacon.meetings.api import router as meetings_router
     from beacon.messaging.api import router as messaging_router
     from beacon.notifications.api import router as notifications_router
@@ -77,7 +80,13 @@ def _register_routers() -> None:
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
     api.add_router("/peer-requests", peer_requests_router)  # Talk to a peer (staff)
-    api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
+    api.add_router("/me", portal_router)
+    # Matching peers and participants (docs/matching.md).
+    api.add_router("/matching", matching_router)
+    api.add_router("/peers", peer_profiles_router)  # /peers/{id}/profile
+    api.add_router(
+        "/participants", preferences_router
+    )  # /participants/{id}/preferences  # the participant's own Beacon (docs/portal.md)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)
     api.add_router("/glossary", glossary_router)

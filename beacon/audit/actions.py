@@ -192,6 +192,14 @@ ACTIONS = {
     "glossary_term.created": _("Glossary term added"),
     "glossary_term.updated": _("Glossary term changed"),
     # Access control
+    # Matching peers and participants (issue 19, docs/matching.md)
+    "matching.profile_changed": _("Matching profile changed"),
+    "matching.preferences_changed": _("Preferences for a peer changed"),
+    "matching.weights_changed": _("Matching weights changed"),
+    "matching.different_peer_asked": _("A different peer asked for"),
+    "matching.matched": _("Matched with a peer"),
+    "matching.proposed": _("Matches proposed for everyone waiting"),
+    "matching.proposal_decided": _("Proposed matches decided"),
     "access.refused": _("Access refused"),
     # The trail itself: every download of it is an entry (issue 15)
     "audit.exported": _("Audit trail downloaded"),
@@ -226,6 +234,7 @@ KINDS = {
     "findhelp": _("Find Help"),
     "peer_request": _("Requests to talk to a peer"),
     "portal": _("The participant's own Beacon"),
+    "matching": _("Matching peers and participants"),
     "article": _("Learn: articles"),
     "glossary_term": _("Glossary"),
     "access": _("Refused access"),

@@ -6,6 +6,8 @@ from django.utils.translation import ngettext
 
 from beacon.core.access import require_role
 from beacon.core.views import page_number
+from beacon.matching.permissions import can_match
+from beacon.matching.selectors import needs_a_peer
 from beacon.myday.display import day_items
 from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
@@ -51,7 +53,13 @@ def my_day_page(request):
 
 def _my_day(request, member):
     day = my_day(member=member)
-    return render(request, "myday/my_day.html", {"day": day, "lists": day_items(day)})
+    # Supervisors and admins: who is waiting for a peer (beacon/matching, docs/matching.md).
+    needs_peer = needs_a_peer(member.organization) if can_match(member) else None
+    return render(
+        request,
+        "myday/my_day.html",
+        {"day": day, "lists": day_items(day), "needs_peer": needs_peer},
+    )
 
 
 @require_role(Role.PEER, Role.SUPERVISOR, Role.ORG_ADMIN)

@@ -243,6 +243,12 @@ def _caseloads(members: dict) -> None:
 
     # Talk to a peer: a few people from the public waiting on the supervisor's My day.
     demo_peer_requests_create(supervisor=harbor_supervisor)
+    from beacon.matching.demo import demo_matching_create
+
+    # Matching (issue 19): peers' profiles, eight people waiting for a peer, a year of matches.
+    demo_matching_create(
+        supervisor=harbor_supervisor, admin=members["admin@harbor.demo"], peers=harbor_peers
+    )
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

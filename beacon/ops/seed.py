@@ -340,6 +340,7 @@ def _tables() -> dict[Any, str]:
     from beacon.consents.models import Consent, ConsentRecipient
     from beacon.encounters.models import Encounter
     from beacon.groups.models import Attendance, Group, GroupEnrollment, GroupSession
+    from beacon.matching.models import PeerProfile, Preferences
     from beacon.organizations.models import Membership, Organization
     from beacon.participants.models import CaseloadAssignment, Participant
     from beacon.plans.models import ActionStep, Goal, PlanVersion, RecoveryPlan
@@ -350,6 +351,8 @@ def _tables() -> dict[Any, str]:
         Organization: "organization",
         Membership: "membership",
         Participant: "participant",
+        PeerProfile: "peer_profile",
+        Preferences: "matching_preferences",
         CaseloadAssignment: "caseload_assignment",
         Consent: "consent",
         ConsentRecipient: "consent_recipient",
@@ -608,7 +611,58 @@ class Seeder:
             done += len(people[start : start + 400])
             self.progress.update(done)
         self._groups(spec)
+        self._matching(spec)
+        self.flush()
         return done
+
+    def _matching(self, spec) -> None:
+        """Matching (issue 19): every peer's profile (some of it shared), and what a third of
+        the active participants hope for in a peer. Its own random stream, so the rest of the
+        seed draws the same numbers as before."""
+        import random
+
+        from beacon.matching.choices import ASPECTS, Strength
+        from beacon.matching.models import PeerProfile, Preferences
+
+        rng = random.Random(f"matching-{self.seed}-{spec['slug']}")  # noqa: S311 - synthetic
+        org = spec["org"]
+        created = self.at(self.today)
+        for user in spec["staff"]["peer"]:
+            values = {
+                a.key: rng.sample([v for v, _label in a.options], k=1 if not a.multiple else 2)
+                for a in ASPECTS
+            }
+            self.add(
+                PeerProfile(
+                    id=self.uid(),
+                    organization=org,
+                    user=user,
+                    values=values,
+                    shared=[a.key for a in ASPECTS if rng.random() < 0.7],
+                    capacity=None,
+                    leaving=False,
+                    leaving_since=None,
+                    created_at=created,
+                )
+            )
+        for participant_id, _enrolled in self.active_here:
+            if rng.random() >= 1 / 3:
+                continue
+            wants = {}
+            for a in rng.sample(ASPECTS, k=rng.randint(1, 3)):
+                strength = Strength.MUST if rng.random() < 0.2 else Strength.LIKE
+                wants[a.key] = {"values": [rng.choice(a.options)[0]], "strength": strength}
+            self.add(
+                Preferences(
+                    id=self.uid(),
+                    participant_id=participant_id,
+                    wants=wants,
+                    no_preference=False,
+                    in_their_words="",
+                    updated_by=None,
+                    created_at=created,
+                )
+            )
 
     def _participant(self, org, p, supervisors, partners) -> None:
         from beacon.encounters.models import CONTACT_KINDS, Encounter

@@ -286,6 +286,13 @@ PUBLISH = Access("supervisor", "organization")
 # the organization's supervisors and admins (peers and participants 403); another
 # organization's request is 404.
 PEER_REQUEST = Access("supervisor", "organization")
+# Matching (issue 19, beacon/matching/permissions.py): the queue, suggestions and proposals are
+# for supervisors and admins; a participant's preferences are changed (and shown, as a form) to
+# those who may change the record; a peer's profile is the peer's (PERSON: supervisors and
+# admins see what was shared; the peer alone changes it).
+MATCH_PARTICIPANT = Access("supervisor", "participant")
+PREFERENCES_CHANGE = Access("staff", "participant", then="assigned")
+PROPOSAL = Access("supervisor", "organization")
 
 
 @dataclass(frozen=True)
@@ -310,6 +317,8 @@ ARGUMENTS = {
     "/api/v1/groups": {"session_id": "group_session_id"},
     "/api/v1/sessions": {"session_id": "group_session_id"},
     "learn:": {"slug": "article_slug"},
+    "matching:peer_profile": {"peer_id": "user_id"},
+    "/api/v1/peers": {"peer_id": "user_id"},
     "glossary:": {"slug": "term_slug"},
 }
 
@@ -599,6 +608,21 @@ PAGES: dict[str, Page] = {
     "glossary:manage": Page(ADMIN),
     "glossary:new": Page(ADMIN, "GET POST"),
     "glossary:edit": Page(ORG_ADMIN, "GET POST"),
+    # Matching peers and participants (issue 19, docs/matching.md).
+    "matching:queue": Page(SUPERVISOR),
+    "matching:participant": Page(MATCH_PARTICIPANT),
+    "matching:assign": Page(MATCH_PARTICIPANT, "POST"),
+    "matching:preferences": Page(PREFERENCES_CHANGE, "GET POST"),
+    "matching:different_peer": Page(PREFERENCES_CHANGE, "POST"),
+    "matching:proposal_new": Page(SUPERVISOR, "POST"),
+    "matching:proposal": Page(PROPOSAL, "GET POST"),
+    "matching:my_profile": Page(STAFF_ONLY, "GET POST"),
+    "matching:team": Page(SUPERVISOR),
+    "matching:peer_profile": Page(PERSON),
+    "matching:weights": Page(ADMIN, "GET POST"),
+    "matching:learning": Page(SUPERVISOR),
+    "matching_my:peer": Page(MY, "GET POST"),
+    "matching_my:different": Page(MY, "POST"),
 }
 
 # Every API operation, by (METHOD, path) as in /api/v1/openapi.json. Writes are sent with the
@@ -725,4 +749,15 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/peer-requests/{peer_request_id}/contacted"): PEER_REQUEST,
     ("POST", "/api/v1/peer-requests/{peer_request_id}/close"): PEER_REQUEST,
     ("POST", "/api/v1/peer-requests/{peer_request_id}/intake"): PEER_REQUEST,
+    # Matching (issue 19).
+    ("GET", "/api/v1/matching/queue"): SUPERVISOR,
+    ("GET", "/api/v1/matching/suggestions"): SUPERVISOR,
+    ("GET", "/api/v1/matching/suggestions?participant={participant_id}"): MATCH_PARTICIPANT,
+    ("POST", "/api/v1/matching/proposals"): SUPERVISOR,
+    ("GET", "/api/v1/matching/proposals/{proposal_id}"): PROPOSAL,
+    ("POST", "/api/v1/matching/proposals/{proposal_id}/accept"): PROPOSAL,
+    ("GET", "/api/v1/peers/{peer_id}/profile"): PERSON,
+    ("PUT", "/api/v1/peers/{peer_id}/profile"): PERSON_OWN_WRITE,
+    ("GET", "/api/v1/participants/{participant_id}/preferences"): STAFF_PARTICIPANT,
+    ("PUT", "/api/v1/participants/{participant_id}/preferences"): PREFERENCES_CHANGE,
 }

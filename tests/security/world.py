@@ -47,6 +47,7 @@ from beacon.directory.models import DirectoryImport, DirectoryOrganization, Loca
 from beacon.encounters.services import encounter_log
 from beacon.findhelp.models import OrganizationSubmission, SearchSynonym, ServiceProblemReport
 from beacon.groups import services as groups
+from beacon.matching.tests.factories import ProposalFactory
 from beacon.notifications.tests.factories import NotificationFactory
 from beacon.organizations.models import Invitation, Membership, Organization, Role
 from beacon.organizations.tests.factories import MembershipFactory, OrganizationFactory
@@ -382,6 +383,10 @@ def build_world() -> World:
             "peer_request_id",
             relation,
             PeerRequestFactory(organization=org, name=f"Visitor {relation}"),
+        )
+        # Matching (issue 19): a proposal waiting for a decision, naming the participant.
+        world.put(
+            "proposal_id", relation, ProposalFactory(organization=org, participant=participant)
         )
         # Check-ins (beacon/checkins): a request to reach out, asked for from a check-in.
         world.put("request_id", relation, _outreach_request(participant))

@@ -44,6 +44,8 @@ urlpatterns = [
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),
     path("groups/", include("beacon.groups.urls")),
+    # Funder programs and federal reporting (issue 20, docs/reports.md).
+    path("reports/programs/", include("beacon.programs.urls")),
     path("api/v1/", api.urls),
 ]
 

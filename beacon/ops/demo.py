@@ -243,6 +243,14 @@ def _caseloads(members: dict) -> None:
 
     # Talk to a peer: a few people from the public waiting on the supervisor's My day.
     demo_peer_requests_create(supervisor=harbor_supervisor)
+    from beacon.programs.demo import demo_programs_create
+
+    # A grant program halfway through its year (issue 20, docs/reports.md).
+    demo_programs_create(
+        supervisor=harbor_supervisor,
+        peers=harbor_peers,
+        participant_account=members["participant@harbor.demo"].user,
+    )
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

@@ -121,10 +121,14 @@ class Program(BaseModel):
                 fields=["organization", "grant_number"], name="program_grant_number_unique"
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="program_ends_after_start"
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="program_ends_after_start",
+                violation_error_message=_("The end comes after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(follow_up_target__lte=100), name="program_target_percent"
+                condition=Q(follow_up_target__lte=100),
+                name="program_target_percent",
+                violation_error_message=_("The target is a percentage, 100 at most."),
             ),
         ]
         verbose_name = _("program")

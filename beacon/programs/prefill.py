@@ -101,9 +101,7 @@ class _Record:
                 .values_list("answers", "client_answers", "conducted_on")
                 .first()
             )
-            self._previous = (
-                ({**earlier[0], **earlier[1]}, earlier[2]) if earlier else ({}, None)
-            )
+            self._previous = ({**earlier[0], **earlier[1]}, earlier[2]) if earlier else ({}, None)
         return self._previous
 
     def known(self, item: Item) -> Known | None:
@@ -162,9 +160,7 @@ class _Record:
             value = answers.get(source.removeprefix("previous."))
             if value in (None, ""):
                 return None
-            return Known(
-                str(value), _("From the assessment of %(date)s") % {"date": _date(day)}
-            )
+            return Known(str(value), _("From the assessment of %(date)s") % {"date": _date(day)})
         return None
 
 

@@ -82,9 +82,7 @@ def at_start(program, started_on: datetime.date) -> list[Planned]:
             opens = due - days(program.annual_before)
             if opens > program.ends_on:
                 break
-            planned.append(
-                Planned(Kind.ANNUAL, year, opens, due, due + days(program.annual_after))
-            )
+            planned.append(Planned(Kind.ANNUAL, year, opens, due, due + days(program.annual_after)))
             year += 1
     return planned
 

@@ -127,6 +127,7 @@ def schedule_rows(
                 peer_name=peers.get(a.participant_id, ""),
             )
         )
+
     def urgency(row: Row) -> tuple:
         closes = row.assessment.closes_on.toordinal()
         if row.state in order:
@@ -194,9 +195,7 @@ def follow_up_report(
         by_peer[row.peer_name or "—"].add(a, today)
         by_month[a.due_on.replace(day=1)].add(a, today)
     reach_first = [
-        r
-        for r in rows
-        if r.assessment.kind in FOLLOW_UP_KINDS and r.state in schedule.ACTIONABLE
+        r for r in rows if r.assessment.kind in FOLLOW_UP_KINDS and r.state in schedule.ACTIONABLE
     ]
     reach_first.sort(key=lambda r: (r.days_left, r.participant.family_name))
     return FollowUpReport(

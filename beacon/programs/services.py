@@ -59,6 +59,7 @@ def _program_problems(program: Program) -> None:
     else:
         problems = {}
     if program.starts_on and program.ends_on and program.ends_on <= program.starts_on:
+        problems.pop("__all__", None)  # the constraint's own message, said beside the field
         problems.setdefault("ends_on", []).append(_("The end comes after the start."))
     if program.grant_number and (
         Program.objects.filter(
@@ -181,10 +182,9 @@ class EnrollInProgram:
                 _("%(name)s is already enrolled in this program: end that episode first.")
                 % {"name": self.participant}
             )
-        last_end = (
-            Episode.objects.filter(program_id=self.program.pk, participant_id=self.participant.pk)
-            .aggregate(Max("ended_on"))["ended_on__max"]
-        )
+        last_end = Episode.objects.filter(
+            program_id=self.program.pk, participant_id=self.participant.pk
+        ).aggregate(Max("ended_on"))["ended_on__max"]
         if last_end and self.started_on <= last_end:
             problems.append(
                 _("A new episode starts after the last one ended (%(date)s).") % {"date": last_end}
@@ -244,9 +244,7 @@ def episode_end(
     if episode.ended_on is not None:
         raise ValidationError({"ended_on": [_("This episode has ended already.")]})
     if ended_on < episode.started_on or ended_on > timezone.localdate():
-        raise ValidationError(
-            {"ended_on": [_("The end falls between the intake and today.")]}
-        )
+        raise ValidationError({"ended_on": [_("The end falls between the intake and today.")]})
     episode.ended_on = ended_on
     episode.end_reason = reason.strip()[:300]
     with transaction.atomic():

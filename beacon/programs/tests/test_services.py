@@ -183,7 +183,10 @@ def test_follow_up_rate_counts_only_in_window(sam, pat, quinn, jordan, casey):
     report = selectors.follow_up_report(member=member_of(sam), program=program)
     assert (report.overall.done_in_window, report.overall.counted) == (1, 2)
     assert report.overall.percent == 50 and report.below_target
-    assert [(name, r.percent) for name, r in report.by_peer] == [("Pat Peer", 100), ("Quinn Peer", 0)]
+    assert [(name, r.percent) for name, r in report.by_peer] == [
+        ("Pat Peer", 100),
+        ("Quinn Peer", 0),
+    ]
     assert sum(r.counted for _, r in report.by_month) == 2
     # Done late (outside its window): counted, not in window.
     ProgramAssessment.objects.filter(pk=c.pk).update(

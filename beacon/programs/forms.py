@@ -93,6 +93,7 @@ class AnswersForm(forms.Form):
             self.fields["conducted_on"] = forms.DateField(
                 label=_("Date of the assessment"), widget=DateInput(), required=False
             )
+            self.fields["conducted_on"].required_when = _("needed to complete")
         for item in self.items:
             self.fields[item.key] = _field(item, known=known.get(item.key))
             if item.required:

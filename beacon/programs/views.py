@@ -270,7 +270,7 @@ def _assessment_page(
             with_date=True,
         )
     client_items = [
-        (item, assessment.client_answers.get(item.key, ""))
+        (item, item.choice_label(assessment.client_answers.get(item.key, "")))
         for item in items.for_kind(assessment.kind, "client")
     ]
     state = schedule.state(assessment, today, program.closing_days)

@@ -31,3 +31,13 @@ def test_the_demo_program_is_halfway_through_its_year_with_every_state(
     assert ProgramAssessment.objects.filter(
         participant=riley_record, kind="baseline", status="pending"
     ).exists()
+
+
+def test_the_demo_has_the_grant_program_and_the_participants_own_questions(demo):
+    program = Program.objects.get(grant_number=GRANT)
+    assert program.organization.name.startswith("Harbor")
+    assert ProgramAssessment.objects.filter(program=program).count() >= 17
+    own = ProgramAssessment.objects.get(
+        program=program, participant__account__email="participant@harbor.demo"
+    )
+    assert own.kind == "baseline" and own.status == "pending"

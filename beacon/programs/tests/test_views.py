@@ -160,7 +160,7 @@ def test_the_participant_answers_their_part_in_their_beacon(
     assert baseline.client_answers == {"housing": "recovery_residence"}
     # The peer sees it on the assessment.
     page = client_for(pat).get(reverse("programs:assessment", args=[baseline.pk])).content
-    assert b"recovery_residence" in page
+    assert b"In a recovery residence" in page
 
 
 def test_api_programs_and_schedule(api, sam, pat, jordan, casey, quinn):

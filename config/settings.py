@@ -293,6 +293,9 @@ BEACON_RATE_LIMIT_PEER_REQUESTS = env_int("BEACON_RATE_LIMIT_PEER_REQUESTS", 5)
 # Where a Talk to a peer request goes when no organization serves the person's ZIP code: an
 # organization's id ("" for none; then the only organization taking requests, if one).
 BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION = env_str("BEACON_PEER_REQUESTS_DEFAULT_ORGANIZATION")
+# The SPARS CSV column mapping (docs/reports.md): a TOML file replacing the shipped
+# beacon/programs/data/spars_columns.toml when SAMHSA publishes a new codebook.
+BEACON_SPARS_COLUMNS = env_str("BEACON_SPARS_COLUMNS")
 # Joining one's own Beacon with an in-person code (/my/join/, docs/portal.md): tries of a code
 # per address, and per code typed (from any address), every 10 minutes.
 BEACON_RATE_LIMIT_JOIN_CODES = env_int("BEACON_RATE_LIMIT_JOIN_CODES", 10)

@@ -46,6 +46,8 @@ urlpatterns = [
     path("supervision/", include("beacon.supervision.urls")),
     path("groups/", include("beacon.groups.urls")),
     path("matching/", include("beacon.matching.urls")),
+    # Funder programs and federal reporting (issue 20, docs/reports.md).
+    path("reports/programs/", include("beacon.programs.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -47,6 +47,7 @@ def _register_routers() -> None:
     from beacon.peerrequests.api import router as peer_requests_router
     from beacon.plans.api import router as plans_router
     from beacon.portal.api import router as portal_router
+    from beacon.programs.api import router as programs_router
     from beacon.referrals.api import disclosures_router, referrals_router
     from beacon.supervision.api import reviews_router
     from beacon.supervision.api import sessions_router as supervision_sessions_router
@@ -80,13 +81,12 @@ def _register_routers() -> None:
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
     api.add_router("/peer-requests", peer_requests_router)  # Talk to a peer (staff)
-    api.add_router("/me", portal_router)
+    api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
     # Matching peers and participants (docs/matching.md).
     api.add_router("/matching", matching_router)
     api.add_router("/peers", peer_profiles_router)  # /peers/{id}/profile
-    api.add_router(
-        "/participants", preferences_router
-    )  # /participants/{id}/preferences  # the participant's own Beacon (docs/portal.md)
+    api.add_router("/participants", preferences_router)  # /participants/{id}/preferences
+    api.add_router("/programs", programs_router)  # funder programs (issue 20)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)
     api.add_router("/glossary", glossary_router)

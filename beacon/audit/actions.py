@@ -191,6 +191,17 @@ ACTIONS = {
     "article.unpublished": _("Article unpublished"),
     "glossary_term.created": _("Glossary term added"),
     "glossary_term.updated": _("Glossary term changed"),
+    # Funder programs and federal reporting (issue 20, beacon/programs)
+    "program.created": _("Funder program added"),
+    "program.updated": _("Funder program changed"),
+    "program.spars_exported": _("SPARS batch file exported"),
+    "program_episode.started": _("Enrolled in a funder program"),
+    "program_episode.ended": _("Funder program episode ended"),
+    "program_assessment.saved": _("Funder assessment saved as a draft"),
+    "program_assessment.completed": _("Funder assessment completed"),
+    "program_assessment.administrative": _("Administrative record filed"),
+    "program_assessment.client_answered": _("Participant answered their part of an assessment"),
+    "program_contact.logged": _("Contact attempt logged"),
     # Access control
     # Matching peers and participants (issue 19, docs/matching.md)
     "matching.profile_changed": _("Matching profile changed"),
@@ -237,6 +248,10 @@ KINDS = {
     "matching": _("Matching peers and participants"),
     "article": _("Learn: articles"),
     "glossary_term": _("Glossary"),
+    "program": _("Funder programs"),
+    "program_episode": _("Funder program episodes"),
+    "program_assessment": _("Funder assessments"),
+    "program_contact": _("Contact attempts"),
     "access": _("Refused access"),
     "audit": _("The audit trail"),
 }

@@ -412,6 +412,40 @@ def plan_update_items(words: Words, section: Section, *, whole: bool) -> list[It
     return items
 
 
+def program_assessment_items(words: Words, section: Section, *, whole: bool) -> list[Item]:
+    """Funder assessments with an open window: which one, for which program, and how many days
+    are left (in bold in the window's last days, when an administrative record is offered)."""
+    items = []
+    for row in section.rows:
+        assessment = row.assessment
+        detail = words.fill(
+            words("%(kind)s for %(program)s, due %(due)s."),
+            kind=words.choice(assessment, "kind"),
+            program=row.program_name,
+            due=words.date(assessment.due_on),
+        )
+        left = words.fill(
+            words.plural(
+                "Window closes in %(counter)s day",
+                "Window closes in %(counter)s days",
+                row.days_left,
+            ),
+            counter=row.days_left,
+        )
+        items.append(
+            _item(
+                words,
+                row.participant,
+                whole=False,
+                detail=f"{detail} {left}" if not row.closing else detail,
+                late=left if row.closing else "",
+                action_url=words.link("programs:assessment", assessment.pk),
+                action_for=words.fill(words("for %(name)s"), name=row.participant.display_name),
+            )
+        )
+    return items
+
+
 ITEMS = {
     "outreach": outreach_items,
     "follow_ups": follow_up_items,
@@ -421,6 +455,7 @@ ITEMS = {
     "plan_reviews": plan_review_items,
     "referral_follow_ups": referral_items,
     "plan_updates": plan_update_items,
+    "program_assessments": program_assessment_items,
 }
 
 

@@ -39,6 +39,7 @@ from beacon.peerrequests.models import OPEN_STATUSES, PeerRequest
 from beacon.peerrequests.permissions import handles_peer_requests
 from beacon.peerrequests.selectors import ContactTimes, first_contact_times
 from beacon.plans.models import ActionStep, Goal, PlanUpdate, RecoveryPlan, UpdateStatus
+from beacon.programs.models import Program, ProgramAssessment
 from beacon.referrals.models import OUTCOME_STATUSES, Referral
 
 # Each list on My day shows its first FIRST_ROWS rows and its total; "See all" opens the whole
@@ -114,6 +115,16 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class ProgramAssessmentRow:
+    assessment: ProgramAssessment
+    participant: Participant
+    program_name: str
+    # Days left in the window, today included; closing: in the program's last days of it.
+    days_left: int
+    closing: bool
+
+
+@dataclass(frozen=True)
 class UnreadMessagesRow:
     participant: Participant
     count: int
@@ -168,6 +179,8 @@ class MyDay:
     # the organization's time to first contact over the last 30 days (beacon.peerrequests).
     peer_requests: Section[PeerRequest] | None = None
     first_contact: ContactTimes | None = None
+    # Funder assessments whose window is open (beacon.programs), the fewest days left first.
+    program_assessments: Section[ProgramAssessmentRow] | None = None
 
 
 @dataclass(frozen=True)
@@ -686,6 +699,71 @@ def referral_follow_ups_due(
     return Section(rows=referrals, total=total)
 
 
+_PROGRAM_ASSESSMENT = ProgramAssessment._meta
+_PROGRAM = Program._meta
+_PROGRAM_ASSESSMENT_COLUMNS = Columns(
+    _PROGRAM_ASSESSMENT.pk,
+    _PROGRAM_ASSESSMENT.get_field("kind"),
+    _PROGRAM_ASSESSMENT.get_field("sequence"),
+    _PROGRAM_ASSESSMENT.get_field("due_on"),
+    _PROGRAM_ASSESSMENT.get_field("closes_on"),
+    None,
+    None,
+    *_P_FIELDS,
+    None,
+)
+
+
+def program_assessments_open(
+    *, scope: Scope, today: datetime.date, limit: int = ROW_LIMIT, offset: int = 0
+) -> Section[ProgramAssessmentRow]:
+    """Funder assessments (beacon.programs) of the participants this day covers, not done, whose
+    window is open today, the fewest days left first: the rule of
+    beacon.programs.schedule.state (open, due or closing), which the tests hold this to. One
+    query, on the index program_assessment_pending (participant, opens_on)."""
+    where, where_params = scope.where("a.participant_id")
+    rows, total = _page(
+        "SELECT a.id, a.kind, a.sequence, a.due_on, a.closes_on, g.name, g.closing_days,"  # noqa: S608 - fixed SQL, values are parameters
+        f" {_P_COLUMNS}, COUNT(*) OVER ()"
+        " FROM programs_programassessment a"
+        " JOIN participants_participant p ON p.id = a.participant_id"
+        " JOIN programs_program g ON g.id = a.program_id"
+        " WHERE a.status = %s AND a.opens_on <= %s AND a.closes_on >= %s"
+        f" AND {where}"
+        " ORDER BY a.closes_on, p.family_name, p.given_name, a.id",
+        [
+            "pending",
+            param(_PROGRAM_ASSESSMENT.get_field("opens_on"), today),
+            param(_PROGRAM_ASSESSMENT.get_field("closes_on"), today),
+            *where_params,
+        ],
+        _PROGRAM_ASSESSMENT_COLUMNS,
+        limit,
+        offset,
+    )
+    found = []
+    for pk, kind, sequence, due_on, closes_on, program_name, closing_days, *participant in rows:
+        participant = _participant(participant)
+        assessment = instance(
+            ProgramAssessment,
+            {
+                "id": pk,
+                "participant_id": participant.pk,
+                "kind": kind,
+                "sequence": sequence,
+                "due_on": due_on,
+                "closes_on": closes_on,
+            },
+        )
+        days_left = (closes_on - today).days + 1
+        found.append(
+            ProgramAssessmentRow(
+                assessment, participant, program_name, days_left, days_left <= closing_days
+            )
+        )
+    return Section(rows=found, total=total)
+
+
 _OUTREACH = OutreachRequest._meta
 _OUTREACH_COLUMNS = Columns(
     _OUTREACH.pk,
@@ -935,6 +1013,7 @@ def my_day(
             if handles_peer_requests(member)
             else None
         ),
+        program_assessments=program_assessments_open(scope=scope, today=today, **first),
         group_sessions=sessions_today(member=member, today=today),
         unread_messages=messages_unread(scope=scope, **first),
         caseloads=caseload_sizes(member=member, members=members, **first) if whole else None,
@@ -961,6 +1040,7 @@ LISTS = (
     "unread_messages",
     "plan_updates",
     "peer_requests",
+    "program_assessments",
 )
 
 
@@ -1019,6 +1099,7 @@ def my_day_list(
             "unread_messages": messages_unread,
             "plan_updates": plan_updates_new,
             "peer_requests": peer_requests_open,
+            "program_assessments": program_assessments_open,
         }[name]
         lists[name] = read(scope=scope, **when, **rows)
     return MyDay(

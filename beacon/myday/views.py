@@ -27,6 +27,7 @@ LISTS = {
     "messages": ("unread_messages", "myday/rows/_unread_messages.html"),
     "plan-updates": ("plan_updates", "myday/rows/_plan_updates.html"),
     "peer-requests": ("peer_requests", "myday/rows/_peer_requests.html"),
+    "program-assessments": ("program_assessments", "myday/rows/_program_assessments.html"),
 }
 
 
@@ -108,6 +109,7 @@ def _title(name: str, total: int) -> str:
         "unread_messages": _("Unread messages from participants (%(total)s)"),
         "plan_updates": _("From participants' plans (%(total)s)"),
         "peer_requests": _("Asked to talk to a peer (%(total)s)"),
+        "program_assessments": _("Funder assessments due (%(total)s)"),
     }
     return titles[name] % {"total": total}
 

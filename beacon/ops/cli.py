@@ -543,6 +543,17 @@ def cmd_portal_close(args: argparse.Namespace) -> int:
     return run_close(today=args.date)
 
 
+def cmd_reports_spars(args: argparse.Namespace) -> int:
+    import datetime
+
+    _setup_django()
+    from beacon.programs.commands import run_spars
+
+    since = datetime.date.fromisoformat(args.since) if args.since else None
+    until = datetime.date.fromisoformat(args.until) if args.until else None
+    return run_spars(args.program, args.out, since=since, until=until)
+
+
 def cmd_directory_reindex(args: argparse.Namespace) -> int:
     _setup_django()
     from beacon.directory.commands import run_reindex
@@ -798,6 +809,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     close.add_argument("--date", help="act as if today were this date (YYYY-MM-DD)")
     close.set_defaults(handler=cmd_portal_close)
+
+    reports = sub.add_parser("reports", help="funder reports")
+    reports_sub = reports.add_subparsers(
+        dest="reports_command", metavar="<reports command>", required=True
+    )
+    spars = reports_sub.add_parser(
+        "spars",
+        help="write a program's SPARS CSV batch file",
+        description="Write the SPARS CSV batch file of a funder program's completed "
+        "assessments, with the columns of the SPARS column mapping (docs/reports.md). Every "
+        "required answer is checked first: when any is missing, each is named with its "
+        "person and nothing is written (exit status 1).",
+    )
+    spars.add_argument("--program", required=True, help="the program's id or grant number")
+    spars.add_argument("--out", required=True, help="the .csv file to write")
+    spars.add_argument("--since", help="only assessments dated on or after (YYYY-MM-DD)")
+    spars.add_argument("--until", help="only assessments dated on or before (YYYY-MM-DD)")
+    spars.set_defaults(handler=cmd_reports_spars)
 
     # Parsed by hand in main(), so Django sees every argument untouched (even --help).
     sub.add_parser("manage", help="run any Django management command: beacon manage <command> ...")

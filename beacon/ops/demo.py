@@ -249,6 +249,14 @@ def _caseloads(members: dict) -> None:
     demo_matching_create(
         supervisor=harbor_supervisor, admin=members["admin@harbor.demo"], peers=harbor_peers
     )
+    from beacon.programs.demo import demo_programs_create
+
+    # A grant program halfway through its year (issue 20, docs/reports.md).
+    demo_programs_create(
+        supervisor=harbor_supervisor,
+        peers=harbor_peers,
+        participant_account=members["participant@harbor.demo"].user,
+    )
     from beacon.workforce.demo import demo_workforce_create
 
     demo_workforce_create(

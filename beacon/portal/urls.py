@@ -7,6 +7,7 @@ from beacon.portal import (
     views_consents,
     views_messages,
     views_plan,
+    views_programs,
 )
 from beacon.portal.invite_urls import join_patterns
 
@@ -39,4 +40,11 @@ urlpatterns = [
     path("record-access/", views_access.record_access, name="record_access"),
     path("resources/", views_access.resources, name="resources"),
     path("visits/", views_access.visits, name="visits"),
+    # The participant's own part of a funder assessment (issue 20, docs/reports.md).
+    path("questions/", views_programs.questions, name="program_questions"),
+    path(
+        "questions/<uuid:program_assessment_id>/",
+        views_programs.question,
+        name="program_question",
+    ),
 ]

@@ -293,6 +293,14 @@ PEER_REQUEST = Access("supervisor", "organization")
 MATCH_PARTICIPANT = Access("supervisor", "participant")
 PREFERENCES_CHANGE = Access("staff", "participant", then="assigned")
 PROPOSAL = Access("supervisor", "organization")
+# Funder programs (issue 20, docs/reports.md): the organization's staff see its programs (a
+# peer, their own caseload's schedule); program leads (supervisors and admins) add and edit
+# programs and export for SPARS (peers 403). Enrolments, assessments, contact attempts and
+# administrative records hang off the participant: changed by whoever may change the record
+# (open-team peers 403).
+PROGRAM_LEAD = Access("supervisor", "organization")
+PROGRAM_LEAD_API = Access("staff", "organization", then="supervisor")
+PROGRAM_WORK = Access("staff", "participant", then="assigned")
 
 
 @dataclass(frozen=True)
@@ -407,8 +415,23 @@ PAGES: dict[str, Page] = {
     "peerrequests:contacted": Page(PEER_REQUEST, "POST"),
     "peerrequests:close": Page(PEER_REQUEST, "POST"),
     "peerrequests:intake": Page(PEER_REQUEST, "GET POST"),
+    # Funder programs (issue 20): /reports/programs/.
+    "programs:list": Page(STAFF_ONLY),
+    "programs:create": Page(SUPERVISOR, "GET POST"),
+    "programs:detail": Page(ORG_STAFF),
+    "programs:edit": Page(PROGRAM_LEAD, "GET POST"),
+    "programs:enroll": Page(ORG_STAFF, "POST"),
+    "programs:spars": Page(PROGRAM_LEAD, "GET POST"),
+    "programs:episode": Page(STAFF_PARTICIPANT),
+    "programs:episode_end": Page(PROGRAM_WORK, "POST"),
+    "programs:assessment": Page(PROGRAM_WORK, "GET POST"),
+    "programs:attempt": Page(PROGRAM_WORK, "POST"),
+    "programs:administrative": Page(PROGRAM_WORK, "POST"),
     # The participant's own Beacon (issue 17, docs/portal.md).
     "portal:home": Page(MY),
+    # The participant's own part of a funder assessment (issue 20).
+    "portal:program_questions": Page(MY),
+    "portal:program_question": Page(MY_RECORD, "GET POST"),
     # Issue 17, getting in (invite): the peer's side hangs off the participant's record (those
     # who see it read where it stands; those who may change the record invite, withdraw, turn
     # it off and on); the join pages are public (the code or the link is the secret).
@@ -744,6 +767,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/participants/{participant_id}/messages"): MESSAGES,
     # Talk to a peer (issue 18): the organization's requests, for its supervisors and admins.
     ("GET", "/api/v1/peer-requests"): SUPERVISOR,
+    ("GET", "/api/v1/programs"): STAFF_ONLY,
+    ("GET", "/api/v1/programs/{program_id}/schedule"): ORG_STAFF,
+    ("GET", "/api/v1/programs/{program_id}/spars-check"): PROGRAM_LEAD_API,
     ("GET", "/api/v1/peer-requests/time-to-first-contact"): SUPERVISOR,
     ("GET", "/api/v1/peer-requests/{peer_request_id}"): PEER_REQUEST,
     ("POST", "/api/v1/peer-requests/{peer_request_id}/contacted"): PEER_REQUEST,

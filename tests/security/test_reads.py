@@ -44,6 +44,8 @@ NAMES_A_PARTICIPANT = frozenset(
         "group_id",
         "group_session_id",
         "key",
+        "episode_id",
+        "program_assessment_id",
     }
 )
 # API operations that take the participant in the query (lists filtered to one participant).

@@ -451,6 +451,7 @@ def build_world() -> World:
             ),
         )
         _learn(world, relation, owner, admin)
+        _programs(world, relation, participant, peer, admin)
         world.put(
             "import_id",
             relation,
@@ -513,6 +514,31 @@ def build_world() -> World:
     _missing(world)
     world.harbor = harbor
     return world
+
+
+def _programs(world, relation, participant, peer, admin) -> None:
+    """Funder programs (issue 20): the relation's organization's program (its admin adds it),
+    the relation's participant enrolled by their peer 10 days ago, and their baseline (open
+    now, so the participant's own part is answerable in their Beacon)."""
+    from beacon.programs import services as programs
+
+    today = timezone.localdate()
+    program = programs.program_create(
+        member=admin,
+        name=f"Program {relation}",
+        grant_number=f"TI-{relation}",
+        starts_on=today - datetime.timedelta(days=100),
+        ends_on=today + datetime.timedelta(days=265),
+    )
+    episode = programs.EnrollInProgram(
+        member=peer,
+        program=program,
+        participant=participant,
+        started_on=today - datetime.timedelta(days=10),
+    ).execute()
+    world.put("program_id", relation, program)
+    world.put("episode_id", relation, episode)
+    world.put("program_assessment_id", relation, episode.assessments.get(kind="baseline"))
 
 
 def _learn(world, relation, owner, admin) -> None:

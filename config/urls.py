@@ -44,6 +44,8 @@ urlpatterns = [
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),
     path("groups/", include("beacon.groups.urls")),
+    # Medicaid claims (issue 20, docs/reports.md): billing runs under the reports.
+    path("reports/billing/", include("beacon.billing.urls")),
     path("api/v1/", api.urls),
 ]
 

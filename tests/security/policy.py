@@ -286,6 +286,9 @@ PUBLISH = Access("supervisor", "organization")
 # the organization's supervisors and admins (peers and participants 403); another
 # organization's request is 404.
 PEER_REQUEST = Access("supervisor", "organization")
+# Medicaid claims (issue 20, docs/reports.md): a billing run and its files, for the
+# organization's supervisors and admins (peers and participants 403, others' runs 404).
+BILLING_RUN = Access("supervisor", "organization")
 
 
 @dataclass(frozen=True)
@@ -565,6 +568,18 @@ PAGES: dict[str, Page] = {
     "supervision:review_comment": Page(REVIEW, "POST"),
     "supervision:review_cosign": Page(COSIGN, "POST", data=(("version", "1"),)),
     "supervision:workload": Page(SUPERVISOR),
+    # Medicaid claims (issue 20, docs/reports.md): supervisors and organization admins;
+    # settings and rule sets are changed by organization admins.
+    "billing:runs": Page(SUPERVISOR),
+    "billing:run_new": Page(SUPERVISOR, "GET POST"),
+    "billing:run": Page(BILLING_RUN),
+    "billing:run_claims": Page(BILLING_RUN),
+    "billing:run_csv": Page(BILLING_RUN),
+    "billing:rulesets": Page(SUPERVISOR),
+    "billing:ruleset_new": Page(ADMIN, "GET POST"),
+    "billing:ruleset_edit": Page(ORG_ADMIN, "GET POST"),
+    "billing:settings": Page(ADMIN, "GET POST"),
+    "billing:participant": Page(CASELOAD_SUPERVISOR, "GET POST"),
     # Workforce (docs/workforce.md).
     "workforce:progress": Page(STAFF_ONLY),
     "workforce:team": Page(SUPERVISOR),
@@ -707,6 +722,11 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/reviews/{encounter_id}"): REVIEW,
     ("POST", "/api/v1/reviews/{encounter_id}/comments"): REVIEW,
     ("POST", "/api/v1/reviews/{encounter_id}/cosign"): COSIGN_API,
+    ("GET", "/api/v1/billing/runs"): SUPERVISOR,
+    ("POST", "/api/v1/billing/runs"): SUPERVISOR,
+    ("GET", "/api/v1/billing/runs/{run_id}"): BILLING_RUN,
+    ("GET", "/api/v1/billing/runs/{run_id}/837p"): BILLING_RUN,
+    ("GET", "/api/v1/billing/runs/{run_id}/csv"): BILLING_RUN,
     ("GET", "/api/v1/workforce/credential-progress"): STAFF_ONLY,
     ("GET", "/api/v1/workforce/trainings"): STAFF_ONLY,
     ("POST", "/api/v1/workforce/trainings"): STAFF_ONLY,

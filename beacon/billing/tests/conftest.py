@@ -35,7 +35,9 @@ DAY = timezone.localdate() - datetime.timedelta(days=10)
 
 
 def at(hour: int, day: datetime.date = DAY) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+    return datetime.datetime.combine(
+        day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+    )
 
 
 @pytest.fixture

@@ -62,9 +62,7 @@ def test_a_billable_encounter_becomes_a_claim_line_and_a_valid_837p(
     assert tuple(rows[0]) == services.CSV_COLUMNS
 
 
-def test_what_cannot_be_billed_is_listed_with_each_plain_reason(
-    billing_settings, jordan, pat, ada
-):
+def test_what_cannot_be_billed_is_listed_with_each_plain_reason(billing_settings, jordan, pat, ada):
     jordan.insurance = "medicaid"
     jordan.save(update_fields=["insurance"])
     log(pat, jordan, minutes=30)
@@ -97,7 +95,9 @@ def test_a_service_order_signed_after_the_day_does_not_count(
     billing_settings, on_medicaid, goal, diagnosis, pat, ada, sam
 ):
     services.service_order_add(
-        member=member_of(sam), participant=on_medicaid, signed_on=DAY + datetime.timedelta(1),
+        member=member_of(sam),
+        participant=on_medicaid,
+        signed_on=DAY + datetime.timedelta(1),
         signed_by="Dr. Lee",
     )
     log(pat, on_medicaid, goals=[goal])
@@ -155,8 +155,11 @@ def test_north_carolina_asks_for_prior_approval_past_24_units_a_fiscal_year(
     assert reasons(lines[-1]) == ["no_authorization"]
     # With a prior authorization covering the day, the next run bills it.
     services.authorization_add(
-        member=member_of(sam), participant=on_medicaid, number="PA-77",
-        starts_on=DAY, ends_on=DAY + datetime.timedelta(days=90),
+        member=member_of(sam),
+        participant=on_medicaid,
+        number="PA-77",
+        starts_on=DAY,
+        ends_on=DAY + datetime.timedelta(days=90),
     )
     (line,) = run(ada, payer()).lines.all()
     assert line.status == LineStatus.BILLED
@@ -186,8 +189,11 @@ def test_a_correction_replaces_the_billed_line_and_a_gone_service_is_voided(
     encounter = log(pat, on_medicaid, minutes=60, goals=[goal])
     first = run(ada, payer()).lines.get()
     encounter = encounter_correct(
-        member=member_of(pat), encounter=encounter, expected_version=encounter.version,
-        reason="It was half an hour.", duration_minutes=30,
+        member=member_of(pat),
+        encounter=encounter,
+        expected_version=encounter.version,
+        reason="It was half an hour.",
+        duration_minutes=30,
     )
     second = run(ada, payer())
     replacement = second.lines.get()
@@ -195,16 +201,26 @@ def test_a_correction_replaces_the_billed_line_and_a_gone_service_is_voided(
     first.refresh_from_db()
     assert first.superseded_by_id == replacement.pk
     text = second.claims_file.open("rb").read().decode()
-    assert f"CLM*{replacement.control_number}*12***99:B:7*Y*A*Y*Y~REF*F8*{first.control_number}~" in text
+    assert (
+        f"CLM*{replacement.control_number}*12***99:B:7*Y*A*Y*Y~REF*F8*{first.control_number}~"
+        in text
+    )
     assert validate_837p(text) == []
     # Corrected to five minutes: no billable unit left, so the billed line is voided.
     encounter_correct(
-        member=member_of(pat), encounter=encounter, expected_version=encounter.version,
-        reason="A short call.", duration_minutes=5,
+        member=member_of(pat),
+        encounter=encounter,
+        expected_version=encounter.version,
+        reason="A short call.",
+        duration_minutes=5,
     )
     third = run(ada, payer())
-    void, refused = sorted(third.lines.all(), key=lambda l: l.status)
-    assert (void.frequency, void.status, void.replaces_id) == (Frequency.VOID, "billed", replacement.pk)
+    void, refused = sorted(third.lines.all(), key=lambda line: line.status)
+    assert (void.frequency, void.status, void.replaces_id) == (
+        Frequency.VOID,
+        "billed",
+        replacement.pk,
+    )
     assert reasons(refused) == ["too_short"]
     assert validate_837p(third.claims_file.open("rb").read().decode()) == []
     assert third.billed_units == 0
@@ -216,8 +232,14 @@ def test_a_group_attendance_is_an_hq_line_at_the_group_rate(
     from beacon.groups import services as groups
 
     group = groups.group_create(
-        member=member_of(pat), name="Circle", kind="all_recovery", weekdays=[DAY.weekday()],
-        start_time=datetime.time(18, 0), duration_minutes=60, starts_on=DAY, facilitators=[pat],
+        member=member_of(pat),
+        name="Circle",
+        kind="all_recovery",
+        weekdays=[DAY.weekday()],
+        start_time=datetime.time(18, 0),
+        duration_minutes=60,
+        starts_on=DAY,
+        facilitators=[pat],
     )
     groups.group_enroll(member=member_of(sam), group=group, participant=on_medicaid)
     session = group.sessions.get(starts_at__date=DAY)
@@ -234,7 +256,32 @@ def test_a_group_attendance_is_an_hq_line_at_the_group_rate(
     (line,) = made.lines.all()
     # 12 people for one peer: within North Carolina's 12.
     assert (line.status, line.modifiers, line.charge, line.source_parent_id) == (
-        "billed", ["HQ"], Decimal("10.00"), session.pk
+        "billed",
+        ["HQ"],
+        Decimal("10.00"),
+        session.pk,
     )
     assert line.rendering_name == "Pat Peer"
     assert validate_837p(made.claims_file.open("rb").read().decode()) == []
+
+
+def test_a_run_needs_settings_a_payer_and_a_period(ada, harbor):
+    action = services.StartBillingRun(
+        organization=harbor,
+        payer=None,
+        start=DAY,
+        end=DAY - datetime.timedelta(1),
+        member=member_of(ada),
+    )
+    problems = action.check()
+    assert set(problems) == {"payer", "end", "__all__"}
+    assert "billing settings" in problems["__all__"]
+
+
+def test_peers_may_not_make_runs(billing_settings, pat, harbor):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.StartBillingRun(
+            organization=harbor, payer=payer(), start=DAY, end=DAY, member=member_of(pat)
+        ).check()

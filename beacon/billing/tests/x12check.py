@@ -17,7 +17,10 @@ def validate_837p(text: str) -> list[str]:
         fd_html=report,
         fd_xmldoc=None,
     )
-    errors = [e.replace("&nbsp;", "").strip() for e in re.findall(r"class=\"error\">([^<]+)<", report.getvalue())]
+    errors = [
+        e.replace("&nbsp;", "").strip()
+        for e in re.findall(r"class=\"error\">([^<]+)<", report.getvalue())
+    ]
     if not valid and not errors:
         errors = ["pyx12 says the file is not valid"]
     return errors

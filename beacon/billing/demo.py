@@ -29,7 +29,7 @@ DIAGNOSES = [
 
 
 def demo_billing_create(*, admin: Membership, supervisor: Membership, seed: int = 20) -> BillingRun:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     organization = admin.organization
     services.billing_settings_save(
         member=admin,

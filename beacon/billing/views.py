@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from beacon.audit import reads
@@ -76,7 +77,11 @@ def run_new(request):
         else:
             messages.success(
                 request,
-                _("Billing run %(number)d made: %(billed)d lines billed, %(refused)d not billed.")
+                ngettext(
+                    "Billing run %(number)d made: %(billed)d line billed, %(refused)d not billed.",
+                    "Billing run %(number)d made: %(billed)d lines billed, %(refused)d not billed.",
+                    run.billed_count,
+                )
                 % {"number": run.number, "billed": run.billed_count, "refused": run.refused_count},
             )
             return redirect("billing:run", run_id=run.pk)

@@ -69,7 +69,9 @@ def test_an_admin_starts_a_billing_run_and_downloads_the_csv(
     expect(refused).to_contain_text("No Medicaid id on the participant's record.")
     expect(refused).to_contain_text("No signed service order on or before this day.")
     expect(refused).to_contain_text("Not linked to the recovery plan")
-    expect(refused.get_by_role("link", name="Fix on the participant's record").first).to_be_visible()
+    expect(
+        refused.get_by_role("link", name="Fix on the participant's record").first
+    ).to_be_visible()
     expect(page.locator("main")).to_contain_text("NC900111222")
     assert axe(page) == []
     shot(page, "run")

@@ -4,7 +4,7 @@ import pytest
 
 from beacon.billing.commands import run_billing
 from beacon.billing.models import BillingRun
-from beacon.billing.services import service_order_add, diagnosis_add
+from beacon.billing.services import diagnosis_add, service_order_add
 from beacon.billing.tests.conftest import DAY, log
 from conftest import member_of
 

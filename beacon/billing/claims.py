@@ -85,6 +85,7 @@ class PlannedLine:
     reasons: list[Reason] = field(default_factory=list)
     frequency: str = ""
     replaces: ClaimLine | None = None
+    after_void: ClaimLine | None = None
 
 
 @dataclass
@@ -304,18 +305,31 @@ def plan_run(
 
     # The current billed line of every service of the period, and of every service billed
     # with a date in the period (a service moved out of it, or no longer there, is voided).
-    current = {
-        (line.source_kind, line.source_id): line
-        for line in ClaimLine.objects.filter(
+    # (The services' ids are matched in SQL, not sent as a list: a year of a large
+    # organization's services would pass SQLite's limit on parameters.)
+    encounter_ids = Encounter.objects.filter(
+        organization=organization, occurred_at__gte=low, occurred_at__lt=high
+    ).values("pk")
+    attendance_ids = Attendance.objects.filter(
+        session__organization=organization,
+        session__starts_at__gte=low,
+        session__starts_at__lt=high,
+    ).values("pk")
+    current: dict[tuple, ClaimLine] = {}
+    voided: dict[tuple, ClaimLine] = {}  # a service whose current line is a void
+    for line in (
+        ClaimLine.objects.filter(
             organization=organization, status=LineStatus.BILLED, superseded_by__isnull=True
         )
         .filter(
-            Q(source_id__in=[s.source_id for s in services])
+            Q(source_kind=SourceKind.ENCOUNTER, source_id__in=encounter_ids)
+            | Q(source_kind=SourceKind.GROUP, source_id__in=attendance_ids)
             | Q(service_date__gte=start, service_date__lte=end)
         )
-        .exclude(frequency=Frequency.VOID)
         .select_related("run", "participant")
-    }
+    ):
+        key = (line.source_kind, line.source_id)
+        (voided if line.frequency == Frequency.VOID else current)[key] = line
     service_keys = {(s.kind, s.source_id) for s in services}
 
     # Units already billed to this payer toward the caps, per participant and day and year,
@@ -383,6 +397,8 @@ def plan_run(
             yearly[(line.participant.pk, rules.year_start(service.day))] += line.units
             line.frequency = Frequency.REPLACEMENT if existing is not None else Frequency.ORIGINAL
             line.replaces = existing
+            # Billed again after a void: the void stops being the service's current line.
+            line.after_void = voided.get((service.kind, service.source_id))
         planned.append(line)
     return Plan(planned, voids, already, not_medicaid)
 

@@ -518,8 +518,9 @@ def _save_lines(run: BillingRun, plan: Plan) -> list[ClaimLine]:
         )
         if planned.status == LineStatus.BILLED:
             line.control_number = control()
-            if planned.replaces is not None:
-                _supersede(planned.replaces, line)
+            earlier = planned.replaces or planned.after_void
+            if earlier is not None:
+                _supersede(earlier, line)
             else:
                 line.save()
             billed.append(line)

@@ -224,6 +224,20 @@ def test_a_correction_replaces_the_billed_line_and_a_gone_service_is_voided(
     assert reasons(refused) == ["too_short"]
     assert validate_837p(third.claims_file.open("rb").read().decode()) == []
     assert third.billed_units == 0
+    # Corrected back to an hour: billed again as a new original claim.
+    encounter.refresh_from_db()
+    encounter_correct(
+        member=member_of(pat),
+        encounter=encounter,
+        expected_version=encounter.version,
+        reason="It was an hour after all.",
+        duration_minutes=60,
+    )
+    again = run(ada, payer()).lines.get()
+    assert (again.frequency, again.units, again.replaces_id) == ("1", 4, None)
+    void.refresh_from_db()
+    assert void.superseded_by_id == again.pk
+    assert ClaimLine.objects.filter(status="billed", superseded_by__isnull=True).count() == 1
 
 
 def test_a_group_attendance_is_an_hq_line_at_the_group_rate(

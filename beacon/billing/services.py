@@ -460,6 +460,7 @@ def _save_lines(run: BillingRun, plan: Plan) -> list[ClaimLine]:
     planned line; a replacement or void supersedes the line it corrects."""
     sequence = 0
     billed: list[ClaimLine] = []
+    plain: list[ClaimLine] = []
 
     def control() -> str:
         nonlocal sequence
@@ -516,16 +517,16 @@ def _save_lines(run: BillingRun, plan: Plan) -> list[ClaimLine]:
             frequency=planned.frequency,
             replaces=planned.replaces,
         )
+        earlier = planned.replaces or planned.after_void
         if planned.status == LineStatus.BILLED:
             line.control_number = control()
-            earlier = planned.replaces or planned.after_void
-            if earlier is not None:
-                _supersede(earlier, line)
-            else:
-                line.save()
             billed.append(line)
+        if earlier is not None and planned.status == LineStatus.BILLED:
+            _supersede(earlier, line)
         else:
-            line.save()
+            plain.append(line)
+    # Originals and refusals in bulk (a year of a large organization is tens of thousands).
+    ClaimLine.objects.bulk_create(plain, batch_size=500)
     return billed
 
 

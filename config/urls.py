@@ -48,6 +48,8 @@ urlpatterns = [
     path("matching/", include("beacon.matching.urls")),
     # Funder programs and federal reporting (issue 20, docs/reports.md).
     path("reports/programs/", include("beacon.programs.urls")),
+    # Medicaid claims (issue 20, docs/reports.md): billing runs under the reports.
+    path("reports/billing/", include("beacon.billing.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -27,6 +27,7 @@ def _register_routers() -> None:
     from beacon.assessments.api import questionnaires_router
     from beacon.assessments.api import router as assessments_router
     from beacon.audit.api import router as audit_router
+    from beacon.billing.api import router as billing_router
     from beacon.consents.api import router as consents_router
     from beacon.consents.list_api import router as consent_list_router
     from beacon.crisis.api import router as crisis_router
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("/sessions", sessions_router)  # /sessions/{id}/attendance
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
     api.add_router("/peer-requests", peer_requests_router)  # Talk to a peer (staff)
+    api.add_router("/billing", billing_router)  # Medicaid claims (issue 20, docs/reports.md)
     api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
     # Matching peers and participants (docs/matching.md).
     api.add_router("/matching", matching_router)

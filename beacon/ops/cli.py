@@ -520,6 +520,19 @@ def cmd_meetings_export(args: argparse.Namespace) -> int:
     return run_export(args.path)
 
 
+def cmd_billing_run(args: argparse.Namespace) -> int:
+    _setup_django()
+    from beacon.billing.commands import run_billing
+
+    return run_billing(
+        payer=args.payer,
+        start=args.start,
+        end=args.end,
+        out=args.out,
+        organization=args.organization,
+    )
+
+
 def cmd_workforce_remind(args: argparse.Namespace) -> int:
     _setup_django()
     from beacon.workforce.commands import run_remind
@@ -746,6 +759,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     meetings_export.add_argument("path", help="the .json file to write")
     meetings_export.set_defaults(handler=cmd_meetings_export)
+
+    billing = sub.add_parser("billing", help="Medicaid claims (H0038): billing runs")
+    billing_sub = billing.add_subparsers(
+        dest="billing_command", metavar="<billing command>", required=True
+    )
+    billing_run = billing_sub.add_parser(
+        "run",
+        help="make a billing run: an X12 837P file and a CSV of the period's claims",
+        description="Check every encounter and group attendance of the period against the "
+        "payer's rules, bill each service once (corrections are replaced or voided), and write "
+        "the 837P and the CSV (kept under the data folder; copied to --out when given). What "
+        "could not be billed is listed with its reason on the run's page (/reports/billing/).",
+    )
+    billing_run.add_argument(
+        "--payer",
+        required=True,
+        help="the organization's payer rule set (id or name), or one Beacon ships: "
+        "north-carolina, new-jersey, virginia",
+    )
+    billing_run.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    billing_run.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    billing_run.add_argument("--out", help="a folder to copy the 837P and the CSV into")
+    billing_run.add_argument(
+        "--organization",
+        help="the organization (id or exact name); needed when the payer does not name it "
+        "and there is more than one",
+    )
+    billing_run.set_defaults(handler=cmd_billing_run)
 
     seed = sub.add_parser(
         "seed",

@@ -262,3 +262,7 @@ def _caseloads(members: dict) -> None:
     demo_workforce_create(
         harbor_supervisor.organization, peers=harbor_peers, supervisor=harbor_supervisor, seed=9
     )
+    from beacon.billing.demo import demo_billing_create
+
+    # Medicaid claims (issue 20): Harbor's billing settings and last month's billing run.
+    demo_billing_create(admin=members["admin@harbor.demo"], supervisor=harbor_supervisor)

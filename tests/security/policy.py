@@ -301,6 +301,9 @@ PROPOSAL = Access("supervisor", "organization")
 PROGRAM_LEAD = Access("supervisor", "organization")
 PROGRAM_LEAD_API = Access("staff", "organization", then="supervisor")
 PROGRAM_WORK = Access("staff", "participant", then="assigned")
+# Medicaid claims (issue 20, docs/reports.md): a billing run and its files, for the
+# organization's supervisors and admins (peers and participants 403, others' runs 404).
+BILLING_RUN = Access("supervisor", "organization")
 
 
 @dataclass(frozen=True)
@@ -597,6 +600,18 @@ PAGES: dict[str, Page] = {
     "supervision:review_comment": Page(REVIEW, "POST"),
     "supervision:review_cosign": Page(COSIGN, "POST", data=(("version", "1"),)),
     "supervision:workload": Page(SUPERVISOR),
+    # Medicaid claims (issue 20, docs/reports.md): supervisors and organization admins;
+    # settings and rule sets are changed by organization admins.
+    "billing:runs": Page(SUPERVISOR),
+    "billing:run_new": Page(SUPERVISOR, "GET POST"),
+    "billing:run": Page(BILLING_RUN),
+    "billing:run_claims": Page(BILLING_RUN),
+    "billing:run_csv": Page(BILLING_RUN),
+    "billing:rulesets": Page(SUPERVISOR),
+    "billing:ruleset_new": Page(ADMIN, "GET POST"),
+    "billing:ruleset_edit": Page(ORG_ADMIN, "GET POST"),
+    "billing:settings": Page(ADMIN, "GET POST"),
+    "billing:participant": Page(CASELOAD_SUPERVISOR, "GET POST"),
     # Workforce (docs/workforce.md).
     "workforce:progress": Page(STAFF_ONLY),
     "workforce:team": Page(SUPERVISOR),
@@ -754,6 +769,11 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/reviews/{encounter_id}"): REVIEW,
     ("POST", "/api/v1/reviews/{encounter_id}/comments"): REVIEW,
     ("POST", "/api/v1/reviews/{encounter_id}/cosign"): COSIGN_API,
+    ("GET", "/api/v1/billing/runs"): SUPERVISOR,
+    ("POST", "/api/v1/billing/runs"): SUPERVISOR,
+    ("GET", "/api/v1/billing/runs/{run_id}"): BILLING_RUN,
+    ("GET", "/api/v1/billing/runs/{run_id}/837p"): BILLING_RUN,
+    ("GET", "/api/v1/billing/runs/{run_id}/csv"): BILLING_RUN,
     ("GET", "/api/v1/workforce/credential-progress"): STAFF_ONLY,
     ("GET", "/api/v1/workforce/trainings"): STAFF_ONLY,
     ("POST", "/api/v1/workforce/trainings"): STAFF_ONLY,

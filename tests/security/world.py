@@ -511,6 +511,7 @@ def build_world() -> World:
         world.put("myday_list", relation, "follow-ups")
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
     _referrals_between_organizations(world, harbor, lakeside, pat, lee)
+    _billing(world, {"own": members["ada"], "team": members["ada"], "other": olive})
     _missing(world)
     world.harbor = harbor
     return world
@@ -611,6 +612,63 @@ def _referrals_between_organizations(world, harbor, lakeside, pat, lee) -> None:
         world.put("referral_id", relation, referral)
         # Accepting belongs to the receiving side when it is another organization on Beacon.
         world.put("status", relation, "accepted")
+
+
+def _billing(world, admins) -> None:
+    """Issue 20, Medicaid claims: each organization's billing settings, a rule set of its own
+    and a billing run that billed its participants' encounters of today (Harbor's run is the
+    "own" and "team" relation's)."""
+    from beacon.billing import services as billing
+    from beacon.billing.rules import parse, standard_rule_set
+
+    Participant.objects.filter(pk__in=world.ids["participant_id"].values()).update(
+        insurance="medicaid", medicaid_id="MC-WORLD"
+    )
+    runs = {}
+    for relation, admin in admins.items():
+        organization = admin.organization
+        if organization.pk not in runs:
+            billing.billing_settings_save(
+                member=admin,
+                values={
+                    "provider_name": organization.name,
+                    "npi": "1234567893",
+                    "tax_id": "12-3456789",
+                    "taxonomy": "175T00000X",
+                    "address": "1 Main St",
+                    "city": "Raleigh",
+                    "state": "NC",
+                    "zip_code": "27601-1234",
+                    "contact_name": "Billing",
+                    "contact_phone": "9195550100",
+                    "submitter_id": "WORLD01",
+                    "rate_individual": 6,
+                    "rate_group": 2,
+                },
+            )
+            rules = {
+                **standard_rule_set("north-carolina").rules.as_dict(),
+                "name": f"Open rules {relation}",
+                "authorization": "none",
+                "service_order_required": False,
+                "plan_link_required": False,
+                "default_diagnosis": "Z7189",
+            }
+            ruleset = billing.ruleset_create(member=admin, rules=rules)
+            today = timezone.localdate()
+            runs[organization.pk] = (
+                ruleset,
+                billing.StartBillingRun(
+                    organization=organization,
+                    payer=billing.Payer(parse(rules), ruleset=ruleset),
+                    start=today,
+                    end=today,
+                    member=admin,
+                ).execute(),
+            )
+        ruleset, run = runs[organization.pk]
+        world.put("ruleset_id", relation, ruleset)
+        world.put("run_id", relation, run)
 
 
 def _missing(world) -> None:

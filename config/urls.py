@@ -44,6 +44,8 @@ urlpatterns = [
     path("workforce/", include("beacon.workforce.urls")),
     path("supervision/", include("beacon.supervision.urls")),
     path("groups/", include("beacon.groups.urls")),
+    # Outcomes, community work and the statewide view (issue 20, docs/reports.md).
+    path("reports/", include("beacon.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -45,6 +45,7 @@ def _register_routers() -> None:
     from beacon.plans.api import router as plans_router
     from beacon.portal.api import router as portal_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.reports.api import router as reports_router
     from beacon.supervision.api import reviews_router
     from beacon.supervision.api import sessions_router as supervision_sessions_router
     from beacon.workforce.api import progress_router, trainings_router
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/participants", messaging_router)  # /participants/{id}/messages
     api.add_router("/peer-requests", peer_requests_router)  # Talk to a peer (staff)
     api.add_router("/me", portal_router)  # the participant's own Beacon (docs/portal.md)
+    api.add_router("/reports", reports_router)  # outcomes (issue 20, docs/reports.md)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)
     api.add_router("/glossary", glossary_router)

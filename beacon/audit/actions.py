@@ -191,6 +191,13 @@ ACTIONS = {
     "article.unpublished": _("Article unpublished"),
     "glossary_term.created": _("Glossary term added"),
     "glossary_term.updated": _("Glossary term changed"),
+    # Reports (issue 20): community work, networks, downloads of aggregate reports
+    "community_work.logged": _("Community work logged"),
+    "community_work.removed": _("Community work removed"),
+    "report.exported": _("Report downloaded"),
+    "network.created": _("Network created"),
+    "network.member_added": _("Organization added to a network"),
+    "network.viewer_added": _("Network viewer added"),
     # Access control
     "access.refused": _("Access refused"),
     # The trail itself: every download of it is an entry (issue 15)
@@ -228,6 +235,9 @@ KINDS = {
     "portal": _("The participant's own Beacon"),
     "article": _("Learn: articles"),
     "glossary_term": _("Glossary"),
+    "community_work": _("Community work"),
+    "report": _("Reports"),
+    "network": _("Networks (the statewide view)"),
     "access": _("Refused access"),
     "audit": _("The audit trail"),
 }

@@ -11,8 +11,10 @@ from beacon.reports.selectors import outcomes
 
 
 def rows(report, key):
-    return [[str(cell) if not isinstance(cell, int | float) else cell for cell in row]
-            for row in report.table(key).rows]
+    return [
+        [str(cell) if not isinstance(cell, int | float) else cell for cell in row]
+        for row in report.table(key).rows
+    ]
 
 
 def test_people_served_new_and_active(harbor, crafted):
@@ -36,14 +38,14 @@ def test_encounters_and_hours_by_kind_and_setting(harbor, crafted):
         ["Warm handoff", 1, 1.5],
         ["Attempted contact / no-show", 1, 0.2],
     ]
-    assert "Naloxone given in 1 of these encounters." == report.table("encounters_by_kind").note
+    assert report.table("encounters_by_kind").note == "Naloxone given in 1 of these encounters."
     # ED: B 30 + C 90 = 2 h; community: A 60 + B 10 = 70 min = 1.2 h; online: 30 min.
     assert rows(report, "encounters_by_setting") == [
         ["ED or hospital", 2, 2.0],
         ["Community", 2, 1.2],
         ["Online", 1, 0.5],
     ]
-    summary = dict((row[0], row[1]) for row in rows(report, "summary"))
+    summary = {row[0]: row[1] for row in rows(report, "summary")}
     assert summary["Encounters"] == 5
     assert summary["Hours of encounters"] == 3.7  # 220 minutes
 

@@ -46,6 +46,8 @@ GATES = {
     "admin_or_platform": {"ada", "olive", "pia"},
     # The participant's own Beacon (/my/, /api/v1/me/; docs/portal.md).
     "participant": {"riley"},
+    # Reports (issue 20): staff, and platform admins and network viewers for the networks.
+    "reports": {"pat", "quinn", "sam", "ada", "olive", "pia"},
 }
 STAFF = GATES["staff"]
 WHOLE_ORGANIZATION = GATES["supervisor"]  # see every participant of their organization
@@ -599,6 +601,19 @@ PAGES: dict[str, Page] = {
     "glossary:manage": Page(ADMIN),
     "glossary:new": Page(ADMIN, "GET POST"),
     "glossary:edit": Page(ORG_ADMIN, "GET POST"),
+    # Reports (issue 20, docs/reports.md). The landing page: staff, platform admins (and network
+    # viewers, who are not in the world). Outcomes and their downloads (a table's name: one that
+    # exists nowhere is 404): supervisors and admins. Community work: staff; an entry is the
+    # peer's own, or their organization's supervisors' and admins'. A network: platform admins
+    # (and its viewers); another network's id is 404 for a viewer (beacon/reports/tests).
+    "reports:index": Page(Access("reports")),
+    "reports:outcomes": Page(SUPERVISOR),
+    "reports:outcomes_xlsx": Page(Access("supervisor", "any")),
+    "reports:community": Page(STAFF_ONLY, "GET POST"),
+    "reports:community_remove": Page(PERSON, "POST"),
+    "reports:networks": Page(PLATFORM),
+    "reports:network": Page(Access("platform", "organization")),
+    "reports:network_xlsx": Page(Access("platform", "organization")),
 }
 
 # Every API operation, by (METHOD, path) as in /api/v1/openapi.json. Writes are sent with the
@@ -725,4 +740,6 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/peer-requests/{peer_request_id}/contacted"): PEER_REQUEST,
     ("POST", "/api/v1/peer-requests/{peer_request_id}/close"): PEER_REQUEST,
     ("POST", "/api/v1/peer-requests/{peer_request_id}/intake"): PEER_REQUEST,
+    # Outcomes (issue 20): the organization's supervisors and admins; aggregates only.
+    ("GET", "/api/v1/reports/outcomes"): SUPERVISOR,
 }

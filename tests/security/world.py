@@ -505,6 +505,7 @@ def build_world() -> World:
         world.put("myday_list", relation, "follow-ups")
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
     _referrals_between_organizations(world, harbor, lakeside, pat, lee)
+    _reports(world, harbor, lakeside, {"own": pat, "team": quinn, "other": olive})
     _missing(world)
     world.harbor = harbor
     return world
@@ -580,6 +581,28 @@ def _referrals_between_organizations(world, harbor, lakeside, pat, lee) -> None:
         world.put("referral_id", relation, referral)
         # Accepting belongs to the receiving side when it is another organization on Beacon.
         world.put("status", relation, "accepted")
+
+
+def _reports(world, harbor, lakeside, owners) -> None:
+    """Issue 20: community work of each relation's owner, one network per relation (nobody in
+    the world views one but Pia, the platform admin), and an outcomes table's name."""
+    from beacon.reports.models import CommunityActivity, Network, NetworkMember
+
+    for relation, owner in owners.items():
+        activity = CommunityActivity.objects.create(
+            organization=owner.organization,
+            peer=owner.user,
+            created_by=owner.user,
+            kind="outreach_event",
+            minutes=60,
+            people_reached=12,
+        )
+        world.put("activity_id", relation, activity)
+        network = Network.objects.create(name=f"Network {relation}")
+        organization = lakeside if relation == "other" else harbor
+        NetworkMember.objects.create(network=network, organization=organization)
+        world.put("network_id", relation, network)
+        world.put("table", relation, "summary")
 
 
 def _missing(world) -> None:

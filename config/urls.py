@@ -50,6 +50,8 @@ urlpatterns = [
     path("reports/programs/", include("beacon.programs.urls")),
     # Medicaid claims (issue 20, docs/reports.md): billing runs under the reports.
     path("reports/billing/", include("beacon.billing.urls")),
+    # Outcomes, community work and the statewide view (issue 20, docs/reports.md).
+    path("reports/", include("beacon.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -50,6 +50,7 @@ def _register_routers() -> None:
     from beacon.portal.api import router as portal_router
     from beacon.programs.api import router as programs_router
     from beacon.referrals.api import disclosures_router, referrals_router
+    from beacon.reports.api import router as reports_router
     from beacon.supervision.api import reviews_router
     from beacon.supervision.api import sessions_router as supervision_sessions_router
     from beacon.workforce.api import progress_router, trainings_router
@@ -89,6 +90,7 @@ def _register_routers() -> None:
     api.add_router("/peers", peer_profiles_router)  # /peers/{id}/profile
     api.add_router("/participants", preferences_router)  # /participants/{id}/preferences
     api.add_router("/programs", programs_router)  # funder programs (issue 20)
+    api.add_router("/reports", reports_router)  # outcomes (issue 20, docs/reports.md)
     # Learn and the glossary (issue 18, docs/public-site.md): public reads.
     api.add_router("/learn", articles_router)
     api.add_router("/glossary", glossary_router)

@@ -212,6 +212,13 @@ ACTIONS = {
     "program_assessment.administrative": _("Administrative record filed"),
     "program_assessment.client_answered": _("Participant answered their part of an assessment"),
     "program_contact.logged": _("Contact attempt logged"),
+    # Reports (issue 20): community work, networks, downloads of aggregate reports
+    "community_work.logged": _("Community work logged"),
+    "community_work.removed": _("Community work removed"),
+    "report.exported": _("Report downloaded"),
+    "network.created": _("Network created"),
+    "network.member_added": _("Organization added to a network"),
+    "network.viewer_added": _("Network viewer added"),
     # Access control
     # Matching peers and participants (issue 19, docs/matching.md)
     "matching.profile_changed": _("Matching profile changed"),
@@ -262,6 +269,9 @@ KINDS = {
     "program_episode": _("Funder program episodes"),
     "program_assessment": _("Funder assessments"),
     "program_contact": _("Contact attempts"),
+    "community_work": _("Community work"),
+    "report": _("Reports"),
+    "network": _("Networks (the statewide view)"),
     "access": _("Refused access"),
     "audit": _("The audit trail"),
 }

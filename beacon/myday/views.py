@@ -12,6 +12,7 @@ from beacon.myday.display import day_items
 from beacon.myday.selectors import PAGE_ROWS, my_day, my_day_list
 from beacon.organizations.models import Role
 from beacon.public import views as public_views
+from beacon.reports.permissions import sees_networks
 
 # "See all": the address of each list, its MyDay field and its rows' template.
 LISTS = {
@@ -43,6 +44,8 @@ def home(request):
         return _my_day(request, member)
     if member is not None and member.role == Role.PARTICIPANT:
         return redirect("portal:home")  # their own Beacon (docs/portal.md)
+    if member is None and not request.user.is_platform_admin and sees_networks(request.user):
+        return redirect("reports:index")  # a network viewer: the statewide view (issue 20)
     return render(request, "core/home.html")
 
 

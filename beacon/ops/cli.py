@@ -100,7 +100,7 @@ def _print_sign_ins(url: str) -> None:
     from beacon.ops.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     rows = [("Email", "Role", "Organization")]
-    rows += [(a.email, a.role_label, a.organization or "(whole platform)") for a in DEMO_ACCOUNTS]
+    rows += [(a.email, a.role_label, a.where) for a in DEMO_ACCOUNTS]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     print()
     print(f"Beacon demo: open {url}")

@@ -19,6 +19,9 @@ DEMO_PASSWORD = "beacon-demo"  # noqa: S105 - well known on purpose; the demo li
 HARBOR = "Harbor Recovery Community"
 LAKESIDE = "Lakeside Recovery Center"
 PLATFORM_ADMIN = "platform admin"
+# Sees the demo network's figures (the statewide view, docs/reports.md); a member of no
+# organization.
+NETWORK_VIEWER = "network viewer"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,16 @@ class DemoAccount:
     def role_label(self) -> str:
         if self.role == PLATFORM_ADMIN:
             return "Platform admin"
+        if self.role == NETWORK_VIEWER:
+            return "Network viewer"
         return str(Role(self.role).label)
+
+    @property
+    def where(self) -> str:
+        """The organization, or what else the account sees."""
+        if self.role == NETWORK_VIEWER:
+            return "(the demo network: Harbor and Lakeside, figures only)"
+        return self.organization or "(whole platform)"
 
 
 # The platform admin comes first: it is the actor that creates everything else.
@@ -45,6 +57,7 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("participant@harbor.demo", "Riley Shore", Role.PARTICIPANT, HARBOR),
     DemoAccount("admin@lakeside.demo", "Lee Admin", Role.ORG_ADMIN, LAKESIDE),
     DemoAccount("peer@lakeside.demo", "Olive Peer", Role.PEER, LAKESIDE),
+    DemoAccount("network@state.demo", "Nora Network", NETWORK_VIEWER),
 ]
 DEMO_ORGANIZATIONS = [HARBOR, LAKESIDE]
 # Their public pages (/o/harbor-recovery-community/, /o/lakeside-recovery-center/), published:
@@ -110,10 +123,14 @@ def demo_data_create() -> list[DemoAccount]:
         for name in DEMO_ORGANIZATIONS
     }
     members = {}
+    viewers = []
     for spec in member_specs:
         user = user_create(
             email=spec.email, name=spec.name, password=DEMO_PASSWORD, actor=platform_admin
         )
+        if spec.role == NETWORK_VIEWER:
+            viewers.append(user)
+            continue
         members[spec.email] = membership_add(
             organization=organizations[spec.organization],
             user=user,
@@ -121,6 +138,19 @@ def demo_data_create() -> list[DemoAccount]:
             actor=platform_admin,
         )
     _caseloads(members)
+    from beacon.reports.demo import demo_reports_create
+
+    # The statewide view of the two organizations, and community work (issue 20).
+    demo_reports_create(
+        platform_admin=platform_admin,
+        viewer=viewers[0],
+        organizations=list(organizations.values()),
+        peers=[
+            members[email]
+            for email in ("peer@harbor.demo", "peer2@harbor.demo", "peer@lakeside.demo")
+        ],
+        seed=20,
+    )
     return list(DEMO_ACCOUNTS)
 
 

@@ -46,6 +46,15 @@ class DefinitionForm(forms.Form):
     supervision_hours = forms.IntegerField(
         label=_("Supervision hours"), min_value=0, max_value=5000
     )
+    community_work_counts = forms.BooleanField(
+        label=_("Community work counts as experience"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Outreach events, presentations, advocacy, trainings given and naloxone "
+            "distribution peers log count toward the experience hours."
+        ),
+    )
     exam_required = forms.BooleanField(label=_("An exam is required"), required=False)
     renewal_months = forms.IntegerField(
         label=_("Renewal every (months)"), min_value=1, max_value=120
@@ -97,6 +106,7 @@ class DefinitionForm(forms.Form):
                 "experience_hours",
                 "experience_window_months",
                 "supervision_hours",
+                "community_work_counts",
                 "exam_required",
                 "renewal_months",
                 "ce_hours",
@@ -122,6 +132,7 @@ class DefinitionForm(forms.Form):
                 "experience_hours",
                 "experience_window_months",
                 "supervision_hours",
+                "community_work_counts",
                 "exam_required",
                 "renewal_months",
                 "ce_hours",

@@ -12,6 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+# The source name community work registers under (beacon/reports/hours.py): a credential whose
+# definition says community work does not count leaves these items out.
+COMMUNITY_WORK_SOURCE = "community"
+
 
 class Category:
     EXPERIENCE = "experience"

@@ -79,6 +79,16 @@ class CredentialDefinition(BaseModel, VersionedModel):
     supervision_hours = models.PositiveIntegerField(
         _("supervision hours"), default=0, validators=[MaxValueValidator(5000)]
     )
+    # Community work (outreach events, presentations, advocacy, trainings given, naloxone
+    # distribution; beacon/reports) counts as experience unless the board says otherwise.
+    community_work_counts = models.BooleanField(
+        _("community work counts as experience"),
+        default=True,
+        help_text=_(
+            "Outreach events, presentations, advocacy, trainings given and naloxone "
+            "distribution a peer logs count toward the experience hours."
+        ),
+    )
     exam_required = models.BooleanField(_("an exam is required"), default=False)
     renewal_months = models.PositiveIntegerField(
         _("renewal every (months)"),

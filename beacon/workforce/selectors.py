@@ -19,7 +19,7 @@ from beacon.audit.services import record_event
 from beacon.core.access import load_visible
 from beacon.organizations.models import Membership
 from beacon.workforce import permissions
-from beacon.workforce.hours import Category, HoursItem, hours_items
+from beacon.workforce.hours import COMMUNITY_WORK_SOURCE, Category, HoursItem, hours_items
 from beacon.workforce.models import (
     CredentialDefinition,
     CredentialStatus,
@@ -237,6 +237,8 @@ def credential_progress(
 
     def counted(item: HoursItem, category: str) -> bool:
         if item.category != category or (start and item.on < start):
+            return False
+        if item.source == COMMUNITY_WORK_SOURCE and not definition.community_work_counts:
             return False
         return not (category == Category.EXPERIENCE and until and item.on > until)
 

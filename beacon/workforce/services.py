@@ -76,6 +76,7 @@ DEFINITION_FIELDS = (
     "experience_hours",
     "experience_window_months",
     "supervision_hours",
+    "community_work_counts",
     "exam_required",
     "renewal_months",
     "ce_hours",

@@ -46,6 +46,8 @@ GATES = {
     "admin_or_platform": {"ada", "olive", "pia"},
     # The participant's own Beacon (/my/, /api/v1/me/; docs/portal.md).
     "participant": {"riley"},
+    # Reports (issue 20): staff, and platform admins and network viewers for the networks.
+    "reports": {"pat", "quinn", "sam", "ada", "olive", "pia"},
 }
 STAFF = GATES["staff"]
 WHOLE_ORGANIZATION = GATES["supervisor"]  # see every participant of their organization
@@ -661,6 +663,19 @@ PAGES: dict[str, Page] = {
     "matching:learning": Page(SUPERVISOR),
     "matching_my:peer": Page(MY, "GET POST"),
     "matching_my:different": Page(MY, "POST"),
+    # Reports (issue 20, docs/reports.md). The landing page: staff, platform admins (and network
+    # viewers, who are not in the world). Outcomes and their downloads (a table's name: one that
+    # exists nowhere is 404): supervisors and admins. Community work: staff; an entry is the
+    # peer's own, or their organization's supervisors' and admins'. A network: platform admins
+    # (and its viewers); another network's id is 404 for a viewer (beacon/reports/tests).
+    "reports:index": Page(Access("reports")),
+    "reports:outcomes": Page(SUPERVISOR),
+    "reports:outcomes_xlsx": Page(Access("supervisor", "any")),
+    "reports:community": Page(STAFF_ONLY, "GET POST"),
+    "reports:community_remove": Page(PERSON, "POST"),
+    "reports:networks": Page(PLATFORM),
+    "reports:network": Page(Access("platform", "organization")),
+    "reports:network_xlsx": Page(Access("platform", "organization")),
 }
 
 # Every API operation, by (METHOD, path) as in /api/v1/openapi.json. Writes are sent with the
@@ -806,4 +821,6 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("PUT", "/api/v1/peers/{peer_id}/profile"): PERSON_OWN_WRITE,
     ("GET", "/api/v1/participants/{participant_id}/preferences"): STAFF_PARTICIPANT,
     ("PUT", "/api/v1/participants/{participant_id}/preferences"): PREFERENCES_CHANGE,
+    # Outcomes (issue 20): the organization's supervisors and admins; aggregates only.
+    ("GET", "/api/v1/reports/outcomes"): SUPERVISOR,
 }

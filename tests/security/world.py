@@ -512,6 +512,7 @@ def build_world() -> World:
         world.put("uidb64", relation, urlsafe_base64_encode(force_bytes(owner.user.pk)))
     _referrals_between_organizations(world, harbor, lakeside, pat, lee)
     _billing(world, {"own": members["ada"], "team": members["ada"], "other": olive})
+    _reports(world, harbor, lakeside, {"own": pat, "team": quinn, "other": olive})
     _missing(world)
     world.harbor = harbor
     return world
@@ -669,6 +670,26 @@ def _billing(world, admins) -> None:
         ruleset, run = runs[organization.pk]
         world.put("ruleset_id", relation, ruleset)
         world.put("run_id", relation, run)
+def _reports(world, harbor, lakeside, owners) -> None:
+    """Issue 20: community work of each relation's owner, one network per relation (nobody in
+    the world views one but Pia, the platform admin), and an outcomes table's name."""
+    from beacon.reports.models import CommunityActivity, Network, NetworkMember
+
+    for relation, owner in owners.items():
+        activity = CommunityActivity.objects.create(
+            organization=owner.organization,
+            peer=owner.user,
+            created_by=owner.user,
+            kind="outreach_event",
+            minutes=60,
+            people_reached=12,
+        )
+        world.put("activity_id", relation, activity)
+        network = Network.objects.create(name=f"Network {relation}")
+        organization = lakeside if relation == "other" else harbor
+        NetworkMember.objects.create(network=network, organization=organization)
+        world.put("network_id", relation, network)
+        world.put("table", relation, "summary")
 
 
 def _missing(world) -> None:

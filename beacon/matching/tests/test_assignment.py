@@ -307,6 +307,19 @@ def test_the_gap_bound_is_tiny_against_the_fits():
     assert 0 < result.gap_bound < 1e-6 * result.total
 
 
+def test_the_same_queue_gets_the_same_proposal():
+    # Whole-number fits tie everywhere; the answer must not depend on the run.
+    rng = np.random.default_rng(8)
+    fit = rng.integers(0, 4, size=(150, 12)).astype(float)
+    capacity = np.full(12, 10)
+    first = optimal_assignment(fit, capacity, candidates=3)
+    again = optimal_assignment(fit.copy(), capacity.copy(), candidates=3)
+    assert np.array_equal(first.peer_of, again.peer_of)
+    every_pair = optimal_assignment(fit, capacity, candidates=0)
+    assert every_pair.pairs_considered == every_pair.pairs_allowed
+    assert every_pair.total == first.total
+
+
 # Edge cases.
 
 

@@ -184,7 +184,10 @@ def optimal_assignment(
             seconds=time.perf_counter() - started,
         )
     sample = work[:: max(1, n // 64)]
-    scale, on_grid = _scale(float(work.max()), sample[sample >= 0], n + m + 1)
+    sample = sample[sample >= 0]
+    if sample.size == 0:  # the sampled rows have no allowed pair: sample the others
+        sample = work[allowed][:20_000]
+    scale, on_grid = _scale(float(work.max()), sample, n + m + 1)
     if candidates <= 0 or candidates >= m:
         rows, cols = np.nonzero(allowed)
     else:

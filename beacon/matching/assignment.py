@@ -56,7 +56,6 @@ _GRIDS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30, 40, 48, 60, 100, 120, 240
 _GRIDS += (10_000, 100_000, 1_000_000)
 # A fit counts as on a grid when it is this close to it, in steps of the grid (float noise).
 _GRID_TOLERANCE = 1e-6
-_INF = np.int64(2**62)
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,7 +184,10 @@ def optimal_assignment(
             seconds=time.perf_counter() - started,
         )
     sample = work[:: max(1, n // 64)]
-    scale, on_grid = _scale(float(work.max()), sample[sample >= 0], n + m + 1)
+    sample = sample[sample >= 0]
+    if sample.size == 0:  # the sampled rows have no allowed pair: sample the others
+        sample = work[allowed][:20_000]
+    scale, on_grid = _scale(float(work.max()), sample, n + m + 1)
     if candidates <= 0 or candidates >= m:
         rows, cols = np.nonzero(allowed)
     else:

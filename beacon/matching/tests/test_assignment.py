@@ -300,11 +300,33 @@ def test_a_fit_off_the_grid_counts_in_the_bound_and_the_answer_stays_within_it()
     assert result.total == pytest.approx(reference_total(fit, capacity), abs=result.gap_bound)
 
 
+def test_the_grid_is_found_when_the_sampled_rows_allow_no_pair():
+    fit = np.full((128, 3), NAN)
+    fit[1::2] = [[0.5, 1.0, 1.5]]  # every other row: the sample (every second row) misses them
+    result = optimal_assignment(fit, np.full(3, 64))
+    assert result.matched == 64
+    assert result.total == 96.0
+    assert result.gap_bound < 1e-9
+
+
 def test_the_gap_bound_is_tiny_against_the_fits():
     rng = np.random.default_rng(11)
     fit = rng.random((200, 30)) * 100
     result = optimal_assignment(fit, np.full(30, 10))
     assert 0 < result.gap_bound < 1e-6 * result.total
+
+
+def test_the_same_queue_gets_the_same_proposal():
+    # Whole-number fits tie everywhere; the answer must not depend on the run.
+    rng = np.random.default_rng(8)
+    fit = rng.integers(0, 4, size=(150, 12)).astype(float)
+    capacity = np.full(12, 10)
+    first = optimal_assignment(fit, capacity, candidates=3)
+    again = optimal_assignment(fit.copy(), capacity.copy(), candidates=3)
+    assert np.array_equal(first.peer_of, again.peer_of)
+    every_pair = optimal_assignment(fit, capacity, candidates=0)
+    assert every_pair.pairs_considered == every_pair.pairs_allowed
+    assert every_pair.total == first.total
 
 
 # Edge cases.

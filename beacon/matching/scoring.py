@@ -22,26 +22,73 @@ ROOM_BONUS = 0.5
 
 @dataclass
 class Candidate:
-    """A peer who could take someone: what they shared, and their room."""
+    """A peer who could take someone: what they shared, and their room. `tokens` holds the
+    shared values as "aspect:value" words and "aspect:*" for each aspect shared (the form the
+    database keeps them in: PeerProfile.shared_tokens); it is made from `shared` if not given."""
 
     user_id: object
     name: str
     capacity: int
     caseload: int
     shared: dict[str, list[str]] = field(default_factory=dict)
+    tokens: frozenset = frozenset()
+
+    def __post_init__(self):
+        if not self.tokens and self.shared:
+            self.tokens = frozenset(tokens_of(self.shared).split())
 
     @property
     def room(self) -> int:
         return max(0, self.capacity - self.caseload)
 
 
+def tokens_of(shared: dict[str, list[str]]) -> str:
+    """ "language:* language:en language:es pathway:* pathway:moud": what a peer shared."""
+    words = []
+    for key, values in sorted(shared.items()):
+        words.append(f"{key}:*")
+        words.extend(f"{key}:{value}" for value in values)
+    return " ".join(words)
+
+
 @dataclass
 class Fit:
+    """One peer's fit for one participant. The words (reasons, misses) are made only when
+    read: a page shows them for three peers, not for every peer scored."""
+
     candidate: Candidate
     score: float
-    reasons: list[str]
-    misses: list[str]
-    aspects: list[str]  # the aspects the pair shares
+    matched: list[tuple[str, list[str]]]  # (aspect, the values both have)
+    missed: list[tuple[str, list[str], bool]]  # (aspect, the values asked for, shared at all)
+
+    @property
+    def aspects(self) -> list[str]:
+        return [key for key, _common in self.matched]
+
+    @property
+    def reasons(self) -> list[str]:
+        said = [
+            str(ASPECT[key].match) % {"values": join(ASPECT[key].labels(common))}
+            for key, common in self.matched
+        ]
+        room = self.candidate.room
+        said.append(
+            _("has room for %(room)s more") % {"room": room}
+            if room != 1
+            else _("has room for 1 more")
+        )
+        return said
+
+    @property
+    def misses(self) -> list[str]:
+        said = []
+        for key, values, shared in self.missed:
+            aspect = ASPECT[key]
+            if not shared:
+                said.append(_("has not shared: %(aspect)s") % {"aspect": str(aspect.label).lower()})
+            else:
+                said.append(str(aspect.miss) % {"values": join(aspect.labels(values))})
+        return said
 
     @property
     def points(self) -> int:
@@ -81,31 +128,20 @@ def fit_of(
     aspect is not shared, or the peer has no room)."""
     if candidate.room <= 0:
         return None
+    tokens = candidate.tokens
     score = 0.0
-    reasons: list[str] = []
-    misses: list[str] = []
-    aspects: list[str] = []
+    matched: list[tuple[str, list[str]]] = []
+    missed: list[tuple[str, list[str], bool]] = []
     for key, values, strength in wants:
-        aspect = ASPECT[key]
-        has = candidate.shared.get(key)
-        common = [v for v in values if has and v in has]
+        common = [v for v in values if f"{key}:{v}" in tokens]
         if common:
-            score += weights.get(key, aspect.weight)
-            aspects.append(key)
-            reasons.append(str(aspect.match) % {"values": join(aspect.labels(common))})
+            score += weights.get(key, ASPECT[key].weight)
+            matched.append((key, common))
             continue
         if strength == Strength.MUST:
             return None
-        if has is None:
-            misses.append(_("has not shared: %(aspect)s") % {"aspect": str(aspect.label).lower()})
-        else:
-            misses.append(str(aspect.miss) % {"values": join(aspect.labels(values))})
-    reasons.append(
-        _("has room for %(room)s more") % {"room": candidate.room}
-        if candidate.room != 1
-        else _("has room for 1 more")
-    )
-    result = Fit(candidate, score, reasons, misses, aspects)
+        missed.append((key, values, f"{key}:*" in tokens))
+    result = Fit(candidate, score, matched, missed)
     result.score = score + result.tie_breaker
     return result
 

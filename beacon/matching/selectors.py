@@ -118,37 +118,48 @@ def caseload_sizes(organization_id, user_ids=None) -> dict:
 
 def candidates(organization: Organization) -> list[scoring.Candidate]:
     """Every active peer of the organization who is not leaving, with what they shared and
-    their room (capacity: their own, never above the organization's cap)."""
-    members = list(
+    their room (capacity: their own, never above the organization's cap). One query: the
+    organization's peer memberships (index membership_org_role), each with its profile (the
+    organization-and-person unique index) and its caseload size (assignment_peer_current)."""
+    profile = PeerProfile.objects.filter(
+        organization_id=organization.pk, user_id=OuterRef("user_id")
+    )
+    caseload = (
+        CaseloadAssignment.objects.filter(
+            peer_id=OuterRef("user_id"),
+            ended_at__isnull=True,
+            participant__organization_id=organization.pk,
+            participant__discharged_on__isnull=True,
+        )
+        .order_by()
+        .values("peer_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
         Membership.objects.filter(
             organization_id=organization.pk, role=Role.PEER, is_active=True, user__is_active=True
-        ).values_list("user_id", "user__name")
-    )
-    profiles = {
-        p["user_id"]: p
-        for p in PeerProfile.objects.filter(organization_id=organization.pk).values(
-            "user_id", "values", "shared", "capacity", "leaving"
         )
-    }
-    sizes = caseload_sizes(organization.pk)
+        .annotate(
+            tokens=Subquery(profile.values("shared_tokens")[:1]),
+            capacity=Subquery(profile.values("capacity")[:1]),
+            leaving=Subquery(profile.values("leaving")[:1]),
+            caseload=Subquery(caseload[:1]),
+        )
+        .values_list("user_id", "user__name", "tokens", "capacity", "leaving", "caseload")
+    )
     cap = organization.caseload_cap
     out = []
-    for user_id, name in members:
-        profile = profiles.get(user_id)
-        if profile and profile["leaving"]:
+    for user_id, name, tokens, capacity, leaving, caseload_size in rows:
+        if leaving:
             continue
-        capacity = min(cap, profile["capacity"]) if profile and profile["capacity"] else cap
-        shared = {}
-        if profile:
-            values = profile["values"] or {}
-            shared = {k: list(values.get(k) or []) for k in profile["shared"] or [] if k in ASPECT}
         out.append(
             scoring.Candidate(
                 user_id=user_id,
                 name=name,
-                capacity=capacity,
-                caseload=sizes.get(user_id, 0),
-                shared=shared,
+                capacity=min(cap, capacity) if capacity else cap,
+                caseload=caseload_size or 0,
+                tokens=frozenset((tokens or "").split()),
             )
         )
     return out

@@ -623,6 +623,7 @@ class Seeder:
 
         from beacon.matching.choices import ASPECTS, Strength
         from beacon.matching.models import PeerProfile, Preferences
+        from beacon.matching.scoring import tokens_of
 
         rng = random.Random(f"matching-{self.seed}-{spec['slug']}")  # noqa: S311 - synthetic
         org = spec["org"]
@@ -632,13 +633,15 @@ class Seeder:
                 a.key: rng.sample([v for v, _label in a.options], k=1 if not a.multiple else 2)
                 for a in ASPECTS
             }
+            shared = [a.key for a in ASPECTS if rng.random() < 0.7]
             self.add(
                 PeerProfile(
                     id=self.uid(),
                     organization=org,
                     user=user,
                     values=values,
-                    shared=[a.key for a in ASPECTS if rng.random() < 0.7],
+                    shared=shared,
+                    shared_tokens=tokens_of({k: values[k] for k in shared}),
                     capacity=None,
                     leaving=False,
                     leaving_since=None,

@@ -332,3 +332,30 @@ def test_what_matters_locally_is_hidden_below_eleven_pairs(harbor, sam, pat, cli
     page = client_for(sam).get(reverse("matching:learning")).content.decode()
     assert "11 shared it, 11 did not" in page
     assert "Not shown: 1 pairs shared it" in page
+
+
+def test_a_participant_asks_for_a_different_peer_in_their_own_beacon(
+    harbor, riley, riley_record, client_for
+):
+    client = client_for(riley)
+    page = client.get(reverse("matching_my:peer")).content.decode()
+    assert "you do not need to say why" in page
+    assert client.post(reverse("matching_my:different")).status_code == 302
+    asked = ChangeRequest.objects.get(participant=riley_record)
+    assert (asked.via, asked.asked_by) == ("portal", riley)
+    assert (
+        "A supervisor will find you a different peer"
+        in client.get(reverse("matching_my:peer")).content.decode()
+    )
+    assert [w.why for w in selectors.queue(harbor)] == ["asked"]
+
+
+def test_the_api_refuses_a_must_without_what(pat, jordan, client_for):
+    response = client_for(pat).put(
+        f"/api/v1/participants/{jordan.pk}/preferences",
+        {"wants": {"gender": {"values": [], "strength": "must"}}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "gender"
+    assert selectors.preferences_of(jordan) is None

@@ -100,7 +100,9 @@ def _detail(request, program, *, enroll_form=None, status=200):
     lead = leads_programs(member)
     rows = selectors.schedule_rows(member=member, program=program, today=today)
     report = (
-        selectors.follow_up_report(member=member, program=program, today=today) if lead else None
+        selectors.follow_up_report(member=member, program=program, today=today, rows=rows)
+        if lead
+        else None
     )
     enrolled = {r.episode.pk: r.episode for r in rows}.values()
     show = request.GET.get("show", "open")

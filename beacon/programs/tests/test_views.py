@@ -245,3 +245,21 @@ def test_the_program_page_costs_the_same_however_many_are_enrolled(client_for, h
     small = count()
     grow(6)
     assert count() == small
+
+
+def test_a_lead_edits_a_program_and_the_change_is_audited(client_for, sam):
+    from django.forms.models import model_to_dict
+
+    from beacon.audit.models import AuditEvent
+    from beacon.programs.services import PROGRAM_FIELDS
+
+    program = program_for(sam)
+    data = {k: v for k, v in model_to_dict(program, fields=PROGRAM_FIELDS).items() if v is not None}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    data["follow_up_target"] = "85"
+    response = client_for(sam).post(reverse("programs:edit", args=[program.pk]), data)
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.follow_up_target == 85
+    event = AuditEvent.objects.get(action="program.updated")
+    assert event.details["new"] == {"follow_up_target": "85"}

@@ -176,14 +176,19 @@ class FollowUpReport:
 
 
 def follow_up_report(
-    *, member: Membership, program: Program, today: datetime.date | None = None
+    *,
+    member: Membership,
+    program: Program,
+    today: datetime.date | None = None,
+    rows: list[Row] | None = None,
 ) -> FollowUpReport:
     """The program's follow-up rate (only follow-ups done inside their window count) against
     its target, by peer (the participant's current primary peer) and by the month the
     follow-up was due, and the people to reach first: follow-ups not done whose window is
     open, the fewest days left first."""
     today = today or timezone.localdate()
-    rows = schedule_rows(member=member, program=program, today=today)
+    if rows is None:  # the program page passes the rows it read already
+        rows = schedule_rows(member=member, program=program, today=today)
     overall = Rate()
     by_peer: dict[str, Rate] = defaultdict(Rate)
     by_month: dict[datetime.date, Rate] = defaultdict(Rate)

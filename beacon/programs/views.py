@@ -5,6 +5,8 @@ export. Every record loads through the selectors (404 outside what one may see).
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -76,7 +78,8 @@ def program_create(request):
 def program_edit(request, program_id):
     member = request.member
     program = selectors.program_get_for_member(member=member, pk=program_id, for_write=True)
-    form = ProgramForm(request.POST or None, instance=program)
+    # The form fills a copy as it validates; the service compares it with the stored program.
+    form = ProgramForm(request.POST or None, instance=copy.copy(program))
     if request.method == "POST" and form.is_valid():
         try:
             services.program_update(member=member, program=program, **form.cleaned_data)
@@ -100,7 +103,9 @@ def _detail(request, program, *, enroll_form=None, status=200):
     lead = leads_programs(member)
     rows = selectors.schedule_rows(member=member, program=program, today=today)
     report = (
-        selectors.follow_up_report(member=member, program=program, today=today) if lead else None
+        selectors.follow_up_report(member=member, program=program, today=today, rows=rows)
+        if lead
+        else None
     )
     enrolled = {r.episode.pk: r.episode for r in rows}.values()
     show = request.GET.get("show", "open")

@@ -200,3 +200,66 @@ def test_command_writes_the_file_or_names_what_is_missing(sam, pat, jordan, tmp_
     lines = out.read_text().splitlines()
     assert len(lines) == 2 and lines[1].startswith(f"{baseline.episode.client_id},TI-000001,")
     assert main(["reports", "spars", "--program", "TI-nothing", "--out", str(out)]) == 1
+
+
+def test_api_schedule_pages_by_position(client, sam, pat, jordan, quinn, casey):
+    from conftest import bearer, walk_pages
+
+    program = program_for(sam)
+    enroll(pat, program, jordan, days_ago=3)
+    enroll(quinn, program, casey, days_ago=3)
+    headers = bearer(sam)
+    ids, queries = walk_pages(
+        lambda url: client.get(url, **headers),
+        f"/api/v1/programs/{program.pk}/schedule?status=all&limit=1",
+    )
+    expected = ProgramAssessment.objects.filter(program=program).values_list("pk", flat=True)
+    assert sorted(ids) == sorted(str(pk) for pk in expected)
+    assert len(ids) == len(set(ids)) == 4
+    assert len(set(queries[1:])) == 1  # every page after the first (the token's day) the same
+
+
+def test_the_program_page_costs_the_same_however_many_are_enrolled(client_for, harbor, sam, pat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beacon.participants.tests.factories import AssignmentFactory, ParticipantFactory
+
+    program = program_for(sam)
+
+    def grow(n):
+        for _ in range(n):
+            participant = ParticipantFactory(organization=harbor, created_by=pat)
+            AssignmentFactory(participant=participant, peer=pat, assigned_by=pat)
+            enroll(pat, program, participant, days_ago=3)
+
+    client = client_for(sam)
+    url = reverse("programs:detail", args=[program.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(2)
+    small = count()
+    grow(6)
+    assert count() == small
+
+
+def test_a_lead_edits_a_program_and_the_change_is_audited(client_for, sam):
+    from django.forms.models import model_to_dict
+
+    from beacon.audit.models import AuditEvent
+    from beacon.programs.services import PROGRAM_FIELDS
+
+    program = program_for(sam)
+    data = {k: v for k, v in model_to_dict(program, fields=PROGRAM_FIELDS).items() if v is not None}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    data["follow_up_target"] = "85"
+    response = client_for(sam).post(reverse("programs:edit", args=[program.pk]), data)
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.follow_up_target == 85
+    event = AuditEvent.objects.get(action="program.updated")
+    assert event.details["new"] == {"follow_up_target": "85"}

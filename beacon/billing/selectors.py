@@ -16,7 +16,7 @@ from beacon.billing.models import (
     PriorAuthorization,
     ServiceOrder,
 )
-from beacon.core.access import load_visible
+from beacon.core.access import load_child, load_visible
 from beacon.organizations.models import Membership
 
 
@@ -83,3 +83,13 @@ def participant_billing(*, participant) -> dict:
         "orders": list(ServiceOrder.objects.filter(participant=participant)),
         "authorizations": list(PriorAuthorization.objects.filter(participant=participant)),
     }
+
+
+def diagnosis_get(*, member: Membership, participant, pk) -> Diagnosis:
+    """One diagnosis of a participant the member loaded (404 when not theirs)."""
+    return load_child(
+        member=member,
+        parent=participant,
+        children=Diagnosis.objects.filter(participant=participant),
+        pk=pk,
+    )

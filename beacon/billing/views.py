@@ -25,9 +25,9 @@ from beacon.billing.forms import (
     ServiceOrderForm,
     SettingsForm,
 )
-from beacon.billing.models import Diagnosis, LineStatus, SourceKind
+from beacon.billing.models import LineStatus, SourceKind
 from beacon.billing.rules import standard_rule_set, standard_rule_sets
-from beacon.core.access import load_child, require_role
+from beacon.core.access import require_role
 from beacon.core.concurrency import StaleVersion
 from beacon.organizations.models import Role
 from beacon.participants.selectors import participant_get_for_member
@@ -321,11 +321,8 @@ def participant(request, participant_id):
     if request.method == "POST":
         which = request.POST.get("form", "")
         if which == "end_diagnosis":
-            diagnosis = load_child(
-                member=request.member,
-                parent=person,
-                children=Diagnosis.objects.filter(participant=person),
-                pk=request.POST.get("diagnosis", ""),
+            diagnosis = selectors.diagnosis_get(
+                member=request.member, participant=person, pk=request.POST.get("diagnosis", "")
             )
             services.diagnosis_end(
                 member=request.member, diagnosis=diagnosis, ended_on=timezone.localdate()

@@ -166,3 +166,18 @@ def test_what_claims_need_is_recorded_on_the_participant_page(client_for, jordan
     assert client.post(url, {"form": "diagnosis", "diagnosis-code": "f11.20"}).status_code == 302
     assert "F11.20" in client.get(url).content.decode()
     assert client_for(olive).get(url).status_code == 404
+
+
+def test_a_diagnosis_that_no_longer_applies_is_ended_not_deleted(client_for, jordan, casey, sam):
+    from beacon.billing.models import Diagnosis
+
+    kept = services.diagnosis_add(member=member_of(sam), participant=jordan, code="F10.20")
+    other = services.diagnosis_add(member=member_of(sam), participant=casey, code="F11.20")
+    url = reverse("billing:participant", args=[jordan.pk])
+    client = client_for(sam)
+    # A diagnosis of someone else, named on this participant's page: 404.
+    assert client.post(url, {"form": "end_diagnosis", "diagnosis": other.pk}).status_code == 404
+    assert client.post(url, {"form": "end_diagnosis", "diagnosis": kept.pk}).status_code == 302
+    kept.refresh_from_db()
+    assert kept.ended_on is not None
+    assert Diagnosis.objects.filter(pk=other.pk, ended_on__isnull=True).exists()

@@ -90,12 +90,8 @@ def test_a_fellowships_name_is_not_pointed_out_but_the_label_still_is():
     assert [h.term for h in language_hints("He is an alcoholic.")] == ["alcoholic"]
 
 
-@pytest.mark.django_db
-def test_the_whole_demo_has_harbors_articles_and_glossary(settings, tmp_path):
-    from beacon.ops.demo import demo_data_create
-
-    settings.DATA_DIR = tmp_path
-    demo_data_create()
+def test_the_whole_demo_has_harbors_articles_and_glossary(demo):
+    # The demo built once per test process (root conftest.py, issue 16): it only reads it.
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     assert {a.organization.name for a in published} == {"Harbor Recovery Community"}
     assert published.count() == len(demo_articles())

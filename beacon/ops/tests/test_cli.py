@@ -100,9 +100,14 @@ def test_demo_refuses_an_address_other_computers_can_reach(capsys):
 # The demo data ----------------------------------------------------------------------------------
 
 
-def test_demo_data_creates_exactly_the_listed_accounts(db):
+def test_an_empty_database_has_no_demo_data(db):
     assert not demo_data_exists()
-    created = demo_data_create()
+
+
+def test_demo_data_creates_exactly_the_listed_accounts(demo):
+    # `demo` is what demo_data_create() returned, building the demo once per test process
+    # (root conftest.py, issue 16) on a database with no demo data (the test above).
+    created = demo
     assert created == DEMO_ACCOUNTS
     assert demo_data_exists()
 

@@ -670,6 +670,8 @@ def _billing(world, admins) -> None:
         ruleset, run = runs[organization.pk]
         world.put("ruleset_id", relation, ruleset)
         world.put("run_id", relation, run)
+
+
 def _reports(world, harbor, lakeside, owners) -> None:
     """Issue 20: community work of each relation's owner, one network per relation (nobody in
     the world views one but Pia, the platform admin), and an outcomes table's name."""

@@ -137,5 +137,7 @@ def test_my_day_query_count_stays_flat_with_many_reviews_due(client_for, pat, qu
     # ceilings beacon/myday/tests asserts (14 for peers, 16 for supervisors, since referrals
     # waiting for an outcome, supervision's comments, review count and workload, today's
     # group sessions and what participants did to their own plans were added; 20 for
-    # supervisors since the requests to talk to a peer and their time to first contact).
-    assert small[pat] <= 16 and small[sam] <= 20
+    # supervisors since the requests to talk to a peer and their time to first contact; 17 and
+    # 24 since funder assessments with an open window (one query) and, for supervisors, who
+    # needs a peer (three)).
+    assert small[pat] <= 17 and small[sam] <= 24

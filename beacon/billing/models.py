@@ -315,7 +315,9 @@ class ClaimLine(BaseModel):
     its reasons. A service is billed once: its current billed line is the one not superseded;
     a correction supersedes it with a replacement or a void."""
 
-    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, related_name="lines")
+    run = models.ForeignKey(
+        BillingRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
     )

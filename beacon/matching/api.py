@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from beacon.api.errors import ApiError
-from beacon.api.schemas import Error, Text
+from beacon.api.schemas import Error, Integer, Items, Mapping, Text
 from beacon.core.access import staff_member
 from beacon.matching import selectors, services
 from beacon.matching.choices import ASPECT
@@ -216,7 +216,7 @@ class MatchingChoiceIn(Schema):
 
 class MatchingAcceptIn(Schema):
     all: bool = Field(False, description="Accept every proposed pair as proposed.")
-    pairs: list[MatchingChoiceIn] = Field(
+    pairs: Items(MatchingChoiceIn, 20_000) = Field(
         default_factory=list, description="Pairs to accept, each with the peer to assign."
     )
 
@@ -254,9 +254,9 @@ class MatchingProfileOut(Schema):
 
 
 class MatchingProfileIn(Schema):
-    values: dict[str, list[str]] = Field(default_factory=dict)
-    shared: list[str] = Field(default_factory=list)
-    capacity: int | None = None
+    values: Mapping(Text(40), Items(Text(60), 60), 40) = Field(default_factory=dict)
+    shared: Items(Text(40), 40) = Field(default_factory=list)
+    capacity: Integer(le=1000) | None = None
     leaving: bool = False
 
 
@@ -305,12 +305,12 @@ def profile_put(request, peer_id: UUID, payload: MatchingProfileIn):
 
 
 class MatchingWantIO(Schema):
-    values: list[str] = Field(default_factory=list)
-    strength: str = Field("", description='"must", "like" (would like) or "" (no preference)')
+    values: Items(Text(60), 60) = Field(default_factory=list)
+    strength: Text(10) = Field("", description='"must", "like" (would like) or "" (no preference)')
 
 
 class MatchingPreferencesIO(Schema):
-    wants: dict[str, MatchingWantIO] = Field(
+    wants: Mapping(Text(40), MatchingWantIO, 40) = Field(
         default_factory=dict, description="Per aspect: " + ", ".join(ASPECT)
     )
     no_preference: bool = False

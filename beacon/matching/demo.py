@@ -11,29 +11,19 @@ people matched 4 to 13 months ago, discharged since, with their encounters and s
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import timedelta
 
 from django.utils import timezone
 
-from beacon.accounts.services import user_create
 from beacon.assessments.models import Assessment
 from beacon.encounters.models import Encounter
 from beacon.matching import selectors, services
 from beacon.matching.choices import ASPECTS
 from beacon.matching.models import Match
-from beacon.organizations.models import Membership, Role
-from beacon.organizations.services import membership_add
+from beacon.organizations.models import Membership
 from beacon.participants.models import CaseloadAssignment, Participant
 from beacon.participants.services import next_record_numbers, participant_enroll
-
-# More of Harbor's peers, who sign in with no demo password (they are there to be matched).
-MORE_PEERS = [
-    ("ana.peer@harbor.demo", "Ana Reyes"),
-    ("marcus.peer@harbor.demo", "Marcus Bell"),
-    ("grace.peer@harbor.demo", "Grace Nguyen"),
-    ("tom.peer@harbor.demo", "Tom Okafor"),
-]
+from beacon.supervision.models import NoteCosign
 
 # What each peer filled in, and what they chose to share (the rest stays private).
 PROFILES = {
@@ -175,15 +165,6 @@ def _wants(spec: dict) -> dict:
 
 def demo_matching_create(*, supervisor: Membership, admin: Membership, peers: list, seed: int = 19):
     """Harbor's matching: peers' profiles, a queue of eight, and a year of matches."""
-    organization = supervisor.organization
-    for email, name in MORE_PEERS:
-        user = user_create(
-            email=email, name=name, password=secrets.token_urlsafe(24), actor=admin.user
-        )
-        peers = [
-            *peers,
-            membership_add(organization=organization, user=user, role=Role.PEER, actor=admin.user),
-        ]
     by_name = {p.user.name: p for p in peers}
     for name, (values, shared) in PROFILES.items():
         member = by_name.get(name)
@@ -299,4 +280,15 @@ def _history(*, supervisor: Membership, peers: list, seed: int) -> None:
     CaseloadAssignment.objects.bulk_create(assignments)
     Match.objects.bulk_create(matches)
     Encounter.objects.bulk_create(encounters)
+    # A year of history was reviewed at the time: co-signed, so that the supervisor's review
+    # queue holds this week's notes, not the new peers' first notes of a year ago.
+    NoteCosign.objects.bulk_create(
+        NoteCosign(
+            organization=organization,
+            encounter=encounter,
+            encounter_version=encounter.version,
+            signed_by=supervisor.user,
+        )
+        for encounter in encounters
+    )
     Assessment.objects.bulk_create(scores)

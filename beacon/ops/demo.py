@@ -54,6 +54,11 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("supervisor@harbor.demo", "Sam Supervisor", Role.SUPERVISOR, HARBOR),
     DemoAccount("peer@harbor.demo", "Pat Peer", Role.PEER, HARBOR),
     DemoAccount("peer2@harbor.demo", "Pedro Peer", Role.PEER, HARBOR),
+    # More of Harbor's peers, with matching profiles (issue 19): there to be matched.
+    DemoAccount("ana.peer@harbor.demo", "Ana Reyes", Role.PEER, HARBOR),
+    DemoAccount("marcus.peer@harbor.demo", "Marcus Bell", Role.PEER, HARBOR),
+    DemoAccount("grace.peer@harbor.demo", "Grace Nguyen", Role.PEER, HARBOR),
+    DemoAccount("tom.peer@harbor.demo", "Tom Okafor", Role.PEER, HARBOR),
     DemoAccount("participant@harbor.demo", "Riley Shore", Role.PARTICIPANT, HARBOR),
     DemoAccount("admin@lakeside.demo", "Lee Admin", Role.ORG_ADMIN, LAKESIDE),
     DemoAccount("peer@lakeside.demo", "Olive Peer", Role.PEER, LAKESIDE),
@@ -91,6 +96,14 @@ DEMO_PUBLIC_PAGES = {
         "address": "9 Lake Avenue\nWorcester, MA 01604",
     },
 }
+
+
+MATCHING_PEERS = [
+    "ana.peer@harbor.demo",
+    "marcus.peer@harbor.demo",
+    "grace.peer@harbor.demo",
+    "tom.peer@harbor.demo",
+]
 
 
 def demo_data_exists() -> bool:
@@ -277,7 +290,9 @@ def _caseloads(members: dict) -> None:
 
     # Matching (issue 19): peers' profiles, eight people waiting for a peer, a year of matches.
     demo_matching_create(
-        supervisor=harbor_supervisor, admin=members["admin@harbor.demo"], peers=harbor_peers
+        supervisor=harbor_supervisor,
+        admin=members["admin@harbor.demo"],
+        peers=harbor_peers + [members[email] for email in MATCHING_PEERS],
     )
     from beacon.programs.demo import demo_programs_create
 

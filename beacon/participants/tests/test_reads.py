@@ -23,6 +23,10 @@ NOT_LOADED_ALONE = {
     "(a participant's own reads are not staff reads) and beside their check-ins, which note it",
     "portal.portalinvitation": "listed on the participant's own-Beacon page, which loads the "
     "participant; otherwise found only by its code or link, by the participant joining",
+    "matching.changerequest": "an ask for a different peer: a row of the Needs a peer queue, "
+    "which names the participant, and closed when the participant is matched",
+    "matching.match": "the matches made, read only in aggregate on What matters locally "
+    "(no group under 11 pairs shown)",
 }
 
 

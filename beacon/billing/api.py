@@ -69,7 +69,7 @@ class RefusalReason(Schema):
     message: str
 
 
-class ClaimLineOut(Schema):
+class BillingClaimLineOut(Schema):
     id: UUID
     participant: UUID
     record_number: int
@@ -89,7 +89,7 @@ class ClaimLineOut(Schema):
 
 
 class BillingRunDetail(BillingRunOut):
-    lines: list[ClaimLineOut]
+    lines: list[BillingClaimLineOut]
 
 
 def _biller(request):

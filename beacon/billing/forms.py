@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.billing.models import BillingSettings
 from beacon.billing.rules import PLACE_KEYS
+from beacon.billing.services import SETTINGS_FIELDS
 from beacon.core.forms import AccessibleErrorsMixin, DateInput, apply_validation_error
 
 
@@ -25,22 +26,7 @@ class SettingsForm(AccessibleErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = BillingSettings
-        fields = [
-            "provider_name",
-            "npi",
-            "tax_id",
-            "taxonomy",
-            "address",
-            "city",
-            "state",
-            "zip_code",
-            "contact_name",
-            "contact_phone",
-            "submitter_id",
-            "rate_individual",
-            "rate_group",
-            "production",
-        ]
+        fields = list(SETTINGS_FIELDS)
         widgets = {
             "npi": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
